@@ -1,0 +1,74 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import type { Context } from './context.js';
+import { decodeGlobalId, encodeGlobalId } from './common/global-id.js';
+
+export type Scalars = {
+  ID: { Input: string; Output: string | number };
+  DateTime: { Input: Date; Output: Date | string };
+  Date: { Input: string; Output: string };
+  JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+};
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  Scalars: Scalars;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Connection: { totalCount: () => Promise<number> };
+}>({
+  plugins: [ErrorsPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    encodeGlobalID: encodeGlobalId,
+    decodeGlobalID: decodeGlobalId,
+    nodeQueryOptions: {
+      description: 'Fetches any object by its global id; null when it does not exist.',
+    },
+    nodesQueryOptions: {
+      description: 'Fetches several objects by global id, in the order asked; null for each id that does not exist.',
+    },
+    nodeTypeOptions: {
+      description: 'An object with a globally unique, opaque id that `node(id:)` can fetch again.',
+    },
+    pageInfoTypeOptions: {
+      description: 'Where a page sits in its list (Relay cursor connections).',
+    },
+  },
+  errors: {
+    defaultTypes: [],
+  },
+});
+
+builder.queryType({ description: 'Read access to briefings, claims, sources and actors.' });
+
+/** A Relay connection over `type` with `totalCount` (counted only when asked for). */
+export function connectionOf<T extends Parameters<typeof builder.connectionObject>[0]['type']>(
+  type: T,
+  name: string,
+  description: string,
+) {
+  return builder.connectionObject(
+    {
+      type,
+      name: `${name}Connection`,
+      description,
+      fields: (t) => ({
+        totalCount: t.int({
+          description: 'How many items the whole list has (every page together) under the same filter.',
+          resolve: (connection) => connection.totalCount(),
+        }),
+      }),
+    },
+    { name: `${name}Edge`, description: `One ${name} in a page, with the cursor to continue after it.` },
+  );
+}

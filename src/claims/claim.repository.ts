@@ -1,0 +1,262 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../db/executor.js';
+import { paginate, paginatePerParent, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
+import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable } from '../db/types.js';
+import type { Visibility } from '../db/visibility.js';
+
+export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;
+export type ClaimPageRow = ClaimRow & SortKeyed;
+export type CitationRow = Selectable<CitationTable>;
+
+export type ActorRole = 'SUBJECT' | 'OBJECT' | 'ANY';
+
+export interface ClaimFilter {
+  briefingIds?: readonly number[] | null;
+  actor?: { id: number; role: ActorRole } | null;
+  predicates?: readonly string[] | null;
+  statuses?: readonly ClaimStatus[] | null;
+  kinds?: readonly ClaimKind[] | null;
+  /** Claims whose valid time overlaps [from, to] (either end open). */
+  validDuring?: { from: string | null; to: string | null } | null;
+  minConfidence?: number | null;
+}
+
+export const CLAIM_ORDERINGS = {
+  BRIEFING_POSITION: {
+    name: 'BRIEFING_POSITION',
+    keys: [sql.ref('claim.briefing_id'), sql.ref('claim.position')],
+    id: sql.ref('claim.id'),
+    descending: false,
+  },
+  CONFIDENCE_DESC: {
+    name: 'CONFIDENCE_DESC',
+    keys: [sql`coalesce(claim.confidence, -1)`],
+    id: sql.ref('claim.id'),
+    descending: true,
+  },
+  VALID_FROM_ASC: {
+    name: 'VALID_FROM_ASC',
+    keys: [sql`coalesce(claim.valid_from, '-infinity'::date)`],
+    id: sql.ref('claim.id'),
+    descending: false,
+  },
+  CREATED_AT_DESC: { name: 'CREATED_AT_DESC', keys: [sql.ref('claim.created_at')], id: sql.ref('claim.id'), descending: true },
+} satisfies Record<string, Ordering>;
+export type ClaimOrder = keyof typeof CLAIM_ORDERINGS;
+
+// Every column but the generated range, which the API exposes through its parts.
+const CLAIM_COLUMNS = [
+  'claim.id',
+  'claim.briefing_id',
+  'claim.position',
+  'claim.kind',
+  'claim.statement',
+  'claim.quote',
+  'claim.span_start',
+  'claim.span_end',
+  'claim.subject_actor_id',
+  'claim.predicate',
+  'claim.quantity_value',
+  'claim.quantity_min',
+  'claim.quantity_max',
+  'claim.quantity_unit',
+  'claim.quantity_qualifier',
+  'claim.valid_from',
+  'claim.valid_from_precision',
+  'claim.valid_to',
+  'claim.valid_to_precision',
+  'claim.valid_time_note',
+  'claim.likelihood',
+  'claim.confidence',
+  'claim.status',
+  'claim.marking',
+  'claim.created_at',
+  'claim.updated_at',
+] as const;
+
+/** Claims the caller may see: their own marking and their briefing's status and marking. */
+function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter = {}) {
+  let query = db
+    .selectFrom('claim')
+    .innerJoin('briefing', 'briefing.id', 'claim.briefing_id')
+    .where('claim.marking', 'in', visibility.markings)
+    .where('briefing.marking', 'in', visibility.markings)
+    .where('briefing.status', 'in', visibility.briefingStatuses);
+  if (filter.briefingIds) query = query.where('claim.briefing_id', 'in', filter.briefingIds.length ? filter.briefingIds : [-1]);
+  if (filter.predicates?.length) query = query.where('claim.predicate', 'in', filter.predicates);
+  if (filter.statuses?.length) query = query.where('claim.status', 'in', filter.statuses);
+  if (filter.kinds?.length) query = query.where('claim.kind', 'in', filter.kinds);
+  if (filter.minConfidence != null) query = query.where('claim.confidence', '>=', filter.minConfidence);
+  if (filter.validDuring) {
+    const { from, to } = filter.validDuring;
+    query = query.where(sql<boolean>`claim.valid_period && daterange(${from}::date, ${to}::date, '[]')`);
+  }
+  if (filter.actor) {
+    const { id, role } = filter.actor;
+    query = query.where((eb) => {
+      const asSubject = eb('claim.subject_actor_id', '=', id);
+      const asObject = eb.exists(
+        eb
+          .selectFrom('claim_object')
+          .select(sql.lit(1).as('one'))
+          .whereRef('claim_object.claim_id', '=', 'claim.id')
+          .where('claim_object.actor_id', '=', id),
+      );
+      return role === 'SUBJECT' ? asSubject : role === 'OBJECT' ? asObject : eb.or([asSubject, asObject]);
+    });
+  }
+  return query;
+}
+
+export async function findClaimsByIds(db: Executor, visibility: Visibility, ids: readonly number[]): Promise<ClaimRow[]> {
+  return visibleClaims(db, visibility).select(CLAIM_COLUMNS).where('claim.id', 'in', ids).execute();
+}
+
+export async function findClaimsPage(
+  db: Executor,
+  visibility: Visibility,
+  filter: ClaimFilter,
+  order: ClaimOrder,
+  window: PageWindow,
+): Promise<ClaimPageRow[]> {
+  return paginate(visibleClaims(db, visibility, filter).select(CLAIM_COLUMNS), CLAIM_ORDERINGS[order], window).execute();
+}
+
+export async function countClaims(db: Executor, visibility: Visibility, filter: ClaimFilter): Promise<number> {
+  const row = await visibleClaims(db, visibility, filter)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Parents a nested claims connection hangs off: a briefing, or an actor in a role. */
+export type ClaimParent = { kind: 'briefing' } | { kind: 'actor'; role: ActorRole };
+
+/** Claims of each parent joined to the parent id, so one statement serves every parent. */
+function claimsOfParents(db: Executor, visibility: Visibility, parent: ClaimParent, parentIds: readonly number[], filter: ClaimFilter) {
+  const ofBriefings = db
+    .selectFrom('claim')
+    .select(['claim.id as claim_id', 'claim.briefing_id as parent_id'])
+    .where('claim.briefing_id', 'in', parentIds);
+  const asSubject = db
+    .selectFrom('claim')
+    .select(['claim.id as claim_id', sql<number>`claim.subject_actor_id`.as('parent_id')])
+    .where('claim.subject_actor_id', 'in', parentIds);
+  const asObject = db
+    .selectFrom('claim_object')
+    .select(['claim_object.claim_id', 'claim_object.actor_id as parent_id'])
+    .where('claim_object.actor_id', 'in', parentIds);
+  const links =
+    parent.kind === 'briefing'
+      ? ofBriefings
+      : parent.role === 'SUBJECT'
+        ? asSubject
+        : parent.role === 'OBJECT'
+          ? asObject
+          : asSubject.union(asObject);
+  return visibleClaims(db, visibility, filter).innerJoin(links.as('link'), 'link.claim_id', 'claim.id');
+}
+
+export async function findClaimsPagePerParent(
+  db: Executor,
+  visibility: Visibility,
+  parent: ClaimParent,
+  parentIds: readonly number[],
+  filter: ClaimFilter,
+  order: ClaimOrder,
+  window: PageWindow,
+): Promise<(ClaimPageRow & { parent_id: number })[]> {
+  const ordering = CLAIM_ORDERINGS[order];
+  return paginatePerParent(
+    db,
+    claimsOfParents(db, visibility, parent, parentIds, filter).select([...CLAIM_COLUMNS, 'link.parent_id']),
+    ordering,
+    window,
+    sql.ref('link.parent_id'),
+  ).execute();
+}
+
+export async function countClaimsPerParent(
+  db: Executor,
+  visibility: Visibility,
+  parent: ClaimParent,
+  parentIds: readonly number[],
+  filter: ClaimFilter,
+): Promise<{ parent_id: number; count: number }[]> {
+  const rows = await claimsOfParents(db, visibility, parent, parentIds, filter)
+    .select(['link.parent_id', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('link.parent_id')
+    .execute();
+  return rows.map((row) => ({ parent_id: Number(row.parent_id), count: Number(row.count) }));
+}
+
+/** Object actor ids of each claim, in order (actors are then loaded, and filtered, by id). */
+export async function findObjectIdsByClaimIds(db: Executor, claimIds: readonly number[]): Promise<{ claim_id: number; actor_id: number }[]> {
+  return db
+    .selectFrom('claim_object')
+    .select(['claim_id', 'actor_id'])
+    .where('claim_id', 'in', claimIds)
+    .orderBy('claim_id')
+    .orderBy('position')
+    .execute();
+}
+
+/** Citations of each claim whose source the caller may see, in the claim's order. */
+export async function findCitationsByClaimIds(db: Executor, visibility: Visibility, claimIds: readonly number[]): Promise<CitationRow[]> {
+  return db
+    .selectFrom('citation')
+    .innerJoin('source', 'source.id', 'citation.source_id')
+    .selectAll('citation')
+    .where('citation.claim_id', 'in', claimIds)
+    .where('source.marking', 'in', visibility.markings)
+    .orderBy('citation.claim_id')
+    .orderBy('citation.position')
+    .execute();
+}
+
+export const CITATION_ORDERING: Ordering = {
+  name: 'CITATION',
+  keys: [],
+  id: sql.ref('citation.id'),
+  descending: false,
+};
+
+/** Citations of each source from claims the caller may see, paged per source. */
+export async function findCitationsPagePerSource(
+  db: Executor,
+  visibility: Visibility,
+  sourceIds: readonly number[],
+  window: PageWindow,
+): Promise<(CitationRow & SortKeyed & { parent_id: number })[]> {
+  return paginatePerParent(
+    db,
+    citationsOfSources(db, visibility, sourceIds).selectAll('citation').select(sql<number>`citation.source_id`.as('parent_id')),
+    CITATION_ORDERING,
+    window,
+    sql.ref('citation.source_id'),
+  ).execute();
+}
+
+function citationsOfSources(db: Executor, visibility: Visibility, sourceIds: readonly number[]) {
+  return db
+    .selectFrom('citation')
+    .innerJoin('claim', 'claim.id', 'citation.claim_id')
+    .innerJoin('briefing', 'briefing.id', 'claim.briefing_id')
+    .where('citation.source_id', 'in', sourceIds)
+    .where('claim.marking', 'in', visibility.markings)
+    .where('briefing.marking', 'in', visibility.markings)
+    .where('briefing.status', 'in', visibility.briefingStatuses);
+}
+
+export async function countCitationsPerSource(
+  db: Executor,
+  visibility: Visibility,
+  sourceIds: readonly number[],
+): Promise<{ parent_id: number; count: number }[]> {
+  const rows = await citationsOfSources(db, visibility, sourceIds)
+    .select(['citation.source_id as parent_id', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('citation.source_id')
+    .execute();
+  return rows.map((row) => ({ parent_id: Number(row.parent_id), count: Number(row.count) }));
+}
+

@@ -1,0 +1,221 @@
+import { builder, connectionOf } from '../builder.js';
+import { pageWindow, toPage } from '../common/connection.js';
+import {
+  CitationRoleEnum,
+  ClaimKindEnum,
+  ClaimStatusEnum,
+  LikelihoodEnum,
+  MarkingEnum,
+} from '../common/enums.js';
+import { requireIdOf } from '../common/global-id.js';
+import { groupByKey } from '../common/nested-connection.js';
+import { parseIsoDate } from '../common/scalars.js';
+import { QuantityRef, ValidTimeRef, quantityOf, validTimeOf } from '../common/time-and-quantity.schema.js';
+import { badInput } from '../errors/bad-input.js';
+import { ActorRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
+import {
+  CLAIM_ORDERINGS,
+  countClaims,
+  findCitationsByClaimIds,
+  findClaimsPage,
+  findObjectIdsByClaimIds,
+  type ActorRole,
+  type CitationRow,
+  type ClaimFilter,
+  type ClaimOrder,
+} from './claim.repository.js';
+
+export const ActorRoleEnum = builder.enumType('ActorRole', {
+  description: 'How a claim involves an actor.',
+  values: {
+    SUBJECT: { value: 'SUBJECT', description: 'The actor the claim is about (its subject).' },
+    OBJECT: { value: 'OBJECT', description: 'One of the claim’s objects.' },
+    ANY: { value: 'ANY', description: 'Subject or object.' },
+  } as const satisfies Record<ActorRole, { value: ActorRole; description: string }>,
+});
+
+export const ClaimOrderEnum = builder.enumType('ClaimOrder', {
+  description: 'Orders for claim lists; ties break on id.',
+  values: {
+    BRIEFING_POSITION: { value: 'BRIEFING_POSITION', description: 'By briefing, then as they appear in its text (default).' },
+    CONFIDENCE_DESC: { value: 'CONFIDENCE_DESC', description: 'Most confident first; claims without a confidence last.' },
+    VALID_FROM_ASC: { value: 'VALID_FROM_ASC', description: 'Earliest valid time first (a timeline); claims without one first.' },
+    CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
+  } as const satisfies Record<ClaimOrder, { value: ClaimOrder; description: string }>,
+});
+
+export const DateRangeInput = builder.inputType('DateRangeInput', {
+  description: 'A closed range of days; either end may be left open.',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', description: 'First day included.' }),
+    to: t.field({ type: 'Date', description: 'Last day included.' }),
+  }),
+});
+
+export const ClaimFilterInput = builder.inputType('ClaimFilter', {
+  description: 'Narrows a claim list; all given conditions must hold.',
+  fields: (t) => ({
+    briefingId: t.id({ description: 'Only claims of this briefing.' }),
+    actorId: t.id({ description: 'Only claims that involve this actor (see `actorRole`).' }),
+    actorRole: t.field({ type: ActorRoleEnum, description: 'How `actorId` must be involved; default ANY.' }),
+    predicate: t.stringList({ description: 'Only these predicates (slugs such as `requested-from`).' }),
+    status: t.field({ type: [ClaimStatusEnum], description: 'Only claims in these statuses.' }),
+    kind: t.field({ type: [ClaimKindEnum], description: 'Only facts or only assessments.' }),
+    validDuring: t.field({ type: DateRangeInput, description: 'Only claims whose valid time overlaps this range.' }),
+    minConfidence: t.int({ description: 'Only claims with confidence at least this (0–100).' }),
+  }),
+});
+
+type ClaimFilterShape = typeof ClaimFilterInput.$inferInput;
+
+/** Checks and converts a GraphQL claim filter; bad values are client errors naming the field. */
+export function toClaimFilter(input: ClaimFilterShape | null | undefined): ClaimFilter {
+  if (!input) return {};
+  const { minConfidence, validDuring } = input;
+  if (minConfidence != null && (minConfidence < 0 || minConfidence > 100)) {
+    throw badInput(`expected filter.minConfidence in 0..100, got ${minConfidence}`, 'BAD_USER_INPUT', 'filter.minConfidence');
+  }
+  if (input.actorRole && !input.actorId) {
+    throw badInput('expected filter.actorId with filter.actorRole', 'BAD_USER_INPUT', 'filter.actorRole');
+  }
+  for (const predicate of input.predicate ?? []) {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(predicate)) {
+      throw badInput(`expected filter.predicate to be slugs like requested-from, got ${JSON.stringify(predicate.slice(0, 80))}`, 'BAD_USER_INPUT', 'filter.predicate');
+    }
+  }
+  const from = validDuring?.from ? parseIsoDate(validDuring.from) : null;
+  const to = validDuring?.to ? parseIsoDate(validDuring.to) : null;
+  if (from && to && to < from) {
+    throw badInput(`expected filter.validDuring.to >= from, got ${to} < ${from}`, 'BAD_USER_INPUT', 'filter.validDuring');
+  }
+  return {
+    briefingIds: input.briefingId ? [requireIdOf(input.briefingId, 'Briefing', 'filter.briefingId')] : null,
+    actor: input.actorId ? { id: requireIdOf(input.actorId, 'Actor', 'filter.actorId'), role: input.actorRole ?? 'ANY' } : null,
+    predicates: input.predicate,
+    statuses: input.status,
+    kinds: input.kind,
+    validDuring: validDuring ? { from, to } : null,
+    minConfidence,
+  };
+}
+
+export const CitationRef = builder.objectRef<CitationRow>('Citation').implement({
+  description: 'A claim’s link to one source: what the source does for the claim and how credible it is there.',
+  fields: (t) => ({
+    role: t.field({ type: CitationRoleEnum, resolve: (c) => c.role }),
+    position: t.exposeInt('position', { description: 'Order among the claim’s citations (0 first): the attribution chain, origin first.' }),
+    source: t.field({ type: SourceRef, description: 'The cited source.', resolve: (c) => c.source_id }),
+    claim: t.field({ type: ClaimRef, description: 'The claim this citation supports or disputes.', resolve: (c) => c.claim_id }),
+    locator: t.string({ nullable: true, description: 'Where in the source (page, paragraph, timestamp).', resolve: (c) => c.locator }),
+    quote: t.string({ nullable: true, description: 'The source’s own words, when quoted.', resolve: (c) => c.quote }),
+    credibility: t.int({
+      nullable: true,
+      description: 'Admiralty information credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.',
+      resolve: (c) => c.credibility,
+    }),
+  }),
+});
+
+export const CitationConnection = connectionOf(CitationRef, 'Citation', 'A page of citations.');
+
+const SpanRef = builder.objectRef<{ start: number; end: number }>('TextSpan').implement({
+  description: 'Where a quote sits in the briefing body, in Unicode code points: `body[start, end)`.',
+  fields: (t) => ({
+    start: t.exposeInt('start', { description: 'Offset of the first character.' }),
+    end: t.exposeInt('end', { description: 'Offset just past the last character.' }),
+  }),
+});
+
+ClaimRef.implement({
+  description:
+    'One normalised statement from a briefing (“Russia supplied 24 Su-30MK2 to Venezuela”), anchored in its text, with who it is about, when it holds, how sure we are, and the sources that carry it.',
+  fields: (t) => ({
+    briefing: t.field({ type: BriefingRef, description: 'The briefing the claim comes from.', resolve: (c) => c.briefing_id }),
+    position: t.exposeInt('position', { description: 'Order of the claim within its briefing (0 first).' }),
+    kind: t.field({ type: ClaimKindEnum, resolve: (c) => c.kind }),
+    statement: t.exposeString('statement', { description: 'The claim as one normalised sentence.' }),
+    quote: t.string({ nullable: true, description: 'The briefing’s own words for it.', resolve: (c) => c.quote }),
+    span: t.field({
+      type: SpanRef,
+      nullable: true,
+      description: 'Where `quote` sits in the briefing body.',
+      resolve: (c) => (c.span_start !== null && c.span_end !== null ? { start: c.span_start, end: c.span_end } : null),
+    }),
+    subject: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: 'The actor the claim is about; null when none or not visible to you.',
+      resolve: (c) => c.subject_actor_id,
+    }),
+    predicate: t.exposeString('predicate', { description: 'What is claimed of the subject, as a slug (`requested-from`, `supplied`, `operates`).' }),
+    objects: t.loadableList({
+      type: ActorRef,
+      description: 'The other actors in the claim, in order (e.g. the supplier and the equipment).',
+      resolve: (c) => c.id,
+      load: async (claimIds: number[], ctx) => {
+        const links = await findObjectIdsByClaimIds(ctx.db, claimIds);
+        const actors = await ActorRef.getDataloader(ctx).loadMany(links.map((l) => l.actor_id));
+        const visible = links.flatMap((link, i) => {
+          const actor = actors[i];
+          return actor && !(actor instanceof Error) ? [{ claimId: link.claim_id, actor }] : [];
+        });
+        return groupByKey(claimIds, visible, (v) => v.claimId).map((list) => list.map((v) => v.actor));
+      },
+    }),
+    quantity: t.field({
+      type: QuantityRef,
+      nullable: true,
+      description: 'The number the claim states, with its uncertainty.',
+      resolve: (c) => quantityOf(c),
+    }),
+    validTime: t.field({
+      type: ValidTimeRef,
+      nullable: true,
+      description: 'When the claim holds.',
+      resolve: (c) => validTimeOf(c),
+    }),
+    likelihood: t.field({
+      type: LikelihoodEnum,
+      nullable: true,
+      description: 'ICD 203 likelihood band of the claim being true (for assessments: of the judged outcome).',
+      resolve: (c) => c.likelihood,
+    }),
+    confidence: t.int({
+      nullable: true,
+      description: 'Confidence in the claim, 0–100 (STIX 2.1 scale); kept separate from likelihood.',
+      resolve: (c) => c.confidence,
+    }),
+    status: t.field({ type: ClaimStatusEnum, resolve: (c) => c.status }),
+    marking: t.field({ type: MarkingEnum, resolve: (c) => c.marking }),
+    citations: t.loadableList({
+      type: CitationRef,
+      description: 'The sources behind the claim, origin first, each with its role and credibility.',
+      resolve: (c) => c.id,
+      load: async (claimIds: number[], ctx) =>
+        groupByKey(claimIds, await findCitationsByClaimIds(ctx.db, ctx.visibility, claimIds), (c) => c.claim_id),
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (c) => c.created_at }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updated_at }),
+  }),
+});
+
+export const ClaimConnection = connectionOf(ClaimRef, 'Claim', 'A page of claims.');
+
+builder.queryField('claims', (t) =>
+  t.field({
+    type: ClaimConnection,
+    description: 'All claims you may see, filtered and ordered.',
+    args: {
+      ...t.arg.connectionArgs(),
+      filter: t.arg({ type: ClaimFilterInput }),
+      orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const filter = toClaimFilter(args.filter);
+      const ordering = CLAIM_ORDERINGS[args.orderBy];
+      const window = pageWindow(args, ordering);
+      const rows = await findClaimsPage(ctx.db, ctx.visibility, filter, args.orderBy, window);
+      return toPage(rows, ordering, window, () => countClaims(ctx.db, ctx.visibility, filter));
+    },
+  }),
+);

@@ -1,0 +1,109 @@
+import type { Keyset, Ordering, PageWindow, SortKeyed } from '../db/keyset.js';
+import { badInput } from '../errors/bad-input.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+/** Larger requests are capped, not refused: clients page on with `after`. */
+export const MAX_PAGE_SIZE = 100;
+
+export interface ConnectionArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  /** Counted only when the client asks for it. */
+  totalCount: () => Promise<number>;
+}
+
+interface CursorPayload {
+  o: string;
+  k: string[];
+  i: number;
+}
+
+export function encodeCursor(orderingName: string, row: SortKeyed & { id: number }): string {
+  const payload: CursorPayload = { o: orderingName, k: row.sort_key, i: row.id };
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, ordering: Ordering, argument: string): Keyset {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    payload = null;
+  }
+  const valid =
+    typeof payload === 'object' &&
+    payload !== null &&
+    'o' in payload &&
+    'k' in payload &&
+    'i' in payload &&
+    typeof payload.o === 'string' &&
+    Array.isArray(payload.k) &&
+    payload.k.length === ordering.keys.length &&
+    payload.k.every((v: unknown) => typeof v === 'string' && v.length <= 1000) &&
+    Number.isSafeInteger(payload.i);
+  if (!valid || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw badInput(`expected \`${argument}\` to be a cursor returned by this connection, got ${JSON.stringify(cursor.slice(0, 80))}`, 'INVALID_CURSOR', argument);
+  }
+  const { o, k, i } = payload as CursorPayload;
+  if (o !== ordering.name) {
+    throw badInput(`expected \`${argument}\` to be a cursor for orderBy ${ordering.name}, got one for ${o}`, 'INVALID_CURSOR', argument);
+  }
+  return { values: k, id: i };
+}
+
+function pageSize(value: number | null | undefined, argument: string): number | null {
+  if (value == null) return null;
+  if (value < 0) throw badInput(`expected \`${argument}\` >= 0, got ${value}`, 'BAD_USER_INPUT', argument);
+  return Math.min(value, MAX_PAGE_SIZE);
+}
+
+export function pageWindow(args: ConnectionArgs, ordering: Ordering): PageWindow & { size: number } {
+  const first = pageSize(args.first, 'first');
+  const last = pageSize(args.last, 'last');
+  if (first !== null && last !== null) {
+    throw badInput('expected either `first` or `last`, got both', 'BAD_USER_INPUT', 'last');
+  }
+  const size = first ?? last ?? DEFAULT_PAGE_SIZE;
+  return {
+    after: args.after ? decodeCursor(args.after, ordering, 'after') : null,
+    before: args.before ? decodeCursor(args.before, ordering, 'before') : null,
+    limit: size + 1,
+    size,
+    inverted: last !== null,
+  };
+}
+
+/** Turns the rows fetched for a window (one extra row at most) into a Relay connection. */
+export function toPage<T extends SortKeyed & { id: number }>(
+  rows: readonly T[],
+  ordering: Ordering,
+  window: PageWindow & { size: number },
+  totalCount: () => Promise<number>,
+): Page<T> {
+  const hasMore = rows.length > window.size;
+  const nodes = rows.slice(0, window.size);
+  if (window.inverted) nodes.reverse();
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(ordering.name, node), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: window.inverted ? window.before !== null : hasMore,
+      hasPreviousPage: window.inverted ? hasMore : window.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}

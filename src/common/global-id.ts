@@ -1,0 +1,34 @@
+import { badInput } from '../errors/bad-input.js';
+
+// Opaque ids: base64url("Typename:databaseId"). Clients must not parse them; we keep the format
+// stable so stored ids keep working.
+const SHAPE = /^([A-Za-z][A-Za-z0-9]*):([1-9][0-9]{0,15})$/;
+
+export function encodeGlobalId(typename: string, id: bigint | number | string): string {
+  return Buffer.from(`${typename}:${id}`).toString('base64url');
+}
+
+export function decodeGlobalId(globalId: string): { typename: string; id: string } {
+  const match = /^[A-Za-z0-9_-]{1,64}={0,2}$/.test(globalId)
+    ? SHAPE.exec(Buffer.from(globalId, 'base64url').toString('utf8'))
+    : null;
+  if (!match?.[1] || !match[2]) {
+    throw badInput(`expected a global id as returned by this API, got ${JSON.stringify(globalId.slice(0, 80))}`, 'INVALID_ID');
+  }
+  return { typename: match[1], id: match[2] };
+}
+
+/** The database id behind a global id of `typename`, or null when the id names another type. */
+export function databaseIdOf(globalId: string, typename: string): number | null {
+  const decoded = decodeGlobalId(globalId);
+  return decoded.typename === typename ? Number(decoded.id) : null;
+}
+
+/** The database id behind a global id that must name a `typename` (filter arguments). */
+export function requireIdOf(globalId: string, typename: string, argument: string): number {
+  const id = databaseIdOf(globalId, typename);
+  if (id === null) {
+    throw badInput(`expected \`${argument}\` to be the id of a ${typename}, got the id of a ${decodeGlobalId(globalId).typename}`, 'INVALID_ID', argument);
+  }
+  return id;
+}

@@ -1,0 +1,19 @@
+import type { Database } from './db/database.js';
+import { ANONYMOUS_VISIBILITY, type Visibility } from './db/visibility.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Per-request context. Pothos keeps its dataloaders in a cache keyed by this object, so it is
+ * created once per request and never copied (a copy would silently split the batches).
+ */
+export interface Context {
+  db: Database;
+  logger: Logger;
+  requestId: string;
+  /** What this caller may see; every repository query applies it. */
+  visibility: Visibility;
+}
+
+export function createContext(db: Database, logger: Logger, requestId: string): Context {
+  return { db, logger, requestId, visibility: ANONYMOUS_VISIBILITY };
+}

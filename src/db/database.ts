@@ -1,0 +1,29 @@
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+import type { DB } from './types.js';
+import { typeParsers } from './type-parsers.js';
+
+export type Database = Kysely<DB>;
+
+export interface DatabaseOptions {
+  url: string;
+  /** Pool size; the embedded database serialises statements anyway, so one connection suffices there. */
+  maxConnections?: number;
+  /** Called for every statement Kysely runs (tests count them; logs record failures). */
+  onQuery?: (event: LogEvent) => void;
+  onPoolError?: (error: Error) => void;
+}
+
+export function createDatabase(options: DatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    types: typeParsers,
+  });
+  // Without a listener an idle client's error (e.g. the server restarting) crashes the process.
+  pool.on('error', (error) => options.onPoolError?.(error));
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log: options.onQuery ? (event) => options.onQuery?.(event) : undefined,
+  });
+}

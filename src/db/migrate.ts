@@ -1,0 +1,50 @@
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+// Migrations are frozen against Kysely<any>; they must not depend on the app's table types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDatabase = Kysely<any>;
+
+/**
+ * Kysely's FileMigrationProvider imports from inside node_modules, where neither tsx nor
+ * vitest transform TypeScript; importing from here lets both load the .ts migrations.
+ */
+const migrationFiles: MigrationProvider = {
+  async getMigrations() {
+    const files = (await readdir(MIGRATIONS_FOLDER)).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'));
+    const entries = await Promise.all(
+      files.map(async (file) => {
+        const module = (await import(new URL(`../../migrations/${file}`, import.meta.url).href)) as Migration;
+        return [file.replace(/\.(ts|js|mjs)$/, ''), { up: module.up, down: module.down }] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  },
+};
+
+export function createMigrator(db: AnyDatabase): Migrator {
+  return new Migrator({ db, provider: migrationFiles });
+}
+
+function unwrap(result: MigrationResultSet): string[] {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, {
+      cause: result.error,
+    });
+  }
+  return (result.results ?? []).map((r) => `${r.direction} ${r.migrationName}`);
+}
+
+/** Runs every pending migration in one transaction under Kysely's advisory lock. */
+export async function migrateToLatest(db: AnyDatabase): Promise<string[]> {
+  return unwrap(await createMigrator(db).migrateToLatest());
+}
+
+export async function migrateDown(db: AnyDatabase): Promise<string[]> {
+  return unwrap(await createMigrator(db).migrateDown());
+}

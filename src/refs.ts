@@ -1,0 +1,49 @@
+import { findActorsByIds, type ActorRow } from './actors/actor.repository.js';
+import { findRelationshipsByIds, type ActorRelationshipRow } from './actors/actor-relationship.repository.js';
+import { builder } from './builder.js';
+import { findAuthorsByIds, findBriefingsByIds, type AuthorRow, type BriefingRow } from './briefings/briefing.repository.js';
+import { findClaimsByIds, type ClaimRow } from './claims/claim.repository.js';
+import { findSourcesByIds, type SourceRow } from './sources/source.repository.js';
+
+// Node refs live here, apart from their fields, so that domains can point at each other
+// (a claim's subject is an Actor, an actor's claims are Claims) without circular imports.
+// Each loads by database id through a per-request dataloader that applies the caller's
+// visibility: an id the caller may not see loads as null, exactly like a missing one.
+
+const numericId = { parse: (id: string) => Number(id) };
+
+export const BriefingRef = builder.loadableNodeRef<BriefingRow, number, number>('Briefing', {
+  id: { resolve: (row) => row.id, ...numericId },
+  load: (ids, ctx) => findBriefingsByIds(ctx.db, ctx.visibility, ids),
+  sort: (row) => row.id,
+});
+
+export const AuthorRef = builder.loadableNodeRef<AuthorRow, number, number>('Author', {
+  id: { resolve: (row) => row.id, ...numericId },
+  load: (ids, ctx) => findAuthorsByIds(ctx.db, ids),
+  sort: (row) => row.id,
+});
+
+export const ClaimRef = builder.loadableNodeRef<ClaimRow, number, number>('Claim', {
+  id: { resolve: (row) => row.id, ...numericId },
+  load: (ids, ctx) => findClaimsByIds(ctx.db, ctx.visibility, ids),
+  sort: (row) => row.id,
+});
+
+export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>('Source', {
+  id: { resolve: (row) => row.id, ...numericId },
+  load: (ids, ctx) => findSourcesByIds(ctx.db, ctx.visibility, ids),
+  sort: (row) => row.id,
+});
+
+export const ActorRef = builder.loadableNodeRef<ActorRow, number, number>('Actor', {
+  id: { resolve: (row) => row.id, ...numericId },
+  load: (ids, ctx) => findActorsByIds(ctx.db, ctx.visibility, ids),
+  sort: (row) => row.id,
+});
+
+export const ActorRelationshipRef = builder.loadableNodeRef<ActorRelationshipRow, number, number>('ActorRelationship', {
+  id: { resolve: (row) => row.id, ...numericId },
+  load: (ids, ctx) => findRelationshipsByIds(ctx.db, ctx.visibility, ids),
+  sort: (row) => row.id,
+});

@@ -1,0 +1,15 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from './builder.js';
+import './common/scalars.js';
+import './common/time-and-quantity.schema.js';
+import './claims/claim.schema.js';
+import './sources/source.schema.js';
+import './actors/actor.schema.js';
+import './briefings/briefing.schema.js';
+
+export const schema = builder.toSchema();
+
+/** The SDL committed as schema.graphql: sorted, so diffs show real changes only. */
+export function printableSchema() {
+  return lexicographicSortSchema(schema);
+}

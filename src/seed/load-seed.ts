@@ -1,0 +1,412 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { DB } from '../db/types.js';
+import type { SeedData, SeedKey, SeedQuantity, SeedValidTime } from './seed-types.js';
+import { venezuelaBriefing } from './venezuela-briefing.js';
+
+export const SEED_BRIEFING_SLUG = 'venezuela-seeks-military-aid-from-russia-china-iran';
+
+/**
+ * Key for pg_advisory_xact_lock, fixed so that every instance seeding the same database contends
+ * for the same lock (an arbitrary constant, distinct from Kysely's migration lock key).
+ */
+export const SEED_LOCK_KEY = 7_361_262_903_417_001;
+
+const AUDIT_ACTOR = 'seed';
+
+/** Counts of what one seed inserts, as recorded in the audit log. */
+export interface SeedSummary {
+  slug: string;
+  claims: number;
+  actors: number;
+  sources: number;
+  citations: number;
+  relationships: number;
+  media: number;
+  authors: number;
+  tags: number;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * Inserts `data` into an empty database in one transaction and returns true; returns false and
+ * changes nothing when any briefing already exists. Concurrent callers serialise on an advisory
+ * lock, so of several instances starting together exactly one seeds.
+ */
+export async function seedDatabase(
+  db: Database,
+  data: SeedData = venezuelaBriefing,
+): Promise<boolean> {
+  // Checked before touching the database: a broken seed is a bug and must fail loudly every time,
+  // not only on the first start.
+  const spans = checkSeed(data);
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(cast(${SEED_LOCK_KEY} as bigint))`.execute(trx);
+    const existing = await trx.selectFrom('briefing').select('id').limit(1).executeTakeFirst();
+    if (existing) return false;
+    await insertSeed(trx, data, spans);
+    return true;
+  });
+}
+
+/** Validates keys and quotes; returns each claim's span in the body, in code points. */
+export function checkSeed(data: SeedData): Map<SeedKey, Span> {
+  const actorKeys = uniqueKeys('actor', data.actors);
+  const sourceKeys = new Set<SeedKey>();
+  for (const source of data.sources) {
+    if (sourceKeys.has(source.key)) throw new Error(`seed: duplicate source key "${source.key}"`);
+    if (source.derivedFrom !== null && !sourceKeys.has(source.derivedFrom)) {
+      throw new Error(
+        data.sources.some((s) => s.key === source.derivedFrom)
+          ? `seed: source "${source.key}" is derived from "${source.derivedFrom}", which must be listed before it`
+          : `seed: source "${source.key}" is derived from unknown source "${source.derivedFrom}"`,
+      );
+    }
+    sourceKeys.add(source.key);
+  }
+  if (!sourceKeys.has(data.briefing.source)) {
+    throw new Error(`seed: briefing references unknown source "${data.briefing.source}"`);
+  }
+  const claimKeys = uniqueKeys('claim', data.claims);
+  uniqueKeys('relationship', data.relationships);
+
+  const body = [...data.briefing.body];
+  const spans = new Map<SeedKey, Span>();
+  for (const claim of data.claims) {
+    const what = `claim "${claim.key}"`;
+    for (const actor of [claim.subject, ...claim.objects]) {
+      if (actor !== null && !actorKeys.has(actor)) {
+        throw new Error(`seed: ${what} references unknown actor "${actor}"`);
+      }
+    }
+    if (new Set(claim.objects).size !== claim.objects.length) {
+      throw new Error(`seed: ${what} lists an object actor twice`);
+    }
+    const cited = new Set<string>();
+    for (const citation of claim.citations) {
+      if (!sourceKeys.has(citation.source)) {
+        throw new Error(`seed: ${what} cites unknown source "${citation.source}"`);
+      }
+      const pair = `${citation.source} ${citation.role}`;
+      if (cited.has(pair))
+        throw new Error(`seed: ${what} cites "${citation.source}" as ${citation.role} twice`);
+      cited.add(pair);
+    }
+    spans.set(claim.key, locate(body, claim.quote, what));
+  }
+
+  for (const relationship of data.relationships) {
+    const what = `relationship "${relationship.key}"`;
+    for (const actor of [relationship.from, relationship.to]) {
+      if (!actorKeys.has(actor))
+        throw new Error(`seed: ${what} references unknown actor "${actor}"`);
+    }
+    for (const claim of relationship.evidence) {
+      if (!claimKeys.has(claim))
+        throw new Error(`seed: ${what} cites unknown claim "${claim}" as evidence`);
+    }
+    if (new Set(relationship.evidence).size !== relationship.evidence.length) {
+      throw new Error(`seed: ${what} lists an evidence claim twice`);
+    }
+  }
+  return spans;
+}
+
+function uniqueKeys(kind: string, records: readonly { key: SeedKey }[]): Set<SeedKey> {
+  const keys = new Set<SeedKey>();
+  for (const { key } of records) {
+    if (keys.has(key)) throw new Error(`seed: duplicate ${kind} key "${key}"`);
+    keys.add(key);
+  }
+  return keys;
+}
+
+/**
+ * The quote's one occurrence in the body, as code-point offsets: PostgreSQL's substr() counts
+ * characters, not the UTF-16 units JavaScript indexes strings by.
+ */
+function locate(body: readonly string[], quote: string, what: string): Span {
+  const needle = [...quote];
+  if (needle.length === 0) throw new Error(`seed: ${what} has an empty quote`);
+  const starts: number[] = [];
+  for (let i = 0; i + needle.length <= body.length; i++) {
+    if (needle.every((char, j) => body[i + j] === char)) starts.push(i);
+  }
+  const [start] = starts;
+  if (start === undefined) throw new Error(`seed: ${what} quote not found in the body: "${quote}"`);
+  if (starts.length > 1) {
+    throw new Error(
+      `seed: ${what} quote occurs ${starts.length} times in the body; make it unique: "${quote}"`,
+    );
+  }
+  return { start, end: start + needle.length };
+}
+
+/** Looks a key up in a map filled earlier in the same load; checkSeed guarantees it is there. */
+function idOf(ids: Map<SeedKey, number>, kind: string, key: SeedKey): number {
+  const id = ids.get(key);
+  if (id === undefined) throw new Error(`seed: unknown ${kind} "${key}"`);
+  return id;
+}
+
+function validTimeColumns(validTime: SeedValidTime | undefined) {
+  return {
+    valid_from: validTime?.from?.date ?? null,
+    valid_from_precision: validTime?.from?.precision ?? null,
+    valid_to: validTime?.to?.date ?? null,
+    valid_to_precision: validTime?.to?.precision ?? null,
+    valid_time_note: validTime?.note ?? null,
+  };
+}
+
+function quantityColumns(quantity: SeedQuantity | undefined) {
+  if (!quantity) {
+    return {
+      quantity_value: null,
+      quantity_min: null,
+      quantity_max: null,
+      quantity_unit: null,
+      quantity_qualifier: null,
+    };
+  }
+  return quantity.qualifier === 'RANGE'
+    ? {
+        quantity_value: quantity.value ?? null,
+        quantity_min: quantity.min,
+        quantity_max: quantity.max,
+        quantity_unit: quantity.unit,
+        quantity_qualifier: quantity.qualifier,
+      }
+    : {
+        quantity_value: quantity.value,
+        quantity_min: null,
+        quantity_max: null,
+        quantity_unit: quantity.unit,
+        quantity_qualifier: quantity.qualifier,
+      };
+}
+
+async function insertSeed(
+  trx: Transaction<DB>,
+  data: SeedData,
+  spans: Map<SeedKey, Span>,
+): Promise<void> {
+  const { briefing } = data;
+
+  // One row at a time where ids are needed: RETURNING order is not guaranteed to follow VALUES.
+  const sourceIds = new Map<SeedKey, number>();
+  for (const source of data.sources) {
+    const { id } = await trx
+      .insertInto('source')
+      .values({
+        kind: source.kind,
+        title: source.title,
+        publisher: source.publisher,
+        url: source.url,
+        published_at: source.publishedAt,
+        accessed_at: source.accessedAt ?? null,
+        reliability: source.reliability,
+        derived_from_id:
+          source.derivedFrom === null ? null : idOf(sourceIds, 'source', source.derivedFrom),
+        description: source.description,
+        ...(source.marking ? { marking: source.marking } : {}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    sourceIds.set(source.key, id);
+  }
+
+  const { id: briefingId } = await trx
+    .insertInto('briefing')
+    .values({
+      slug: briefing.slug,
+      title: briefing.title,
+      summary: briefing.summary,
+      body: briefing.body,
+      status: briefing.status,
+      language: briefing.language,
+      published_at: briefing.publishedAt,
+      marking: briefing.marking,
+      source_id: idOf(sourceIds, 'source', briefing.source),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  for (const [position, author] of briefing.authors.entries()) {
+    const { id: authorId } = await trx
+      .insertInto('author')
+      .values({ name: author.name, bio: author.bio })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('briefing_author')
+      .values({ briefing_id: briefingId, author_id: authorId, position })
+      .execute();
+  }
+
+  if (briefing.tags.length > 0) {
+    await trx
+      .insertInto('briefing_tag')
+      .values(briefing.tags.map(({ tag, kind }) => ({ briefing_id: briefingId, tag, kind })))
+      .execute();
+  }
+
+  if (briefing.media.length > 0) {
+    await trx
+      .insertInto('media')
+      .values(
+        briefing.media.map((media, position) => ({
+          briefing_id: briefingId,
+          position,
+          kind: media.kind,
+          url: media.url,
+          caption: media.caption,
+          credit: media.credit,
+          licence_name: media.licence.name,
+          licence_url: media.licence.url,
+          taken_on: media.takenOn?.date ?? null,
+          taken_on_precision: media.takenOn?.precision ?? null,
+        })),
+      )
+      .execute();
+  }
+
+  const actorIds = new Map<SeedKey, number>();
+  for (const actor of data.actors) {
+    const { id } = await trx
+      .insertInto('actor')
+      .values({
+        kind: actor.kind,
+        name: actor.name,
+        country: actor.country,
+        wikidata_qid: actor.wikidataQid,
+        description: actor.description,
+        ...(actor.marking ? { marking: actor.marking } : {}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    actorIds.set(actor.key, id);
+  }
+  const aliases = data.actors.flatMap((actor) =>
+    (actor.aliases ?? []).map(({ alias, language }) => ({
+      actor_id: idOf(actorIds, 'actor', actor.key),
+      alias,
+      language: language ?? null,
+    })),
+  );
+  if (aliases.length > 0) await trx.insertInto('actor_alias').values(aliases).execute();
+
+  const claimIds = new Map<SeedKey, number>();
+  let citationCount = 0;
+  for (const [position, claim] of data.claims.entries()) {
+    const span = spans.get(claim.key);
+    if (!span) throw new Error(`seed: claim "${claim.key}" has no span`);
+    const { id: claimId } = await trx
+      .insertInto('claim')
+      .values({
+        briefing_id: briefingId,
+        position,
+        kind: claim.kind,
+        statement: claim.statement,
+        quote: claim.quote,
+        span_start: span.start,
+        span_end: span.end,
+        subject_actor_id: claim.subject === null ? null : idOf(actorIds, 'actor', claim.subject),
+        predicate: claim.predicate,
+        ...quantityColumns(claim.quantity),
+        ...validTimeColumns(claim.validTime),
+        likelihood: claim.likelihood,
+        confidence: claim.confidence,
+        status: claim.status,
+        ...(claim.marking ? { marking: claim.marking } : {}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    claimIds.set(claim.key, claimId);
+
+    if (claim.objects.length > 0) {
+      await trx
+        .insertInto('claim_object')
+        .values(
+          claim.objects.map((actor, objectPosition) => ({
+            claim_id: claimId,
+            actor_id: idOf(actorIds, 'actor', actor),
+            position: objectPosition,
+          })),
+        )
+        .execute();
+    }
+    if (claim.citations.length > 0) {
+      await trx
+        .insertInto('citation')
+        .values(
+          claim.citations.map((citation, citationPosition) => ({
+            claim_id: claimId,
+            source_id: idOf(sourceIds, 'source', citation.source),
+            position: citationPosition,
+            role: citation.role,
+            locator: citation.locator ?? null,
+            quote: citation.quote ?? null,
+            credibility: citation.credibility,
+          })),
+        )
+        .execute();
+      citationCount += claim.citations.length;
+    }
+  }
+
+  for (const relationship of data.relationships) {
+    const { id: relationshipId } = await trx
+      .insertInto('actor_relationship')
+      .values({
+        from_actor_id: idOf(actorIds, 'actor', relationship.from),
+        to_actor_id: idOf(actorIds, 'actor', relationship.to),
+        type: relationship.type,
+        ...validTimeColumns(relationship.validTime),
+        confidence: relationship.confidence,
+        attributes: relationship.attributes ?? {},
+        description: relationship.description,
+        ...(relationship.marking ? { marking: relationship.marking } : {}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (relationship.evidence.length > 0) {
+      await trx
+        .insertInto('relationship_evidence')
+        .values(
+          relationship.evidence.map((claim) => ({
+            relationship_id: relationshipId,
+            claim_id: idOf(claimIds, 'claim', claim),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  const summary: SeedSummary = {
+    slug: briefing.slug,
+    claims: data.claims.length,
+    actors: data.actors.length,
+    sources: data.sources.length,
+    citations: citationCount,
+    relationships: data.relationships.length,
+    media: briefing.media.length,
+    authors: briefing.authors.length,
+    tags: briefing.tags.length,
+  };
+  await trx
+    .insertInto('audit_log')
+    .values({
+      actor_name: AUDIT_ACTOR,
+      action: 'seed.load',
+      entity_type: 'Briefing',
+      entity_id: briefingId,
+      before: null,
+      after: summary,
+    })
+    .execute();
+}

@@ -1,0 +1,122 @@
+import { sql, type Selectable } from 'kysely';
+import { containsPattern } from '../actors/actor.repository.js';
+import type { Executor } from '../db/executor.js';
+import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
+import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
+import type { Visibility } from '../db/visibility.js';
+
+export type SourceRow = Selectable<SourceTable>;
+export type SourcePageRow = SourceRow & SortKeyed;
+
+export interface SourceFilter {
+  kinds?: readonly SourceKind[] | null;
+  /** Substring of the publisher, case- and accent-insensitive. */
+  publisher?: string | null;
+  reliabilities?: readonly Reliability[] | null;
+}
+
+export const SOURCE_ORDERINGS = {
+  TITLE_ASC: { name: 'TITLE_ASC', keys: [sql`fold_text(source.title)`], id: sql.ref('source.id'), descending: false },
+  PUBLISHED_AT_DESC: {
+    name: 'PUBLISHED_AT_DESC',
+    keys: [sql`coalesce(source.published_at, '-infinity'::timestamptz)`],
+    id: sql.ref('source.id'),
+    descending: true,
+  },
+  RELIABILITY_ASC: {
+    name: 'RELIABILITY_ASC',
+    // Unjudged sources sort last, after F.
+    keys: [sql`coalesce(source.reliability, 'Z')`],
+    id: sql.ref('source.id'),
+    descending: false,
+  },
+} satisfies Record<string, Ordering>;
+export type SourceOrder = keyof typeof SOURCE_ORDERINGS;
+
+function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilter = {}) {
+  let query = db.selectFrom('source').where('source.marking', 'in', visibility.markings);
+  if (filter.kinds?.length) query = query.where('source.kind', 'in', filter.kinds);
+  if (filter.reliabilities?.length) query = query.where('source.reliability', 'in', filter.reliabilities);
+  if (filter.publisher) {
+    query = query.where(sql`fold_text(source.publisher)`, 'like', sql`fold_text(${containsPattern(filter.publisher)})`);
+  }
+  return query;
+}
+
+export async function findSourcesByIds(db: Executor, visibility: Visibility, ids: readonly number[]): Promise<SourceRow[]> {
+  return visibleSources(db, visibility).selectAll('source').where('source.id', 'in', ids).execute();
+}
+
+export async function findSourcesPage(
+  db: Executor,
+  visibility: Visibility,
+  filter: SourceFilter,
+  order: SourceOrder,
+  window: PageWindow,
+): Promise<SourcePageRow[]> {
+  return paginate(visibleSources(db, visibility, filter).selectAll('source'), SOURCE_ORDERINGS[order], window).execute();
+}
+
+export async function countSources(db: Executor, visibility: Visibility, filter: SourceFilter): Promise<number> {
+  const row = await visibleSources(db, visibility, filter)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Bounds the walk up a derivation chain, which the schema does not stop from looping. */
+export const MAX_CHAIN_DEPTH = 32;
+
+/**
+ * For each source, the ids of the sources it relays, nearest first ("article → newspaper →
+ * intelligence briefing"), in one recursive statement for all of them.
+ */
+export async function findDerivationChains(
+  db: Executor,
+  sourceIds: readonly number[],
+): Promise<{ start_id: number; source_id: number; depth: number }[]> {
+  return db
+    .withRecursive('chain(start_id, source_id, depth)', (qb) =>
+      qb
+        .selectFrom('source')
+        .select(['source.id as start_id', sql<number>`source.derived_from_id`.as('source_id'), sql<number>`1`.as('depth')])
+        .where('source.id', 'in', sourceIds)
+        .where('source.derived_from_id', 'is not', null)
+        .unionAll(
+          qb
+            .selectFrom('chain')
+            .innerJoin('source', 'source.id', 'chain.source_id')
+            .select(['chain.start_id', sql<number>`source.derived_from_id`.as('source_id'), sql<number>`chain.depth + 1`.as('depth')])
+            .where('source.derived_from_id', 'is not', null)
+            .where('chain.depth', '<', MAX_CHAIN_DEPTH),
+        ),
+    )
+    .selectFrom('chain')
+    .select(['start_id', 'source_id', 'depth'])
+    .orderBy('start_id')
+    .orderBy('depth')
+    .execute();
+}
+
+/** Distinct visible sources cited by each briefing's visible claims, by title. */
+export async function findSourcesCitedByBriefings(
+  db: Executor,
+  visibility: Visibility,
+  briefingIds: readonly number[],
+): Promise<(SourceRow & { briefing_id: number })[]> {
+  const cited = db
+    .selectFrom('citation')
+    .innerJoin('claim', 'claim.id', 'citation.claim_id')
+    .select(['claim.briefing_id', 'citation.source_id'])
+    .distinct()
+    .where('claim.briefing_id', 'in', briefingIds)
+    .where('claim.marking', 'in', visibility.markings);
+  return visibleSources(db, visibility)
+    .innerJoin(cited.as('cited'), 'cited.source_id', 'source.id')
+    .selectAll('source')
+    .select('cited.briefing_id')
+    .orderBy('cited.briefing_id')
+    .orderBy(sql`fold_text(source.title)`)
+    .orderBy('source.id')
+    .execute();
+}

@@ -1,0 +1,122 @@
+import { builder, connectionOf } from '../builder.js';
+import { pageWindow, toPage } from '../common/connection.js';
+import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
+import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
+import { CitationConnection } from '../claims/claim.schema.js';
+import { CITATION_ORDERING, countCitationsPerSource, findCitationsPagePerSource } from '../claims/claim.repository.js';
+import { SourceRef } from '../refs.js';
+import {
+  SOURCE_ORDERINGS,
+  countSources,
+  findDerivationChains,
+  findSourcesPage,
+  type SourceOrder,
+} from './source.repository.js';
+
+export const SourceOrderEnum = builder.enumType('SourceOrder', {
+  description: 'Orders for source lists; ties break on id.',
+  values: {
+    TITLE_ASC: { value: 'TITLE_ASC', description: 'By title, A–Z, ignoring case and accents (default).' },
+    PUBLISHED_AT_DESC: { value: 'PUBLISHED_AT_DESC', description: 'Newest first; undated sources last.' },
+    RELIABILITY_ASC: { value: 'RELIABILITY_ASC', description: 'Most reliable (A) first; unjudged last.' },
+  } as const satisfies Record<SourceOrder, { value: SourceOrder; description: string }>,
+});
+
+export const SourceFilterInput = builder.inputType('SourceFilter', {
+  description: 'Narrows a source list; all given conditions must hold.',
+  fields: (t) => ({
+    kind: t.field({ type: [SourceKindEnum], description: 'Only these kinds.' }),
+    publisher: t.string({ description: 'Publisher contains this text (case- and accent-insensitive).' }),
+    reliability: t.field({ type: [ReliabilityEnum], description: 'Only these Admiralty reliability grades.' }),
+  }),
+});
+
+SourceRef.implement({
+  description:
+    'A document or record that carries claims: an intelligence briefing, a news report, a letter, a dataset. `derivedFrom` follows who relayed whom.',
+  fields: (t) => ({
+    kind: t.field({ type: SourceKindEnum, resolve: (s) => s.kind }),
+    title: t.exposeString('title'),
+    publisher: t.string({ nullable: true, resolve: (s) => s.publisher }),
+    url: t.string({ nullable: true, description: 'Where to read it, when public.', resolve: (s) => s.url }),
+    publishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.published_at }),
+    accessedAt: t.field({ type: 'DateTime', nullable: true, description: 'When we last read it.', resolve: (s) => s.accessed_at }),
+    reliability: t.field({
+      type: ReliabilityEnum,
+      nullable: true,
+      description: 'Admiralty grade of the source itself (A–F); the credibility of each item is on its citation.',
+      resolve: (s) => s.reliability,
+    }),
+    description: t.string({ nullable: true, resolve: (s) => s.description }),
+    marking: t.field({ type: MarkingEnum, resolve: (s) => s.marking }),
+    derivedFrom: t.field({
+      type: SourceRef,
+      nullable: true,
+      description: 'The source this one relays (The Washington Post → the U.S. intelligence briefing it saw).',
+      resolve: (s) => s.derived_from_id,
+    }),
+    derivationChain: t.loadableList({
+      type: SourceRef,
+      description:
+        'Every source up the relay chain, nearest first, ending at the origin. Sources you may not see end the chain.',
+      resolve: (s) => s.id,
+      load: async (sourceIds: number[], ctx) => {
+        const links = await findDerivationChains(ctx.db, sourceIds);
+        const sources = await SourceRef.getDataloader(ctx).loadMany(links.map((l) => l.source_id));
+        const chains = groupByKey(
+          sourceIds,
+          links.map((link, i) => ({ link, source: sources[i] })),
+          (entry) => entry.link.start_id,
+        );
+        // Stop at the first hidden link: showing what lies beyond it would reveal it exists.
+        return chains.map((chain) => {
+          const hidden = chain.findIndex((entry) => !entry.source || entry.source instanceof Error);
+          return (hidden === -1 ? chain : chain.slice(0, hidden)).flatMap((entry) =>
+            entry.source && !(entry.source instanceof Error) ? [entry.source] : [],
+          );
+        });
+      },
+    }),
+    citations: t.loadable({
+      type: CitationConnection,
+      description: 'Claims citing this source (that you may see), oldest citation first.',
+      args: { ...t.arg.connectionArgs() },
+      byPath: true,
+      resolve: (s) => s.id,
+      load: async (sourceIds: number[], ctx, args) => {
+        const window = pageWindow(args, CITATION_ORDERING);
+        const rows = await findCitationsPagePerSource(ctx.db, ctx.visibility, sourceIds, window);
+        return pagesPerParent(sourceIds, rows, CITATION_ORDERING, window, (ids) =>
+          countCitationsPerSource(ctx.db, ctx.visibility, ids),
+        );
+      },
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (s) => s.created_at }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (s) => s.updated_at }),
+  }),
+});
+
+export const SourceConnection = connectionOf(SourceRef, 'Source', 'A page of sources.');
+
+builder.queryField('sources', (t) =>
+  t.field({
+    type: SourceConnection,
+    description: 'All sources you may see, filtered and ordered.',
+    args: {
+      ...t.arg.connectionArgs(),
+      filter: t.arg({ type: SourceFilterInput }),
+      orderBy: t.arg({ type: SourceOrderEnum, required: true, defaultValue: 'TITLE_ASC' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const filter = {
+        kinds: args.filter?.kind,
+        publisher: args.filter?.publisher?.trim() || null,
+        reliabilities: args.filter?.reliability,
+      };
+      const ordering = SOURCE_ORDERINGS[args.orderBy];
+      const window = pageWindow(args, ordering);
+      const rows = await findSourcesPage(ctx.db, ctx.visibility, filter, args.orderBy, window);
+      return toPage(rows, ordering, window, () => countSources(ctx.db, ctx.visibility, filter));
+    },
+  }),
+);

@@ -1,0 +1,523 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { sql } from 'kysely';
+import { openDatabase, type OpenDatabase } from '../../src/db/open.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/database.js';
+import type { DB } from '../../src/db/types.js';
+import { SEED_BRIEFING_SLUG, seedDatabase } from '../../src/seed/load-seed.js';
+import { venezuelaBriefing } from '../../src/seed/venezuela-briefing.js';
+import type { SeedData } from '../../src/seed/seed-types.js';
+
+const TABLES = [
+  'source',
+  'briefing',
+  'author',
+  'briefing_author',
+  'briefing_tag',
+  'media',
+  'actor',
+  'actor_alias',
+  'actor_external_id',
+  'claim',
+  'claim_object',
+  'citation',
+  'actor_relationship',
+  'relationship_evidence',
+  'audit_log',
+] as const satisfies readonly (keyof DB)[];
+
+type TableCounts = Record<(typeof TABLES)[number], number>;
+
+const EMPTY: TableCounts = Object.fromEntries(TABLES.map((table) => [table, 0])) as TableCounts;
+
+// What one load of the Venezuela seed inserts, counted by hand from the article.
+const SEEDED: TableCounts = {
+  source: 6,
+  briefing: 1,
+  author: 1,
+  briefing_author: 1,
+  briefing_tag: 10,
+  media: 3,
+  actor: 27,
+  actor_alias: 37,
+  actor_external_id: 0,
+  claim: 35,
+  claim_object: 49,
+  citation: 65,
+  actor_relationship: 24,
+  relationship_evidence: 47,
+  audit_log: 1,
+};
+
+let handle: OpenDatabase;
+let db: Database;
+
+async function countRows(): Promise<TableCounts> {
+  const counts = { ...EMPTY };
+  for (const table of TABLES) {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
+/** A claim's position is its index in the data, so tests can address claims by key. */
+function positionOf(key: string): number {
+  const position = venezuelaBriefing.claims.findIndex((claim) => claim.key === key);
+  if (position < 0) throw new Error(`no claim "${key}" in the seed`);
+  return position;
+}
+
+async function claimAt(key: string) {
+  return db
+    .selectFrom('claim')
+    .selectAll()
+    .where('position', '=', positionOf(key))
+    .executeTakeFirstOrThrow();
+}
+
+async function objectNames(claimId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('claim_object')
+    .innerJoin('actor', 'actor.id', 'claim_object.actor_id')
+    .select('actor.name')
+    .where('claim_object.claim_id', '=', claimId)
+    .orderBy('claim_object.position')
+    .execute();
+  return rows.map((row) => row.name);
+}
+
+function withDanglingActor(data: SeedData): SeedData {
+  return {
+    ...data,
+    claims: data.claims.map((claim) =>
+      claim.key === 'su30-contract-2006' ? { ...claim, objects: ['russia', 'su-30mk3'] } : claim,
+    ),
+  };
+}
+
+beforeAll(async () => {
+  handle = await openDatabase({ databaseUrl: null, dataDir: null, maxConnections: 1 });
+  db = handle.db;
+  await migrateToLatest(db);
+}, 120_000);
+
+afterAll(async () => {
+  await handle?.close();
+});
+
+describe('seedDatabase on an empty database', () => {
+  it('throws on a dangling key and inserts nothing', async () => {
+    await expect(seedDatabase(db, withDanglingActor(venezuelaBriefing))).rejects.toThrow(
+      'seed: claim "su30-contract-2006" references unknown actor "su-30mk3"',
+    );
+    expect(await countRows()).toEqual(EMPTY);
+  });
+
+  it('rolls back everything when the database rejects a row late in the load', async () => {
+    // Relationships go in last, so sources, actors and claims are already inserted when this fails.
+    const broken: SeedData = {
+      ...venezuelaBriefing,
+      relationships: venezuelaBriefing.relationships.map((relationship, index) =>
+        index === venezuelaBriefing.relationships.length - 1
+          ? { ...relationship, confidence: 101 }
+          : relationship,
+      ),
+    };
+    await expect(seedDatabase(db, broken)).rejects.toThrow();
+    expect(await countRows()).toEqual(EMPTY);
+  });
+
+  it('rejects quotes that are missing from the body or ambiguous', async () => {
+    const withQuote = (quote: string): SeedData => ({
+      ...venezuelaBriefing,
+      claims: venezuelaBriefing.claims.map((claim, index) =>
+        index === 0 ? { ...claim, quote } : claim,
+      ),
+    });
+    await expect(seedDatabase(db, withQuote('Maduro visited Havana'))).rejects.toThrow(
+      /quote not found/,
+    );
+    await expect(seedDatabase(db, withQuote('Russian President Vladimir Putin'))).rejects.toThrow(
+      /occurs 2 times/,
+    );
+    expect(await countRows()).toEqual(EMPTY);
+  });
+
+  it('seeds the Venezuela briefing', async () => {
+    expect(await seedDatabase(db)).toBe(true);
+    expect(await countRows()).toEqual(SEEDED);
+  });
+});
+
+describe('seedDatabase on a seeded database', () => {
+  it('returns false and inserts nothing', async () => {
+    expect(await seedDatabase(db)).toBe(false);
+    expect(await countRows()).toEqual(SEEDED);
+  });
+
+  it('still rejects broken seed data, changing nothing', async () => {
+    await expect(seedDatabase(db, withDanglingActor(venezuelaBriefing))).rejects.toThrow(
+      /unknown actor "su-30mk3"/,
+    );
+    expect(await countRows()).toEqual(SEEDED);
+  });
+});
+
+describe('the seeded Venezuela briefing', () => {
+  it('is published, clear, with its author, tags and own source', async () => {
+    const briefing = await db
+      .selectFrom('briefing')
+      .innerJoin('source', 'source.id', 'briefing.source_id')
+      .select([
+        'briefing.id',
+        'briefing.slug',
+        'briefing.title',
+        'briefing.status',
+        'briefing.language',
+        'briefing.marking',
+        'briefing.published_at',
+        'briefing.body',
+        'source.kind as source_kind',
+        'source.title as source_title',
+      ])
+      .executeTakeFirstOrThrow();
+    expect(briefing).toMatchObject({
+      slug: SEED_BRIEFING_SLUG,
+      title: 'Venezuela Seeks Military Aid from Russia, China, and Iran',
+      status: 'PUBLISHED',
+      language: 'en',
+      marking: 'CLEAR',
+      source_kind: 'ANALYSIS',
+      source_title: 'Venezuela Seeks Military Aid from Russia, China, and Iran',
+    });
+    expect(briefing.published_at?.toISOString()).toBe('2025-11-01T00:00:00.000Z');
+    expect(briefing.body.startsWith('#')).toBe(false);
+    expect(briefing.body).not.toContain('Trending');
+
+    const authors = await db
+      .selectFrom('briefing_author')
+      .innerJoin('author', 'author.id', 'briefing_author.author_id')
+      .select(['author.name', 'author.bio', 'briefing_author.position'])
+      .where('briefing_author.briefing_id', '=', briefing.id)
+      .execute();
+    expect(authors).toHaveLength(1);
+    expect(authors[0]).toMatchObject({ name: 'Yusuf Çetiner', position: 0 });
+    expect(authors[0]?.bio).toMatch(/^An expert researcher in national and international defense/);
+    expect(authors[0]?.bio).toContain('CEPA, IISS, and the U.S. Naval War College');
+
+    const tags = await db
+      .selectFrom('briefing_tag')
+      .select(['tag', 'kind'])
+      .where('briefing_id', '=', briefing.id)
+      .orderBy('tag')
+      .execute();
+    expect(tags).toContainEqual({ tag: 'arms-transfers', kind: 'TOPIC' });
+    expect(tags).toContainEqual({ tag: 'air-defense', kind: 'TOPIC' });
+    expect(tags).toContainEqual({ tag: 'uavs', kind: 'TOPIC' });
+    expect(tags).toContainEqual({ tag: 'venezuela', kind: 'REGION' });
+    expect(tags).toContainEqual({ tag: 'latin-america', kind: 'REGION' });
+  });
+
+  it('anchors every claim quote at its span, as PostgreSQL measures it', async () => {
+    const rows = await db
+      .selectFrom('claim')
+      .innerJoin('briefing', 'briefing.id', 'claim.briefing_id')
+      .select([
+        'claim.position',
+        'claim.span_start',
+        sql<boolean>`claim.quote is not distinct from substr(briefing.body, claim.span_start + 1, claim.span_end - claim.span_start)`.as(
+          'matches',
+        ),
+      ])
+      .orderBy('claim.position')
+      .execute();
+    expect(rows).toHaveLength(SEEDED.claim);
+    for (const row of rows) {
+      expect(row.span_start, `claim ${row.position} span`).not.toBeNull();
+      expect(row.matches, `claim ${row.position} quote`).toBe(true);
+    }
+    // Positions run 0..n-1 in article order.
+    expect(rows.map((row) => row.position)).toEqual([...Array(SEEDED.claim).keys()]);
+    const starts = rows.map((row) => row.span_start ?? -1);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+  });
+
+  it('chains the article to The Washington Post to the U.S. intelligence briefing', async () => {
+    const chain = await sql<{
+      depth: number;
+      kind: string;
+      title: string;
+      publisher: string | null;
+      reliability: string | null;
+    }>`
+      with recursive chain as (
+        select s.*, 0 as depth from source s join briefing b on b.source_id = s.id
+        union all
+        select s.*, chain.depth + 1 from source s join chain on s.id = chain.derived_from_id
+      )
+      select depth, kind, title, publisher, reliability from chain order by depth`.execute(db);
+    expect(chain.rows.map(({ kind, publisher }) => ({ kind, publisher }))).toEqual([
+      { kind: 'ANALYSIS', publisher: null },
+      { kind: 'NEWS_REPORT', publisher: 'The Washington Post' },
+      { kind: 'INTELLIGENCE_BRIEFING', publisher: 'U.S. intelligence community' },
+    ]);
+    expect(chain.rows[2]?.title).toBe('U.S. intelligence briefing');
+    expect(chain.rows[2]?.reliability).toBe('B');
+
+    const documents = await db
+      .selectFrom('source as document')
+      .innerJoin('source as via', 'via.id', 'document.derived_from_id')
+      .select(['document.title', 'via.kind as via_kind'])
+      .where('document.kind', '=', 'OFFICIAL_DOCUMENT')
+      .execute();
+    expect(documents).toHaveLength(3);
+    for (const document of documents) expect(document.via_kind).toBe('INTELLIGENCE_BRIEFING');
+  });
+
+  it('cites the letter to Putin as origin, relayed by the briefing and the Post', async () => {
+    const claim = await claimAt('requested-engine-overhaul');
+    const citations = await db
+      .selectFrom('citation')
+      .innerJoin('source', 'source.id', 'citation.source_id')
+      .select(['citation.position', 'citation.role', 'citation.credibility', 'source.kind'])
+      .where('citation.claim_id', '=', claim.id)
+      .orderBy('citation.position')
+      .execute();
+    expect(citations).toEqual([
+      { position: 0, role: 'ORIGIN', credibility: 2, kind: 'OFFICIAL_DOCUMENT' },
+      { position: 1, role: 'RELAY', credibility: 2, kind: 'INTELLIGENCE_BRIEFING' },
+      { position: 2, role: 'RELAY', credibility: 2, kind: 'NEWS_REPORT' },
+    ]);
+  });
+
+  it('records the quantities with their uncertainty', async () => {
+    const expected = [
+      ['requested-engine-overhaul', 8, 'aircraft engines', 'EXACT'],
+      ['requested-radar-overhaul', 5, 'radar systems', 'EXACT'],
+      ['requested-missiles', 14, 'sets of missiles', 'EXACT'],
+      ['su30-contract-2006', 24, 'aircraft', 'EXACT'],
+      ['su30-operational-fleet', 21, 'aircraft', 'APPROXIMATE'],
+      ['discussed-long-range-uavs', 1000, 'km', 'APPROXIMATE'],
+    ] as const;
+    for (const [key, value, unit, qualifier] of expected) {
+      expect(await claimAt(key), key).toMatchObject({
+        quantity_value: value,
+        quantity_unit: unit,
+        quantity_qualifier: qualifier,
+        quantity_min: null,
+        quantity_max: null,
+      });
+    }
+    const withQuantity = await db
+      .selectFrom('claim')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('quantity_qualifier', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(withQuantity.n)).toBe(expected.length);
+  });
+
+  it('dates the Su-30MK2 contract to July 2006 and the deliveries to end-2006..2008', async () => {
+    const contract = await claimAt('su30-contract-2006');
+    expect(contract).toMatchObject({
+      kind: 'FACT',
+      predicate: 'contracted',
+      valid_from: '2006-07-01',
+      valid_from_precision: 'MONTH',
+      valid_to: '2006-07-01',
+      valid_to_precision: 'MONTH',
+      status: 'CORROBORATED',
+    });
+    expect(contract.valid_period).toBe('[2006-07-01,2006-08-01)');
+    expect(await objectNames(contract.id)).toEqual(['Russia', 'Sukhoi Su-30MK2']);
+
+    expect(await claimAt('su30-deliveries-2006-2008')).toMatchObject({
+      valid_from: '2006-10-01',
+      valid_from_precision: 'QUARTER',
+      valid_to: '2008-01-01',
+      valid_to_precision: 'YEAR',
+      valid_period: '[2006-10-01,2009-01-01)',
+    });
+    expect(await claimAt('iran-supplied-mohajer-2')).toMatchObject({
+      valid_from: '2000-01-01',
+      valid_from_precision: 'YEAR',
+      valid_to: '2003-01-01',
+      valid_to_precision: 'YEAR',
+      valid_time_note: 'early 2000s',
+    });
+  });
+
+  it('keeps the three photo credits and licences', async () => {
+    const media = await db
+      .selectFrom('media')
+      .select([
+        'position',
+        'kind',
+        'credit',
+        'licence_name',
+        'licence_url',
+        'taken_on',
+        'taken_on_precision',
+      ])
+      .orderBy('position')
+      .execute();
+    expect(media).toEqual([
+      {
+        position: 0,
+        kind: 'IMAGE',
+        credit: 'Press Service of the President of the Russian Federation',
+        licence_name: 'Creative Commons Attribution 3.0',
+        licence_url: 'https://creativecommons.org/licenses/by/3.0/',
+        taken_on: '2019-09-25',
+        taken_on_precision: 'DAY',
+      },
+      {
+        position: 1,
+        kind: 'IMAGE',
+        credit: 'André Austin Du-Pont Rocha',
+        licence_name: 'GNU Free Documentation License, Version 1.2',
+        licence_url: 'https://www.gnu.org/licenses/old-licenses/fdl-1.2.html',
+        taken_on: '2008-07-30',
+        taken_on_precision: 'DAY',
+      },
+      {
+        position: 2,
+        kind: 'IMAGE',
+        credit: 'Majid Haghdoust',
+        licence_name: 'CC BY 4.0',
+        licence_url: 'https://creativecommons.org/licenses/by/4.0/',
+        taken_on: '2019-01-30',
+        taken_on_precision: 'DAY',
+      },
+    ]);
+  });
+
+  it('holds one assessment: an even chance that the requests are fulfilled', async () => {
+    const assessments = await db
+      .selectFrom('claim')
+      .selectAll()
+      .where('kind', '=', 'ASSESSMENT')
+      .execute();
+    expect(assessments).toHaveLength(1);
+    const [assessment] = assessments;
+    expect(assessment).toMatchObject({
+      position: SEEDED.claim - 1,
+      likelihood: 'ROUGHLY_EVEN_CHANCE',
+      quote: 'it remains uncertain whether Venezuela’s requests will ultimately be fulfilled',
+    });
+    expect(await objectNames(assessment?.id ?? -1)).toEqual(['Russia', 'China', 'Iran']);
+  });
+
+  it('identifies the actors, with Wikidata ids only where certain', async () => {
+    const actors = await db
+      .selectFrom('actor')
+      .select(['name', 'kind', 'country', 'wikidata_qid'])
+      .execute();
+    const byName = new Map(actors.map((actor) => [actor.name, actor]));
+    expect(byName.get('Venezuela')).toMatchObject({
+      kind: 'STATE',
+      country: 'VE',
+      wikidata_qid: 'Q717',
+    });
+    expect(byName.get('Nicolás Maduro')).toMatchObject({ kind: 'PERSON', wikidata_qid: 'Q57413' });
+    expect(byName.get('Ramón Celestino Velásquez')).toMatchObject({
+      kind: 'PERSON',
+      wikidata_qid: null,
+    });
+    expect(byName.get('The Washington Post')).toMatchObject({
+      kind: 'ORGANIZATION',
+      wikidata_qid: 'Q166032',
+    });
+    expect(byName.get('Sukhoi Su-30MK2')).toMatchObject({ kind: 'EQUIPMENT', country: 'RU' });
+
+    const aliases = await db
+      .selectFrom('actor_alias')
+      .innerJoin('actor', 'actor.id', 'actor_alias.actor_id')
+      .select(['actor.name', 'actor_alias.alias'])
+      .execute();
+    expect(aliases).toContainEqual({ name: 'Nicolás Maduro', alias: 'Nicolas Maduro' });
+    expect(aliases).toContainEqual({ name: 'ANSU-100', alias: 'Arpía' });
+    expect(aliases).toContainEqual({ name: 'Sukhoi Su-30MK2', alias: 'Su-30MK2V' });
+  });
+
+  it('links actors over time, with evidence', async () => {
+    const relationships = await db
+      .selectFrom('actor_relationship as r')
+      .innerJoin('actor as from', 'from.id', 'r.from_actor_id')
+      .innerJoin('actor as to', 'to.id', 'r.to_actor_id')
+      .select([
+        'r.id',
+        'r.type',
+        'r.attributes',
+        'r.valid_from',
+        'r.valid_from_precision',
+        'from.name as from_name',
+        'to.name as to_name',
+      ])
+      .execute();
+    const find = (from: string, type: string, to: string) => {
+      const found = relationships.filter(
+        (r) => r.from_name === from && r.type === type && r.to_name === to,
+      );
+      expect(found, `${from} ${type} ${to}`).not.toHaveLength(0);
+      return found;
+    };
+    const [su30Supply] = find('Russia', 'supplies', 'Venezuela');
+    expect(su30Supply).toMatchObject({
+      attributes: { equipment: 'Su-30MK2', quantity: 24 },
+      valid_from: '2006-07-01',
+      valid_from_precision: 'MONTH',
+    });
+    expect(find('Venezuela', 'operates', 'Sukhoi Su-30MK2')[0]).toMatchObject({
+      attributes: { quantity: 21, qualifier: 'APPROXIMATE' },
+      valid_from: '2006-10-01',
+      valid_from_precision: 'QUARTER',
+    });
+    find('ANSU-100', 'variant-of', 'Mohajer-2');
+    find('Venezuela', 'operates', 'Mohajer-6');
+    find('Nicolás Maduro', 'leads', 'Venezuela');
+    find('Hugo Chávez', 'leads', 'Venezuela');
+    find('Vladimir Putin', 'leads', 'Russia');
+    find('Xi Jinping', 'leads', 'China');
+    find('Ramón Celestino Velásquez', 'member-of', 'Government of Venezuela');
+    for (const state of ['Russia', 'China', 'Iran']) find('Venezuela', 'requested-aid-from', state);
+    expect(find('Iran', 'supplies', 'Venezuela')).toHaveLength(2);
+
+    const evidence = await db
+      .selectFrom('relationship_evidence')
+      .innerJoin('claim', 'claim.id', 'relationship_evidence.claim_id')
+      .select('claim.position')
+      .where('relationship_evidence.relationship_id', '=', su30Supply?.id ?? -1)
+      .orderBy('claim.position')
+      .execute();
+    expect(evidence.map((row) => row.position)).toEqual([
+      positionOf('su30-contract-2006'),
+      positionOf('su30-deliveries-2006-2008'),
+    ]);
+  });
+
+  it('audits the load once', async () => {
+    const briefing = await db.selectFrom('briefing').select('id').executeTakeFirstOrThrow();
+    const audit = await db.selectFrom('audit_log').selectAll().execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor_name: 'seed',
+      action: 'seed.load',
+      entity_type: 'Briefing',
+      entity_id: briefing.id,
+      before: null,
+      after: {
+        slug: SEED_BRIEFING_SLUG,
+        claims: SEEDED.claim,
+        actors: SEEDED.actor,
+        sources: SEEDED.source,
+        citations: SEEDED.citation,
+        relationships: SEEDED.actor_relationship,
+        media: SEEDED.media,
+      },
+    });
+  });
+});

@@ -1,0 +1,21 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  resolve: {
+    // graphql 16 ships CommonJS and .mjs copies. Node (and so Yoga and Pothos) load the CommonJS
+    // one; without this alias Vite would hand our code the .mjs one, and `instanceof
+    // GraphQLError` would fail across the two copies (our errors would be masked).
+    alias: { graphql: require.resolve('graphql') },
+  },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // Each test file gets its own database (PGlite in memory, or a fresh PostgreSQL database
+    // when TEST_DATABASE_URL is set), so files run in parallel without seeing each other.
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
