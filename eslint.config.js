@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.data', 'dist', 'bench/node_modules'] },
+  {
+    ignores: ['node_modules', '.data', 'dist', 'scratch', 'bench/node_modules', 'tests/.artifacts'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

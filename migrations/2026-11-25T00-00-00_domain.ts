@@ -6,8 +6,10 @@ import { sql, type Kysely } from 'kysely';
 // Accent folding without the unaccent extension: unaccent() is not IMMUTABLE, so it cannot
 // back a generated column or an index. translate() is, and it runs the same on PostgreSQL and
 // PGlite. Both cases are listed because lower() only folds ASCII under the C locale.
-const ACCENTED = 'ÁÀÂÄÃÅĀĂĄáàâäãåāăąÇĆČçćčĎďÉÈÊËĒĖĘĚéèêëēėęěĞğÍÌÎÏĪİíìîïīıŁłÑŃŇñńňÓÒÔÖÕØŌŐóòôöõøōőŘřŚŠŞśšşŤťÚÙÛÜŪŮŰúùûüūůűÝŸýÿŹŻŽźżž';
-const UNACCENTED = 'AAAAAAAAAaaaaaaaaaCCCcccDdEEEEEEEEeeeeeeeeGgIIIIIIiiiiiiLlNNNnnnOOOOOOOOooooooooRrSSSsssTtUUUUUUUuuuuuuuYYyyZZZzzz';
+const ACCENTED =
+  'ÁÀÂÄÃÅĀĂĄáàâäãåāăąÇĆČçćčĎďÉÈÊËĒĖĘĚéèêëēėęěĞğÍÌÎÏĪİíìîïīıŁłÑŃŇñńňÓÒÔÖÕØŌŐóòôöõøōőŘřŚŠŞśšşŤťÚÙÛÜŪŮŰúùûüūůűÝŸýÿŹŻŽźżž';
+const UNACCENTED =
+  'AAAAAAAAAaaaaaaaaaCCCcccDdEEEEEEEEeeeeeeeeGgIIIIIIiiiiiiLlNNNnnnOOOOOOOOooooooooRrSSSsssTtUUUUUUUuuuuuuuYYyyZZZzzz';
 
 const SLUG = `'^[a-z0-9]+(-[a-z0-9]+)*$'`;
 const MARKINGS = `('CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED')`;
@@ -43,7 +45,10 @@ function validTimeColumns(table: string): string {
     valid_to_precision text check (valid_to_precision in ${PRECISIONS}),
     valid_time_note text check (length(valid_time_note) <= 200),
     valid_period daterange generated always as (
+      -- A reversed range is left null here so that the CHECK below reports it (23514)
+      -- instead of daterange() failing with a generic error.
       case when valid_from is null and valid_to is null then null
+      when valid_to is not null and valid_from > valid_to then null
       else daterange(valid_from, ${periodEnd('valid_to', 'valid_to_precision')}, '[]') end
     ) stored,
     constraint ${table}_valid_from_aligned check (${alignedTo('valid_from', 'valid_from_precision')}),
@@ -294,7 +299,8 @@ const statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-  if (ACCENTED.length !== UNACCENTED.length) throw new Error('fold_text: translate maps differ in length');
+  if (ACCENTED.length !== UNACCENTED.length)
+    throw new Error('fold_text: translate maps differ in length');
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
 

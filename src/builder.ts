@@ -35,7 +35,8 @@ export const builder = new SchemaBuilder<{
       description: 'Fetches any object by its global id; null when it does not exist.',
     },
     nodesQueryOptions: {
-      description: 'Fetches several objects by global id, in the order asked; null for each id that does not exist.',
+      description:
+        'Fetches several objects by global id, in the order asked; null for each id that does not exist.',
     },
     nodeTypeOptions: {
       description: 'An object with a globally unique, opaque id that `node(id:)` can fetch again.',
@@ -64,11 +65,15 @@ export function connectionOf<T extends Parameters<typeof builder.connectionObjec
       description,
       fields: (t) => ({
         totalCount: t.int({
-          description: 'How many items the whole list has (every page together) under the same filter.',
+          description:
+            'How many items the whole list has (every page together) under the same filter.',
           resolve: (connection) => connection.totalCount(),
         }),
       }),
     },
-    { name: `${name}Edge`, description: `One ${name} in a page, with the cursor to continue after it.` },
+    {
+      name: `${name}Edge`,
+      description: `One ${name} in a page, with the cursor to continue after it.`,
+    },
   );
 }

@@ -14,11 +14,19 @@ export interface Config {
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
-function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+function integer(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new Error(`expected ${name} to be an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `expected ${name} to be an integer in ${min}..${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return parsed;
 }
@@ -26,7 +34,9 @@ function integer(name: string, value: string | undefined, fallback: number, min:
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new Error(`expected LOG_LEVEL to be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+    throw new Error(
+      `expected LOG_LEVEL to be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`,
+    );
   }
   const seed = env.SEED ?? 'true';
   if (seed !== 'true' && seed !== 'false') {

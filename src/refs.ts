@@ -1,7 +1,15 @@
 import { findActorsByIds, type ActorRow } from './actors/actor.repository.js';
-import { findRelationshipsByIds, type ActorRelationshipRow } from './actors/actor-relationship.repository.js';
+import {
+  findRelationshipsByIds,
+  type ActorRelationshipRow,
+} from './actors/actor-relationship.repository.js';
 import { builder } from './builder.js';
-import { findAuthorsByIds, findBriefingsByIds, type AuthorRow, type BriefingRow } from './briefings/briefing.repository.js';
+import {
+  findAuthorsByIds,
+  findBriefingsByIds,
+  type AuthorRow,
+  type BriefingRow,
+} from './briefings/briefing.repository.js';
 import { findClaimsByIds, type ClaimRow } from './claims/claim.repository.js';
 import { findSourcesByIds, type SourceRow } from './sources/source.repository.js';
 
@@ -42,8 +50,11 @@ export const ActorRef = builder.loadableNodeRef<ActorRow, number, number>('Actor
   sort: (row) => row.id,
 });
 
-export const ActorRelationshipRef = builder.loadableNodeRef<ActorRelationshipRow, number, number>('ActorRelationship', {
-  id: { resolve: (row) => row.id, ...numericId },
-  load: (ids, ctx) => findRelationshipsByIds(ctx.db, ctx.visibility, ids),
-  sort: (row) => row.id,
-});
+export const ActorRelationshipRef = builder.loadableNodeRef<ActorRelationshipRow, number, number>(
+  'ActorRelationship',
+  {
+    id: { resolve: (row) => row.id, ...numericId },
+    load: (ids, ctx) => findRelationshipsByIds(ctx.db, ctx.visibility, ids),
+    sort: (row) => row.id,
+  },
+);

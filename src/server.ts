@@ -2,10 +2,11 @@ import { startServer } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { createLogger, errorFields } from './logger.js';
 
-const config = loadConfig();
-const logger = createLogger(config.logLevel);
+let logger = createLogger('info');
 
 try {
+  const config = loadConfig();
+  logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);
   let stopping = false;
   const stop = (signal: string) => {

@@ -27,7 +27,12 @@ function healthPlugin(db: Database): Plugin {
           await sql`select 1`.execute(db);
           endResponse(fetchAPI.Response.json({ status: 'ready' }));
         } catch {
-          endResponse(fetchAPI.Response.json({ status: 'unavailable', reason: 'database unreachable' }, { status: 503 }));
+          endResponse(
+            fetchAPI.Response.json(
+              { status: 'unavailable', reason: 'database unreachable' },
+              { status: 503 },
+            ),
+          );
         }
       }
     },

@@ -1,6 +1,12 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/executor.js';
-import { paginate, paginatePerParent, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
+import {
+  paginate,
+  paginatePerParent,
+  type Ordering,
+  type PageWindow,
+  type SortKeyed,
+} from '../db/keyset.js';
 import type { ActorRelationshipTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 
@@ -25,7 +31,12 @@ export const RELATIONSHIP_ORDERINGS = {
     id: sql.ref('actor_relationship.id'),
     descending: false,
   },
-  TYPE_ASC: { name: 'TYPE_ASC', keys: [sql.ref('actor_relationship.type')], id: sql.ref('actor_relationship.id'), descending: false },
+  TYPE_ASC: {
+    name: 'TYPE_ASC',
+    keys: [sql.ref('actor_relationship.type')],
+    id: sql.ref('actor_relationship.id'),
+    descending: false,
+  },
   CREATED_AT_DESC: {
     name: 'CREATED_AT_DESC',
     keys: [sql.ref('actor_relationship.created_at')],
@@ -54,7 +65,11 @@ const RELATIONSHIP_COLUMNS = [
 ] as const;
 
 /** A relationship is visible when it and both its ends are. */
-function visibleRelationships(db: Executor, visibility: Visibility, filter: ActorRelationshipFilter = {}) {
+function visibleRelationships(
+  db: Executor,
+  visibility: Visibility,
+  filter: ActorRelationshipFilter = {},
+) {
   let query = db
     .selectFrom('actor_relationship')
     .innerJoin('actor as from_actor', 'from_actor.id', 'actor_relationship.from_actor_id')
@@ -66,7 +81,10 @@ function visibleRelationships(db: Executor, visibility: Visibility, filter: Acto
   if (filter.asOf) {
     const asOf = filter.asOf;
     query = query.where((eb) =>
-      eb.or([eb('actor_relationship.valid_period', 'is', null), eb(sql`actor_relationship.valid_period`, '@>', sql`${asOf}::date`)]),
+      eb.or([
+        eb('actor_relationship.valid_period', 'is', null),
+        eb(sql`actor_relationship.valid_period`, '@>', sql`${asOf}::date`),
+      ]),
     );
   }
   const { actorId } = filter;
@@ -75,14 +93,25 @@ function visibleRelationships(db: Executor, visibility: Visibility, filter: Acto
     query = query.where((eb) => {
       const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
       const incoming = eb('actor_relationship.to_actor_id', '=', actorId);
-      return direction === 'OUTGOING' ? outgoing : direction === 'INCOMING' ? incoming : eb.or([outgoing, incoming]);
+      return direction === 'OUTGOING'
+        ? outgoing
+        : direction === 'INCOMING'
+          ? incoming
+          : eb.or([outgoing, incoming]);
     });
   }
   return query;
 }
 
-export async function findRelationshipsByIds(db: Executor, visibility: Visibility, ids: readonly number[]): Promise<ActorRelationshipRow[]> {
-  return visibleRelationships(db, visibility).select(RELATIONSHIP_COLUMNS).where('actor_relationship.id', 'in', ids).execute();
+export async function findRelationshipsByIds(
+  db: Executor,
+  visibility: Visibility,
+  ids: readonly number[],
+): Promise<ActorRelationshipRow[]> {
+  return visibleRelationships(db, visibility)
+    .select(RELATIONSHIP_COLUMNS)
+    .where('actor_relationship.id', 'in', ids)
+    .execute();
 }
 
 export async function findRelationshipsPage(
@@ -92,10 +121,18 @@ export async function findRelationshipsPage(
   order: RelationshipOrder,
   window: PageWindow,
 ): Promise<ActorRelationshipPageRow[]> {
-  return paginate(visibleRelationships(db, visibility, filter).select(RELATIONSHIP_COLUMNS), RELATIONSHIP_ORDERINGS[order], window).execute();
+  return paginate(
+    visibleRelationships(db, visibility, filter).select(RELATIONSHIP_COLUMNS),
+    RELATIONSHIP_ORDERINGS[order],
+    window,
+  ).execute();
 }
 
-export async function countRelationships(db: Executor, visibility: Visibility, filter: ActorRelationshipFilter): Promise<number> {
+export async function countRelationships(
+  db: Executor,
+  visibility: Visibility,
+  filter: ActorRelationshipFilter,
+): Promise<number> {
   const row = await visibleRelationships(db, visibility, filter)
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
@@ -112,14 +149,29 @@ function relationshipsOfActors(
   const direction = filter.direction ?? 'BOTH';
   const outgoing = db
     .selectFrom('actor_relationship')
-    .select(['actor_relationship.id as relationship_id', 'actor_relationship.from_actor_id as parent_id'])
+    .select([
+      'actor_relationship.id as relationship_id',
+      'actor_relationship.from_actor_id as parent_id',
+    ])
     .where('actor_relationship.from_actor_id', 'in', actorIds);
   const incoming = db
     .selectFrom('actor_relationship')
-    .select(['actor_relationship.id as relationship_id', 'actor_relationship.to_actor_id as parent_id'])
+    .select([
+      'actor_relationship.id as relationship_id',
+      'actor_relationship.to_actor_id as parent_id',
+    ])
     .where('actor_relationship.to_actor_id', 'in', actorIds);
-  const links = direction === 'OUTGOING' ? outgoing : direction === 'INCOMING' ? incoming : outgoing.union(incoming);
-  return visibleRelationships(db, visibility, filter).innerJoin(links.as('link'), 'link.relationship_id', 'actor_relationship.id');
+  const links =
+    direction === 'OUTGOING'
+      ? outgoing
+      : direction === 'INCOMING'
+        ? incoming
+        : outgoing.union(incoming);
+  return visibleRelationships(db, visibility, filter).innerJoin(
+    links.as('link'),
+    'link.relationship_id',
+    'actor_relationship.id',
+  );
 }
 
 export async function findRelationshipsPagePerActor(
@@ -132,7 +184,10 @@ export async function findRelationshipsPagePerActor(
 ): Promise<(ActorRelationshipPageRow & { parent_id: number })[]> {
   return paginatePerParent(
     db,
-    relationshipsOfActors(db, visibility, actorIds, filter).select([...RELATIONSHIP_COLUMNS, 'link.parent_id']),
+    relationshipsOfActors(db, visibility, actorIds, filter).select([
+      ...RELATIONSHIP_COLUMNS,
+      'link.parent_id',
+    ]),
     RELATIONSHIP_ORDERINGS[order],
     window,
     sql.ref('link.parent_id'),

@@ -1,10 +1,8 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
-import type { ActorKind, ActorTable, DB } from '../db/types.js';
+import type { ActorKind, ActorTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-
-
 
 export type ActorRow = Selectable<ActorTable>;
 export type ActorPageRow = ActorRow & SortKeyed;
@@ -17,9 +15,24 @@ export interface ActorFilter {
 }
 
 export const ACTOR_ORDERINGS = {
-  NAME_ASC: { name: 'NAME_ASC', keys: [sql`fold_text(actor.name)`], id: sql.ref('actor.id'), descending: false },
-  NAME_DESC: { name: 'NAME_DESC', keys: [sql`fold_text(actor.name)`], id: sql.ref('actor.id'), descending: true },
-  CREATED_AT_DESC: { name: 'CREATED_AT_DESC', keys: [sql.ref('actor.created_at')], id: sql.ref('actor.id'), descending: true },
+  NAME_ASC: {
+    name: 'NAME_ASC',
+    keys: [sql`fold_text(actor.name)`],
+    id: sql.ref('actor.id'),
+    descending: false,
+  },
+  NAME_DESC: {
+    name: 'NAME_DESC',
+    keys: [sql`fold_text(actor.name)`],
+    id: sql.ref('actor.id'),
+    descending: true,
+  },
+  CREATED_AT_DESC: {
+    name: 'CREATED_AT_DESC',
+    keys: [sql.ref('actor.created_at')],
+    id: sql.ref('actor.id'),
+    descending: true,
+  },
 } satisfies Record<string, Ordering>;
 export type ActorOrder = keyof typeof ACTOR_ORDERINGS;
 
@@ -50,7 +63,11 @@ function visibleActors(db: Executor, visibility: Visibility, filter: ActorFilter
   return query;
 }
 
-export async function findActorsByIds(db: Executor, visibility: Visibility, ids: readonly number[]): Promise<ActorRow[]> {
+export async function findActorsByIds(
+  db: Executor,
+  visibility: Visibility,
+  ids: readonly number[],
+): Promise<ActorRow[]> {
   return visibleActors(db, visibility).selectAll('actor').where('actor.id', 'in', ids).execute();
 }
 
@@ -61,11 +78,21 @@ export async function findActorsPage(
   order: ActorOrder,
   window: PageWindow,
 ): Promise<ActorPageRow[]> {
-  return paginate(visibleActors(db, visibility, filter).selectAll('actor'), ACTOR_ORDERINGS[order], window).execute();
+  return paginate(
+    visibleActors(db, visibility, filter).selectAll('actor'),
+    ACTOR_ORDERINGS[order],
+    window,
+  ).execute();
 }
 
-export async function countActors(db: Executor, visibility: Visibility, filter: ActorFilter): Promise<number> {
-  const row = await visibleActors(db, visibility, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+export async function countActors(
+  db: Executor,
+  visibility: Visibility,
+  filter: ActorFilter,
+): Promise<number> {
+  const row = await visibleActors(db, visibility, filter)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
@@ -75,7 +102,10 @@ export interface ActorAliasRow {
   language: string | null;
 }
 
-export async function findAliasesByActorIds(db: Executor, actorIds: readonly number[]): Promise<ActorAliasRow[]> {
+export async function findAliasesByActorIds(
+  db: Executor,
+  actorIds: readonly number[],
+): Promise<ActorAliasRow[]> {
   return db
     .selectFrom('actor_alias')
     .select(['actor_id', 'alias', 'language'])
@@ -92,7 +122,10 @@ export interface ActorExternalIdRow {
   url: string | null;
 }
 
-export async function findExternalIdsByActorIds(db: Executor, actorIds: readonly number[]): Promise<ActorExternalIdRow[]> {
+export async function findExternalIdsByActorIds(
+  db: Executor,
+  actorIds: readonly number[],
+): Promise<ActorExternalIdRow[]> {
   return db
     .selectFrom('actor_external_id')
     .select(['actor_id', 'scheme', 'value', 'url'])
@@ -131,4 +164,3 @@ export async function findActorsMentionedByBriefings(
     .orderBy('actor.id')
     .execute();
 }
-

@@ -6,8 +6,18 @@ import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
 import { findBriefingIdsMentioningActors } from '../briefings/briefing.repository.js';
-import { ActorRoleEnum, ClaimConnection, ClaimFilterInput, ClaimOrderEnum, toClaimFilter } from '../claims/claim.schema.js';
-import { CLAIM_ORDERINGS, countClaimsPerParent, findClaimsPagePerParent } from '../claims/claim.repository.js';
+import {
+  ActorRoleEnum,
+  ClaimConnection,
+  ClaimFilterInput,
+  ClaimOrderEnum,
+  toClaimFilter,
+} from '../claims/claim.schema.js';
+import {
+  CLAIM_ORDERINGS,
+  countClaimsPerParent,
+  findClaimsPagePerParent,
+} from '../claims/claim.repository.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRef, ActorRelationshipRef, BriefingRef, ClaimRef } from '../refs.js';
 import {
@@ -36,7 +46,10 @@ const TYPE_SLUG = /^[a-z0-9-]+$/;
 export const ActorOrderEnum = builder.enumType('ActorOrder', {
   description: 'Orders for actor lists; ties break on id.',
   values: {
-    NAME_ASC: { value: 'NAME_ASC', description: 'By name, A–Z, ignoring case and accents (default).' },
+    NAME_ASC: {
+      value: 'NAME_ASC',
+      description: 'By name, A–Z, ignoring case and accents (default).',
+    },
     NAME_DESC: { value: 'NAME_DESC', description: 'By name, Z–A.' },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
   } as const satisfies Record<ActorOrder, { value: ActorOrder; description: string }>,
@@ -45,16 +58,25 @@ export const ActorOrderEnum = builder.enumType('ActorOrder', {
 export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
   description: 'Which end of a relationship an actor is on.',
   values: {
-    OUTGOING: { value: 'OUTGOING', description: 'The actor is `from` (e.g. the supplier in `supplies`).' },
+    OUTGOING: {
+      value: 'OUTGOING',
+      description: 'The actor is `from` (e.g. the supplier in `supplies`).',
+    },
     INCOMING: { value: 'INCOMING', description: 'The actor is `to` (e.g. the recipient).' },
     BOTH: { value: 'BOTH', description: 'Either end.' },
-  } as const satisfies Record<RelationshipDirection, { value: RelationshipDirection; description: string }>,
+  } as const satisfies Record<
+    RelationshipDirection,
+    { value: RelationshipDirection; description: string }
+  >,
 });
 
 export const RelationshipOrderEnum = builder.enumType('ActorRelationshipOrder', {
   description: 'Orders for relationship lists; ties break on id.',
   values: {
-    VALID_FROM_ASC: { value: 'VALID_FROM_ASC', description: 'Earliest start first; open-started ones first (default).' },
+    VALID_FROM_ASC: {
+      value: 'VALID_FROM_ASC',
+      description: 'Earliest start first; open-started ones first (default).',
+    },
     TYPE_ASC: { value: 'TYPE_ASC', description: 'By type slug.' },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
   } as const satisfies Record<RelationshipOrder, { value: RelationshipOrder; description: string }>,
@@ -64,9 +86,12 @@ export const ActorFilterInput = builder.inputType('ActorFilter', {
   description: 'Narrows an actor list; all given conditions must hold.',
   fields: (t) => ({
     kind: t.field({ type: [ActorKindEnum], description: 'Only these kinds.' }),
-    country: t.stringList({ description: 'Only actors of these countries (ISO 3166-1 alpha-2, e.g. `VE`).' }),
+    country: t.stringList({
+      description: 'Only actors of these countries (ISO 3166-1 alpha-2, e.g. `VE`).',
+    }),
     name: t.string({
-      description: 'Name or any alias contains this text, ignoring case and accents (“chavez” finds “Hugo Chávez”).',
+      description:
+        'Name or any alias contains this text, ignoring case and accents (“chavez” finds “Hugo Chávez”).',
     }),
   }),
 });
@@ -76,18 +101,29 @@ export const ActorRelationshipFilterInput = builder.inputType('ActorRelationship
   fields: (t) => ({
     type: t.stringList({ description: 'Only these types (slugs such as `supplies`, `leads`).' }),
     actorId: t.id({ description: 'Only relationships of this actor (see `direction`).' }),
-    direction: t.field({ type: RelationshipDirectionEnum, description: 'Which end `actorId` is on; default BOTH.' }),
+    direction: t.field({
+      type: RelationshipDirectionEnum,
+      description: 'Which end `actorId` is on; default BOTH.',
+    }),
     asOf: t.field({
       type: 'Date',
-      description: 'Only relationships in force on this day; those with no valid time at all are kept.',
+      description:
+        'Only relationships in force on this day; those with no valid time at all are kept.',
     }),
   }),
 });
 
-function checkTypes(types: readonly string[] | null | undefined, argument: string): readonly string[] | null {
+function checkTypes(
+  types: readonly string[] | null | undefined,
+  argument: string,
+): readonly string[] | null {
   for (const type of types ?? []) {
     if (!TYPE_SLUG.test(type) || type.length > 80) {
-      throw badInput(`expected ${argument} to be slugs like requested-aid-from, got ${JSON.stringify(type.slice(0, 80))}`, 'BAD_USER_INPUT', argument);
+      throw badInput(
+        `expected ${argument} to be slugs like requested-aid-from, got ${JSON.stringify(type.slice(0, 80))}`,
+        'BAD_USER_INPUT',
+        argument,
+      );
     }
   }
   return types ?? null;
@@ -97,7 +133,11 @@ const AliasRef = builder.objectRef<ActorAliasRow>('ActorAlias').implement({
   description: 'Another name for an actor (spelling, transliteration, designation).',
   fields: (t) => ({
     name: t.string({ resolve: (a) => a.alias }),
-    language: t.string({ nullable: true, description: 'BCP 47 language of the alias, when specific.', resolve: (a) => a.language }),
+    language: t.string({
+      nullable: true,
+      description: 'BCP 47 language of the alias, when specific.',
+      resolve: (a) => a.language,
+    }),
   }),
 });
 
@@ -111,7 +151,8 @@ const ExternalIdRef = builder.objectRef<ActorExternalIdRow>('ExternalId').implem
 });
 
 ActorRef.implement({
-  description: 'A state, person, organisation, government body, military unit, equipment type or programme that claims are about.',
+  description:
+    'A state, person, organisation, government body, military unit, equipment type or programme that claims are about.',
   fields: (t) => ({
     kind: t.field({ type: ActorKindEnum, resolve: (a) => a.kind }),
     name: t.exposeString('name', { description: 'Preferred name.' }),
@@ -119,14 +160,19 @@ ActorRef.implement({
       type: AliasRef,
       description: 'Other names, A–Z.',
       resolve: (a) => a.id,
-      load: async (ids: number[], ctx) => groupByKey(ids, await findAliasesByActorIds(ctx.db, ids), (a) => a.actor_id),
+      load: async (ids: number[], ctx) =>
+        groupByKey(ids, await findAliasesByActorIds(ctx.db, ids), (a) => a.actor_id),
     }),
     country: t.string({
       nullable: true,
       description: 'ISO 3166-1 alpha-2 code of the actor’s country (its own, for a state).',
       resolve: (a) => a.country,
     }),
-    wikidataQid: t.string({ nullable: true, description: 'Wikidata item id, e.g. `Q717`.', resolve: (a) => a.wikidata_qid }),
+    wikidataQid: t.string({
+      nullable: true,
+      description: 'Wikidata item id, e.g. `Q717`.',
+      resolve: (a) => a.wikidata_qid,
+    }),
     wikidataUrl: t.string({
       nullable: true,
       resolve: (a) => (a.wikidata_qid ? `https://www.wikidata.org/wiki/${a.wikidata_qid}` : null),
@@ -135,7 +181,8 @@ ActorRef.implement({
       type: ExternalIdRef,
       description: 'Ids in other registers.',
       resolve: (a) => a.id,
-      load: async (ids: number[], ctx) => groupByKey(ids, await findExternalIdsByActorIds(ctx.db, ids), (e) => e.actor_id),
+      load: async (ids: number[], ctx) =>
+        groupByKey(ids, await findExternalIdsByActorIds(ctx.db, ids), (e) => e.actor_id),
     }),
     description: t.string({ nullable: true, resolve: (a) => a.description }),
     marking: t.field({ type: MarkingEnum, resolve: (a) => a.marking }),
@@ -147,7 +194,11 @@ ActorRef.implement({
         direction: t.arg({ type: RelationshipDirectionEnum, required: true, defaultValue: 'BOTH' }),
         type: t.arg.stringList({ description: 'Only these types.' }),
         asOf: t.arg({ type: 'Date', description: 'Only relationships in force on this day.' }),
-        orderBy: t.arg({ type: RelationshipOrderEnum, required: true, defaultValue: 'VALID_FROM_ASC' }),
+        orderBy: t.arg({
+          type: RelationshipOrderEnum,
+          required: true,
+          defaultValue: 'VALID_FROM_ASC',
+        }),
       },
       byPath: true,
       resolve: (a) => a.id,
@@ -159,7 +210,14 @@ ActorRef.implement({
         };
         const ordering = RELATIONSHIP_ORDERINGS[args.orderBy];
         const window = pageWindow(args, ordering);
-        const rows = await findRelationshipsPagePerActor(ctx.db, ctx.visibility, actorIds, filter, args.orderBy, window);
+        const rows = await findRelationshipsPagePerActor(
+          ctx.db,
+          ctx.visibility,
+          actorIds,
+          filter,
+          args.orderBy,
+          window,
+        );
         return pagesPerParent(actorIds, rows, ordering, window, (ids) =>
           countRelationshipsPerActor(ctx.db, ctx.visibility, ids, filter),
         );
@@ -181,7 +239,15 @@ ActorRef.implement({
         const parent = { kind: 'actor', role: args.role } as const;
         const ordering = CLAIM_ORDERINGS[args.orderBy];
         const window = pageWindow(args, ordering);
-        const rows = await findClaimsPagePerParent(ctx.db, ctx.visibility, parent, actorIds, filter, args.orderBy, window);
+        const rows = await findClaimsPagePerParent(
+          ctx.db,
+          ctx.visibility,
+          parent,
+          actorIds,
+          filter,
+          args.orderBy,
+          window,
+        );
         return pagesPerParent(actorIds, rows, ordering, window, (ids) =>
           countClaimsPerParent(ctx.db, ctx.visibility, parent, ids, filter),
         );
@@ -193,7 +259,9 @@ ActorRef.implement({
       resolve: (a) => a.id,
       load: async (actorIds: number[], ctx) => {
         const links = await findBriefingIdsMentioningActors(ctx.db, ctx.visibility, actorIds);
-        return groupByKey(actorIds, links, (l) => l.actor_id).map((list) => list.map((l) => l.briefing_id));
+        return groupByKey(actorIds, links, (l) => l.actor_id).map((list) =>
+          list.map((l) => l.briefing_id),
+        );
       },
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (a) => a.created_at }),
@@ -207,9 +275,21 @@ ActorRelationshipRef.implement({
   fields: (t) => ({
     from: t.field({ type: ActorRef, resolve: (r) => r.from_actor_id }),
     to: t.field({ type: ActorRef, resolve: (r) => r.to_actor_id }),
-    type: t.exposeString('type', { description: 'What the link is, as a slug read from → to (`supplies`, `leads`, `variant-of`).' }),
-    validTime: t.field({ type: ValidTimeRef, nullable: true, description: 'When the link holds.', resolve: (r) => validTimeOf(r) }),
-    confidence: t.int({ nullable: true, description: 'Confidence 0–100 (STIX 2.1 scale).', resolve: (r) => r.confidence }),
+    type: t.exposeString('type', {
+      description:
+        'What the link is, as a slug read from → to (`supplies`, `leads`, `variant-of`).',
+    }),
+    validTime: t.field({
+      type: ValidTimeRef,
+      nullable: true,
+      description: 'When the link holds.',
+      resolve: (r) => validTimeOf(r),
+    }),
+    confidence: t.int({
+      nullable: true,
+      description: 'Confidence 0–100 (STIX 2.1 scale).',
+      resolve: (r) => r.confidence,
+    }),
     attributes: t.field({
       type: 'JSONObject',
       description: 'Extra facts about the link, e.g. `{"equipment": "Su-30MK2", "quantity": 24}`.',
@@ -237,7 +317,11 @@ ActorRelationshipRef.implement({
 });
 
 export const ActorConnection = connectionOf(ActorRef, 'Actor', 'A page of actors.');
-export const ActorRelationshipConnection = connectionOf(ActorRelationshipRef, 'ActorRelationship', 'A page of actor relationships.');
+export const ActorRelationshipConnection = connectionOf(
+  ActorRelationshipRef,
+  'ActorRelationship',
+  'A page of actor relationships.',
+);
 
 builder.queryFields((t) => ({
   actors: t.field({
@@ -252,10 +336,18 @@ builder.queryFields((t) => ({
       const countries = args.filter?.country ?? null;
       for (const country of countries ?? []) {
         if (!/^[A-Z]{2}$/.test(country)) {
-          throw badInput(`expected filter.country to be ISO 3166-1 alpha-2 codes like VE, got ${JSON.stringify(country.slice(0, 80))}`, 'BAD_USER_INPUT', 'filter.country');
+          throw badInput(
+            `expected filter.country to be ISO 3166-1 alpha-2 codes like VE, got ${JSON.stringify(country.slice(0, 80))}`,
+            'BAD_USER_INPUT',
+            'filter.country',
+          );
         }
       }
-      const filter = { kinds: args.filter?.kind, countries, name: args.filter?.name?.trim() || null };
+      const filter = {
+        kinds: args.filter?.kind,
+        countries,
+        name: args.filter?.name?.trim() || null,
+      };
       const ordering = ACTOR_ORDERINGS[args.orderBy];
       const window = pageWindow(args, ordering);
       const rows = await findActorsPage(ctx.db, ctx.visibility, filter, args.orderBy, window);
@@ -275,12 +367,20 @@ builder.queryFields((t) => ({
     args: {
       ...t.arg.connectionArgs(),
       filter: t.arg({ type: ActorRelationshipFilterInput }),
-      orderBy: t.arg({ type: RelationshipOrderEnum, required: true, defaultValue: 'VALID_FROM_ASC' }),
+      orderBy: t.arg({
+        type: RelationshipOrderEnum,
+        required: true,
+        defaultValue: 'VALID_FROM_ASC',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       const input = args.filter;
       if (input?.direction && !input.actorId) {
-        throw badInput('expected filter.actorId with filter.direction', 'BAD_USER_INPUT', 'filter.direction');
+        throw badInput(
+          'expected filter.actorId with filter.direction',
+          'BAD_USER_INPUT',
+          'filter.direction',
+        );
       }
       const filter = {
         types: checkTypes(input?.type, 'filter.type'),
@@ -290,8 +390,16 @@ builder.queryFields((t) => ({
       };
       const ordering = RELATIONSHIP_ORDERINGS[args.orderBy];
       const window = pageWindow(args, ordering);
-      const rows = await findRelationshipsPage(ctx.db, ctx.visibility, filter, args.orderBy, window);
-      return toPage(rows, ordering, window, () => countRelationships(ctx.db, ctx.visibility, filter));
+      const rows = await findRelationshipsPage(
+        ctx.db,
+        ctx.visibility,
+        filter,
+        args.orderBy,
+        window,
+      );
+      return toPage(rows, ordering, window, () =>
+        countRelationships(ctx.db, ctx.visibility, filter),
+      );
     },
   }),
 }));

@@ -1,7 +1,14 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
-import type { AuthorTable, BriefingStatus, BriefingTable, Marking, MediaTable, TagKind } from '../db/types.js';
+import type {
+  AuthorTable,
+  BriefingStatus,
+  BriefingTable,
+  Marking,
+  MediaTable,
+  TagKind,
+} from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 
 export type BriefingRow = Selectable<BriefingTable>;
@@ -34,8 +41,18 @@ export const BRIEFING_ORDERINGS = {
     id: sql.ref('briefing.id'),
     descending: false,
   },
-  TITLE_ASC: { name: 'TITLE_ASC', keys: [sql`fold_text(briefing.title)`], id: sql.ref('briefing.id'), descending: false },
-  CREATED_AT_DESC: { name: 'CREATED_AT_DESC', keys: [sql.ref('briefing.created_at')], id: sql.ref('briefing.id'), descending: true },
+  TITLE_ASC: {
+    name: 'TITLE_ASC',
+    keys: [sql`fold_text(briefing.title)`],
+    id: sql.ref('briefing.id'),
+    descending: false,
+  },
+  CREATED_AT_DESC: {
+    name: 'CREATED_AT_DESC',
+    keys: [sql.ref('briefing.created_at')],
+    id: sql.ref('briefing.id'),
+    descending: true,
+  },
 } satisfies Record<string, Ordering>;
 export type BriefingOrder = keyof typeof BRIEFING_ORDERINGS;
 
@@ -46,13 +63,18 @@ function visibleBriefings(db: Executor, visibility: Visibility, filter: Briefing
     .where('briefing.status', 'in', visibility.briefingStatuses);
   if (filter.statuses?.length) query = query.where('briefing.status', 'in', filter.statuses);
   if (filter.markings?.length) query = query.where('briefing.marking', 'in', filter.markings);
-  if (filter.publishedFrom) query = query.where('briefing.published_at', '>=', filter.publishedFrom);
+  if (filter.publishedFrom)
+    query = query.where('briefing.published_at', '>=', filter.publishedFrom);
   if (filter.publishedTo) query = query.where('briefing.published_at', '<', filter.publishedTo);
   const { tags, authorId, mentionsActorId } = filter;
   if (tags?.length) {
     query = query.where((eb) =>
       eb.exists(
-        eb.selectFrom('briefing_tag').select(sql.lit(1).as('one')).whereRef('briefing_tag.briefing_id', '=', 'briefing.id').where('briefing_tag.tag', 'in', tags),
+        eb
+          .selectFrom('briefing_tag')
+          .select(sql.lit(1).as('one'))
+          .whereRef('briefing_tag.briefing_id', '=', 'briefing.id')
+          .where('briefing_tag.tag', 'in', tags),
       ),
     );
   }
@@ -93,12 +115,26 @@ function visibleBriefings(db: Executor, visibility: Visibility, filter: Briefing
   return query;
 }
 
-export async function findBriefingsByIds(db: Executor, visibility: Visibility, ids: readonly number[]): Promise<BriefingRow[]> {
-  return visibleBriefings(db, visibility).selectAll('briefing').where('briefing.id', 'in', ids).execute();
+export async function findBriefingsByIds(
+  db: Executor,
+  visibility: Visibility,
+  ids: readonly number[],
+): Promise<BriefingRow[]> {
+  return visibleBriefings(db, visibility)
+    .selectAll('briefing')
+    .where('briefing.id', 'in', ids)
+    .execute();
 }
 
-export async function findBriefingBySlug(db: Executor, visibility: Visibility, slug: string): Promise<BriefingRow | undefined> {
-  return visibleBriefings(db, visibility).selectAll('briefing').where('briefing.slug', '=', slug).executeTakeFirst();
+export async function findBriefingBySlug(
+  db: Executor,
+  visibility: Visibility,
+  slug: string,
+): Promise<BriefingRow | undefined> {
+  return visibleBriefings(db, visibility)
+    .selectAll('briefing')
+    .where('briefing.slug', '=', slug)
+    .executeTakeFirst();
 }
 
 export async function findBriefingsPage(
@@ -108,10 +144,18 @@ export async function findBriefingsPage(
   order: BriefingOrder,
   window: PageWindow,
 ): Promise<BriefingPageRow[]> {
-  return paginate(visibleBriefings(db, visibility, filter).selectAll('briefing'), BRIEFING_ORDERINGS[order], window).execute();
+  return paginate(
+    visibleBriefings(db, visibility, filter).selectAll('briefing'),
+    BRIEFING_ORDERINGS[order],
+    window,
+  ).execute();
 }
 
-export async function countBriefings(db: Executor, visibility: Visibility, filter: BriefingFilter): Promise<number> {
+export async function countBriefings(
+  db: Executor,
+  visibility: Visibility,
+  filter: BriefingFilter,
+): Promise<number> {
   const row = await visibleBriefings(db, visibility, filter)
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
@@ -122,7 +166,10 @@ export async function findAuthorsByIds(db: Executor, ids: readonly number[]): Pr
   return db.selectFrom('author').selectAll().where('id', 'in', ids).execute();
 }
 
-export async function findAuthorsByBriefingIds(db: Executor, briefingIds: readonly number[]): Promise<(AuthorRow & { briefing_id: number })[]> {
+export async function findAuthorsByBriefingIds(
+  db: Executor,
+  briefingIds: readonly number[],
+): Promise<(AuthorRow & { briefing_id: number })[]> {
   return db
     .selectFrom('briefing_author')
     .innerJoin('author', 'author.id', 'briefing_author.author_id')
@@ -134,8 +181,17 @@ export async function findAuthorsByBriefingIds(db: Executor, briefingIds: readon
     .execute();
 }
 
-export async function findMediaByBriefingIds(db: Executor, briefingIds: readonly number[]): Promise<MediaRow[]> {
-  return db.selectFrom('media').selectAll().where('briefing_id', 'in', briefingIds).orderBy('briefing_id').orderBy('position').execute();
+export async function findMediaByBriefingIds(
+  db: Executor,
+  briefingIds: readonly number[],
+): Promise<MediaRow[]> {
+  return db
+    .selectFrom('media')
+    .selectAll()
+    .where('briefing_id', 'in', briefingIds)
+    .orderBy('briefing_id')
+    .orderBy('position')
+    .execute();
 }
 
 export async function findTagsByBriefingIds(

@@ -5,8 +5,17 @@ import { requireIdOf } from '../common/global-id.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { PartialDateRef, partialDate } from '../common/time-and-quantity.schema.js';
 import { findActorsMentionedByBriefings } from '../actors/actor.repository.js';
-import { ClaimConnection, ClaimFilterInput, ClaimOrderEnum, toClaimFilter } from '../claims/claim.schema.js';
-import { CLAIM_ORDERINGS, countClaimsPerParent, findClaimsPagePerParent } from '../claims/claim.repository.js';
+import {
+  ClaimConnection,
+  ClaimFilterInput,
+  ClaimOrderEnum,
+  toClaimFilter,
+} from '../claims/claim.schema.js';
+import {
+  CLAIM_ORDERINGS,
+  countClaimsPerParent,
+  findClaimsPagePerParent,
+} from '../claims/claim.repository.js';
 import { findSourcesCitedByBriefings } from '../sources/source.repository.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRef, AuthorRef, BriefingRef, SourceRef } from '../refs.js';
@@ -25,8 +34,14 @@ import {
 export const BriefingOrderEnum = builder.enumType('BriefingOrder', {
   description: 'Orders for briefing lists; ties break on id.',
   values: {
-    PUBLISHED_AT_DESC: { value: 'PUBLISHED_AT_DESC', description: 'Newest first; unpublished last (default).' },
-    PUBLISHED_AT_ASC: { value: 'PUBLISHED_AT_ASC', description: 'Oldest first; unpublished first.' },
+    PUBLISHED_AT_DESC: {
+      value: 'PUBLISHED_AT_DESC',
+      description: 'Newest first; unpublished last (default).',
+    },
+    PUBLISHED_AT_ASC: {
+      value: 'PUBLISHED_AT_ASC',
+      description: 'Oldest first; unpublished first.',
+    },
     TITLE_ASC: { value: 'TITLE_ASC', description: 'By title, A–Z, ignoring case and accents.' },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently created first.' },
   } as const satisfies Record<BriefingOrder, { value: BriefingOrder; description: string }>,
@@ -35,11 +50,20 @@ export const BriefingOrderEnum = builder.enumType('BriefingOrder', {
 export const BriefingFilterInput = builder.inputType('BriefingFilter', {
   description: 'Narrows a briefing list; all given conditions must hold.',
   fields: (t) => ({
-    status: t.field({ type: [BriefingStatusEnum], description: 'Only these statuses (among those you may see).' }),
-    marking: t.field({ type: [MarkingEnum], description: 'Only these markings (among those you may see).' }),
+    status: t.field({
+      type: [BriefingStatusEnum],
+      description: 'Only these statuses (among those you may see).',
+    }),
+    marking: t.field({
+      type: [MarkingEnum],
+      description: 'Only these markings (among those you may see).',
+    }),
     tag: t.stringList({ description: 'Briefings carrying any of these tags (slugs).' }),
     authorId: t.id({ description: 'Only briefings by this author.' }),
-    publishedFrom: t.field({ type: 'DateTime', description: 'Published at or after this instant.' }),
+    publishedFrom: t.field({
+      type: 'DateTime',
+      description: 'Published at or after this instant.',
+    }),
     publishedTo: t.field({ type: 'DateTime', description: 'Published before this instant.' }),
     mentionsActorId: t.id({ description: 'Only briefings with a claim involving this actor.' }),
   }),
@@ -48,8 +72,15 @@ export const BriefingFilterInput = builder.inputType('BriefingFilter', {
 const LicenceRef = builder.objectRef<MediaRow>('Licence').implement({
   description: 'Terms under which a media item may be reused.',
   fields: (t) => ({
-    name: t.string({ description: 'E.g. “Creative Commons Attribution 3.0”.', resolve: (m) => m.licence_name }),
-    url: t.string({ nullable: true, description: 'The licence text.', resolve: (m) => m.licence_url }),
+    name: t.string({
+      description: 'E.g. “Creative Commons Attribution 3.0”.',
+      resolve: (m) => m.licence_name,
+    }),
+    url: t.string({
+      nullable: true,
+      description: 'The licence text.',
+      resolve: (m) => m.licence_url,
+    }),
   }),
 });
 
@@ -61,7 +92,7 @@ const MediaRef = builder.objectRef<MediaRow>('Media').implement({
     url: t.string({ nullable: true, resolve: (m) => m.url }),
     caption: t.exposeString('caption'),
     credit: t.exposeString('credit', { description: 'Who made it, as they are to be credited.' }),
-    licence: t.field({ type: LicenceRef, resolve: (m) => m } ),
+    licence: t.field({ type: LicenceRef, resolve: (m) => m }),
     takenOn: t.field({
       type: PartialDateRef,
       nullable: true,
@@ -74,7 +105,10 @@ const MediaRef = builder.objectRef<MediaRow>('Media').implement({
 const TagRef = builder.objectRef<{ tag: string; kind: 'TOPIC' | 'REGION' }>('Tag').implement({
   description: 'A topic or region a briefing is filed under.',
   fields: (t) => ({
-    name: t.string({ description: 'The tag as a slug, e.g. `arms-transfers`.', resolve: (tag) => tag.tag }),
+    name: t.string({
+      description: 'The tag as a slug, e.g. `arms-transfers`.',
+      resolve: (tag) => tag.tag,
+    }),
     kind: t.field({ type: TagKindEnum, resolve: (tag) => tag.kind }),
   }),
 });
@@ -91,40 +125,51 @@ BriefingRef.implement({
   description:
     'An analytic article broken down into claims, each traced to its sources, about actors and their relationships.',
   fields: (t) => ({
-    slug: t.exposeString('slug', { description: 'Unique, URL-safe name, e.g. `venezuela-seeks-military-aid-from-russia-china-iran`.' }),
+    slug: t.exposeString('slug', {
+      description:
+        'Unique, URL-safe name, e.g. `venezuela-seeks-military-aid-from-russia-china-iran`.',
+    }),
     title: t.exposeString('title'),
     summary: t.string({ nullable: true, resolve: (b) => b.summary }),
-    body: t.exposeString('body', { description: 'The article text as Markdown; claim spans index into it.' }),
+    body: t.exposeString('body', {
+      description: 'The article text as Markdown; claim spans index into it.',
+    }),
     status: t.field({ type: BriefingStatusEnum, resolve: (b) => b.status }),
     language: t.exposeString('language', { description: 'BCP 47 language tag, e.g. `en`.' }),
     publishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (b) => b.published_at }),
     retractedAt: t.field({ type: 'DateTime', nullable: true, resolve: (b) => b.retracted_at }),
     retractionReason: t.string({ nullable: true, resolve: (b) => b.retraction_reason }),
     marking: t.field({ type: MarkingEnum, resolve: (b) => b.marking }),
-    version: t.exposeInt('version', { description: 'Incremented by every edit; send it back to update (optimistic concurrency).' }),
+    version: t.exposeInt('version', {
+      description: 'Incremented by every edit; send it back to update (optimistic concurrency).',
+    }),
     asSource: t.field({
       type: SourceRef,
       nullable: true,
-      description: 'The briefing itself as a source, at the end of its relay chain (this article → The Washington Post → …).',
+      description:
+        'The briefing itself as a source, at the end of its relay chain (this article → The Washington Post → …).',
       resolve: (b) => b.source_id,
     }),
     authors: t.loadableList({
       type: AuthorRef,
       description: 'Authors in byline order.',
       resolve: (b) => b.id,
-      load: async (ids: number[], ctx) => groupByKey(ids, await findAuthorsByBriefingIds(ctx.db, ids), (a) => a.briefing_id),
+      load: async (ids: number[], ctx) =>
+        groupByKey(ids, await findAuthorsByBriefingIds(ctx.db, ids), (a) => a.briefing_id),
     }),
     media: t.loadableList({
       type: MediaRef,
       description: 'Photos and other media, in order.',
       resolve: (b) => b.id,
-      load: async (ids: number[], ctx) => groupByKey(ids, await findMediaByBriefingIds(ctx.db, ids), (m) => m.briefing_id),
+      load: async (ids: number[], ctx) =>
+        groupByKey(ids, await findMediaByBriefingIds(ctx.db, ids), (m) => m.briefing_id),
     }),
     tags: t.loadableList({
       type: TagRef,
       description: 'Topics and regions.',
       resolve: (b) => b.id,
-      load: async (ids: number[], ctx) => groupByKey(ids, await findTagsByBriefingIds(ctx.db, ids), (tag) => tag.briefing_id),
+      load: async (ids: number[], ctx) =>
+        groupByKey(ids, await findTagsByBriefingIds(ctx.db, ids), (tag) => tag.briefing_id),
     }),
     claims: t.loadable({
       type: ClaimConnection,
@@ -141,7 +186,15 @@ BriefingRef.implement({
         const parent = { kind: 'briefing' } as const;
         const ordering = CLAIM_ORDERINGS[args.orderBy];
         const window = pageWindow(args, ordering);
-        const rows = await findClaimsPagePerParent(ctx.db, ctx.visibility, parent, briefingIds, filter, args.orderBy, window);
+        const rows = await findClaimsPagePerParent(
+          ctx.db,
+          ctx.visibility,
+          parent,
+          briefingIds,
+          filter,
+          args.orderBy,
+          window,
+        );
         return pagesPerParent(briefingIds, rows, ordering, window, (ids) =>
           countClaimsPerParent(ctx.db, ctx.visibility, parent, ids, filter),
         );
@@ -152,14 +205,22 @@ BriefingRef.implement({
       description: 'Every source the briefing’s claims cite, by title.',
       resolve: (b) => b.id,
       load: async (ids: number[], ctx) =>
-        groupByKey(ids, await findSourcesCitedByBriefings(ctx.db, ctx.visibility, ids), (s) => s.briefing_id),
+        groupByKey(
+          ids,
+          await findSourcesCitedByBriefings(ctx.db, ctx.visibility, ids),
+          (s) => s.briefing_id,
+        ),
     }),
     actors: t.loadableList({
       type: ActorRef,
       description: 'Every actor the briefing’s claims involve, by name.',
       resolve: (b) => b.id,
       load: async (ids: number[], ctx) =>
-        groupByKey(ids, await findActorsMentionedByBriefings(ctx.db, ctx.visibility, ids), (a) => a.briefing_id),
+        groupByKey(
+          ids,
+          await findActorsMentionedByBriefings(ctx.db, ctx.visibility, ids),
+          (a) => a.briefing_id,
+        ),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (b) => b.created_at }),
     updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updated_at }),
@@ -174,7 +235,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One briefing by slug; null when it does not exist or you may not see it.',
     args: { slug: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) => (await findBriefingBySlug(ctx.db, ctx.visibility, args.slug)) ?? null,
+    resolve: async (_root, args, ctx) =>
+      (await findBriefingBySlug(ctx.db, ctx.visibility, args.slug)) ?? null,
   }),
   briefings: t.field({
     type: BriefingConnection,
@@ -182,12 +244,20 @@ builder.queryFields((t) => ({
     args: {
       ...t.arg.connectionArgs(),
       filter: t.arg({ type: BriefingFilterInput }),
-      orderBy: t.arg({ type: BriefingOrderEnum, required: true, defaultValue: 'PUBLISHED_AT_DESC' }),
+      orderBy: t.arg({
+        type: BriefingOrderEnum,
+        required: true,
+        defaultValue: 'PUBLISHED_AT_DESC',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       const input = args.filter;
       if (input?.publishedFrom && input.publishedTo && input.publishedTo < input.publishedFrom) {
-        throw badInput('expected filter.publishedTo after filter.publishedFrom', 'BAD_USER_INPUT', 'filter.publishedTo');
+        throw badInput(
+          'expected filter.publishedTo after filter.publishedFrom',
+          'BAD_USER_INPUT',
+          'filter.publishedTo',
+        );
       }
       const filter = {
         statuses: input?.status,
@@ -196,7 +266,9 @@ builder.queryFields((t) => ({
         authorId: input?.authorId ? requireIdOf(input.authorId, 'Author', 'filter.authorId') : null,
         publishedFrom: input?.publishedFrom,
         publishedTo: input?.publishedTo,
-        mentionsActorId: input?.mentionsActorId ? requireIdOf(input.mentionsActorId, 'Actor', 'filter.mentionsActorId') : null,
+        mentionsActorId: input?.mentionsActorId
+          ? requireIdOf(input.mentionsActorId, 'Actor', 'filter.mentionsActorId')
+          : null,
       };
       const ordering = BRIEFING_ORDERINGS[args.orderBy];
       const window = pageWindow(args, ordering);

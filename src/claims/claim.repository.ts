@@ -1,6 +1,12 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/executor.js';
-import { paginate, paginatePerParent, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
+import {
+  paginate,
+  paginatePerParent,
+  type Ordering,
+  type PageWindow,
+  type SortKeyed,
+} from '../db/keyset.js';
 import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 
@@ -40,7 +46,12 @@ export const CLAIM_ORDERINGS = {
     id: sql.ref('claim.id'),
     descending: false,
   },
-  CREATED_AT_DESC: { name: 'CREATED_AT_DESC', keys: [sql.ref('claim.created_at')], id: sql.ref('claim.id'), descending: true },
+  CREATED_AT_DESC: {
+    name: 'CREATED_AT_DESC',
+    keys: [sql.ref('claim.created_at')],
+    id: sql.ref('claim.id'),
+    descending: true,
+  },
 } satisfies Record<string, Ordering>;
 export type ClaimOrder = keyof typeof CLAIM_ORDERINGS;
 
@@ -82,14 +93,22 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
     .where('claim.marking', 'in', visibility.markings)
     .where('briefing.marking', 'in', visibility.markings)
     .where('briefing.status', 'in', visibility.briefingStatuses);
-  if (filter.briefingIds) query = query.where('claim.briefing_id', 'in', filter.briefingIds.length ? filter.briefingIds : [-1]);
+  if (filter.briefingIds)
+    query = query.where(
+      'claim.briefing_id',
+      'in',
+      filter.briefingIds.length ? filter.briefingIds : [-1],
+    );
   if (filter.predicates?.length) query = query.where('claim.predicate', 'in', filter.predicates);
   if (filter.statuses?.length) query = query.where('claim.status', 'in', filter.statuses);
   if (filter.kinds?.length) query = query.where('claim.kind', 'in', filter.kinds);
-  if (filter.minConfidence != null) query = query.where('claim.confidence', '>=', filter.minConfidence);
+  if (filter.minConfidence != null)
+    query = query.where('claim.confidence', '>=', filter.minConfidence);
   if (filter.validDuring) {
     const { from, to } = filter.validDuring;
-    query = query.where(sql<boolean>`claim.valid_period && daterange(${from}::date, ${to}::date, '[]')`);
+    query = query.where(
+      sql<boolean>`claim.valid_period && daterange(${from}::date, ${to}::date, '[]')`,
+    );
   }
   if (filter.actor) {
     const { id, role } = filter.actor;
@@ -102,13 +121,21 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
           .whereRef('claim_object.claim_id', '=', 'claim.id')
           .where('claim_object.actor_id', '=', id),
       );
-      return role === 'SUBJECT' ? asSubject : role === 'OBJECT' ? asObject : eb.or([asSubject, asObject]);
+      return role === 'SUBJECT'
+        ? asSubject
+        : role === 'OBJECT'
+          ? asObject
+          : eb.or([asSubject, asObject]);
     });
   }
   return query;
 }
 
-export async function findClaimsByIds(db: Executor, visibility: Visibility, ids: readonly number[]): Promise<ClaimRow[]> {
+export async function findClaimsByIds(
+  db: Executor,
+  visibility: Visibility,
+  ids: readonly number[],
+): Promise<ClaimRow[]> {
   return visibleClaims(db, visibility).select(CLAIM_COLUMNS).where('claim.id', 'in', ids).execute();
 }
 
@@ -119,10 +146,18 @@ export async function findClaimsPage(
   order: ClaimOrder,
   window: PageWindow,
 ): Promise<ClaimPageRow[]> {
-  return paginate(visibleClaims(db, visibility, filter).select(CLAIM_COLUMNS), CLAIM_ORDERINGS[order], window).execute();
+  return paginate(
+    visibleClaims(db, visibility, filter).select(CLAIM_COLUMNS),
+    CLAIM_ORDERINGS[order],
+    window,
+  ).execute();
 }
 
-export async function countClaims(db: Executor, visibility: Visibility, filter: ClaimFilter): Promise<number> {
+export async function countClaims(
+  db: Executor,
+  visibility: Visibility,
+  filter: ClaimFilter,
+): Promise<number> {
   const row = await visibleClaims(db, visibility, filter)
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
@@ -133,7 +168,13 @@ export async function countClaims(db: Executor, visibility: Visibility, filter: 
 export type ClaimParent = { kind: 'briefing' } | { kind: 'actor'; role: ActorRole };
 
 /** Claims of each parent joined to the parent id, so one statement serves every parent. */
-function claimsOfParents(db: Executor, visibility: Visibility, parent: ClaimParent, parentIds: readonly number[], filter: ClaimFilter) {
+function claimsOfParents(
+  db: Executor,
+  visibility: Visibility,
+  parent: ClaimParent,
+  parentIds: readonly number[],
+  filter: ClaimFilter,
+) {
   const ofBriefings = db
     .selectFrom('claim')
     .select(['claim.id as claim_id', 'claim.briefing_id as parent_id'])
@@ -154,7 +195,11 @@ function claimsOfParents(db: Executor, visibility: Visibility, parent: ClaimPare
         : parent.role === 'OBJECT'
           ? asObject
           : asSubject.union(asObject);
-  return visibleClaims(db, visibility, filter).innerJoin(links.as('link'), 'link.claim_id', 'claim.id');
+  return visibleClaims(db, visibility, filter).innerJoin(
+    links.as('link'),
+    'link.claim_id',
+    'claim.id',
+  );
 }
 
 export async function findClaimsPagePerParent(
@@ -169,7 +214,10 @@ export async function findClaimsPagePerParent(
   const ordering = CLAIM_ORDERINGS[order];
   return paginatePerParent(
     db,
-    claimsOfParents(db, visibility, parent, parentIds, filter).select([...CLAIM_COLUMNS, 'link.parent_id']),
+    claimsOfParents(db, visibility, parent, parentIds, filter).select([
+      ...CLAIM_COLUMNS,
+      'link.parent_id',
+    ]),
     ordering,
     window,
     sql.ref('link.parent_id'),
@@ -191,7 +239,10 @@ export async function countClaimsPerParent(
 }
 
 /** Object actor ids of each claim, in order (actors are then loaded, and filtered, by id). */
-export async function findObjectIdsByClaimIds(db: Executor, claimIds: readonly number[]): Promise<{ claim_id: number; actor_id: number }[]> {
+export async function findObjectIdsByClaimIds(
+  db: Executor,
+  claimIds: readonly number[],
+): Promise<{ claim_id: number; actor_id: number }[]> {
   return db
     .selectFrom('claim_object')
     .select(['claim_id', 'actor_id'])
@@ -202,7 +253,11 @@ export async function findObjectIdsByClaimIds(db: Executor, claimIds: readonly n
 }
 
 /** Citations of each claim whose source the caller may see, in the claim's order. */
-export async function findCitationsByClaimIds(db: Executor, visibility: Visibility, claimIds: readonly number[]): Promise<CitationRow[]> {
+export async function findCitationsByClaimIds(
+  db: Executor,
+  visibility: Visibility,
+  claimIds: readonly number[],
+): Promise<CitationRow[]> {
   return db
     .selectFrom('citation')
     .innerJoin('source', 'source.id', 'citation.source_id')
@@ -230,7 +285,9 @@ export async function findCitationsPagePerSource(
 ): Promise<(CitationRow & SortKeyed & { parent_id: number })[]> {
   return paginatePerParent(
     db,
-    citationsOfSources(db, visibility, sourceIds).selectAll('citation').select(sql<number>`citation.source_id`.as('parent_id')),
+    citationsOfSources(db, visibility, sourceIds)
+      .selectAll('citation')
+      .select(sql<number>`citation.source_id`.as('parent_id')),
     CITATION_ORDERING,
     window,
     sql.ref('citation.source_id'),
@@ -259,4 +316,3 @@ export async function countCitationsPerSource(
     .execute();
   return rows.map((row) => ({ parent_id: Number(row.parent_id), count: Number(row.count) }));
 }
-

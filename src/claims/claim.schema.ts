@@ -10,7 +10,12 @@ import {
 import { requireIdOf } from '../common/global-id.js';
 import { groupByKey } from '../common/nested-connection.js';
 import { parseIsoDate } from '../common/scalars.js';
-import { QuantityRef, ValidTimeRef, quantityOf, validTimeOf } from '../common/time-and-quantity.schema.js';
+import {
+  QuantityRef,
+  ValidTimeRef,
+  quantityOf,
+  validTimeOf,
+} from '../common/time-and-quantity.schema.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
 import {
@@ -37,9 +42,18 @@ export const ActorRoleEnum = builder.enumType('ActorRole', {
 export const ClaimOrderEnum = builder.enumType('ClaimOrder', {
   description: 'Orders for claim lists; ties break on id.',
   values: {
-    BRIEFING_POSITION: { value: 'BRIEFING_POSITION', description: 'By briefing, then as they appear in its text (default).' },
-    CONFIDENCE_DESC: { value: 'CONFIDENCE_DESC', description: 'Most confident first; claims without a confidence last.' },
-    VALID_FROM_ASC: { value: 'VALID_FROM_ASC', description: 'Earliest valid time first (a timeline); claims without one first.' },
+    BRIEFING_POSITION: {
+      value: 'BRIEFING_POSITION',
+      description: 'By briefing, then as they appear in its text (default).',
+    },
+    CONFIDENCE_DESC: {
+      value: 'CONFIDENCE_DESC',
+      description: 'Most confident first; claims without a confidence last.',
+    },
+    VALID_FROM_ASC: {
+      value: 'VALID_FROM_ASC',
+      description: 'Earliest valid time first (a timeline); claims without one first.',
+    },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
   } as const satisfies Record<ClaimOrder, { value: ClaimOrder; description: string }>,
 });
@@ -57,11 +71,19 @@ export const ClaimFilterInput = builder.inputType('ClaimFilter', {
   fields: (t) => ({
     briefingId: t.id({ description: 'Only claims of this briefing.' }),
     actorId: t.id({ description: 'Only claims that involve this actor (see `actorRole`).' }),
-    actorRole: t.field({ type: ActorRoleEnum, description: 'How `actorId` must be involved; default ANY.' }),
-    predicate: t.stringList({ description: 'Only these predicates (slugs such as `requested-from`).' }),
+    actorRole: t.field({
+      type: ActorRoleEnum,
+      description: 'How `actorId` must be involved; default ANY.',
+    }),
+    predicate: t.stringList({
+      description: 'Only these predicates (slugs such as `requested-from`).',
+    }),
     status: t.field({ type: [ClaimStatusEnum], description: 'Only claims in these statuses.' }),
     kind: t.field({ type: [ClaimKindEnum], description: 'Only facts or only assessments.' }),
-    validDuring: t.field({ type: DateRangeInput, description: 'Only claims whose valid time overlaps this range.' }),
+    validDuring: t.field({
+      type: DateRangeInput,
+      description: 'Only claims whose valid time overlaps this range.',
+    }),
     minConfidence: t.int({ description: 'Only claims with confidence at least this (0–100).' }),
   }),
 });
@@ -73,24 +95,47 @@ export function toClaimFilter(input: ClaimFilterShape | null | undefined): Claim
   if (!input) return {};
   const { minConfidence, validDuring } = input;
   if (minConfidence != null && (minConfidence < 0 || minConfidence > 100)) {
-    throw badInput(`expected filter.minConfidence in 0..100, got ${minConfidence}`, 'BAD_USER_INPUT', 'filter.minConfidence');
+    throw badInput(
+      `expected filter.minConfidence in 0..100, got ${minConfidence}`,
+      'BAD_USER_INPUT',
+      'filter.minConfidence',
+    );
   }
   if (input.actorRole && !input.actorId) {
-    throw badInput('expected filter.actorId with filter.actorRole', 'BAD_USER_INPUT', 'filter.actorRole');
+    throw badInput(
+      'expected filter.actorId with filter.actorRole',
+      'BAD_USER_INPUT',
+      'filter.actorRole',
+    );
   }
   for (const predicate of input.predicate ?? []) {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(predicate)) {
-      throw badInput(`expected filter.predicate to be slugs like requested-from, got ${JSON.stringify(predicate.slice(0, 80))}`, 'BAD_USER_INPUT', 'filter.predicate');
+      throw badInput(
+        `expected filter.predicate to be slugs like requested-from, got ${JSON.stringify(predicate.slice(0, 80))}`,
+        'BAD_USER_INPUT',
+        'filter.predicate',
+      );
     }
   }
   const from = validDuring?.from ? parseIsoDate(validDuring.from) : null;
   const to = validDuring?.to ? parseIsoDate(validDuring.to) : null;
   if (from && to && to < from) {
-    throw badInput(`expected filter.validDuring.to >= from, got ${to} < ${from}`, 'BAD_USER_INPUT', 'filter.validDuring');
+    throw badInput(
+      `expected filter.validDuring.to >= from, got ${to} < ${from}`,
+      'BAD_USER_INPUT',
+      'filter.validDuring',
+    );
   }
   return {
-    briefingIds: input.briefingId ? [requireIdOf(input.briefingId, 'Briefing', 'filter.briefingId')] : null,
-    actor: input.actorId ? { id: requireIdOf(input.actorId, 'Actor', 'filter.actorId'), role: input.actorRole ?? 'ANY' } : null,
+    briefingIds: input.briefingId
+      ? [requireIdOf(input.briefingId, 'Briefing', 'filter.briefingId')]
+      : null,
+    actor: input.actorId
+      ? {
+          id: requireIdOf(input.actorId, 'Actor', 'filter.actorId'),
+          role: input.actorRole ?? 'ANY',
+        }
+      : null,
     predicates: input.predicate,
     statuses: input.status,
     kinds: input.kind,
@@ -100,17 +145,38 @@ export function toClaimFilter(input: ClaimFilterShape | null | undefined): Claim
 }
 
 export const CitationRef = builder.objectRef<CitationRow>('Citation').implement({
-  description: 'A claim’s link to one source: what the source does for the claim and how credible it is there.',
+  description:
+    'A claim’s link to one source: what the source does for the claim and how credible it is there.',
   fields: (t) => ({
     role: t.field({ type: CitationRoleEnum, resolve: (c) => c.role }),
-    position: t.exposeInt('position', { description: 'Order among the claim’s citations (0 first): the attribution chain, origin first.' }),
-    source: t.field({ type: SourceRef, description: 'The cited source.', resolve: (c) => c.source_id }),
-    claim: t.field({ type: ClaimRef, description: 'The claim this citation supports or disputes.', resolve: (c) => c.claim_id }),
-    locator: t.string({ nullable: true, description: 'Where in the source (page, paragraph, timestamp).', resolve: (c) => c.locator }),
-    quote: t.string({ nullable: true, description: 'The source’s own words, when quoted.', resolve: (c) => c.quote }),
+    position: t.exposeInt('position', {
+      description:
+        'Order among the claim’s citations (0 first): the attribution chain, origin first.',
+    }),
+    source: t.field({
+      type: SourceRef,
+      description: 'The cited source.',
+      resolve: (c) => c.source_id,
+    }),
+    claim: t.field({
+      type: ClaimRef,
+      description: 'The claim this citation supports or disputes.',
+      resolve: (c) => c.claim_id,
+    }),
+    locator: t.string({
+      nullable: true,
+      description: 'Where in the source (page, paragraph, timestamp).',
+      resolve: (c) => c.locator,
+    }),
+    quote: t.string({
+      nullable: true,
+      description: 'The source’s own words, when quoted.',
+      resolve: (c) => c.quote,
+    }),
     credibility: t.int({
       nullable: true,
-      description: 'Admiralty information credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.',
+      description:
+        'Admiralty information credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.',
       resolve: (c) => c.credibility,
     }),
   }),
@@ -119,7 +185,8 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
 export const CitationConnection = connectionOf(CitationRef, 'Citation', 'A page of citations.');
 
 const SpanRef = builder.objectRef<{ start: number; end: number }>('TextSpan').implement({
-  description: 'Where a quote sits in the briefing body, in Unicode code points: `body[start, end)`.',
+  description:
+    'Where a quote sits in the briefing body, in Unicode code points: `body[start, end)`.',
   fields: (t) => ({
     start: t.exposeInt('start', { description: 'Offset of the first character.' }),
     end: t.exposeInt('end', { description: 'Offset just past the last character.' }),
@@ -130,16 +197,31 @@ ClaimRef.implement({
   description:
     'One normalised statement from a briefing (“Russia supplied 24 Su-30MK2 to Venezuela”), anchored in its text, with who it is about, when it holds, how sure we are, and the sources that carry it.',
   fields: (t) => ({
-    briefing: t.field({ type: BriefingRef, description: 'The briefing the claim comes from.', resolve: (c) => c.briefing_id }),
-    position: t.exposeInt('position', { description: 'Order of the claim within its briefing (0 first).' }),
+    briefing: t.field({
+      type: BriefingRef,
+      description: 'The briefing the claim comes from.',
+      resolve: (c) => c.briefing_id,
+    }),
+    position: t.exposeInt('position', {
+      description: 'Order of the claim within its briefing (0 first).',
+    }),
     kind: t.field({ type: ClaimKindEnum, resolve: (c) => c.kind }),
-    statement: t.exposeString('statement', { description: 'The claim as one normalised sentence.' }),
-    quote: t.string({ nullable: true, description: 'The briefing’s own words for it.', resolve: (c) => c.quote }),
+    statement: t.exposeString('statement', {
+      description: 'The claim as one normalised sentence.',
+    }),
+    quote: t.string({
+      nullable: true,
+      description: 'The briefing’s own words for it.',
+      resolve: (c) => c.quote,
+    }),
     span: t.field({
       type: SpanRef,
       nullable: true,
       description: 'Where `quote` sits in the briefing body.',
-      resolve: (c) => (c.span_start !== null && c.span_end !== null ? { start: c.span_start, end: c.span_end } : null),
+      resolve: (c) =>
+        c.span_start !== null && c.span_end !== null
+          ? { start: c.span_start, end: c.span_end }
+          : null,
     }),
     subject: t.field({
       type: ActorRef,
@@ -147,7 +229,10 @@ ClaimRef.implement({
       description: 'The actor the claim is about; null when none or not visible to you.',
       resolve: (c) => c.subject_actor_id,
     }),
-    predicate: t.exposeString('predicate', { description: 'What is claimed of the subject, as a slug (`requested-from`, `supplied`, `operates`).' }),
+    predicate: t.exposeString('predicate', {
+      description:
+        'What is claimed of the subject, as a slug (`requested-from`, `supplied`, `operates`).',
+    }),
     objects: t.loadableList({
       type: ActorRef,
       description: 'The other actors in the claim, in order (e.g. the supplier and the equipment).',
@@ -159,7 +244,9 @@ ClaimRef.implement({
           const actor = actors[i];
           return actor && !(actor instanceof Error) ? [{ claimId: link.claim_id, actor }] : [];
         });
-        return groupByKey(claimIds, visible, (v) => v.claimId).map((list) => list.map((v) => v.actor));
+        return groupByKey(claimIds, visible, (v) => v.claimId).map((list) =>
+          list.map((v) => v.actor),
+        );
       },
     }),
     quantity: t.field({
@@ -177,22 +264,29 @@ ClaimRef.implement({
     likelihood: t.field({
       type: LikelihoodEnum,
       nullable: true,
-      description: 'ICD 203 likelihood band of the claim being true (for assessments: of the judged outcome).',
+      description:
+        'ICD 203 likelihood band of the claim being true (for assessments: of the judged outcome).',
       resolve: (c) => c.likelihood,
     }),
     confidence: t.int({
       nullable: true,
-      description: 'Confidence in the claim, 0–100 (STIX 2.1 scale); kept separate from likelihood.',
+      description:
+        'Confidence in the claim, 0–100 (STIX 2.1 scale); kept separate from likelihood.',
       resolve: (c) => c.confidence,
     }),
     status: t.field({ type: ClaimStatusEnum, resolve: (c) => c.status }),
     marking: t.field({ type: MarkingEnum, resolve: (c) => c.marking }),
     citations: t.loadableList({
       type: CitationRef,
-      description: 'The sources behind the claim, origin first, each with its role and credibility.',
+      description:
+        'The sources behind the claim, origin first, each with its role and credibility.',
       resolve: (c) => c.id,
       load: async (claimIds: number[], ctx) =>
-        groupByKey(claimIds, await findCitationsByClaimIds(ctx.db, ctx.visibility, claimIds), (c) => c.claim_id),
+        groupByKey(
+          claimIds,
+          await findCitationsByClaimIds(ctx.db, ctx.visibility, claimIds),
+          (c) => c.claim_id,
+        ),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.created_at }),
     updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updated_at }),

@@ -54,22 +54,34 @@ function decodeCursor(cursor: string, ordering: Ordering, argument: string): Key
     payload.k.every((v: unknown) => typeof v === 'string' && v.length <= 1000) &&
     Number.isSafeInteger(payload.i);
   if (!valid || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
-    throw badInput(`expected \`${argument}\` to be a cursor returned by this connection, got ${JSON.stringify(cursor.slice(0, 80))}`, 'INVALID_CURSOR', argument);
+    throw badInput(
+      `expected \`${argument}\` to be a cursor returned by this connection, got ${JSON.stringify(cursor.slice(0, 80))}`,
+      'INVALID_CURSOR',
+      argument,
+    );
   }
   const { o, k, i } = payload as CursorPayload;
   if (o !== ordering.name) {
-    throw badInput(`expected \`${argument}\` to be a cursor for orderBy ${ordering.name}, got one for ${o}`, 'INVALID_CURSOR', argument);
+    throw badInput(
+      `expected \`${argument}\` to be a cursor for orderBy ${ordering.name}, got one for ${o}`,
+      'INVALID_CURSOR',
+      argument,
+    );
   }
   return { values: k, id: i };
 }
 
 function pageSize(value: number | null | undefined, argument: string): number | null {
   if (value == null) return null;
-  if (value < 0) throw badInput(`expected \`${argument}\` >= 0, got ${value}`, 'BAD_USER_INPUT', argument);
+  if (value < 0)
+    throw badInput(`expected \`${argument}\` >= 0, got ${value}`, 'BAD_USER_INPUT', argument);
   return Math.min(value, MAX_PAGE_SIZE);
 }
 
-export function pageWindow(args: ConnectionArgs, ordering: Ordering): PageWindow & { size: number } {
+export function pageWindow(
+  args: ConnectionArgs,
+  ordering: Ordering,
+): PageWindow & { size: number } {
   const first = pageSize(args.first, 'first');
   const last = pageSize(args.last, 'last');
   if (first !== null && last !== null) {

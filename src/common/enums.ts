@@ -21,46 +21,69 @@ function enumOf<T extends string>(name: string, description: string, values: Des
   return builder.enumType(name, {
     description,
     values: Object.fromEntries(
-      Object.entries<{ description: string }>(values).map(([value, v]) => [value, { value, description: v.description }]),
+      Object.entries<{ description: string }>(values).map(([value, v]) => [
+        value,
+        { value, description: v.description },
+      ]),
     ) as { [K in T]: { value: K; description: string } },
   });
 }
 
-export const MarkingEnum = enumOf<Marking>('Marking', 'Traffic Light Protocol 2.0 marking: who may see the record (https://www.first.org/tlp/).', {
-  CLEAR: { description: 'TLP:CLEAR — may be shared publicly.' },
-  GREEN: { description: 'TLP:GREEN — the community, not public.' },
-  AMBER: { description: 'TLP:AMBER — recipients’ organisations and their clients, need to know.' },
-  AMBER_STRICT: { description: 'TLP:AMBER+STRICT — recipients’ organisations only.' },
-  RED: { description: 'TLP:RED — named recipients only.' },
-});
+export const MarkingEnum = enumOf<Marking>(
+  'Marking',
+  'Traffic Light Protocol 2.0 marking: who may see the record (https://www.first.org/tlp/).',
+  {
+    CLEAR: { description: 'TLP:CLEAR — may be shared publicly.' },
+    GREEN: { description: 'TLP:GREEN — the community, not public.' },
+    AMBER: {
+      description: 'TLP:AMBER — recipients’ organisations and their clients, need to know.',
+    },
+    AMBER_STRICT: { description: 'TLP:AMBER+STRICT — recipients’ organisations only.' },
+    RED: { description: 'TLP:RED — named recipients only.' },
+  },
+);
 
-export const BriefingStatusEnum = enumOf<BriefingStatus>('BriefingStatus', 'Editorial workflow state of a briefing.', {
-  DRAFT: { description: 'Being written; not public.' },
-  IN_REVIEW: { description: 'Submitted for editorial review; not public.' },
-  PUBLISHED: { description: 'Public, subject to its marking.' },
-  RETRACTED: { description: 'Withdrawn after publication; kept for the record with a reason.' },
-});
+export const BriefingStatusEnum = enumOf<BriefingStatus>(
+  'BriefingStatus',
+  'Editorial workflow state of a briefing.',
+  {
+    DRAFT: { description: 'Being written; not public.' },
+    IN_REVIEW: { description: 'Submitted for editorial review; not public.' },
+    PUBLISHED: { description: 'Public, subject to its marking.' },
+    RETRACTED: { description: 'Withdrawn after publication; kept for the record with a reason.' },
+  },
+);
 
-export const SourceKindEnum = enumOf<SourceKind>('SourceKind', 'What kind of document or record a source is.', {
-  INTELLIGENCE_BRIEFING: { description: 'An intelligence service’s briefing or assessment, usually seen second-hand.' },
-  NEWS_REPORT: { description: 'A news outlet’s report.' },
-  OFFICIAL_DOCUMENT: { description: 'A letter, contract, decree or other official paper.' },
-  STATEMENT: { description: 'A public statement by a person or body.' },
-  DATASET: { description: 'A structured dataset (e.g. SIPRI arms transfers).' },
-  IMAGE: { description: 'A photograph or other image.' },
-  ANALYSIS: { description: 'An analytic article or report, such as a briefing itself.' },
-  SOCIAL_MEDIA_POST: { description: 'A post on a social network.' },
-  OTHER: { description: 'Anything else; say what in the description.' },
-});
+export const SourceKindEnum = enumOf<SourceKind>(
+  'SourceKind',
+  'What kind of document or record a source is.',
+  {
+    INTELLIGENCE_BRIEFING: {
+      description: 'An intelligence service’s briefing or assessment, usually seen second-hand.',
+    },
+    NEWS_REPORT: { description: 'A news outlet’s report.' },
+    OFFICIAL_DOCUMENT: { description: 'A letter, contract, decree or other official paper.' },
+    STATEMENT: { description: 'A public statement by a person or body.' },
+    DATASET: { description: 'A structured dataset (e.g. SIPRI arms transfers).' },
+    IMAGE: { description: 'A photograph or other image.' },
+    ANALYSIS: { description: 'An analytic article or report, such as a briefing itself.' },
+    SOCIAL_MEDIA_POST: { description: 'A post on a social network.' },
+    OTHER: { description: 'Anything else; say what in the description.' },
+  },
+);
 
-export const ReliabilityEnum = enumOf<Reliability>('Reliability', 'Admiralty code source reliability (NATO AJP-2.1), judged on the source’s track record.', {
-  A: { description: 'Completely reliable.' },
-  B: { description: 'Usually reliable.' },
-  C: { description: 'Fairly reliable.' },
-  D: { description: 'Not usually reliable.' },
-  E: { description: 'Unreliable.' },
-  F: { description: 'Reliability cannot be judged.' },
-});
+export const ReliabilityEnum = enumOf<Reliability>(
+  'Reliability',
+  'Admiralty code source reliability (NATO AJP-2.1), judged on the source’s track record.',
+  {
+    A: { description: 'Completely reliable.' },
+    B: { description: 'Usually reliable.' },
+    C: { description: 'Fairly reliable.' },
+    D: { description: 'Not usually reliable.' },
+    E: { description: 'Unreliable.' },
+    F: { description: 'Reliability cannot be judged.' },
+  },
+);
 
 export const ActorKindEnum = enumOf<ActorKind>('ActorKind', 'What kind of entity an actor is.', {
   STATE: { description: 'A sovereign state.' },
@@ -72,58 +95,86 @@ export const ActorKindEnum = enumOf<ActorKind>('ActorKind', 'What kind of entity
   PROGRAM: { description: 'A programme or project.' },
 });
 
-export const ClaimKindEnum = enumOf<ClaimKind>('ClaimKind', 'Whether a claim reports a fact or states a judgement.', {
-  FACT: { description: 'A factual statement attributed to sources.' },
-  ASSESSMENT: { description: 'An analytic judgement, with a likelihood band.' },
-});
+export const ClaimKindEnum = enumOf<ClaimKind>(
+  'ClaimKind',
+  'Whether a claim reports a fact or states a judgement.',
+  {
+    FACT: { description: 'A factual statement attributed to sources.' },
+    ASSESSMENT: { description: 'An analytic judgement, with a likelihood band.' },
+  },
+);
 
-export const ClaimStatusEnum = enumOf<ClaimStatus>('ClaimStatus', 'Where a claim stands against the evidence.', {
-  REPORTED: { description: 'Reported by its sources, not yet independently confirmed.' },
-  CORROBORATED: { description: 'Confirmed by independent originators.' },
-  DISPUTED: { description: 'Contradicted by at least one credible source.' },
-  REFUTED: { description: 'Shown to be false.' },
-  SUPERSEDED: { description: 'Replaced by a newer claim.' },
-});
+export const ClaimStatusEnum = enumOf<ClaimStatus>(
+  'ClaimStatus',
+  'Where a claim stands against the evidence.',
+  {
+    REPORTED: { description: 'Reported by its sources, not yet independently confirmed.' },
+    CORROBORATED: { description: 'Confirmed by independent originators.' },
+    DISPUTED: { description: 'Contradicted by at least one credible source.' },
+    REFUTED: { description: 'Shown to be false.' },
+    SUPERSEDED: { description: 'Replaced by a newer claim.' },
+  },
+);
 
-export const QuantityQualifierEnum = enumOf<QuantityQualifier>('QuantityQualifier', 'How exact a quantity is.', {
-  EXACT: { description: 'Exactly `value`.' },
-  APPROXIMATE: { description: 'About `value` (“around 21”).' },
-  AT_LEAST: { description: '`value` (or `min`) or more.' },
-  AT_MOST: { description: '`value` (or `max`) or fewer.' },
-  RANGE: { description: 'Between `min` and `max`.' },
-});
+export const QuantityQualifierEnum = enumOf<QuantityQualifier>(
+  'QuantityQualifier',
+  'How exact a quantity is.',
+  {
+    EXACT: { description: 'Exactly `value`.' },
+    APPROXIMATE: { description: 'About `value` (“around 21”).' },
+    AT_LEAST: { description: '`value` (or `min`) or more.' },
+    AT_MOST: { description: '`value` (or `max`) or fewer.' },
+    RANGE: { description: 'Between `min` and `max`.' },
+  },
+);
 
-export const LikelihoodEnum = enumOf<Likelihood>('Likelihood', 'ICD 203 likelihood band, with its probability range.', {
-  ALMOST_NO_CHANCE: { description: 'Almost no chance / remote: 1–5 %.' },
-  VERY_UNLIKELY: { description: 'Very unlikely / highly improbable: 5–20 %.' },
-  UNLIKELY: { description: 'Unlikely / improbable: 20–45 %.' },
-  ROUGHLY_EVEN_CHANCE: { description: 'Roughly even chance / roughly even odds: 45–55 %.' },
-  LIKELY: { description: 'Likely / probable: 55–80 %.' },
-  VERY_LIKELY: { description: 'Very likely / highly probable: 80–95 %.' },
-  ALMOST_CERTAIN: { description: 'Almost certain / nearly certain: 95–99 %.' },
-});
+export const LikelihoodEnum = enumOf<Likelihood>(
+  'Likelihood',
+  'ICD 203 likelihood band, with its probability range.',
+  {
+    ALMOST_NO_CHANCE: { description: 'Almost no chance / remote: 1–5 %.' },
+    VERY_UNLIKELY: { description: 'Very unlikely / highly improbable: 5–20 %.' },
+    UNLIKELY: { description: 'Unlikely / improbable: 20–45 %.' },
+    ROUGHLY_EVEN_CHANCE: { description: 'Roughly even chance / roughly even odds: 45–55 %.' },
+    LIKELY: { description: 'Likely / probable: 55–80 %.' },
+    VERY_LIKELY: { description: 'Very likely / highly probable: 80–95 %.' },
+    ALMOST_CERTAIN: { description: 'Almost certain / nearly certain: 95–99 %.' },
+  },
+);
 
-export const CitationRoleEnum = enumOf<CitationRole>('CitationRole', 'What a cited source does for a claim.', {
-  ORIGIN: { description: 'The source the claim originates from.' },
-  RELAY: { description: 'A source that passes the claim on from another.' },
-  CORROBORATES: { description: 'An independent source that supports the claim.' },
-  CONTRADICTS: { description: 'A source that disagrees with the claim.' },
-});
+export const CitationRoleEnum = enumOf<CitationRole>(
+  'CitationRole',
+  'What a cited source does for a claim.',
+  {
+    ORIGIN: { description: 'The source the claim originates from.' },
+    RELAY: { description: 'A source that passes the claim on from another.' },
+    CORROBORATES: { description: 'An independent source that supports the claim.' },
+    CONTRADICTS: { description: 'A source that disagrees with the claim.' },
+  },
+);
 
-export const DatePrecisionEnum = enumOf<Precision>('DatePrecision', 'How precisely a date is known; the date is the first day of that period.', {
-  DAY: { description: 'The exact day.' },
-  MONTH: { description: 'The month (date is its first day).' },
-  QUARTER: { description: 'The quarter (date is its first day; “end of 2006” is 2006-Q4).' },
-  YEAR: { description: 'The year (date is 1 January).' },
-  DECADE: { description: 'The decade (date is 1 January of a year ending in 0).' },
-});
+export const DatePrecisionEnum = enumOf<Precision>(
+  'DatePrecision',
+  'How precisely a date is known; the date is the first day of that period.',
+  {
+    DAY: { description: 'The exact day.' },
+    MONTH: { description: 'The month (date is its first day).' },
+    QUARTER: { description: 'The quarter (date is its first day; “end of 2006” is 2006-Q4).' },
+    YEAR: { description: 'The year (date is 1 January).' },
+    DECADE: { description: 'The decade (date is 1 January of a year ending in 0).' },
+  },
+);
 
-export const MediaKindEnum = enumOf<MediaKind>('MediaKind', 'What kind of media item illustrates a briefing.', {
-  IMAGE: { description: 'A photograph or illustration.' },
-  VIDEO: { description: 'A video.' },
-  MAP: { description: 'A map.' },
-  DOCUMENT: { description: 'A scanned document.' },
-});
+export const MediaKindEnum = enumOf<MediaKind>(
+  'MediaKind',
+  'What kind of media item illustrates a briefing.',
+  {
+    IMAGE: { description: 'A photograph or illustration.' },
+    VIDEO: { description: 'A video.' },
+    MAP: { description: 'A map.' },
+    DOCUMENT: { description: 'A scanned document.' },
+  },
+);
 
 export const TagKindEnum = enumOf<TagKind>('TagKind', 'What a tag classifies.', {
   TOPIC: { description: 'A subject, e.g. `arms-transfers`.' },

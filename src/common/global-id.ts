@@ -13,7 +13,10 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
     ? SHAPE.exec(Buffer.from(globalId, 'base64url').toString('utf8'))
     : null;
   if (!match?.[1] || !match[2]) {
-    throw badInput(`expected a global id as returned by this API, got ${JSON.stringify(globalId.slice(0, 80))}`, 'INVALID_ID');
+    throw badInput(
+      `expected a global id as returned by this API, got ${JSON.stringify(globalId.slice(0, 80))}`,
+      'INVALID_ID',
+    );
   }
   return { typename: match[1], id: match[2] };
 }
@@ -28,7 +31,11 @@ export function databaseIdOf(globalId: string, typename: string): number | null 
 export function requireIdOf(globalId: string, typename: string, argument: string): number {
   const id = databaseIdOf(globalId, typename);
   if (id === null) {
-    throw badInput(`expected \`${argument}\` to be the id of a ${typename}, got the id of a ${decodeGlobalId(globalId).typename}`, 'INVALID_ID', argument);
+    throw badInput(
+      `expected \`${argument}\` to be the id of a ${typename}, got the id of a ${decodeGlobalId(globalId).typename}`,
+      'INVALID_ID',
+      argument,
+    );
   }
   return id;
 }

@@ -30,7 +30,11 @@ export function pagesPerParent<Row extends SortKeyed & { id: number; parent_id: 
 }
 
 /** Groups rows by a key into lists, one per requested key in key order (for loadable lists). */
-export function groupByKey<Row, Key>(keys: readonly Key[], rows: readonly Row[], keyOf: (row: Row) => Key): Row[][] {
+export function groupByKey<Row, Key>(
+  keys: readonly Key[],
+  rows: readonly Row[],
+  keyOf: (row: Row) => Key,
+): Row[][] {
   const groups = new Map<Key, Row[]>();
   for (const row of rows) {
     const key = keyOf(row);

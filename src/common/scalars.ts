@@ -31,21 +31,26 @@ function parseDateTime(value: unknown): Date {
     const date = new Date(value);
     if (!Number.isNaN(date.getTime())) return date;
   }
-  throw badInput(`expected a DateTime as ISO 8601 with a time zone (e.g. 2025-11-01T00:00:00Z), got ${JSON.stringify(value)}`);
+  throw badInput(
+    `expected a DateTime as ISO 8601 with a time zone (e.g. 2025-11-01T00:00:00Z), got ${JSON.stringify(value)}`,
+  );
 }
 
 builder.scalarType('DateTime', {
   description: 'An instant, ISO 8601 with time zone, e.g. `2025-11-01T00:00:00.000Z`.',
-  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
+  serialize: (value) =>
+    value instanceof Date ? value.toISOString() : new Date(value).toISOString(),
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : null),
 });
 
 builder.scalarType('JSONObject', {
-  description: 'A JSON object of extra attributes (e.g. `{"quantity": 24, "equipment": "Su-30MK2"}`).',
+  description:
+    'A JSON object of extra attributes (e.g. `{"quantity": 24, "equipment": "Su-30MK2"}`).',
   serialize: (value) => value,
   parseValue: (value) => {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
     throw badInput(`expected a JSON object, got ${JSON.stringify(value)?.slice(0, 80)}`);
   },
 });

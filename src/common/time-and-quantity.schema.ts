@@ -23,7 +23,10 @@ export interface QuantityColumns {
   quantity_qualifier: QuantityQualifier | null;
 }
 
-export function partialDate(date: string | null, precision: Precision | null): PartialDateShape | null {
+export function partialDate(
+  date: string | null,
+  precision: Precision | null,
+): PartialDateShape | null {
   return date && precision ? { date, precision } : null;
 }
 
@@ -43,7 +46,13 @@ export function partialDateLabel({ date, precision }: PartialDateShape): string 
   }
 }
 
-const MONTHS_IN: Record<Precision, number> = { DAY: 0, MONTH: 1, QUARTER: 3, YEAR: 12, DECADE: 120 };
+const MONTHS_IN: Record<Precision, number> = {
+  DAY: 0,
+  MONTH: 1,
+  QUARTER: 3,
+  YEAR: 12,
+  DECADE: 120,
+};
 
 /** Last day of the period a partial date stands for (what the database computes for valid_period). */
 export function partialDateEnd({ date, precision }: PartialDateShape): string {
@@ -56,13 +65,19 @@ export function partialDateEnd({ date, precision }: PartialDateShape): string {
 }
 
 export const PartialDateRef = builder.objectRef<PartialDateShape>('PartialDate').implement({
-  description: 'A date known to a given precision: `2006-07-01` with MONTH precision means “July 2006”.',
+  description:
+    'A date known to a given precision: `2006-07-01` with MONTH precision means “July 2006”.',
   fields: (t) => ({
-    date: t.field({ type: 'Date', description: 'First day of the period.', resolve: (p) => p.date }),
+    date: t.field({
+      type: 'Date',
+      description: 'First day of the period.',
+      resolve: (p) => p.date,
+    }),
     precision: t.field({ type: DatePrecisionEnum, resolve: (p) => p.precision }),
     end: t.field({ type: 'Date', description: 'Last day of the period.', resolve: partialDateEnd }),
     label: t.string({
-      description: 'The date as precisely as it is known: `2006-07-15`, `2006-07`, `2006-Q4`, `2006`, `2000s`.',
+      description:
+        'The date as precisely as it is known: `2006-07-15`, `2006-07`, `2006-Q4`, `2006`, `2000s`.',
       resolve: partialDateLabel,
     }),
   }),
@@ -119,19 +134,43 @@ export function quantityText(q: QuantityColumns): string {
   }
 }
 
-export const QuantityRef = builder.objectRef<QuantityColumns & { quantity_qualifier: QuantityQualifier }>('Quantity').implement({
-  description: 'A number with its uncertainty, as in the SIPRI arms-transfer register (“~21 aircraft”, “5–10 radars”).',
-  fields: (t) => ({
-    value: t.float({ nullable: true, description: 'The stated number, when one is given.', resolve: (q) => q.quantity_value }),
-    min: t.float({ nullable: true, description: 'Lower bound, when known.', resolve: (q) => q.quantity_min }),
-    max: t.float({ nullable: true, description: 'Upper bound, when known.', resolve: (q) => q.quantity_max }),
-    unit: t.string({ nullable: true, description: 'What is counted, e.g. `aircraft`, `km`.', resolve: (q) => q.quantity_unit }),
-    qualifier: t.field({ type: QuantityQualifierEnum, resolve: (q) => q.quantity_qualifier }),
-    text: t.string({ description: 'Human-readable form, e.g. `~21 aircraft`.', resolve: quantityText }),
-  }),
-});
+export const QuantityRef = builder
+  .objectRef<QuantityColumns & { quantity_qualifier: QuantityQualifier }>('Quantity')
+  .implement({
+    description:
+      'A number with its uncertainty, as in the SIPRI arms-transfer register (“~21 aircraft”, “5–10 radars”).',
+    fields: (t) => ({
+      value: t.float({
+        nullable: true,
+        description: 'The stated number, when one is given.',
+        resolve: (q) => q.quantity_value,
+      }),
+      min: t.float({
+        nullable: true,
+        description: 'Lower bound, when known.',
+        resolve: (q) => q.quantity_min,
+      }),
+      max: t.float({
+        nullable: true,
+        description: 'Upper bound, when known.',
+        resolve: (q) => q.quantity_max,
+      }),
+      unit: t.string({
+        nullable: true,
+        description: 'What is counted, e.g. `aircraft`, `km`.',
+        resolve: (q) => q.quantity_unit,
+      }),
+      qualifier: t.field({ type: QuantityQualifierEnum, resolve: (q) => q.quantity_qualifier }),
+      text: t.string({
+        description: 'Human-readable form, e.g. `~21 aircraft`.',
+        resolve: quantityText,
+      }),
+    }),
+  });
 
-export function quantityOf<T extends QuantityColumns>(row: T): (T & { quantity_qualifier: QuantityQualifier }) | null {
+export function quantityOf<T extends QuantityColumns>(
+  row: T,
+): (T & { quantity_qualifier: QuantityQualifier }) | null {
   const qualifier = row.quantity_qualifier;
   return qualifier ? { ...row, quantity_qualifier: qualifier } : null;
 }

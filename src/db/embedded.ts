@@ -18,7 +18,12 @@ export async function startEmbeddedDatabase(dataDir: string | null): Promise<Emb
   const pglite = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm } });
   // PGlite executes one statement at a time; the socket server queues the rest and keeps a
   // transaction on the connection that opened it.
-  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 16 });
+  const server = new PGLiteSocketServer({
+    db: pglite,
+    host: '127.0.0.1',
+    port: 0,
+    maxConnections: 16,
+  });
   await server.start();
   const [host, port] = server.getServerConn().split(':');
   return {

@@ -38,10 +38,13 @@ export function sortKeySelection(ordering: Ordering): RawBuilder<string[]> {
 }
 
 function tupleCompare(ordering: Ordering, keyset: Keyset, greater: boolean): RawBuilder<boolean> {
-  if (keyset.values.length !== ordering.keys.length) throw new Error('keyset does not match ordering');
+  if (keyset.values.length !== ordering.keys.length)
+    throw new Error('keyset does not match ordering');
   const columns = sql.join([...ordering.keys, ordering.id]);
   const values = sql.join([...keyset.values.map((value) => sql`${value}`), sql`${keyset.id}`]);
-  return greater ? sql<boolean>`(${columns}) > (${values})` : sql<boolean>`(${columns}) < (${values})`;
+  return greater
+    ? sql<boolean>`(${columns}) > (${values})`
+    : sql<boolean>`(${columns}) < (${values})`;
 }
 
 /** The WHERE condition selecting rows strictly inside the window's cursors. */
@@ -49,11 +52,16 @@ export function keysetCondition(ordering: Ordering, window: PageWindow): RawBuil
   const conditions: RawBuilder<boolean>[] = [];
   if (window.after) conditions.push(tupleCompare(ordering, window.after, !ordering.descending));
   if (window.before) conditions.push(tupleCompare(ordering, window.before, ordering.descending));
-  return conditions.length === 0 ? sql<boolean>`true` : sql<boolean>`${sql.join(conditions, sql` and `)}`;
+  return conditions.length === 0
+    ? sql<boolean>`true`
+    : sql<boolean>`${sql.join(conditions, sql` and `)}`;
 }
 
 /** ORDER BY list for the window: the ordering's own direction, reversed for `last` pages. */
-export function orderList(ordering: Ordering, window: Pick<PageWindow, 'inverted'>): RawBuilder<unknown> {
+export function orderList(
+  ordering: Ordering,
+  window: Pick<PageWindow, 'inverted'>,
+): RawBuilder<unknown> {
   const direction = ordering.descending !== window.inverted ? sql`desc` : sql`asc`;
   return sql.join([...ordering.keys, ordering.id].map((key) => sql`${key} ${direction}`));
 }

@@ -10,9 +10,14 @@ if (direction !== 'latest' && direction !== 'down') {
   process.exit(2);
 }
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: 1 });
+const database = await openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  maxConnections: 1,
+});
 try {
-  const applied = direction === 'down' ? await migrateDown(database.db) : await migrateToLatest(database.db);
+  const applied =
+    direction === 'down' ? await migrateDown(database.db) : await migrateToLatest(database.db);
   console.log(applied.length ? applied.join('\n') : 'nothing to do: the database is up to date');
 } finally {
   await database.close();

@@ -1,6 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import {
+  Migrator,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -14,10 +20,14 @@ type AnyDatabase = Kysely<any>;
  */
 const migrationFiles: MigrationProvider = {
   async getMigrations() {
-    const files = (await readdir(MIGRATIONS_FOLDER)).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'));
+    const files = (await readdir(MIGRATIONS_FOLDER)).filter(
+      (f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'),
+    );
     const entries = await Promise.all(
       files.map(async (file) => {
-        const module = (await import(new URL(`../../migrations/${file}`, import.meta.url).href)) as Migration;
+        const module = (await import(
+          new URL(`../../migrations/${file}`, import.meta.url).href
+        )) as Migration;
         return [file.replace(/\.(ts|js|mjs)$/, ''), { up: module.up, down: module.down }] as const;
       }),
     );
@@ -33,9 +43,11 @@ function unwrap(result: MigrationResultSet): string[] {
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const cause = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, {
-      cause: result.error,
-    });
+    // No failed migration means none ran: the database could not be reached or locked.
+    const what = failed
+      ? `migration ${failed.migrationName} failed`
+      : 'migrating failed before any migration ran';
+    throw new Error(`${what}: ${cause}`, { cause: result.error });
   }
   return (result.results ?? []).map((r) => `${r.direction} ${r.migrationName}`);
 }

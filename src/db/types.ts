@@ -5,7 +5,11 @@ import type { ColumnType, Generated } from 'kysely';
 // `date` as 'YYYY-MM-DD' strings: see type-parsers.ts.
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
 /** A column the database fills in: readable, never required on insert. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
 /** Computed by PostgreSQL (`generated always as`): readable only. */
@@ -59,7 +63,13 @@ export const CLAIM_STATUSES = [
 ] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
-export const QUANTITY_QUALIFIERS = ['EXACT', 'APPROXIMATE', 'AT_LEAST', 'AT_MOST', 'RANGE'] as const;
+export const QUANTITY_QUALIFIERS = [
+  'EXACT',
+  'APPROXIMATE',
+  'AT_LEAST',
+  'AT_MOST',
+  'RANGE',
+] as const;
 export type QuantityQualifier = (typeof QUANTITY_QUALIFIERS)[number];
 
 /** ICD 203 likelihood bands, lowest to highest. */

@@ -16,7 +16,12 @@ export interface SourceFilter {
 }
 
 export const SOURCE_ORDERINGS = {
-  TITLE_ASC: { name: 'TITLE_ASC', keys: [sql`fold_text(source.title)`], id: sql.ref('source.id'), descending: false },
+  TITLE_ASC: {
+    name: 'TITLE_ASC',
+    keys: [sql`fold_text(source.title)`],
+    id: sql.ref('source.id'),
+    descending: false,
+  },
   PUBLISHED_AT_DESC: {
     name: 'PUBLISHED_AT_DESC',
     keys: [sql`coalesce(source.published_at, '-infinity'::timestamptz)`],
@@ -36,14 +41,23 @@ export type SourceOrder = keyof typeof SOURCE_ORDERINGS;
 function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilter = {}) {
   let query = db.selectFrom('source').where('source.marking', 'in', visibility.markings);
   if (filter.kinds?.length) query = query.where('source.kind', 'in', filter.kinds);
-  if (filter.reliabilities?.length) query = query.where('source.reliability', 'in', filter.reliabilities);
+  if (filter.reliabilities?.length)
+    query = query.where('source.reliability', 'in', filter.reliabilities);
   if (filter.publisher) {
-    query = query.where(sql`fold_text(source.publisher)`, 'like', sql`fold_text(${containsPattern(filter.publisher)})`);
+    query = query.where(
+      sql`fold_text(source.publisher)`,
+      'like',
+      sql`fold_text(${containsPattern(filter.publisher)})`,
+    );
   }
   return query;
 }
 
-export async function findSourcesByIds(db: Executor, visibility: Visibility, ids: readonly number[]): Promise<SourceRow[]> {
+export async function findSourcesByIds(
+  db: Executor,
+  visibility: Visibility,
+  ids: readonly number[],
+): Promise<SourceRow[]> {
   return visibleSources(db, visibility).selectAll('source').where('source.id', 'in', ids).execute();
 }
 
@@ -54,10 +68,18 @@ export async function findSourcesPage(
   order: SourceOrder,
   window: PageWindow,
 ): Promise<SourcePageRow[]> {
-  return paginate(visibleSources(db, visibility, filter).selectAll('source'), SOURCE_ORDERINGS[order], window).execute();
+  return paginate(
+    visibleSources(db, visibility, filter).selectAll('source'),
+    SOURCE_ORDERINGS[order],
+    window,
+  ).execute();
 }
 
-export async function countSources(db: Executor, visibility: Visibility, filter: SourceFilter): Promise<number> {
+export async function countSources(
+  db: Executor,
+  visibility: Visibility,
+  filter: SourceFilter,
+): Promise<number> {
   const row = await visibleSources(db, visibility, filter)
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
@@ -79,14 +101,22 @@ export async function findDerivationChains(
     .withRecursive('chain(start_id, source_id, depth)', (qb) =>
       qb
         .selectFrom('source')
-        .select(['source.id as start_id', sql<number>`source.derived_from_id`.as('source_id'), sql<number>`1`.as('depth')])
+        .select([
+          'source.id as start_id',
+          sql<number>`source.derived_from_id`.as('source_id'),
+          sql<number>`1`.as('depth'),
+        ])
         .where('source.id', 'in', sourceIds)
         .where('source.derived_from_id', 'is not', null)
         .unionAll(
           qb
             .selectFrom('chain')
             .innerJoin('source', 'source.id', 'chain.source_id')
-            .select(['chain.start_id', sql<number>`source.derived_from_id`.as('source_id'), sql<number>`chain.depth + 1`.as('depth')])
+            .select([
+              'chain.start_id',
+              sql<number>`source.derived_from_id`.as('source_id'),
+              sql<number>`chain.depth + 1`.as('depth'),
+            ])
             .where('source.derived_from_id', 'is not', null)
             .where('chain.depth', '<', MAX_CHAIN_DEPTH),
         ),

@@ -3,7 +3,11 @@ import { pageWindow, toPage } from '../common/connection.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { CitationConnection } from '../claims/claim.schema.js';
-import { CITATION_ORDERING, countCitationsPerSource, findCitationsPagePerSource } from '../claims/claim.repository.js';
+import {
+  CITATION_ORDERING,
+  countCitationsPerSource,
+  findCitationsPagePerSource,
+} from '../claims/claim.repository.js';
 import { SourceRef } from '../refs.js';
 import {
   SOURCE_ORDERINGS,
@@ -16,9 +20,18 @@ import {
 export const SourceOrderEnum = builder.enumType('SourceOrder', {
   description: 'Orders for source lists; ties break on id.',
   values: {
-    TITLE_ASC: { value: 'TITLE_ASC', description: 'By title, A–Z, ignoring case and accents (default).' },
-    PUBLISHED_AT_DESC: { value: 'PUBLISHED_AT_DESC', description: 'Newest first; undated sources last.' },
-    RELIABILITY_ASC: { value: 'RELIABILITY_ASC', description: 'Most reliable (A) first; unjudged last.' },
+    TITLE_ASC: {
+      value: 'TITLE_ASC',
+      description: 'By title, A–Z, ignoring case and accents (default).',
+    },
+    PUBLISHED_AT_DESC: {
+      value: 'PUBLISHED_AT_DESC',
+      description: 'Newest first; undated sources last.',
+    },
+    RELIABILITY_ASC: {
+      value: 'RELIABILITY_ASC',
+      description: 'Most reliable (A) first; unjudged last.',
+    },
   } as const satisfies Record<SourceOrder, { value: SourceOrder; description: string }>,
 });
 
@@ -26,8 +39,13 @@ export const SourceFilterInput = builder.inputType('SourceFilter', {
   description: 'Narrows a source list; all given conditions must hold.',
   fields: (t) => ({
     kind: t.field({ type: [SourceKindEnum], description: 'Only these kinds.' }),
-    publisher: t.string({ description: 'Publisher contains this text (case- and accent-insensitive).' }),
-    reliability: t.field({ type: [ReliabilityEnum], description: 'Only these Admiralty reliability grades.' }),
+    publisher: t.string({
+      description: 'Publisher contains this text (case- and accent-insensitive).',
+    }),
+    reliability: t.field({
+      type: [ReliabilityEnum],
+      description: 'Only these Admiralty reliability grades.',
+    }),
   }),
 });
 
@@ -38,13 +56,23 @@ SourceRef.implement({
     kind: t.field({ type: SourceKindEnum, resolve: (s) => s.kind }),
     title: t.exposeString('title'),
     publisher: t.string({ nullable: true, resolve: (s) => s.publisher }),
-    url: t.string({ nullable: true, description: 'Where to read it, when public.', resolve: (s) => s.url }),
+    url: t.string({
+      nullable: true,
+      description: 'Where to read it, when public.',
+      resolve: (s) => s.url,
+    }),
     publishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.published_at }),
-    accessedAt: t.field({ type: 'DateTime', nullable: true, description: 'When we last read it.', resolve: (s) => s.accessed_at }),
+    accessedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When we last read it.',
+      resolve: (s) => s.accessed_at,
+    }),
     reliability: t.field({
       type: ReliabilityEnum,
       nullable: true,
-      description: 'Admiralty grade of the source itself (A–F); the credibility of each item is on its citation.',
+      description:
+        'Admiralty grade of the source itself (A–F); the credibility of each item is on its citation.',
       resolve: (s) => s.reliability,
     }),
     description: t.string({ nullable: true, resolve: (s) => s.description }),
@@ -52,7 +80,8 @@ SourceRef.implement({
     derivedFrom: t.field({
       type: SourceRef,
       nullable: true,
-      description: 'The source this one relays (The Washington Post → the U.S. intelligence briefing it saw).',
+      description:
+        'The source this one relays (The Washington Post → the U.S. intelligence briefing it saw).',
       resolve: (s) => s.derived_from_id,
     }),
     derivationChain: t.loadableList({

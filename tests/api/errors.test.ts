@@ -15,17 +15,53 @@ afterAll(() => database.close());
 
 describe('client mistakes get a GraphQL error with a code', () => {
   it.each([
-    ['a global id that is not base64 of Type:id', '{ claims(filter: { briefingId: "not an id!" }) { totalCount } }', 'INVALID_ID'],
-    ['a global id whose database id is not a number', `{ claims(filter: { actorId: "${Buffer.from('Actor:abc').toString('base64url')}" }) { totalCount } }`, 'INVALID_ID'],
-    ['a malformed cursor', '{ claims(first: 2, after: "garbage") { totalCount } }', 'INVALID_CURSOR'],
-    ['a cursor that decodes but is not ours', `{ claims(after: "${Buffer.from('{"x":1}').toString('base64url')}") { totalCount } }`, 'INVALID_CURSOR'],
-    ['minConfidence above 100', '{ claims(filter: { minConfidence: 101 }) { totalCount } }', 'BAD_USER_INPUT'],
-    ['minConfidence below 0', '{ claims(filter: { minConfidence: -1 }) { totalCount } }', 'BAD_USER_INPUT'],
+    [
+      'a global id that is not base64 of Type:id',
+      '{ claims(filter: { briefingId: "not an id!" }) { totalCount } }',
+      'INVALID_ID',
+    ],
+    [
+      'a global id whose database id is not a number',
+      `{ claims(filter: { actorId: "${Buffer.from('Actor:abc').toString('base64url')}" }) { totalCount } }`,
+      'INVALID_ID',
+    ],
+    [
+      'a malformed cursor',
+      '{ claims(first: 2, after: "garbage") { totalCount } }',
+      'INVALID_CURSOR',
+    ],
+    [
+      'a cursor that decodes but is not ours',
+      `{ claims(after: "${Buffer.from('{"x":1}').toString('base64url')}") { totalCount } }`,
+      'INVALID_CURSOR',
+    ],
+    [
+      'minConfidence above 100',
+      '{ claims(filter: { minConfidence: 101 }) { totalCount } }',
+      'BAD_USER_INPUT',
+    ],
+    [
+      'minConfidence below 0',
+      '{ claims(filter: { minConfidence: -1 }) { totalCount } }',
+      'BAD_USER_INPUT',
+    ],
     ['a negative page size', '{ actors(first: -1) { totalCount } }', 'BAD_USER_INPUT'],
     ['first and last together', '{ actors(first: 1, last: 1) { totalCount } }', 'BAD_USER_INPUT'],
-    ['a reversed date range', '{ claims(filter: { validDuring: { from: "2008-01-01", to: "2006-01-01" } }) { totalCount } }', 'BAD_USER_INPUT'],
-    ['a country that is not ISO alpha-2', '{ actors(filter: { country: ["Venezuela"] }) { totalCount } }', 'BAD_USER_INPUT'],
-    ['a relationship type that is not a slug', '{ actorRelationships(filter: { type: ["Supplies!"] }) { totalCount } }', 'BAD_USER_INPUT'],
+    [
+      'a reversed date range',
+      '{ claims(filter: { validDuring: { from: "2008-01-01", to: "2006-01-01" } }) { totalCount } }',
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a country that is not ISO alpha-2',
+      '{ actors(filter: { country: ["Venezuela"] }) { totalCount } }',
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a relationship type that is not a slug',
+      '{ actorRelationships(filter: { type: ["Supplies!"] }) { totalCount } }',
+      'BAD_USER_INPUT',
+    ],
   ])('%s', async (_name, text, code) => {
     const result = await graphql(app, text);
     expect(result.status).toBe(200);
@@ -43,28 +79,51 @@ describe('client mistakes get a GraphQL error with a code', () => {
   });
 
   it('refuses an impossible date literal before execution, with HTTP 400', async () => {
-    const result = await graphql(app, '{ claims(filter: { validDuring: { from: "2006-02-30" } }) { totalCount } }');
+    const result = await graphql(
+      app,
+      '{ claims(filter: { validDuring: { from: "2006-02-30" } }) { totalCount } }',
+    );
     expect(result.status).toBe(400);
-    expect(result.errors?.[0]?.message).toContain('expected a Date as YYYY-MM-DD, got "2006-02-30"');
+    expect(result.errors?.[0]?.message).toContain(
+      'expected a Date as YYYY-MM-DD, got "2006-02-30"',
+    );
   });
 
   it('refuses an impossible date in variables, with HTTP 400 and a code', async () => {
-    const result = await graphql(app, 'query($d: Date) { claims(filter: { validDuring: { from: $d } }) { totalCount } }', { d: '2006-13-01' });
+    const result = await graphql(
+      app,
+      'query($d: Date) { claims(filter: { validDuring: { from: $d } }) { totalCount } }',
+      { d: '2006-13-01' },
+    );
     expect(result.status).toBe(400);
-    expect(result.errors?.[0]?.message).toContain('expected a Date as YYYY-MM-DD, got "2006-13-01"');
+    expect(result.errors?.[0]?.message).toContain(
+      'expected a Date as YYYY-MM-DD, got "2006-13-01"',
+    );
   });
 
   it('names the cursor the client sent under another orderBy', async () => {
-    const first = await graphql<{ actors: { pageInfo: { endCursor: string } } }>(app, '{ actors(first: 1) { pageInfo { endCursor } } }');
+    const first = await graphql<{ actors: { pageInfo: { endCursor: string } } }>(
+      app,
+      '{ actors(first: 1) { pageInfo { endCursor } } }',
+    );
     const cursor = first.data?.actors.pageInfo.endCursor;
-    const result = await graphql(app, `{ actors(first: 1, after: "${cursor}", orderBy: CREATED_AT_DESC) { totalCount } }`);
-    expect(result.errors?.[0]?.message).toBe('expected `after` to be a cursor for orderBy CREATED_AT_DESC, got one for NAME_ASC');
+    const result = await graphql(
+      app,
+      `{ actors(first: 1, after: "${cursor}", orderBy: CREATED_AT_DESC) { totalCount } }`,
+    );
+    expect(result.errors?.[0]?.message).toBe(
+      'expected `after` to be a cursor for orderBy CREATED_AT_DESC, got one for NAME_ASC',
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_CURSOR');
   });
 
   it('rejects a filter id of the wrong type', async () => {
     const claimId = encodeGlobalId('Claim', 1);
-    const result = await graphql(app, 'query($id: ID!) { claims(filter: { actorId: $id }) { totalCount } }', { id: claimId });
+    const result = await graphql(
+      app,
+      'query($id: ID!) { claims(filter: { actorId: $id }) { totalCount } }',
+      { id: claimId },
+    );
     expect(result.errors?.[0]).toMatchObject({
       message: 'expected `filter.actorId` to be the id of a Actor, got the id of a Claim',
       extensions: { code: 'INVALID_ID', argument: 'filter.actorId' },
@@ -78,23 +137,38 @@ describe('client mistakes get a GraphQL error with a code', () => {
   });
 
   it('answers a bad enum value in variables with HTTP 400', async () => {
-    const result = await graphql(app, 'query($s: [ClaimStatus!]) { claims(filter: { status: $s }) { totalCount } }', { s: ['MAYBE'] });
+    const result = await graphql(
+      app,
+      'query($s: [ClaimStatus!]) { claims(filter: { status: $s }) { totalCount } }',
+      { s: ['MAYBE'] },
+    );
     expect(result.status).toBe(400);
-    expect(result.errors?.[0]?.message).toContain('Value "MAYBE" does not exist in "ClaimStatus" enum');
+    expect(result.errors?.[0]?.message).toContain(
+      'Value "MAYBE" does not exist in "ClaimStatus" enum',
+    );
   });
 });
 
 describe('what does not exist is null, not an error', () => {
   it('returns null for an unknown slug, node id and actor id', async () => {
-    const result = await graphql(app, `{
+    const result = await graphql(
+      app,
+      `{
       briefing(slug: "no-such-briefing") { id }
       node(id: "${encodeGlobalId('Claim', 999999)}") { id }
       actor(id: "${encodeGlobalId('Actor', 999999)}") { id }
       wrongType: actor(id: "${encodeGlobalId('Claim', 1)}") { id }
       nodes(ids: ["${encodeGlobalId('Source', 999999)}"]) { id }
-    }`);
+    }`,
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ briefing: null, node: null, actor: null, wrongType: null, nodes: [null] });
+    expect(result.data).toEqual({
+      briefing: null,
+      node: null,
+      actor: null,
+      wrongType: null,
+      nodes: [null],
+    });
   });
 });
 

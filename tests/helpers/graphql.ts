@@ -8,15 +8,26 @@ export interface GraphQLResponse<T> extends ExecutionResult<T> {
 }
 
 /** Records what the server logs, so tests can assert that unexpected errors are logged. */
-export function createMemoryLogger(): Logger & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
+export function createMemoryLogger(): Logger & {
+  lines: { level: string; message: string; fields?: Record<string, unknown> }[];
+} {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   const record = (level: string) => (message: string, fields?: Record<string, unknown>) => {
     lines.push({ level, message, fields });
   };
-  return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+  return {
+    lines,
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  };
 }
 
-export function createTestApp(database: TestDatabase, logger: Logger = createLogger('silent')): App {
+export function createTestApp(
+  database: TestDatabase,
+  logger: Logger = createLogger('silent'),
+): App {
   return createApp({ db: database.db, logger });
 }
 
@@ -29,7 +40,11 @@ export async function graphql<T = Record<string, unknown>>(
 ): Promise<GraphQLResponse<T>> {
   const response = await app.fetch('http://briefgraph.test/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      ...headers,
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as ExecutionResult<T>;
@@ -37,7 +52,11 @@ export async function graphql<T = Record<string, unknown>>(
 }
 
 /** Like graphql(), but fails the test on any error and returns `data`. */
-export async function query<T = Record<string, unknown>>(app: App, text: string, variables?: Record<string, unknown>): Promise<T> {
+export async function query<T = Record<string, unknown>>(
+  app: App,
+  text: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
   const result = await graphql<T>(app, text, variables);
   if (result.errors?.length || !result.data) {
     throw new Error(`expected data, got ${JSON.stringify(result.errors ?? result)}`);

@@ -17,7 +17,9 @@ export interface TestDatabase {
 
 /** An admin connection to the server behind TEST_DATABASE_URL, for creating and dropping databases. */
 function adminDatabase(url: string): Kysely<Record<string, never>> {
-  return new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+  return new Kysely({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
+  });
 }
 
 /**

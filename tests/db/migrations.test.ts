@@ -1,0 +1,163 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateDown, migrateToLatest } from '../../src/db/migrate.js';
+import { insertActor, insertBriefing, insertClaim, insertSource } from '../factories/records.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ seed: false });
+});
+afterAll(() => database.close());
+
+async function tableNames(): Promise<string[]> {
+  const result = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(
+    database.db,
+  );
+  return result.rows.map((r) => r.table_name);
+}
+
+describe('migrations', () => {
+  it('go up, down and up again', async () => {
+    const tables = await tableNames();
+    expect(tables).toContain('claim');
+    expect(await migrateDown(database.db)).toEqual(['Down 2026-11-25T00-00-00_domain']);
+    expect(await tableNames()).toEqual([]);
+    expect(await migrateToLatest(database.db)).toEqual(['Up 2026-11-25T00-00-00_domain']);
+    expect(await tableNames()).toEqual(tables);
+  });
+
+  it('index every foreign key column', async () => {
+    const result = await sql<{ table_name: string; column_name: string }>`
+      select c.conrelid::regclass::text as table_name, a.attname as column_name
+      from pg_constraint c
+      join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+      where c.contype = 'f' and c.connamespace = 'public'::regnamespace
+        and not exists (
+          select 1 from pg_index i where i.indrelid = c.conrelid and i.indkey[0] = c.conkey[1])
+      order by 1, 2`.execute(database.db);
+    expect(result.rows).toEqual([]);
+  });
+});
+
+describe('the database protects the data itself', () => {
+  const violations: [
+    string,
+    (ids: { briefing: number; actor: number; source: number }) => Promise<unknown>,
+    string,
+  ][] = [
+    [
+      'confidence above 100',
+      ({ briefing }) =>
+        insertClaim(database.db, { briefing_id: briefing, position: 0, confidence: 101 }),
+      '23514',
+    ],
+    [
+      'an unknown Admiralty reliability',
+      () => insertSource(database.db, { reliability: 'G' as 'A' }),
+      '23514',
+    ],
+    [
+      'credibility 7',
+      async ({ briefing, source }) => {
+        const claim = await insertClaim(database.db, { briefing_id: briefing, position: 1 });
+        return database.db
+          .insertInto('citation')
+          .values({
+            claim_id: claim.id,
+            source_id: source,
+            role: 'ORIGIN',
+            position: 0,
+            credibility: 7,
+          })
+          .execute();
+      },
+      '23514',
+    ],
+    [
+      'valid_to before valid_from',
+      ({ briefing }) =>
+        insertClaim(database.db, {
+          briefing_id: briefing,
+          position: 2,
+          valid_from: '2008-01-01',
+          valid_from_precision: 'YEAR',
+          valid_to: '2006-01-01',
+          valid_to_precision: 'YEAR',
+        }),
+      '23514',
+    ],
+    [
+      'a month-precision date that is not the first of a month',
+      ({ briefing }) =>
+        insertClaim(database.db, {
+          briefing_id: briefing,
+          position: 3,
+          valid_from: '2006-07-15',
+          valid_from_precision: 'MONTH',
+        }),
+      '23514',
+    ],
+    [
+      'quantity min above max',
+      ({ briefing }) =>
+        insertClaim(database.db, {
+          briefing_id: briefing,
+          position: 4,
+          quantity_qualifier: 'RANGE',
+          quantity_min: 10,
+          quantity_max: 5,
+        }),
+      '23514',
+    ],
+    ['a slug with spaces', () => insertBriefing(database.db, { slug: 'Not A Slug' }), '23514'],
+    ['a duplicate slug', () => insertBriefing(database.db, { slug: 'taken-slug' }), '23505'],
+    [
+      'a relationship type outside ^[a-z0-9-]+$',
+      ({ actor }) =>
+        database.db
+          .insertInto('actor_relationship')
+          .values({ from_actor_id: actor, to_actor_id: actor + 1, type: 'Supplies' })
+          .execute(),
+      '23514',
+    ],
+    [
+      'a claim of a briefing that does not exist',
+      () => insertClaim(database.db, { briefing_id: 999_999, position: 0 }),
+      '23503',
+    ],
+    [
+      'a published briefing without a date',
+      () => insertBriefing(database.db, { status: 'PUBLISHED', published_at: null }),
+      '23514',
+    ],
+  ];
+
+  it.each(violations)('refuses %s', async (_name, attempt, code) => {
+    await insertBriefing(database.db, { slug: 'taken-slug' }).catch(() => undefined);
+    const briefing = await insertBriefing(database.db);
+    const actor = await insertActor(database.db);
+    await insertActor(database.db);
+    const source = await insertSource(database.db);
+    await expect(
+      attempt({ briefing: briefing.id, actor: actor.id, source: source.id }),
+    ).rejects.toMatchObject({ code });
+  });
+
+  it('keeps the audit log append-only', async () => {
+    await database.db
+      .insertInto('audit_log')
+      .values({ actor_name: 'test', action: 'test.write', entity_type: 'Test' })
+      .execute();
+    await expect(
+      database.db.updateTable('audit_log').set({ actor_name: 'rewritten' }).execute(),
+    ).rejects.toThrow('audit_log is append-only (UPDATE refused)');
+    await expect(database.db.deleteFrom('audit_log').execute()).rejects.toThrow(
+      'audit_log is append-only (DELETE refused)',
+    );
+    const rows = await database.db.selectFrom('audit_log').select('actor_name').execute();
+    expect(rows).toEqual([{ actor_name: 'test' }]);
+  });
+});
