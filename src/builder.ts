@@ -2,8 +2,16 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import { canWrite, isAdmin } from './auth/viewer.js';
 import type { Context } from './context.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from './errors/domain-errors.js';
 import { decodeGlobalId, encodeGlobalId } from './common/global-id.js';
 
 export type Scalars = {
@@ -21,8 +29,15 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
   Connection: { totalCount: () => Promise<number> };
+  AuthScopes: { editor: boolean; admin: boolean };
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  // Errors wraps scope-auth, so a refused scope becomes a typed ForbiddenError in the payload.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ({ editor: canWrite(ctx.viewer), admin: isAdmin(ctx.viewer) }),
+    unauthorizedError: () =>
+      new ForbiddenError('your API key’s role does not allow this operation'),
+  },
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
@@ -46,11 +61,29 @@ export const builder = new SchemaBuilder<{
     },
   },
   errors: {
-    defaultTypes: [],
+    // Every mutation (a field with `errors: {}`) may return these instead of its result.
+    defaultTypes: [ValidationError, NotFoundError, ConflictError, ForbiddenError],
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${capitalize(fieldName)}Payload`,
+      description:
+        'What a mutation returns: its success, or the typed error that stopped it (then nothing was written).',
+    },
+    defaultResultOptions: {
+      name: ({ fieldName }) => `${capitalize(fieldName)}Success`,
+      description: 'The mutation succeeded; its result.',
+    },
   },
 });
 
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 builder.queryType({ description: 'Read access to briefings, claims, sources and actors.' });
+builder.mutationType({
+  description:
+    'Writes, for editor and admin keys. Each mutation is one transaction: it returns its result or typed errors, and a failed one changes nothing.',
+});
 
 /** A Relay connection over `type` with `totalCount` (counted only when asked for). */
 export function connectionOf<T extends Parameters<typeof builder.connectionObject>[0]['type']>(

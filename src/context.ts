@@ -1,5 +1,6 @@
+import { ANONYMOUS, visibilityFor, type Viewer } from './auth/viewer.js';
 import type { Database } from './db/database.js';
-import { ANONYMOUS_VISIBILITY, type Visibility } from './db/visibility.js';
+import type { Visibility } from './db/visibility.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -10,10 +11,16 @@ export interface Context {
   db: Database;
   logger: Logger;
   requestId: string;
+  viewer: Viewer;
   /** What this caller may see; every repository query applies it. */
   visibility: Visibility;
 }
 
-export function createContext(db: Database, logger: Logger, requestId: string): Context {
-  return { db, logger, requestId, visibility: ANONYMOUS_VISIBILITY };
+export function createContext(
+  db: Database,
+  logger: Logger,
+  requestId: string,
+  viewer: Viewer = ANONYMOUS,
+): Context {
+  return { db, logger, requestId, viewer, visibility: visibilityFor(viewer) };
 }

@@ -1,11 +1,14 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.js';
 import './common/scalars.js';
+import './errors/errors.schema.js';
 import './common/time-and-quantity.schema.js';
 import './claims/claim.schema.js';
 import './sources/source.schema.js';
 import './actors/actor.schema.js';
 import './briefings/briefing.schema.js';
+import './sources/source.mutations.js';
+import './auth/api-key.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { sql } from 'kysely';
 import { createYoga, type Plugin } from 'graphql-yoga';
+import { authPlugin } from './auth/auth-plugin.js';
+import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
@@ -40,13 +42,15 @@ function healthPlugin(db: Database): Plugin {
 }
 
 export function createApp({ db, logger }: AppOptions) {
+  const viewers = new WeakMap<Request, Viewer>();
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     // Yoga's own /health matches any path ending in /health; ours are exact.
     healthCheckEndpoint: '/__yoga_health',
     landingPage: false,
-    context: () => createContext(db, logger, randomUUID()),
+    context: ({ request }) =>
+      createContext(db, logger, randomUUID(), viewers.get(request) ?? ANONYMOUS),
     // Served from the package, not a CDN: analysts' networks (and these machines) are offline.
     renderGraphiQL,
     graphiql: { title: 'briefgraph', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
@@ -62,7 +66,7 @@ export function createApp({ db, logger }: AppOptions) {
           ? logger.error('unexpected error while executing a request', errorFields(args[0]))
           : logger.error(args.map(String).join(' ')),
     },
-    plugins: [healthPlugin(db)],
+    plugins: [healthPlugin(db), authPlugin(db, viewers)],
   });
 }
 

@@ -62,6 +62,7 @@ const RELATIONSHIP_COLUMNS = [
   'actor_relationship.marking',
   'actor_relationship.created_at',
   'actor_relationship.updated_at',
+  'actor_relationship.version',
 ] as const;
 
 /** A relationship is visible when it and both its ends are. */

@@ -186,6 +186,9 @@ ActorRef.implement({
     }),
     description: t.string({ nullable: true, resolve: (a) => a.description }),
     marking: t.field({ type: MarkingEnum, resolve: (a) => a.marking }),
+    version: t.exposeInt('version', {
+      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
+    }),
     relationships: t.loadable({
       type: ActorRelationshipConnection,
       description: 'This actor’s relationships, optionally by direction, type and date.',
@@ -297,6 +300,9 @@ ActorRelationshipRef.implement({
     }),
     description: t.string({ nullable: true, resolve: (r) => r.description }),
     marking: t.field({ type: MarkingEnum, resolve: (r) => r.marking }),
+    version: t.exposeInt('version', {
+      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
+    }),
     evidence: t.loadableList({
       type: ClaimRef,
       description: 'Claims that support the link (those you may see).',

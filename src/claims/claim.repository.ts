@@ -83,6 +83,7 @@ const CLAIM_COLUMNS = [
   'claim.marking',
   'claim.created_at',
   'claim.updated_at',
+  'claim.version',
 ] as const;
 
 /** Claims the caller may see: their own marking and their briefing's status and marking. */

@@ -276,6 +276,9 @@ ClaimRef.implement({
     }),
     status: t.field({ type: ClaimStatusEnum, resolve: (c) => c.status }),
     marking: t.field({ type: MarkingEnum, resolve: (c) => c.marking }),
+    version: t.exposeInt('version', {
+      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
+    }),
     citations: t.loadableList({
       type: CitationRef,
       description:

@@ -103,6 +103,7 @@ interface ValidTimeColumns {
 }
 
 export interface SourceTable {
+  version: Defaulted<number>;
   id: Generated<number>;
   kind: SourceKind;
   title: string;
@@ -170,12 +171,15 @@ export interface MediaTable {
 }
 
 export interface ActorTable {
+  version: Defaulted<number>;
   id: Generated<number>;
   kind: ActorKind;
   name: string;
   country: string | null;
   wikidata_qid: string | null;
   description: string | null;
+  /** Set when this actor was merged into another; its id then resolves to the survivor. */
+  merged_into_id: number | null;
   marking: Defaulted<Marking>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -195,6 +199,7 @@ export interface ActorExternalIdTable {
 }
 
 export interface ClaimTable extends ValidTimeColumns {
+  version: Defaulted<number>;
   id: Generated<number>;
   briefing_id: number;
   position: number;
@@ -236,6 +241,7 @@ export interface CitationTable {
 }
 
 export interface ActorRelationshipTable extends ValidTimeColumns {
+  version: Defaulted<number>;
   id: Generated<number>;
   from_actor_id: number;
   to_actor_id: number;
@@ -262,6 +268,33 @@ export interface AuditLogTable {
   entity_id: number | null;
   before: unknown;
   after: unknown;
+  api_key_id: number | null;
+  request_id: string | null;
+}
+
+export const ROLES = ['partner', 'analyst', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ApiKeyTable {
+  id: Generated<number>;
+  name: string;
+  role: Role;
+  clearance: Defaulted<Marking>;
+  key_hash: string;
+  key_prefix: string;
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface IdempotencyKeyTable {
+  api_key_id: number;
+  key: string;
+  operation: string;
+  request_hash: string;
+  result: unknown;
+  created_at: Timestamp;
 }
 
 export interface DB {
@@ -280,4 +313,6 @@ export interface DB {
   actor_relationship: ActorRelationshipTable;
   relationship_evidence: RelationshipEvidenceTable;
   audit_log: AuditLogTable;
+  api_key: ApiKeyTable;
+  idempotency_key: IdempotencyKeyTable;
 }

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { containsPattern } from '../actors/actor.repository.js';
 import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
@@ -149,4 +149,40 @@ export async function findSourcesCitedByBriefings(
     .orderBy(sql`fold_text(source.title)`)
     .orderBy('source.id')
     .execute();
+}
+
+export type NewSource = Insertable<SourceTable>;
+export type SourceUpdate = Updateable<SourceTable>;
+
+export async function insertSource(db: Executor, values: NewSource): Promise<SourceRow> {
+  return db.insertInto('source').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+export async function updateSourceAtVersion(
+  db: Executor,
+  id: number,
+  expectedVersion: number,
+  values: SourceUpdate,
+): Promise<SourceRow | undefined> {
+  return db
+    .updateTable('source')
+    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The row as the caller may see it, locked for the rest of the transaction. */
+export async function lockVisibleSource(
+  db: Executor,
+  visibility: Visibility,
+  id: number,
+): Promise<SourceRow | undefined> {
+  return visibleSources(db, visibility)
+    .selectAll('source')
+    .where('source.id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }

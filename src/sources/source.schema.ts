@@ -77,6 +77,9 @@ SourceRef.implement({
     }),
     description: t.string({ nullable: true, resolve: (s) => s.description }),
     marking: t.field({ type: MarkingEnum, resolve: (s) => s.marking }),
+    version: t.exposeInt('version', {
+      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
+    }),
     derivedFrom: t.field({
       type: SourceRef,
       nullable: true,

@@ -23,9 +23,22 @@ describe('migrations', () => {
   it('go up, down and up again', async () => {
     const tables = await tableNames();
     expect(tables).toContain('claim');
-    expect(await migrateDown(database.db)).toEqual(['Down 2026-11-25T00-00-00_domain']);
+    const downs: string[] = [];
+    for (
+      let step = await migrateDown(database.db);
+      step.length > 0;
+      step = await migrateDown(database.db)
+    )
+      downs.push(...step);
+    expect(downs).toEqual([
+      'Down 2026-11-25T01-00-00_access-and-writes',
+      'Down 2026-11-25T00-00-00_domain',
+    ]);
     expect(await tableNames()).toEqual([]);
-    expect(await migrateToLatest(database.db)).toEqual(['Up 2026-11-25T00-00-00_domain']);
+    expect(await migrateToLatest(database.db)).toEqual([
+      'Up 2026-11-25T00-00-00_domain',
+      'Up 2026-11-25T01-00-00_access-and-writes',
+    ]);
     expect(await tableNames()).toEqual(tables);
   });
 

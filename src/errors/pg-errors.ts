@@ -1,0 +1,40 @@
+import { ConflictError, NotFoundError, ValidationError } from './domain-errors.js';
+
+interface PostgresError {
+  code: string;
+  constraint?: string;
+  detail?: string;
+  table?: string;
+  message: string;
+}
+
+function isPostgresError(error: unknown): error is PostgresError {
+  if (!(error instanceof Error) || !('code' in error)) return false;
+  return typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code);
+}
+
+/**
+ * The one place where PostgreSQL's own refusals become domain errors. Mutations validate
+ * first; this is the backstop when the database's constraints catch what validation missed
+ * (or a race, such as two writers taking the same slug).
+ */
+export function domainErrorFromPostgres(error: unknown): Error | null {
+  if (!isPostgresError(error)) return null;
+  const where = error.constraint ? ` (${error.constraint})` : '';
+  switch (error.code) {
+    case '23505':
+      return new ConflictError(`already exists${where}: ${error.detail ?? error.message}`);
+    case '23503':
+      return new NotFoundError(error.table ?? 'record', error.detail ?? error.message);
+    case '23514':
+    case '23502':
+      return new ValidationError([
+        { path: ['input'], message: `rejected by the database${where}: ${error.message}` },
+      ]);
+    default:
+      // Class 22 is "data exception": values out of range, malformed dates and the like.
+      return error.code.startsWith('22')
+        ? new ValidationError([{ path: ['input'], message: error.message }])
+        : null;
+  }
+}

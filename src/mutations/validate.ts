@@ -1,0 +1,110 @@
+import { decodeGlobalId } from '../common/global-id.js';
+import { markingsUpTo, type Viewer } from '../auth/viewer.js';
+import type { Marking } from '../db/types.js';
+import { ForbiddenError, ValidationError, type ValidationIssue } from '../errors/domain-errors.js';
+
+export type Path = (string | number)[];
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const RELATIONSHIP_TYPE = /^[a-z0-9-]+$/;
+
+/**
+ * Collects every problem with a mutation's input before anything is written, so the caller
+ * gets them all at once, each with its path.
+ */
+export class Issues {
+  readonly list: ValidationIssue[] = [];
+
+  add(path: Path, message: string): void {
+    this.list.push({ path, message });
+  }
+
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new ValidationError(this.list);
+  }
+
+  /** Trims, then checks length; returns the trimmed text (or null when absent and allowed). */
+  text(
+    path: Path,
+    value: string | null | undefined,
+    limits: { max: number; min?: number },
+  ): string | null {
+    if (value == null) return null;
+    const trimmed = value.trim();
+    const min = limits.min ?? 1;
+    if (trimmed.length < min || trimmed.length > limits.max) {
+      this.add(path, `expected ${min} to ${limits.max} characters, got ${trimmed.length}`);
+    }
+    return trimmed;
+  }
+
+  slug(path: Path, value: string, max = 120): string {
+    const trimmed = value.trim();
+    if (!SLUG.test(trimmed) || trimmed.length > max) {
+      this.add(
+        path,
+        `expected a slug of lower-case letters, digits and single hyphens (at most ${max}), got ${JSON.stringify(trimmed.slice(0, 80))}`,
+      );
+    }
+    return trimmed;
+  }
+
+  relationshipType(path: Path, value: string): string {
+    const trimmed = value.trim();
+    if (!RELATIONSHIP_TYPE.test(trimmed) || trimmed.length > 80) {
+      this.add(
+        path,
+        `expected a type matching ^[a-z0-9-]+$ (at most 80), got ${JSON.stringify(trimmed.slice(0, 80))}`,
+      );
+    }
+    return trimmed;
+  }
+
+  url(path: Path, value: string | null | undefined): string | null {
+    if (value == null) return null;
+    const trimmed = value.trim();
+    let valid = false;
+    try {
+      const parsed = new URL(trimmed);
+      valid =
+        (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+        trimmed.length <= 2000 &&
+        !/\s/.test(trimmed);
+    } catch {
+      valid = false;
+    }
+    if (!valid)
+      this.add(path, `expected an http(s) URL, got ${JSON.stringify(trimmed.slice(0, 80))}`);
+    return trimmed;
+  }
+
+  intRange(path: Path, value: number | null | undefined, min: number, max: number): number | null {
+    if (value == null) return null;
+    if (!Number.isInteger(value) || value < min || value > max)
+      this.add(path, `expected an integer in ${min}..${max}, got ${value}`);
+    return value;
+  }
+
+  /** A global id that must name a `typename`; returns its database id (0 when invalid). */
+  id(path: Path, globalId: string, typename: string): number {
+    try {
+      const decoded = decodeGlobalId(globalId);
+      if (decoded.typename === typename) return Number(decoded.id);
+      this.add(path, `expected the id of a ${typename}, got the id of a ${decoded.typename}`);
+    } catch {
+      this.add(
+        path,
+        `expected the id of a ${typename}, got ${JSON.stringify(globalId.slice(0, 80))}`,
+      );
+    }
+    return 0;
+  }
+}
+
+/** Writing content above one's own clearance would hide it from its author: refused. */
+export function assertMarkingAllowed(viewer: Viewer, marking: Marking): void {
+  const clearance = viewer.kind === 'api-key' ? viewer.clearance : 'CLEAR';
+  if (!markingsUpTo(clearance).includes(marking)) {
+    throw new ForbiddenError(`your key is cleared up to TLP:${clearance}, not ${marking}`);
+  }
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import { auditName, type Viewer } from '../auth/viewer.js';
+import type { Context } from '../context.js';
+import type { DB } from '../db/types.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../errors/domain-errors.js';
+import { domainErrorFromPostgres } from '../errors/pg-errors.js';
+
+export type KeyViewer = Extract<Viewer, { kind: 'api-key' }>;
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: number;
+  before: unknown;
+  after: unknown;
+}
+
+export interface Write {
+  trx: Transaction<DB>;
+  viewer: KeyViewer;
+  /** Appends to the audit log inside the same transaction: no write without its record. */
+  audit(entry: AuditEntry): Promise<void>;
+}
+
+export interface WriteOptions {
+  /** Mutation name, also what the idempotency record is bound to. */
+  operation: string;
+  role: 'editor' | 'admin';
+  idempotencyKey?: string | null;
+  /** The mutation's arguments, hashed so a key reused for another request is refused. */
+  input: unknown;
+}
+
+/** How long a retry with the same idempotency key returns the first result. */
+export const IDEMPOTENCY_WINDOW_HOURS = 24;
+
+function requestHash(operation: string, input: unknown): string {
+  return createHash('sha256')
+    .update(operation)
+    .update('\0')
+    .update(JSON.stringify(input) ?? '')
+    .digest('hex');
+}
+
+function assertRole(viewer: Viewer, role: WriteOptions['role']): KeyViewer {
+  // The schema's scope-auth refuses this first; checking again here keeps a new resolver from
+  // writing by forgetting its authScopes.
+  const allowed =
+    viewer.kind === 'api-key' &&
+    (viewer.role === 'admin' || (role === 'editor' && viewer.role === 'editor'));
+  if (!allowed || viewer.kind !== 'api-key') {
+    throw new ForbiddenError(
+      `this operation needs an ${role} key${viewer.kind === 'api-key' ? `, not ${viewer.role}` : ''}`,
+    );
+  }
+  return viewer;
+}
+
+/**
+ * Runs one mutation as one transaction: role check, idempotency, the work, its audit entries.
+ * Any error rolls everything back, so a failed mutation changes nothing; PostgreSQL's
+ * constraint errors come back as domain errors. Returns the id of the record the mutation
+ * produced (on a retry with the same idempotency key: the first call's, with nothing written).
+ */
+export async function runWrite(
+  ctx: Context,
+  options: WriteOptions,
+  work: (write: Write) => Promise<number>,
+): Promise<number> {
+  const viewer = assertRole(ctx.viewer, options.role);
+  const key = options.idempotencyKey?.trim() || null;
+  if (options.idempotencyKey != null && (!key || key.length > 200)) {
+    throw new ValidationError([
+      {
+        path: ['idempotencyKey'],
+        message: `expected 1 to 200 characters, got ${options.idempotencyKey.length}`,
+      },
+    ]);
+  }
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const hash = requestHash(options.operation, options.input);
+      if (key) {
+        const replay = await claimIdempotencyKey(trx, viewer.keyId, key, options.operation, hash);
+        if (replay !== null) return replay;
+      }
+      const write: Write = {
+        trx,
+        viewer,
+        async audit(entry) {
+          await trx
+            .insertInto('audit_log')
+            .values({
+              actor_name: auditName(viewer),
+              api_key_id: viewer.keyId,
+              request_id: ctx.requestId,
+              action: entry.action,
+              entity_type: entry.entityType,
+              entity_id: entry.entityId,
+              before: entry.before === null ? null : JSON.stringify(entry.before),
+              after: entry.after === null ? null : JSON.stringify(entry.after),
+            })
+            .execute();
+        },
+      };
+      const id = await work(write);
+      if (key) {
+        await trx
+          .updateTable('idempotency_key')
+          .set({ result: JSON.stringify({ id }) })
+          .where('api_key_id', '=', viewer.keyId)
+          .where('key', '=', key)
+          .execute();
+      }
+      return id;
+    });
+  } catch (error) {
+    throw domainErrorFromPostgres(error) ?? error;
+  }
+}
+
+/**
+ * Takes the key for this request, or returns the id the first request with it produced.
+ * A concurrent retry blocks on the key's row until the first one commits or rolls back.
+ */
+async function claimIdempotencyKey(
+  trx: Transaction<DB>,
+  apiKeyId: number,
+  key: string,
+  operation: string,
+  hash: string,
+): Promise<number | null> {
+  const inserted = await trx
+    .insertInto('idempotency_key')
+    .values({ api_key_id: apiKeyId, key, operation, request_hash: hash })
+    .onConflict((oc) => oc.columns(['api_key_id', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  if (inserted) return null;
+  const existing = await trx
+    .selectFrom('idempotency_key')
+    .select([
+      'operation',
+      'request_hash',
+      'result',
+      sql<boolean>`created_at > now() - make_interval(hours => ${IDEMPOTENCY_WINDOW_HOURS})`.as(
+        'fresh',
+      ),
+    ])
+    .where('api_key_id', '=', apiKeyId)
+    .where('key', '=', key)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (!existing.fresh) {
+    // Past the window the key is free again: this request becomes its new owner.
+    await trx
+      .updateTable('idempotency_key')
+      .set({ operation, request_hash: hash, result: null, created_at: sql`now()` })
+      .where('api_key_id', '=', apiKeyId)
+      .where('key', '=', key)
+      .execute();
+    return null;
+  }
+  if (existing.operation !== operation || existing.request_hash !== hash) {
+    throw new ConflictError(
+      `idempotency key ${JSON.stringify(key)} was already used for a different request (${existing.operation})`,
+    );
+  }
+  const result = existing.result as { id?: unknown } | null;
+  if (typeof result?.id !== 'number')
+    throw new ConflictError(
+      `idempotency key ${JSON.stringify(key)} is in use by a request still running`,
+    );
+  return result.id;
+}
