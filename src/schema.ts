@@ -8,6 +8,9 @@ import './sources/source.schema.js';
 import './actors/actor.schema.js';
 import './briefings/briefing.schema.js';
 import './sources/source.mutations.js';
+import './briefings/briefing.mutations.js';
+import './claims/claim.mutations.js';
+import './actors/actor.mutations.js';
 import './auth/api-key.schema.js';
 
 export const schema = builder.toSchema();

@@ -1,0 +1,2 @@
+// Mutations for this domain are registered here (imported by src/schema.ts).
+export {};
