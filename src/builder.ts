@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import { GraphQLError } from 'graphql';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -35,8 +36,14 @@ export const builder = new SchemaBuilder<{
   plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
   scopeAuth: {
     authScopes: (ctx) => ({ editor: canWrite(ctx.viewer), admin: isAdmin(ctx.viewer) }),
-    unauthorizedError: () =>
-      new ForbiddenError('your API key’s role does not allow this operation'),
+    // Mutations return it as a typed ForbiddenError in their payload; elsewhere it is a
+    // GraphQL error with code FORBIDDEN (a plain Error would be masked).
+    unauthorizedError: (_parent, _ctx, info) =>
+      info.parentType.name === 'Mutation'
+        ? new ForbiddenError('your API key’s role does not allow this operation')
+        : new GraphQLError('your API key’s role does not allow this field', {
+            extensions: { code: 'FORBIDDEN' },
+          }),
   },
   defaultFieldNullability: false,
   relay: {

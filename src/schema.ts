@@ -12,6 +12,7 @@ import './briefings/briefing.mutations.js';
 import './claims/claim.mutations.js';
 import './actors/actor.mutations.js';
 import './auth/api-key.schema.js';
+import './audit/audit.schema.js';
 
 export const schema = builder.toSchema();
 

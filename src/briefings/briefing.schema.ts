@@ -18,6 +18,7 @@ import {
 } from '../claims/claim.repository.js';
 import { findSourcesCitedByBriefings } from '../sources/source.repository.js';
 import { badInput } from '../errors/bad-input.js';
+import { findBriefingAsOf } from '../audit/briefing-as-of.js';
 import { ActorRef, AuthorRef, BriefingRef, SourceRef } from '../refs.js';
 import {
   BRIEFING_ORDERINGS,
@@ -233,10 +234,17 @@ builder.queryFields((t) => ({
   briefing: t.field({
     type: BriefingRef,
     nullable: true,
-    description: 'One briefing by slug; null when it does not exist or you may not see it.',
-    args: { slug: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) =>
-      (await findBriefingBySlug(ctx.db, ctx.visibility, args.slug)) ?? null,
+    description:
+      'One briefing by slug; null when it does not exist or you may not see it. With `asOf`, its own fields as our record of it stood at that instant (nested lists show the current state).',
+    args: {
+      slug: t.arg.string({ required: true }),
+      asOf: t.arg({ type: 'DateTime', description: 'An instant in the past, from the audit log.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const current = await findBriefingBySlug(ctx.db, ctx.visibility, args.slug);
+      if (!current || !args.asOf) return current ?? null;
+      return findBriefingAsOf(ctx.db, ctx.visibility, current.id, args.asOf);
+    },
   }),
   briefings: t.field({
     type: BriefingConnection,

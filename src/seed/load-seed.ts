@@ -398,6 +398,13 @@ async function insertSeed(
     authors: briefing.authors.length,
     tags: briefing.tags.length,
   };
+  // The briefing row as inserted, so `briefing(slug:, asOf:)` can show it as it stood; the
+  // counts ride along under `seed`.
+  const row = await trx
+    .selectFrom('briefing')
+    .selectAll()
+    .where('id', '=', briefingId)
+    .executeTakeFirstOrThrow();
   await trx
     .insertInto('audit_log')
     .values({
@@ -406,7 +413,7 @@ async function insertSeed(
       entity_type: 'Briefing',
       entity_id: briefingId,
       before: null,
-      after: summary,
+      after: JSON.stringify({ ...row, seed: summary }),
     })
     .execute();
 }

@@ -510,13 +510,19 @@ describe('the seeded Venezuela briefing', () => {
       entity_id: briefing.id,
       before: null,
       after: {
+        id: briefing.id,
         slug: SEED_BRIEFING_SLUG,
-        claims: SEEDED.claim,
-        actors: SEEDED.actor,
-        sources: SEEDED.source,
-        citations: SEEDED.citation,
-        relationships: SEEDED.actor_relationship,
-        media: SEEDED.media,
+        status: 'PUBLISHED',
+        version: 1,
+        seed: {
+          slug: SEED_BRIEFING_SLUG,
+          claims: SEEDED.claim,
+          actors: SEEDED.actor,
+          sources: SEEDED.source,
+          citations: SEEDED.citation,
+          relationships: SEEDED.actor_relationship,
+          media: SEEDED.media,
+        },
       },
     });
   });

@@ -1,0 +1,119 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../db/executor.js';
+import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
+import type { AuditLogTable } from '../db/types.js';
+import type { Visibility } from '../db/visibility.js';
+
+export type AuditRow = Selectable<AuditLogTable>;
+export type AuditPageRow = AuditRow & SortKeyed;
+
+export interface AuditFilter {
+  entityType?: string | null;
+  entityId?: number | null;
+  actorName?: string | null;
+  actions?: readonly string[] | null;
+  from?: Date | null;
+  to?: Date | null;
+  /** API key records are for admins only. */
+  includeApiKeys: boolean;
+}
+
+export const AUDIT_ORDERING: Ordering = {
+  name: 'AT_DESC',
+  keys: [sql.ref('audit_log.at')],
+  id: sql.ref('audit_log.id'),
+  descending: true,
+};
+
+/**
+ * Entries about records the caller may read: a snapshot's own marking decides, so an entry
+ * about an AMBER claim is as invisible as the claim.
+ */
+function visibleEntries(db: Executor, visibility: Visibility, filter: AuditFilter) {
+  let query = db
+    .selectFrom('audit_log')
+    .where(
+      sql<string>`coalesce(audit_log.after ->> 'marking', audit_log.before ->> 'marking', 'CLEAR')`,
+      'in',
+      visibility.markings,
+    );
+  if (!filter.includeApiKeys) query = query.where('audit_log.entity_type', '<>', 'ApiKey');
+  if (filter.entityType) query = query.where('audit_log.entity_type', '=', filter.entityType);
+  if (filter.entityId != null) query = query.where('audit_log.entity_id', '=', filter.entityId);
+  if (filter.actorName) query = query.where('audit_log.actor_name', '=', filter.actorName);
+  if (filter.actions?.length) query = query.where('audit_log.action', 'in', filter.actions);
+  if (filter.from) query = query.where('audit_log.at', '>=', filter.from);
+  if (filter.to) query = query.where('audit_log.at', '<', filter.to);
+  return query;
+}
+
+export async function findAuditPage(
+  db: Executor,
+  visibility: Visibility,
+  filter: AuditFilter,
+  window: PageWindow,
+): Promise<AuditPageRow[]> {
+  return paginate(
+    visibleEntries(db, visibility, filter).selectAll('audit_log'),
+    AUDIT_ORDERING,
+    window,
+  ).execute();
+}
+
+export async function countAudit(
+  db: Executor,
+  visibility: Visibility,
+  filter: AuditFilter,
+): Promise<number> {
+  const row = await visibleEntries(db, visibility, filter)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Each briefing's own entries and its claims' entries, oldest first. */
+export async function findHistoryByBriefingIds(
+  db: Executor,
+  visibility: Visibility,
+  briefingIds: readonly number[],
+): Promise<(AuditRow & { briefing_id: number })[]> {
+  const claimBriefing = sql<number>`coalesce(audit_log.after ->> 'briefing_id', audit_log.before ->> 'briefing_id')::bigint`;
+  return visibleEntries(db, visibility, { includeApiKeys: false })
+    .selectAll('audit_log')
+    .select(
+      sql<number>`case when audit_log.entity_type = 'Briefing' then audit_log.entity_id else ${claimBriefing} end`.as(
+        'briefing_id',
+      ),
+    )
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('audit_log.entity_type', '=', 'Briefing'),
+          eb('audit_log.entity_id', 'in', briefingIds),
+        ]),
+        eb.and([eb('audit_log.entity_type', '=', 'Claim'), eb(claimBriefing, 'in', briefingIds)]),
+      ]),
+    )
+    .orderBy('audit_log.at')
+    .orderBy('audit_log.id')
+    .execute();
+}
+
+/** The briefing's snapshot in the last entry at or before `asOf`; null when it did not exist yet. */
+export async function findBriefingSnapshotAsOf(
+  db: Executor,
+  briefingId: number,
+  asOf: Date,
+): Promise<unknown> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('after')
+    .where('entity_type', '=', 'Briefing')
+    .where('entity_id', '=', briefingId)
+    .where('at', '<=', asOf)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? row.after : null;
+}

@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { createDatabase } from '../db/database.js';
+import { embeddedSocketUrl, isEmbeddedServerRunning } from '../db/embedded.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
+import { MARKINGS, ROLES, type Marking, type Role } from '../db/types.js';
+import { listApiKeys, revokeApiKey, type ApiKeyRow } from './api-key.repository.js';
+import { issueApiKey } from './api-keys.js';
+
+const USAGE = `usage:
+  npm run apikey -- create --role <partner|analyst|editor|admin> --name "<holder>" [--clearance <${MARKINGS.join('|')}>] [--expires <YYYY-MM-DD or ISO instant>]
+  npm run apikey -- list
+  npm run apikey -- revoke <id or key prefix>`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function describe(row: ApiKeyRow): string {
+  const state = row.revoked_at
+    ? `revoked ${row.revoked_at.toISOString()}`
+    : row.expires_at
+      ? `expires ${row.expires_at.toISOString()}`
+      : 'no expiry';
+  return `${row.id}\t${row.key_prefix}…\t${row.role}\t${row.clearance}\t${state}\t${row.name}`;
+}
+
+/**
+ * Against DATABASE_URL, or the embedded database in DATA_DIR: through the running server's
+ * socket when there is one (PGlite allows one process per directory), directly otherwise.
+ */
+async function open() {
+  const config = loadConfig();
+  if (!config.databaseUrl && (await isEmbeddedServerRunning(config.dataDir))) {
+    const db = createDatabase({ url: embeddedSocketUrl(config.dataDir), maxConnections: 1 });
+    return { db, close: () => db.destroy() };
+  }
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    maxConnections: 1,
+  });
+  await migrateToLatest(database.db);
+  return database;
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    role: { type: 'string' },
+    name: { type: 'string' },
+    clearance: { type: 'string' },
+    expires: { type: 'string' },
+  },
+});
+const [command, target] = positionals;
+
+if (command === 'create') {
+  const role = values.role;
+  const name = values.name?.trim();
+  const clearance = values.clearance ?? 'CLEAR';
+  if (!role || !(ROLES as readonly string[]).includes(role))
+    fail(`expected --role to be one of ${ROLES.join(', ')}, got ${JSON.stringify(role ?? '')}`);
+  if (!name || name.length > 200) fail('expected --name with 1 to 200 characters');
+  if (!(MARKINGS as readonly string[]).includes(clearance))
+    fail(
+      `expected --clearance to be one of ${MARKINGS.join(', ')}, got ${JSON.stringify(clearance)}`,
+    );
+  const expiresAt = values.expires ? new Date(values.expires) : null;
+  if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt <= new Date()))
+    fail(`expected --expires to be a future date, got ${JSON.stringify(values.expires)}`);
+  const database = await open();
+  try {
+    const { key, row } = await issueApiKey(database.db, {
+      name,
+      role: role as Role,
+      clearance: clearance as Marking,
+      expiresAt,
+      createdBy: 'apikey command',
+    });
+    console.log(
+      `created API key ${row.id} for ${row.name}: role ${row.role}, clearance ${row.clearance}${row.expires_at ? `, expires ${row.expires_at.toISOString()}` : ''}`,
+    );
+    console.log('store it now, it is not shown again:');
+    console.log(key);
+  } finally {
+    await database.close();
+  }
+} else if (command === 'list') {
+  const database = await open();
+  try {
+    const keys = await listApiKeys(database.db);
+    console.log('id\tprefix\trole\tclearance\tstate\tname');
+    for (const row of keys) console.log(describe(row));
+  } finally {
+    await database.close();
+  }
+} else if (command === 'revoke') {
+  if (!target) fail('expected the id or prefix of the key to revoke');
+  const database = await open();
+  try {
+    const keys = await listApiKeys(database.db);
+    const matches = keys.filter(
+      (row) => String(row.id) === target || row.key_prefix === target.replace(/…$/, ''),
+    );
+    if (matches.length !== 1)
+      fail(
+        matches.length === 0
+          ? `no API key ${target}`
+          : `${target} matches ${matches.length} keys; use the id`,
+      );
+    const revoked = await revokeApiKey(database.db, matches[0]?.id ?? 0);
+    if (revoked) console.log(`revoked: ${describe(revoked)}`);
+  } finally {
+    await database.close();
+  }
+} else {
+  fail(command ? `unknown command ${JSON.stringify(command)}` : 'expected a command');
+}
