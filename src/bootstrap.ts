@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open.js';
 import { errorFields, type Logger } from './logger.js';
+import { createRedisRateCounter } from './hardening/rate-limit.js';
+import { createRedisApqStore } from './persisted/apq-store.js';
 import { seedDatabase } from './seed/load-seed.js';
 import { createApp } from './yoga.js';
 
@@ -13,10 +16,38 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * PostgreSQL cancels any statement running longer than `timeoutMs` on these connections, so a
+ * request that times out stops its database work too. (The embedded database has no timer.)
+ */
+function withStatementTimeout(url: string, timeoutMs: number): string {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options');
+  const setting = `-c statement_timeout=${timeoutMs}`;
+  parsed.searchParams.set('options', options ? `${options} ${setting}` : setting);
+  return parsed.toString();
+}
+
+/** Redis for the APQ cache and rate-limit counters shared between instances, when configured. */
+async function connectRedis(config: Config, logger: Logger): Promise<Redis | null> {
+  if (!config.redisUrl) return null;
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    // Fail fast while Redis is away instead of queueing requests behind it.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+  });
+  redis.on('error', (error: Error) => logger.warn('redis error', errorFields(error)));
+  await redis.connect();
+  return redis;
+}
+
 /** Opens the database, migrates it, seeds an empty one, and listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
+    databaseUrl: config.databaseUrl
+      ? withStatementTimeout(config.databaseUrl, config.statementTimeoutMs)
+      : null,
     dataDir: config.dataDir,
     maxConnections: config.databasePoolMax,
     onPoolError: (error) => logger.warn('idle database connection failed', errorFields(error)),
@@ -33,7 +64,22 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw error;
   }
 
-  const app = createApp({ db: database.db, logger });
+  let redis: Redis | null;
+  try {
+    redis = await connectRedis(config, logger);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const app = createApp({
+    db: database.db,
+    logger,
+    config,
+    ...(redis && {
+      apq: createRedisApqStore(redis, config.redisPrefix, config.apqTtlSeconds),
+      rateCounter: createRedisRateCounter(redis, config.redisPrefix),
+    }),
+  });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -50,6 +96,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await redis?.quit();
       await database.close();
     },
   };

@@ -1,5 +1,16 @@
 import path from 'node:path';
 
+/** Limits a GraphQL document must stay within; see README "Limits". */
+export interface DocumentLimits {
+  depth: number;
+  aliases: number;
+  directives: number;
+  tokens: number;
+  cost: number;
+}
+
+export type AnonymousOperations = 'persisted' | 'any';
+
 export interface Config {
   port: number;
   host: string;
@@ -10,6 +21,30 @@ export interface Config {
   /** Seed the sample briefing into an empty database at start. */
   seed: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  production: boolean;
+  /** What anonymous callers may send: registered documents only, or any read operation. */
+  anonymousOperations: AnonymousOperations;
+  /** Introspection for anonymous and partner callers (analysts and up always have it). */
+  introspection: boolean;
+  /** Origins browsers may call from; empty: no cross-origin access. `*`: any origin. */
+  corsOrigins: string[];
+  /** Shared APQ cache and rate-limit counters; in-process when absent. */
+  redisUrl: string | null;
+  redisPrefix: string;
+  apqTtlSeconds: number;
+  apqMaxEntries: number;
+  maxBodyBytes: number;
+  maxBatch: number;
+  /** Anonymous and partner callers. */
+  restrictedLimits: DocumentLimits;
+  /** Analysts, editors, admins. */
+  trustedLimits: DocumentLimits;
+  /** Requests per key (or per client address when anonymous) in each window. */
+  rateLimit: { anonymous: number; keyed: number; windowSeconds: number };
+  /** Cancels a statement that runs longer (PostgreSQL `statement_timeout`; DATABASE_URL only). */
+  statementTimeoutMs: number;
+  /** Answers a GraphQL execution that runs longer with a TIMEOUT error. */
+  executionTimeoutMs: number;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -31,17 +66,40 @@ function integer(
   return parsed;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
     throw new Error(
-      `expected LOG_LEVEL to be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`,
+      `expected ${name} to be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
     );
   }
-  const seed = env.SEED ?? 'true';
-  if (seed !== 'true' && seed !== 'false') {
-    throw new Error(`expected SEED to be true or false, got ${JSON.stringify(seed)}`);
-  }
+  return value as T;
+}
+
+function limits(
+  env: NodeJS.ProcessEnv,
+  prefix: 'RESTRICTED' | 'TRUSTED',
+  defaults: DocumentLimits,
+): DocumentLimits {
+  const read = (name: string, fallback: number) =>
+    integer(`${prefix}_MAX_${name}`, env[`${prefix}_MAX_${name}`], fallback, 1, 10_000_000);
+  return {
+    depth: read('DEPTH', defaults.depth),
+    aliases: read('ALIASES', defaults.aliases),
+    directives: read('DIRECTIVES', defaults.directives),
+    tokens: read('TOKENS', defaults.tokens),
+    cost: read('COST', defaults.cost),
+  };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const seed = oneOf('SEED', env.SEED, ['true', 'false'], 'true');
   return {
     port: integer('PORT', env.PORT, 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -49,6 +107,66 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     databasePoolMax: integer('DATABASE_POOL_MAX', env.DATABASE_POOL_MAX, 10, 1, 1000),
     seed: seed === 'true',
-    logLevel: logLevel as Config['logLevel'],
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info'),
+    production,
+    anonymousOperations: oneOf(
+      'ANONYMOUS_OPERATIONS',
+      env.ANONYMOUS_OPERATIONS,
+      ['persisted', 'any'],
+      production ? 'persisted' : 'any',
+    ),
+    introspection:
+      oneOf('INTROSPECTION', env.INTROSPECTION, ['on', 'off'], production ? 'off' : 'on') === 'on',
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    redisUrl: env.REDIS_URL || null,
+    redisPrefix: env.REDIS_PREFIX || 'briefgraph:',
+    apqTtlSeconds: integer('APQ_TTL_SECONDS', env.APQ_TTL_SECONDS, 86_400, 1, 31_536_000),
+    apqMaxEntries: integer('APQ_MAX_ENTRIES', env.APQ_MAX_ENTRIES, 1000, 1, 1_000_000),
+    maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 100_000, 1000, 100_000_000),
+    maxBatch: integer('MAX_BATCH', env.MAX_BATCH, 10, 1, 1000),
+    // Restricted limits still admit GraphiQL's default query (depth 8, cost 172); analysts'
+    // exploratory queries go deeper and wider (a three-level 100×100×100 walk costs ~9.2M).
+    restrictedLimits: limits(env, 'RESTRICTED', {
+      depth: 10,
+      aliases: 15,
+      directives: 20,
+      tokens: 1000,
+      cost: 5000,
+    }),
+    trustedLimits: limits(env, 'TRUSTED', {
+      depth: 20,
+      aliases: 100,
+      directives: 100,
+      tokens: 10_000,
+      cost: 20_000_000,
+    }),
+    rateLimit: {
+      anonymous: integer('RATE_LIMIT_ANONYMOUS', env.RATE_LIMIT_ANONYMOUS, 300, 1, 10_000_000),
+      keyed: integer('RATE_LIMIT_KEY', env.RATE_LIMIT_KEY, 1200, 1, 10_000_000),
+      windowSeconds: integer(
+        'RATE_LIMIT_WINDOW_SECONDS',
+        env.RATE_LIMIT_WINDOW_SECONDS,
+        60,
+        1,
+        86_400,
+      ),
+    },
+    statementTimeoutMs: integer(
+      'STATEMENT_TIMEOUT_MS',
+      env.STATEMENT_TIMEOUT_MS,
+      10_000,
+      100,
+      3_600_000,
+    ),
+    executionTimeoutMs: integer(
+      'EXECUTION_TIMEOUT_MS',
+      env.EXECUTION_TIMEOUT_MS,
+      15_000,
+      100,
+      3_600_000,
+    ),
   };
 }

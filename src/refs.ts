@@ -44,11 +44,20 @@ export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>('Sou
   sort: (row) => row.id,
 });
 
-export const ActorRef = builder.loadableNodeRef<ActorRow, number, number>('Actor', {
-  id: { resolve: (row) => row.id, ...numericId },
-  load: (ids, ctx) => findActorsByIds(ctx.db, ctx.visibility, ids),
-  sort: (row) => row.id,
-});
+// A merged actor's id loads its survivor, whose row carries another id; so rows are matched to
+// keys by the id asked for, not by `sort` (which would match on the row's own id), with null
+// for ids that are missing or hidden, as `sort` gives the other refs.
+export const ActorRef = builder.loadableNodeRef<ActorRow | null, number, number, number, ActorRow>(
+  'Actor',
+  {
+    id: { resolve: (row) => row.id, ...numericId },
+    load: async (ids, ctx) => {
+      const rows = await findActorsByIds(ctx.db, ctx.visibility, ids);
+      const byRequestedId = new Map(rows.map(({ requested_id, ...row }) => [requested_id, row]));
+      return ids.map((id) => byRequestedId.get(id) ?? null);
+    },
+  },
+);
 
 export const ActorRelationshipRef = builder.loadableNodeRef<ActorRelationshipRow, number, number>(
   'ActorRelationship',

@@ -13,6 +13,7 @@ import './claims/claim.mutations.js';
 import './actors/actor.mutations.js';
 import './auth/api-key.schema.js';
 import './audit/audit.schema.js';
+import './persisted/persisted.schema.js';
 
 export const schema = builder.toSchema();
 

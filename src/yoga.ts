@@ -4,15 +4,31 @@ import { sql } from 'kysely';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { authPlugin } from './auth/auth-plugin.js';
 import { ANONYMOUS, type Viewer } from './auth/viewer.js';
+import { loadConfig, type Config } from './config.js';
 import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
+import { documentLimitsPlugin } from './hardening/document-limits.js';
+import { executionTimeoutPlugin } from './hardening/execution-timeout.js';
+import { CSRF_HEADER, httpGuardsPlugin } from './hardening/http-guards.js';
+import {
+  createMemoryRateCounter,
+  rateLimitPlugin,
+  type RateCounter,
+} from './hardening/rate-limit.js';
 import { errorFields, type Logger } from './logger.js';
+import { createMemoryApqStore, type ApqStore } from './persisted/apq-store.js';
+import { persistedOperationsPlugins } from './persisted/persisted-plugin.js';
 import { schema } from './schema.js';
 
 export interface AppOptions {
   db: Database;
   logger: Logger;
+  /** Limits and access rules; from the environment when omitted. */
+  config?: Config;
+  /** Shared (Redis) stores when there are several instances; in-process when omitted. */
+  apq?: ApqStore;
+  rateCounter?: RateCounter;
 }
 
 /**
@@ -41,7 +57,25 @@ function healthPlugin(db: Database): Plugin {
   };
 }
 
-export function createApp({ db, logger }: AppOptions) {
+/** Cross-origin access for the origins in CORS_ORIGINS only (none by default). */
+function corsOptions(origins: string[]) {
+  if (origins.length === 0) return false;
+  return {
+    origin: origins.includes('*') ? '*' : origins,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'accept', CSRF_HEADER],
+    credentials: false,
+    maxAge: 600,
+  };
+}
+
+export function createApp({
+  db,
+  logger,
+  config = loadConfig(),
+  apq = createMemoryApqStore(config.apqMaxEntries, config.apqTtlSeconds),
+  rateCounter = createMemoryRateCounter(),
+}: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -57,6 +91,11 @@ export function createApp({ db, logger }: AppOptions) {
     // Client mistakes (GraphQLErrors we raise, with a code) pass through; anything else is
     // replaced by "Unexpected error." and Yoga logs the original through `logging.error`.
     maskedErrors: true,
+    cors: corsOptions(config.corsOrigins),
+    maxRequestBodySize: config.maxBodyBytes,
+    batching: { limit: config.maxBatch },
+    // The GraphQL-over-HTTP persisted-documents parameter, read by the persisted plugin.
+    extraParamNames: ['documentId'],
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
@@ -66,7 +105,17 @@ export function createApp({ db, logger }: AppOptions) {
           ? logger.error('unexpected error while executing a request', errorFields(args[0]))
           : logger.error(args.map(String).join(' ')),
     },
-    plugins: [healthPlugin(db), authPlugin(db, viewers)],
+    // Order matters: who is calling (auth) before how often (rate limit); persisted documents
+    // resolve the text before the limits measure it.
+    plugins: [
+      healthPlugin(db),
+      httpGuardsPlugin(config),
+      authPlugin(db, viewers),
+      rateLimitPlugin(viewers, rateCounter, config, logger),
+      ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
+      documentLimitsPlugin(viewers, config),
+      executionTimeoutPlugin(config.executionTimeoutMs),
+    ],
   });
 }
 

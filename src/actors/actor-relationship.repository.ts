@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   paginate,
@@ -9,6 +9,7 @@ import {
 } from '../db/keyset.js';
 import type { ActorRelationshipTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
+import { survivingActorId } from './actor.repository.js';
 
 export type ActorRelationshipRow = Omit<Selectable<ActorRelationshipTable>, 'valid_period'>;
 export type ActorRelationshipPageRow = ActorRelationshipRow & SortKeyed;
@@ -88,8 +89,9 @@ function visibleRelationships(
       ]),
     );
   }
-  const { actorId } = filter;
-  if (actorId != null) {
+  if (filter.actorId != null) {
+    // A merged actor's id filters on its survivor, which now holds its relationships.
+    const actorId = survivingActorId(filter.actorId);
     const direction = filter.direction ?? 'BOTH';
     query = query.where((eb) => {
       const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
@@ -218,5 +220,113 @@ export async function findEvidenceClaimIds(
     .where('relationship_id', 'in', relationshipIds)
     .orderBy('relationship_id')
     .orderBy('claim_id')
+    .execute();
+}
+
+export type NewRelationship = Insertable<ActorRelationshipTable>;
+export type RelationshipUpdate = Updateable<ActorRelationshipTable>;
+
+export async function insertRelationship(
+  db: Executor,
+  values: NewRelationship,
+): Promise<ActorRelationshipRow> {
+  return db
+    .insertInto('actor_relationship')
+    .values(values)
+    .returning(RELATIONSHIP_COLUMNS)
+    .executeTakeFirstOrThrow();
+}
+
+/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+export async function updateRelationshipAtVersion(
+  db: Executor,
+  id: number,
+  expectedVersion: number,
+  values: RelationshipUpdate,
+): Promise<ActorRelationshipRow | undefined> {
+  return db
+    .updateTable('actor_relationship')
+    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returning(RELATIONSHIP_COLUMNS)
+    .executeTakeFirst();
+}
+
+/** The relationship as the caller may see it (it and both ends), locked for the transaction. */
+export async function lockVisibleRelationship(
+  db: Executor,
+  visibility: Visibility,
+  id: number,
+): Promise<ActorRelationshipRow | undefined> {
+  return visibleRelationships(db, visibility)
+    .select(RELATIONSHIP_COLUMNS)
+    .where('actor_relationship.id', '=', id)
+    .forNoKeyUpdate('actor_relationship')
+    .executeTakeFirst();
+}
+
+export async function replaceEvidence(
+  db: Executor,
+  relationshipId: number,
+  claimIds: readonly number[],
+): Promise<void> {
+  await db
+    .deleteFrom('relationship_evidence')
+    .where('relationship_id', '=', relationshipId)
+    .execute();
+  if (claimIds.length === 0) return;
+  await db
+    .insertInto('relationship_evidence')
+    .values(claimIds.map((claimId) => ({ relationship_id: relationshipId, claim_id: claimId })))
+    .execute();
+}
+
+/**
+ * Every relationship from or to the actor, whatever its marking (a merge must move them all),
+ * locked for the rest of the transaction.
+ */
+export async function lockRelationshipsOfActor(
+  db: Executor,
+  actorId: number,
+): Promise<ActorRelationshipRow[]> {
+  return db
+    .selectFrom('actor_relationship')
+    .select(RELATIONSHIP_COLUMNS)
+    .where((eb) =>
+      eb.or([
+        eb('actor_relationship.from_actor_id', '=', actorId),
+        eb('actor_relationship.to_actor_id', '=', actorId),
+      ]),
+    )
+    .orderBy('actor_relationship.id')
+    .forNoKeyUpdate()
+    .execute();
+}
+
+/** Deletes relationships; their evidence links go with them (ON DELETE CASCADE). */
+export async function deleteRelationships(db: Executor, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.deleteFrom('actor_relationship').where('id', 'in', ids).execute();
+}
+
+/** Re-points both ends of every relationship from `fromId` to `toId`, bumping versions. */
+export async function moveRelationshipEnds(
+  db: Executor,
+  fromId: number,
+  toId: number,
+): Promise<ActorRelationshipRow[]> {
+  const moved = (column: 'from_actor_id' | 'to_actor_id') =>
+    sql<number>`case when ${sql.ref(column)} = ${fromId} then ${toId} else ${sql.ref(column)} end`;
+  return db
+    .updateTable('actor_relationship')
+    .set({
+      from_actor_id: moved('from_actor_id'),
+      to_actor_id: moved('to_actor_id'),
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where((eb) => eb.or([eb('from_actor_id', '=', fromId), eb('to_actor_id', '=', fromId)]))
+    .returning(RELATIONSHIP_COLUMNS)
     .execute();
 }

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
 import type { ActorKind, ActorTable } from '../db/types.js';
@@ -41,8 +41,20 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * The actor an id stands for: the survivor when it was merged, else itself. Merges are kept one
+ * hop deep (merging a survivor re-points the actors merged into it), so one lookup is enough.
+ */
+export function survivingActorId(id: number): RawBuilder<number> {
+  return sql<number>`coalesce((select merged.merged_into_id from actor as merged where merged.id = ${id}), ${id})`;
+}
+
+/** Actors the caller may see in lists: merged ones live on only through their survivor. */
 function visibleActors(db: Executor, visibility: Visibility, filter: ActorFilter = {}) {
-  let query = db.selectFrom('actor').where('actor.marking', 'in', visibility.markings);
+  let query = db
+    .selectFrom('actor')
+    .where('actor.marking', 'in', visibility.markings)
+    .where('actor.merged_into_id', 'is', null);
   if (filter.kinds?.length) query = query.where('actor.kind', 'in', filter.kinds);
   if (filter.countries?.length) query = query.where('actor.country', 'in', filter.countries);
   if (filter.name) {
@@ -63,12 +75,28 @@ function visibleActors(db: Executor, visibility: Visibility, filter: ActorFilter
   return query;
 }
 
+/**
+ * Visible actors by id, each with the id it was asked for: a merged actor's id yields its
+ * survivor's row, so ids handed out before a merge keep working. Both the requested row and
+ * the survivor must be visible.
+ */
 export async function findActorsByIds(
   db: Executor,
   visibility: Visibility,
   ids: readonly number[],
-): Promise<ActorRow[]> {
-  return visibleActors(db, visibility).selectAll('actor').where('actor.id', 'in', ids).execute();
+): Promise<(ActorRow & { requested_id: number })[]> {
+  return db
+    .selectFrom('actor as requested')
+    .innerJoin('actor', (join) =>
+      join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
+    )
+    .selectAll('actor')
+    .select('requested.id as requested_id')
+    .where('requested.id', 'in', ids)
+    .where('requested.marking', 'in', visibility.markings)
+    .where('actor.marking', 'in', visibility.markings)
+    .where('actor.merged_into_id', 'is', null)
+    .execute();
 }
 
 export async function findActorsPage(
@@ -162,5 +190,272 @@ export async function findActorsMentionedByBriefings(
     .orderBy('mention.briefing_id')
     .orderBy(sql`fold_text(actor.name)`)
     .orderBy('actor.id')
+    .execute();
+}
+
+export type NewActor = Insertable<ActorTable>;
+export type ActorUpdate = Updateable<ActorTable>;
+
+export async function insertActor(db: Executor, values: NewActor): Promise<ActorRow> {
+  return db.insertInto('actor').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+export async function updateActorAtVersion(
+  db: Executor,
+  id: number,
+  expectedVersion: number,
+  values: ActorUpdate,
+): Promise<ActorRow | undefined> {
+  return db
+    .updateTable('actor')
+    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * The rows (merged or not) the caller may see, locked for the rest of the transaction in id
+ * order, so that two merges over the same actors queue instead of deadlocking.
+ */
+export async function lockVisibleActors(
+  db: Executor,
+  visibility: Visibility,
+  ids: readonly number[],
+): Promise<ActorRow[]> {
+  return db
+    .selectFrom('actor')
+    .selectAll()
+    .where('id', 'in', ids)
+    .where('marking', 'in', visibility.markings)
+    .orderBy('id')
+    .forNoKeyUpdate()
+    .execute();
+}
+
+async function shareVisibleActor(
+  db: Executor,
+  visibility: Visibility,
+  id: number,
+): Promise<ActorRow | undefined> {
+  return db
+    .selectFrom('actor')
+    .selectAll()
+    .where('id', '=', id)
+    .where('marking', 'in', visibility.markings)
+    .forShare()
+    .executeTakeFirst();
+}
+
+/**
+ * The actor a reference stands for (its survivor when merged), share-locked so that a merge
+ * running at the same time finishes first or waits: a new link never lands on an actor that
+ * was merged away meanwhile.
+ */
+export async function lockSurvivingActor(
+  db: Executor,
+  visibility: Visibility,
+  id: number,
+): Promise<ActorRow | undefined> {
+  const requested = await shareVisibleActor(db, visibility, id);
+  if (requested?.merged_into_id == null) return requested;
+  return shareVisibleActor(db, visibility, requested.merged_into_id);
+}
+
+/** The actor holding this Wikidata item, other than `exceptId`. */
+export async function findActorByWikidataQid(
+  db: Executor,
+  qid: string,
+  exceptId: number | null,
+): Promise<ActorRow | undefined> {
+  let query = db.selectFrom('actor').selectAll().where('wikidata_qid', '=', qid);
+  if (exceptId !== null) query = query.where('id', '<>', exceptId);
+  return query.executeTakeFirst();
+}
+
+/** External ids among `ids` that another actor than `exceptId` already holds, with that actor. */
+export async function findExternalIdsHeldByOthers(
+  db: Executor,
+  ids: readonly { scheme: string; value: string }[],
+  exceptId: number | null,
+): Promise<{ scheme: string; value: string; actor: Pick<ActorRow, 'id' | 'name' | 'marking'> }[]> {
+  if (ids.length === 0) return [];
+  let query = db
+    .selectFrom('actor_external_id')
+    .innerJoin('actor', 'actor.id', 'actor_external_id.actor_id')
+    .select([
+      'actor_external_id.scheme',
+      'actor_external_id.value',
+      'actor.id',
+      'actor.name',
+      'actor.marking',
+    ])
+    .where((eb) =>
+      eb.or(
+        ids.map((id) =>
+          eb.and([
+            eb('actor_external_id.scheme', '=', id.scheme),
+            eb('actor_external_id.value', '=', id.value),
+          ]),
+        ),
+      ),
+    );
+  if (exceptId !== null) query = query.where('actor.id', '<>', exceptId);
+  const rows = await query
+    .orderBy('actor_external_id.scheme')
+    .orderBy('actor_external_id.value')
+    .execute();
+  return rows.map(({ scheme, value, ...actor }) => ({ scheme, value, actor }));
+}
+
+export async function replaceAliases(
+  db: Executor,
+  actorId: number,
+  aliases: readonly { alias: string; language: string | null }[],
+): Promise<void> {
+  await db.deleteFrom('actor_alias').where('actor_id', '=', actorId).execute();
+  if (aliases.length === 0) return;
+  await db
+    .insertInto('actor_alias')
+    .values(aliases.map((a) => ({ actor_id: actorId, alias: a.alias, language: a.language })))
+    .execute();
+}
+
+export async function replaceExternalIds(
+  db: Executor,
+  actorId: number,
+  externalIds: readonly { scheme: string; value: string; url: string | null }[],
+): Promise<void> {
+  await db.deleteFrom('actor_external_id').where('actor_id', '=', actorId).execute();
+  if (externalIds.length === 0) return;
+  await db
+    .insertInto('actor_external_id')
+    .values(externalIds.map((e) => ({ actor_id: actorId, ...e })))
+    .execute();
+}
+
+/** Gives `toId` the external ids of `fromId` ((scheme, value) is unique, so none can clash). */
+export async function moveExternalIds(db: Executor, fromId: number, toId: number): Promise<void> {
+  await db
+    .updateTable('actor_external_id')
+    .set({ actor_id: toId })
+    .where('actor_id', '=', fromId)
+    .execute();
+}
+
+/** Points the actors merged into `fromId` at `toId`, keeping merges one hop deep. */
+export async function repointMergedActors(
+  db: Executor,
+  fromId: number,
+  toId: number,
+): Promise<ActorRow[]> {
+  return db
+    .updateTable('actor')
+    .set({ merged_into_id: toId, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('merged_into_id', '=', fromId)
+    .returningAll()
+    .execute();
+}
+
+export interface ClaimActorLinks {
+  claim_id: number;
+  version: number;
+  subject_actor_id: number | null;
+  /** Object actor ids in position order. */
+  object_ids: number[];
+}
+
+/**
+ * Every claim naming the actor as subject or object, whatever its marking (a merge must move
+ * them all), with its subject and ordered objects, locked for the rest of the transaction.
+ */
+export async function lockClaimsNamingActor(
+  db: Executor,
+  actorId: number,
+): Promise<ClaimActorLinks[]> {
+  const claims = await db
+    .selectFrom('claim')
+    .select(['claim.id', 'claim.version', 'claim.subject_actor_id'])
+    .where((eb) =>
+      eb.or([
+        eb('claim.subject_actor_id', '=', actorId),
+        eb.exists(
+          eb
+            .selectFrom('claim_object')
+            .select(sql.lit(1).as('one'))
+            .whereRef('claim_object.claim_id', '=', 'claim.id')
+            .where('claim_object.actor_id', '=', actorId),
+        ),
+      ]),
+    )
+    .orderBy('claim.id')
+    .forNoKeyUpdate()
+    .execute();
+  if (claims.length === 0) return [];
+  const objects = await db
+    .selectFrom('claim_object')
+    .select(['claim_id', 'actor_id'])
+    .where(
+      'claim_id',
+      'in',
+      claims.map((c) => c.id),
+    )
+    .orderBy('claim_id')
+    .orderBy('position')
+    .execute();
+  const objectIds = new Map<number, number[]>();
+  for (const o of objects)
+    objectIds.set(o.claim_id, [...(objectIds.get(o.claim_id) ?? []), o.actor_id]);
+  return claims.map((c) => ({
+    claim_id: c.id,
+    version: c.version,
+    subject_actor_id: c.subject_actor_id,
+    object_ids: objectIds.get(c.id) ?? [],
+  }));
+}
+
+/**
+ * Moves claims from one actor to another: subjects naming `fromId` become `toId`, and each
+ * claim in `objectLists` gets that object list (positions renumbered from 0). Bumps the
+ * version of every claim in `claimIds`; returns the new versions.
+ */
+export async function moveClaimActors(
+  db: Executor,
+  fromId: number,
+  toId: number,
+  claimIds: readonly number[],
+  objectLists: readonly { claim_id: number; object_ids: readonly number[] }[],
+): Promise<{ id: number; version: number }[]> {
+  if (claimIds.length === 0) return [];
+  await db
+    .updateTable('claim')
+    .set({ subject_actor_id: toId })
+    .where('subject_actor_id', '=', fromId)
+    .execute();
+  if (objectLists.length > 0) {
+    await db
+      .deleteFrom('claim_object')
+      .where(
+        'claim_id',
+        'in',
+        objectLists.map((list) => list.claim_id),
+      )
+      .execute();
+    const objects = objectLists.flatMap((list) =>
+      list.object_ids.map((actorId, position) => ({
+        claim_id: list.claim_id,
+        actor_id: actorId,
+        position,
+      })),
+    );
+    if (objects.length > 0) await db.insertInto('claim_object').values(objects).execute();
+  }
+  return db
+    .updateTable('claim')
+    .set({ version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', 'in', claimIds)
+    .returning(['id', 'version'])
     .execute();
 }

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
 import type {
@@ -10,6 +10,7 @@ import type {
   TagKind,
 } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
+import { survivingActorId } from '../actors/actor.repository.js';
 
 export type BriefingRow = Selectable<BriefingTable>;
 export type BriefingPageRow = BriefingRow & SortKeyed;
@@ -90,6 +91,8 @@ function visibleBriefings(db: Executor, visibility: Visibility, filter: Briefing
     );
   }
   if (mentionsActorId != null) {
+    // A merged actor's id filters on its survivor, which now holds its claims.
+    const actorId = survivingActorId(mentionsActorId);
     query = query.where((eb) =>
       eb.exists(
         eb
@@ -99,13 +102,13 @@ function visibleBriefings(db: Executor, visibility: Visibility, filter: Briefing
           .where('claim.marking', 'in', visibility.markings)
           .where((inner) =>
             inner.or([
-              inner('claim.subject_actor_id', '=', mentionsActorId),
+              inner('claim.subject_actor_id', '=', actorId),
               inner.exists(
                 inner
                   .selectFrom('claim_object')
                   .select(sql.lit(1).as('one'))
                   .whereRef('claim_object.claim_id', '=', 'claim.id')
-                  .where('claim_object.actor_id', '=', mentionsActorId),
+                  .where('claim_object.actor_id', '=', actorId),
               ),
             ]),
           ),
@@ -233,5 +236,141 @@ export async function findBriefingIdsMentioningActors(
     .orderBy('mention.actor_id')
     .orderBy(sql`coalesce(briefing.published_at, '-infinity'::timestamptz)`, 'desc')
     .orderBy('briefing.id', 'desc')
+    .execute();
+}
+
+export type NewBriefing = Insertable<BriefingTable>;
+export type BriefingUpdate = Updateable<BriefingTable>;
+export type NewMedia = Omit<Insertable<MediaTable>, 'briefing_id' | 'position'>;
+
+/** Whether another briefing (visible or not: slugs are unique across all) already has this slug. */
+export async function isSlugTaken(
+  db: Executor,
+  slug: string,
+  exceptBriefingId: number | null = null,
+): Promise<boolean> {
+  let query = db.selectFrom('briefing').select('id').where('slug', '=', slug);
+  if (exceptBriefingId !== null) query = query.where('id', '<>', exceptBriefingId);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+export async function insertBriefing(db: Executor, values: NewBriefing): Promise<BriefingRow> {
+  return db.insertInto('briefing').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * The briefing as the caller may see it, locked for the rest of the transaction. NO KEY UPDATE
+ * is enough (its id never changes) and still lets other transactions insert rows that
+ * reference it.
+ */
+export async function lockVisibleBriefing(
+  db: Executor,
+  visibility: Visibility,
+  id: number,
+): Promise<BriefingRow | undefined> {
+  return visibleBriefings(db, visibility)
+    .selectAll('briefing')
+    .where('briefing.id', '=', id)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+}
+
+/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+export async function updateBriefingAtVersion(
+  db: Executor,
+  id: number,
+  expectedVersion: number,
+  values: BriefingUpdate,
+): Promise<BriefingRow | undefined> {
+  return db
+    .updateTable('briefing')
+    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertAuthor(
+  db: Executor,
+  author: { name: string; bio: string | null },
+): Promise<AuthorRow> {
+  return db.insertInto('author').values(author).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Moves the briefing to `status` at `expectedVersion`, bumping it; stamps `published_at` (with
+ * `publishedAt` when given) or the retraction with the database's clock. Undefined when the
+ * version moved on.
+ */
+export async function transitionBriefingAtVersion(
+  db: Executor,
+  id: number,
+  expectedVersion: number,
+  status: BriefingStatus,
+  details: { publishedAt: Date | null; retractionReason: string | null },
+): Promise<BriefingRow | undefined> {
+  const { publishedAt, retractionReason } = details;
+  return db
+    .updateTable('briefing')
+    .set({
+      status,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+      ...(status === 'PUBLISHED' ? { published_at: publishedAt ?? sql`now()` } : {}),
+      ...(status === 'RETRACTED'
+        ? { retracted_at: sql`now()`, retraction_reason: retractionReason }
+        : {}),
+    })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Sets the byline: these authors, in this order, replacing any before. */
+export async function replaceBriefingAuthors(
+  db: Executor,
+  briefingId: number,
+  authorIds: readonly number[],
+): Promise<void> {
+  await db.deleteFrom('briefing_author').where('briefing_id', '=', briefingId).execute();
+  if (authorIds.length === 0) return;
+  await db
+    .insertInto('briefing_author')
+    .values(
+      authorIds.map((authorId, position) => ({
+        briefing_id: briefingId,
+        author_id: authorId,
+        position,
+      })),
+    )
+    .execute();
+}
+
+export async function replaceBriefingTags(
+  db: Executor,
+  briefingId: number,
+  tags: readonly { tag: string; kind: TagKind }[],
+): Promise<void> {
+  await db.deleteFrom('briefing_tag').where('briefing_id', '=', briefingId).execute();
+  if (tags.length === 0) return;
+  await db
+    .insertInto('briefing_tag')
+    .values(tags.map(({ tag, kind }) => ({ briefing_id: briefingId, tag, kind })))
+    .execute();
+}
+
+/** Sets the briefing's media, in this order, replacing any before. */
+export async function replaceBriefingMedia(
+  db: Executor,
+  briefingId: number,
+  media: readonly NewMedia[],
+): Promise<void> {
+  await db.deleteFrom('media').where('briefing_id', '=', briefingId).execute();
+  if (media.length === 0) return;
+  await db
+    .insertInto('media')
+    .values(media.map((item, position) => ({ ...item, briefing_id: briefingId, position })))
     .execute();
 }

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   paginate,
@@ -9,6 +9,7 @@ import {
 } from '../db/keyset.js';
 import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
+import { survivingActorId } from '../actors/actor.repository.js';
 
 export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;
 export type ClaimPageRow = ClaimRow & SortKeyed;
@@ -112,7 +113,9 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
     );
   }
   if (filter.actor) {
-    const { id, role } = filter.actor;
+    const { role } = filter.actor;
+    // A merged actor's id filters on its survivor, which now holds its claims.
+    const id = survivingActorId(filter.actor.id);
     query = query.where((eb) => {
       const asSubject = eb('claim.subject_actor_id', '=', id);
       const asObject = eb.exists(
@@ -316,4 +319,195 @@ export async function countCitationsPerSource(
     .groupBy('citation.source_id')
     .execute();
   return rows.map((row) => ({ parent_id: Number(row.parent_id), count: Number(row.count) }));
+}
+
+export type NewClaim = Insertable<ClaimTable>;
+export type ClaimUpdate = Updateable<ClaimTable>;
+export type NewCitation = Omit<Insertable<CitationTable>, 'claim_id' | 'position'>;
+
+/**
+ * The actor each requested id stands for, when the caller may see both: a merged actor's id
+ * yields its survivor (merges are one hop deep), so claims never point at a merged-away actor.
+ */
+export async function resolveVisibleActorIds(
+  db: Executor,
+  visibility: Visibility,
+  ids: readonly number[],
+): Promise<{ requested_id: number; actor_id: number }[]> {
+  return db
+    .selectFrom('actor as requested')
+    .innerJoin('actor', (join) =>
+      join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
+    )
+    .select(['requested.id as requested_id', 'actor.id as actor_id'])
+    .where('requested.id', 'in', ids)
+    .where('requested.marking', 'in', visibility.markings)
+    .where('actor.marking', 'in', visibility.markings)
+    .where('actor.merged_into_id', 'is', null)
+    .execute();
+}
+
+/** The briefing of a claim the caller may see (read first, so writers can lock the briefing first). */
+export async function findVisibleClaimBriefingId(
+  db: Executor,
+  visibility: Visibility,
+  claimId: number,
+): Promise<number | undefined> {
+  const row = await visibleClaims(db, visibility)
+    .select('claim.briefing_id')
+    .where('claim.id', '=', claimId)
+    .executeTakeFirst();
+  return row?.briefing_id;
+}
+
+/** The claim as the caller may see it, locked for the rest of the transaction. */
+export async function lockVisibleClaim(
+  db: Executor,
+  visibility: Visibility,
+  id: number,
+): Promise<ClaimRow | undefined> {
+  return visibleClaims(db, visibility)
+    .select(CLAIM_COLUMNS)
+    .where('claim.id', '=', id)
+    .forUpdate('claim')
+    .executeTakeFirst();
+}
+
+/**
+ * Every claim of a briefing that quotes its body, whoever may see it, locked: a body edit must
+ * move all their spans.
+ */
+export async function lockQuotedClaimsOfBriefing(
+  db: Executor,
+  briefingId: number,
+): Promise<ClaimRow[]> {
+  return db
+    .selectFrom('claim')
+    .select(CLAIM_COLUMNS)
+    .where('claim.briefing_id', '=', briefingId)
+    .where('claim.span_start', 'is not', null)
+    .orderBy('claim.position')
+    .forUpdate()
+    .execute();
+}
+
+/** The position after the briefing's last claim (hidden ones included: positions are unique). */
+export async function nextClaimPosition(db: Executor, briefingId: number): Promise<number> {
+  const row = await db
+    .selectFrom('claim')
+    .select(sql<number>`coalesce(max(position) + 1, 0)`.as('next'))
+    .where('briefing_id', '=', briefingId)
+    .executeTakeFirstOrThrow();
+  return Number(row.next);
+}
+
+export async function insertClaim(db: Executor, values: NewClaim): Promise<ClaimRow> {
+  return db.insertInto('claim').values(values).returning(CLAIM_COLUMNS).executeTakeFirstOrThrow();
+}
+
+/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+export async function updateClaimAtVersion(
+  db: Executor,
+  id: number,
+  expectedVersion: number,
+  values: ClaimUpdate,
+): Promise<ClaimRow | undefined> {
+  return db
+    .updateTable('claim')
+    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('claim.id', '=', id)
+    .where('claim.version', '=', expectedVersion)
+    .returning(CLAIM_COLUMNS)
+    .executeTakeFirst();
+}
+
+export async function deleteClaim(db: Executor, id: number): Promise<void> {
+  await db.deleteFrom('claim').where('id', '=', id).execute();
+}
+
+/** How many actor relationships cite the claim as evidence. */
+export async function countEvidenceLinks(db: Executor, claimId: number): Promise<number> {
+  const row = await db
+    .selectFrom('relationship_evidence')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('claim_id', '=', claimId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Sets the claim's objects: these actors, in this order, replacing any before. */
+export async function replaceClaimObjects(
+  db: Executor,
+  claimId: number,
+  actorIds: readonly number[],
+): Promise<void> {
+  await db.deleteFrom('claim_object').where('claim_id', '=', claimId).execute();
+  if (actorIds.length === 0) return;
+  await db
+    .insertInto('claim_object')
+    .values(
+      actorIds.map((actorId, position) => ({ claim_id: claimId, actor_id: actorId, position })),
+    )
+    .execute();
+}
+
+/** Sets the claim's citations, in this order (the attribution chain), replacing any before. */
+export async function replaceCitations(
+  db: Executor,
+  claimId: number,
+  citations: readonly NewCitation[],
+): Promise<void> {
+  await db.deleteFrom('citation').where('claim_id', '=', claimId).execute();
+  if (citations.length === 0) return;
+  await db
+    .insertInto('citation')
+    .values(citations.map((citation, position) => ({ ...citation, claim_id: claimId, position })))
+    .execute();
+}
+
+/** Adds a citation after the claim's last one. */
+export async function appendCitation(
+  db: Executor,
+  claimId: number,
+  citation: NewCitation,
+): Promise<CitationRow> {
+  return db
+    .insertInto('citation')
+    .values((eb) => ({
+      ...citation,
+      claim_id: claimId,
+      position: eb
+        .selectFrom('citation')
+        .select(sql<number>`coalesce(max(position) + 1, 0)`.as('next'))
+        .where('claim_id', '=', claimId),
+    }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteCitation(
+  db: Executor,
+  claimId: number,
+  citationId: number,
+): Promise<void> {
+  await db
+    .deleteFrom('citation')
+    .where('id', '=', citationId)
+    .where('claim_id', '=', claimId)
+    .execute();
+}
+
+/** Objects and every citation of a claim (hidden sources included), as the audit log records them. */
+export async function findClaimLinks(
+  db: Executor,
+  claimId: number,
+): Promise<{ objectIds: number[]; citations: CitationRow[] }> {
+  const objects = await findObjectIdsByClaimIds(db, [claimId]);
+  const citations = await db
+    .selectFrom('citation')
+    .selectAll()
+    .where('claim_id', '=', claimId)
+    .orderBy('position')
+    .execute();
+  return { objectIds: objects.map((o) => o.actor_id), citations };
 }

@@ -7,7 +7,7 @@ import {
   LikelihoodEnum,
   MarkingEnum,
 } from '../common/enums.js';
-import { requireIdOf } from '../common/global-id.js';
+import { encodeGlobalId, requireIdOf } from '../common/global-id.js';
 import { groupByKey } from '../common/nested-connection.js';
 import { parseIsoDate } from '../common/scalars.js';
 import {
@@ -148,6 +148,11 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
   description:
     'A claim’s link to one source: what the source does for the claim and how credible it is there.',
   fields: (t) => ({
+    id: t.id({
+      description:
+        'Names this citation to `removeCitation` (not a node: fetch it through its claim).',
+      resolve: (c) => encodeGlobalId('Citation', c.id),
+    }),
     role: t.field({ type: CitationRoleEnum, resolve: (c) => c.role }),
     position: t.exposeInt('position', {
       description:

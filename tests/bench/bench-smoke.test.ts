@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Keeps the benchmark harness (bench/, `npm run bench`) working: runs it at a tiny scale for a
+// few seconds against its own PostgreSQL database and checks the correctness gate and the
+// report's shape. It never asserts timings: those belong to bench/RESULTS.md.
+
+const BENCH_DIR = fileURLToPath(new URL('../../bench', import.meta.url));
+const PEERS = ['ours', 'postgraphile', 'raw'];
+const QUERIES = ['Q0', 'Q1', 'Q2', 'Q3', 'Q1x2'];
+
+/** A bench database of its own on the PostgreSQL server the other tests use (or the default). */
+function smokeDatabaseUrl(): string {
+  const url = new URL(
+    process.env.TEST_DATABASE_URL ??
+      process.env.BENCH_DATABASE_URL ??
+      'postgres://postgres@127.0.0.1:5432/postgres',
+  );
+  url.pathname = `/bench_smoke_${process.pid}`;
+  return url.href;
+}
+
+interface Results {
+  peers: string[];
+  queries: { id: string }[];
+  gate: Record<string, { statements: number | null }>;
+  max: Record<string, { requests: number; errors: number; non2xx: number; mismatches: number }[]>;
+  summary: Record<string, unknown>;
+}
+
+// It needs a PostgreSQL server (PostGraphile and the raw floor cannot use PGlite), so it runs
+// in the PostgreSQL pass (TEST_DATABASE_URL set), once per CI run.
+describe.runIf(process.env.TEST_DATABASE_URL)(
+  'benchmark harness (bench/, PostgreSQL pass only)',
+  () => {
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
+    afterAll(async () => {
+      rmSync(outDir, { recursive: true, force: true });
+      // The harness drops its database itself (--drop-after), except when it crashed.
+      const admin = new URL(smokeDatabaseUrl());
+      const name = admin.pathname.slice(1);
+      admin.pathname = '/postgres';
+      const client = new pg.Client({ connectionString: admin.href });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('passes its correctness gate and reports every peer × query at tiny scale', async () => {
+      if (!existsSync(path.join(BENCH_DIR, 'node_modules'))) {
+        throw new Error(
+          'bench/node_modules is missing: run `npm ci --prefix bench` to install the benchmark dependencies',
+        );
+      }
+      const port = 40_000 + (process.pid % 20_000);
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'run.ts',
+          '--scale',
+          '0.01',
+          '--duration',
+          '0.5',
+          '--warmup',
+          '0',
+          '--rounds',
+          '1',
+          '--skip-rates',
+          '--no-pin',
+          '--drop-after',
+          '--port',
+          String(port),
+          '--out',
+          outDir,
+        ],
+        {
+          cwd: BENCH_DIR,
+          env: { ...process.env, BENCH_DATABASE_URL: smokeDatabaseUrl() },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+      expect(code, output).toBe(0);
+      expect(output).toContain('correctness gate passed');
+      expect(existsSync(path.join(outDir, 'gate-failure.json'))).toBe(false);
+
+      const results = JSON.parse(
+        readFileSync(path.join(outDir, 'results.json'), 'utf8'),
+      ) as Results;
+      expect(results.peers).toEqual(PEERS);
+      expect(results.queries.map((q) => q.id)).toEqual(QUERIES);
+      for (const peer of PEERS) {
+        for (const query of QUERIES) {
+          const key = `${peer}/${query}`;
+          expect(results.gate[key], key).toBeDefined();
+          expect(results.summary[key], key).toBeDefined();
+          const runs = results.max[key] ?? [];
+          expect(runs, key).toHaveLength(1);
+          // Every response under load matched the gate's body (no errors, no other status).
+          for (const run of runs) {
+            expect(run.errors + run.non2xx + run.mismatches, key).toBe(0);
+          }
+        }
+      }
+      expect(readFileSync(path.join(outDir, 'RESULTS.md'), 'utf8')).toMatch(/\|\s*Q1x2\s*\|/);
+    }, 300_000);
+  },
+);
