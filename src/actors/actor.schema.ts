@@ -11,13 +11,8 @@ import {
   ClaimConnection,
   ClaimFilterInput,
   ClaimOrderEnum,
-  toClaimFilter,
+  loadClaimPages,
 } from '../claims/claim.schema.js';
-import {
-  CLAIM_ORDERINGS,
-  countClaimsPerParent,
-  findClaimsPagePerParent,
-} from '../claims/claim.repository.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRef, ActorRelationshipRef, BriefingRef, ClaimRef } from '../refs.js';
 import {
@@ -237,24 +232,8 @@ ActorRef.implement({
       },
       byPath: true,
       resolve: (a) => a.id,
-      load: async (actorIds: number[], ctx, args) => {
-        const filter = toClaimFilter(args.filter);
-        const parent = { kind: 'actor', role: args.role } as const;
-        const ordering = CLAIM_ORDERINGS[args.orderBy];
-        const window = pageWindow(args, ordering);
-        const rows = await findClaimsPagePerParent(
-          ctx.db,
-          ctx.visibility,
-          parent,
-          actorIds,
-          filter,
-          args.orderBy,
-          window,
-        );
-        return pagesPerParent(actorIds, rows, ordering, window, (ids) =>
-          countClaimsPerParent(ctx.db, ctx.visibility, parent, ids, filter),
-        );
-      },
+      load: (ids: number[], ctx, args) =>
+        loadClaimPages(ctx, { kind: 'actor', role: args.role } as const, ids, args),
     }),
     briefings: t.loadableList({
       type: BriefingRef,

@@ -2,20 +2,15 @@ import { builder, connectionOf } from '../builder.js';
 import { pageWindow, toPage } from '../common/connection.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
-import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
+import { groupByKey } from '../common/nested-connection.js';
 import { PartialDateRef, partialDate } from '../common/time-and-quantity.schema.js';
 import { findActorsMentionedByBriefings } from '../actors/actor.repository.js';
 import {
   ClaimConnection,
   ClaimFilterInput,
   ClaimOrderEnum,
-  toClaimFilter,
+  loadClaimPages,
 } from '../claims/claim.schema.js';
-import {
-  CLAIM_ORDERINGS,
-  countClaimsPerParent,
-  findClaimsPagePerParent,
-} from '../claims/claim.repository.js';
 import { findSourcesCitedByBriefings } from '../sources/source.repository.js';
 import { badInput } from '../errors/bad-input.js';
 import { findBriefingAsOf } from '../audit/briefing-as-of.js';
@@ -182,24 +177,8 @@ BriefingRef.implement({
       },
       byPath: true,
       resolve: (b) => b.id,
-      load: async (briefingIds: number[], ctx, args) => {
-        const filter = toClaimFilter(args.filter);
-        const parent = { kind: 'briefing' } as const;
-        const ordering = CLAIM_ORDERINGS[args.orderBy];
-        const window = pageWindow(args, ordering);
-        const rows = await findClaimsPagePerParent(
-          ctx.db,
-          ctx.visibility,
-          parent,
-          briefingIds,
-          filter,
-          args.orderBy,
-          window,
-        );
-        return pagesPerParent(briefingIds, rows, ordering, window, (ids) =>
-          countClaimsPerParent(ctx.db, ctx.visibility, parent, ids, filter),
-        );
-      },
+      load: (ids: number[], ctx, args) =>
+        loadClaimPages(ctx, { kind: 'briefing' } as const, ids, args),
     }),
     sources: t.loadableList({
       type: SourceRef,

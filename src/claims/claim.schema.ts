@@ -1,5 +1,5 @@
 import { builder, connectionOf } from '../builder.js';
-import { pageWindow, toPage } from '../common/connection.js';
+import { pageWindow, toPage, type ConnectionArgs } from '../common/connection.js';
 import {
   CitationRoleEnum,
   ClaimKindEnum,
@@ -8,7 +8,7 @@ import {
   MarkingEnum,
 } from '../common/enums.js';
 import { encodeGlobalId, requireIdOf } from '../common/global-id.js';
-import { groupByKey } from '../common/nested-connection.js';
+import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { parseIsoDate } from '../common/scalars.js';
 import {
   QuantityRef,
@@ -16,6 +16,7 @@ import {
   quantityOf,
   validTimeOf,
 } from '../common/time-and-quantity.schema.js';
+import type { Context } from '../context.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
 import {
@@ -24,10 +25,13 @@ import {
   findCitationsByClaimIds,
   findClaimsPage,
   findObjectIdsByClaimIds,
+  countClaimsPerParent,
+  findClaimsPagePerParent,
   type ActorRole,
   type CitationRow,
   type ClaimFilter,
   type ClaimOrder,
+  type ClaimParent,
 } from './claim.repository.js';
 
 export const ActorRoleEnum = builder.enumType('ActorRole', {
@@ -142,6 +146,30 @@ export function toClaimFilter(input: ClaimFilterShape | null | undefined): Claim
     validDuring: validDuring ? { from, to } : null,
     minConfidence,
   };
+}
+
+/** A page of claims for each parent (a briefing, or an actor in a role), in one statement. */
+export async function loadClaimPages(
+  ctx: Context,
+  parent: ClaimParent,
+  parentIds: readonly number[],
+  args: ConnectionArgs & { filter?: ClaimFilterShape | null; orderBy: ClaimOrder },
+) {
+  const filter = toClaimFilter(args.filter);
+  const ordering = CLAIM_ORDERINGS[args.orderBy];
+  const window = pageWindow(args, ordering);
+  const rows = await findClaimsPagePerParent(
+    ctx.db,
+    ctx.visibility,
+    parent,
+    parentIds,
+    filter,
+    args.orderBy,
+    window,
+  );
+  return pagesPerParent(parentIds, rows, ordering, window, (ids) =>
+    countClaimsPerParent(ctx.db, ctx.visibility, parent, ids, filter),
+  );
 }
 
 export const CitationRef = builder.objectRef<CitationRow>('Citation').implement({

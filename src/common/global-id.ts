@@ -32,10 +32,15 @@ export function requireIdOf(globalId: string, typename: string, argument: string
   const id = databaseIdOf(globalId, typename);
   if (id === null) {
     throw badInput(
-      `expected \`${argument}\` to be the id of a ${typename}, got the id of a ${decodeGlobalId(globalId).typename}`,
+      `expected \`${argument}\` to be the id of ${withArticle(typename)}, got the id of ${withArticle(decodeGlobalId(globalId).typename)}`,
       'INVALID_ID',
       argument,
     );
   }
   return id;
+}
+
+/** "a Claim", "an Actor": for messages that name a type. */
+export function withArticle(typename: string): string {
+  return `${/^[AEIOU]/.test(typename) ? 'an' : 'a'} ${typename}`;
 }

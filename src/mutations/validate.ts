@@ -1,4 +1,4 @@
-import { decodeGlobalId } from '../common/global-id.js';
+import { decodeGlobalId, withArticle } from '../common/global-id.js';
 import { markingsUpTo, type Viewer } from '../auth/viewer.js';
 import type { Marking } from '../db/types.js';
 import { ForbiddenError, ValidationError, type ValidationIssue } from '../errors/domain-errors.js';
@@ -90,11 +90,14 @@ export class Issues {
     try {
       const decoded = decodeGlobalId(globalId);
       if (decoded.typename === typename) return Number(decoded.id);
-      this.add(path, `expected the id of a ${typename}, got the id of a ${decoded.typename}`);
+      this.add(
+        path,
+        `expected the id of ${withArticle(typename)}, got the id of ${withArticle(decoded.typename)}`,
+      );
     } catch {
       this.add(
         path,
-        `expected the id of a ${typename}, got ${JSON.stringify(globalId.slice(0, 80))}`,
+        `expected the id of ${withArticle(typename)}, got ${JSON.stringify(globalId.slice(0, 80))}`,
       );
     }
     return 0;

@@ -125,7 +125,7 @@ describe('client mistakes get a GraphQL error with a code', () => {
       { id: claimId },
     );
     expect(result.errors?.[0]).toMatchObject({
-      message: 'expected `filter.actorId` to be the id of a Actor, got the id of a Claim',
+      message: 'expected `filter.actorId` to be the id of an Actor, got the id of a Claim',
       extensions: { code: 'INVALID_ID', argument: 'filter.actorId' },
     });
   });

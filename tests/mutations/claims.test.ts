@@ -458,7 +458,7 @@ describe('addClaim', () => {
       { path: ['input', 'statement'], message: 'expected 1 to 2000 characters, got 0' },
       {
         path: ['input', 'subjectId'],
-        message: 'expected the id of a Actor, got the id of a Source',
+        message: 'expected the id of an Actor, got the id of a Source',
       },
       {
         path: ['input', 'predicate'],

@@ -284,7 +284,7 @@ describe('relateActors', () => {
         },
         {
           path: ['input', 'evidenceClaimIds', '2'],
-          message: 'expected the id of a Claim, got the id of a Actor',
+          message: 'expected the id of a Claim, got the id of an Actor',
         },
       ],
     });
