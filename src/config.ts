@@ -26,7 +26,7 @@ export interface Config {
   anonymousOperations: AnonymousOperations;
   /** Introspection for anonymous and partner callers (analysts and up always have it). */
   introspection: boolean;
-  /** Origins browsers may call from; empty: no cross-origin access. `*`: any origin. */
+  /** Origins browsers may call from; empty: no cross-origin access. `*`: every origin. */
   corsOrigins: string[];
   /** Shared APQ cache and rate-limit counters; in-process when absent. */
   redisUrl: string | null;
