@@ -9,6 +9,8 @@ import {
 } from '../db/keyset.js';
 import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
+import type { ActorRow } from '../actors/actor.repository.js';
+import type { SourceRow } from '../sources/source.repository.js';
 import { survivingActorId } from '../actors/actor.repository.js';
 
 export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;
@@ -256,21 +258,75 @@ export async function findObjectIdsByClaimIds(
     .execute();
 }
 
-/** Citations of each claim whose source the caller may see, in the claim's order. */
-export async function findCitationsByClaimIds(
+/**
+ * Object actors of each claim, in order, with their rows: one statement instead of ids then
+ * actors. A merged actor's id yields its survivor, as in findActorsByIds; actors the caller
+ * may not see are left out.
+ */
+export async function findObjectActorsByClaimIds(
   db: Executor,
   visibility: Visibility,
   claimIds: readonly number[],
-): Promise<CitationRow[]> {
+): Promise<(ActorRow & { claim_id: number; requested_id: number })[]> {
   return db
+    .selectFrom('claim_object')
+    .innerJoin('actor as requested', 'requested.id', 'claim_object.actor_id')
+    .innerJoin('actor', (join) =>
+      join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
+    )
+    .selectAll('actor')
+    .select(['claim_object.claim_id', 'claim_object.actor_id as requested_id'])
+    .where('claim_object.claim_id', 'in', claimIds)
+    .where('requested.marking', 'in', visibility.markings)
+    .where('actor.marking', 'in', visibility.markings)
+    .where('actor.merged_into_id', 'is', null)
+    .orderBy('claim_object.claim_id')
+    .orderBy('claim_object.position')
+    .execute();
+}
+
+/**
+ * Citations of each claim whose source the caller may see, in the claim's order, each with
+ * its source's row, so that `citation { source }` needs no statement of its own.
+ */
+export async function findCitationsWithSourcesByClaimIds(
+  db: Executor,
+  visibility: Visibility,
+  claimIds: readonly number[],
+): Promise<{ citation: CitationRow; source: SourceRow }[]> {
+  const rows = await db
     .selectFrom('citation')
     .innerJoin('source', 'source.id', 'citation.source_id')
-    .selectAll('citation')
+    .selectAll('source')
+    .select([
+      'citation.id as citation_id',
+      'citation.claim_id',
+      'citation.position',
+      'citation.role',
+      'citation.locator',
+      'citation.quote',
+      'citation.credibility',
+    ])
     .where('citation.claim_id', 'in', claimIds)
     .where('source.marking', 'in', visibility.markings)
     .orderBy('citation.claim_id')
     .orderBy('citation.position')
     .execute();
+  return rows.map(
+    ({ citation_id, claim_id, position, role, locator, quote, credibility, ...source }) => ({
+      citation: {
+        id: citation_id,
+        claim_id,
+        source_id: source.id,
+        position,
+        role,
+        locator,
+        quote,
+        credibility,
+      },
+      source,
+    }),
+  );
 }
 
 export const CITATION_ORDERING: Ordering = {

@@ -22,9 +22,9 @@ import { ActorRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
 import {
   CLAIM_ORDERINGS,
   countClaims,
-  findCitationsByClaimIds,
+  findCitationsWithSourcesByClaimIds,
   findClaimsPage,
-  findObjectIdsByClaimIds,
+  findObjectActorsByClaimIds,
   countClaimsPerParent,
   findClaimsPagePerParent,
   type ActorRole,
@@ -271,14 +271,14 @@ ClaimRef.implement({
       description: 'The other actors in the claim, in order (e.g. the supplier and the equipment).',
       resolve: (c) => c.id,
       load: async (claimIds: number[], ctx) => {
-        const links = await findObjectIdsByClaimIds(ctx.db, claimIds);
-        const actors = await ActorRef.getDataloader(ctx).loadMany(links.map((l) => l.actor_id));
-        const visible = links.flatMap((link, i) => {
-          const actor = actors[i];
-          return actor && !(actor instanceof Error) ? [{ claimId: link.claim_id, actor }] : [];
+        const rows = await findObjectActorsByClaimIds(ctx.db, ctx.visibility, claimIds);
+        const actors = ActorRef.getDataloader(ctx);
+        const objects = rows.map(({ claim_id, requested_id, ...actor }) => {
+          actors.prime(requested_id, actor);
+          return { claimId: claim_id, actor };
         });
-        return groupByKey(claimIds, visible, (v) => v.claimId).map((list) =>
-          list.map((v) => v.actor),
+        return groupByKey(claimIds, objects, (o) => o.claimId).map((list) =>
+          list.map((o) => o.actor),
         );
       },
     }),
@@ -317,12 +317,16 @@ ClaimRef.implement({
       description:
         'The sources behind the claim, origin first, each with its role and credibility.',
       resolve: (c) => c.id,
-      load: async (claimIds: number[], ctx) =>
-        groupByKey(
+      load: async (claimIds: number[], ctx) => {
+        const rows = await findCitationsWithSourcesByClaimIds(ctx.db, ctx.visibility, claimIds);
+        const sources = SourceRef.getDataloader(ctx);
+        for (const { source } of rows) sources.prime(source.id, source);
+        return groupByKey(
           claimIds,
-          await findCitationsByClaimIds(ctx.db, ctx.visibility, claimIds),
+          rows.map((row) => row.citation),
           (c) => c.claim_id,
-        ),
+        );
+      },
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.created_at }),
     updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updated_at }),

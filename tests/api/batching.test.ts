@@ -153,7 +153,7 @@ describe('batching', () => {
     expect(after.citations).toBe(65 + 120);
     expect(after.statements).toBe(before.statements);
     // Far fewer statements than claims: about one per nested field and level, never one per row.
-    expect(before.statements).toBe(19);
+    expect(before.statements).toBe(17);
   });
 
   it('keeps different page sizes of the same field apart (no shared LIMIT across parents)', async () => {
