@@ -7,12 +7,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import { canWrite, isAdmin } from './auth/viewer.js';
 import type { Context } from './context.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from './errors/domain-errors.js';
+import { DOMAIN_ERRORS, ForbiddenError } from './errors/domain-errors.js';
 import { decodeGlobalId, encodeGlobalId } from './common/global-id.js';
 
 export type Scalars = {
@@ -69,7 +64,7 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     // Every mutation (a field with `errors: {}`) may return these instead of its result.
-    defaultTypes: [ValidationError, NotFoundError, ConflictError, ForbiddenError],
+    defaultTypes: [...DOMAIN_ERRORS],
     defaultUnionOptions: {
       name: ({ fieldName }) => `${capitalize(fieldName)}Payload`,
       description:

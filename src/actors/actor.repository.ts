@@ -85,18 +85,26 @@ export async function findActorsByIds(
   visibility: Visibility,
   ids: readonly number[],
 ): Promise<(ActorRow & { requested_id: number })[]> {
+  return visibleSurvivors(db, visibility)
+    .selectAll('actor')
+    .select('requested.id as requested_id')
+    .where('requested.id', 'in', ids)
+    .execute();
+}
+
+/**
+ * `requested` joined to the actor that answers for it: itself, or its survivor when it was
+ * merged. Both must be visible.
+ */
+export function visibleSurvivors(db: Executor, visibility: Visibility) {
   return db
     .selectFrom('actor as requested')
     .innerJoin('actor', (join) =>
       join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
     )
-    .selectAll('actor')
-    .select('requested.id as requested_id')
-    .where('requested.id', 'in', ids)
     .where('requested.marking', 'in', visibility.markings)
     .where('actor.marking', 'in', visibility.markings)
-    .where('actor.merged_into_id', 'is', null)
-    .execute();
+    .where('actor.merged_into_id', 'is', null);
 }
 
 export async function findActorsPage(

@@ -9,7 +9,7 @@ import {
 } from '../db/keyset.js';
 import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import type { ActorRow } from '../actors/actor.repository.js';
+import { visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
 import type { SourceRow } from '../sources/source.repository.js';
 import { survivingActorId } from '../actors/actor.repository.js';
 
@@ -268,18 +268,11 @@ export async function findObjectActorsByClaimIds(
   visibility: Visibility,
   claimIds: readonly number[],
 ): Promise<(ActorRow & { claim_id: number; requested_id: number })[]> {
-  return db
-    .selectFrom('claim_object')
-    .innerJoin('actor as requested', 'requested.id', 'claim_object.actor_id')
-    .innerJoin('actor', (join) =>
-      join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
-    )
+  return visibleSurvivors(db, visibility)
+    .innerJoin('claim_object', 'claim_object.actor_id', 'requested.id')
     .selectAll('actor')
     .select(['claim_object.claim_id', 'claim_object.actor_id as requested_id'])
     .where('claim_object.claim_id', 'in', claimIds)
-    .where('requested.marking', 'in', visibility.markings)
-    .where('actor.marking', 'in', visibility.markings)
-    .where('actor.merged_into_id', 'is', null)
     .orderBy('claim_object.claim_id')
     .orderBy('claim_object.position')
     .execute();
