@@ -1,18 +1,30 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Insertable,
+  type RawBuilder,
+  type Selectable,
+  type Updateable,
+} from 'kysely';
+import { jsonBuildObject } from 'kysely/helpers/postgres';
 import type { Executor } from '../db/executor.js';
 import {
+  countPerParent,
   paginate,
   paginatePerParent,
   type Ordering,
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
-import type { ActorRelationshipTable } from '../db/types.js';
+import type { ActorRelationshipTable, ActorTable, DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import { survivingActorId } from './actor.repository.js';
+import { survivingActorId, type ActorRow } from './actor.repository.js';
+import { anyId } from '../db/any-id.js';
 
 export type ActorRelationshipRow = Omit<Selectable<ActorRelationshipTable>, 'valid_period'>;
 export type ActorRelationshipPageRow = ActorRelationshipRow & SortKeyed;
+
+type RelationshipQueryDB = DB & { from_actor: ActorTable; to_actor: ActorTable };
 
 export type RelationshipDirection = 'OUTGOING' | 'INCOMING' | 'BOTH';
 
@@ -113,7 +125,7 @@ export async function findRelationshipsByIds(
 ): Promise<ActorRelationshipRow[]> {
   return visibleRelationships(db, visibility)
     .select(RELATIONSHIP_COLUMNS)
-    .where('actor_relationship.id', 'in', ids)
+    .where('actor_relationship.id', '=', anyId(ids))
     .execute();
 }
 
@@ -142,41 +154,63 @@ export async function countRelationships(
   return Number(row.count);
 }
 
-/** Relationships touching each actor, joined to that actor's id so one statement serves every actor. */
-function relationshipsOfActors(
+/** One actor's relationships in a direction; `actorId` is the per-parent query's current actor. */
+function relationshipsOfActor(
   db: Executor,
   visibility: Visibility,
-  actorIds: readonly number[],
   filter: Omit<ActorRelationshipFilter, 'actorId'>,
+  actorId: RawBuilder<number>,
 ) {
   const direction = filter.direction ?? 'BOTH';
-  const outgoing = db
-    .selectFrom('actor_relationship')
-    .select([
-      'actor_relationship.id as relationship_id',
-      'actor_relationship.from_actor_id as parent_id',
-    ])
-    .where('actor_relationship.from_actor_id', 'in', actorIds);
-  const incoming = db
-    .selectFrom('actor_relationship')
-    .select([
-      'actor_relationship.id as relationship_id',
-      'actor_relationship.to_actor_id as parent_id',
-    ])
-    .where('actor_relationship.to_actor_id', 'in', actorIds);
-  const links =
-    direction === 'OUTGOING'
+  return visibleRelationships(db, visibility, filter).where((eb) => {
+    const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
+    const incoming = eb('actor_relationship.to_actor_id', '=', actorId);
+    return direction === 'OUTGOING'
       ? outgoing
       : direction === 'INCOMING'
         ? incoming
-        : outgoing.union(incoming);
-  return visibleRelationships(db, visibility, filter).innerJoin(
-    links.as('link'),
-    'link.relationship_id',
-    'actor_relationship.id',
-  );
+        : eb.or([outgoing, incoming]);
+  });
 }
 
+type End = 'from_actor' | 'to_actor';
+
+/** One end's actor row as JSON (timestamps arrive as text and are revived below). */
+function endActorJson(
+  eb: ExpressionBuilder<RelationshipQueryDB, keyof RelationshipQueryDB>,
+  end: End,
+) {
+  return jsonBuildObject({
+    id: eb.ref(`${end}.id`),
+    version: eb.ref(`${end}.version`),
+    kind: eb.ref(`${end}.kind`),
+    name: eb.ref(`${end}.name`),
+    country: eb.ref(`${end}.country`),
+    wikidata_qid: eb.ref(`${end}.wikidata_qid`),
+    description: eb.ref(`${end}.description`),
+    merged_into_id: eb.ref(`${end}.merged_into_id`),
+    marking: eb.ref(`${end}.marking`),
+    created_at: eb.ref(`${end}.created_at`),
+    updated_at: eb.ref(`${end}.updated_at`),
+  });
+}
+
+function reviveActor(
+  json: Omit<ActorRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string },
+): ActorRow {
+  return { ...json, created_at: new Date(json.created_at), updated_at: new Date(json.updated_at) };
+}
+
+export type RelationshipWithEnds = ActorRelationshipPageRow & {
+  parent_id: number;
+  from_actor: ActorRow;
+  to_actor: ActorRow;
+};
+
+/**
+ * A page of relationships per actor, each with the rows of both its ends (which the visibility
+ * joins read anyway), so `from`/`to` need no statement of their own.
+ */
 export async function findRelationshipsPagePerActor(
   db: Executor,
   visibility: Visibility,
@@ -184,17 +218,24 @@ export async function findRelationshipsPagePerActor(
   filter: Omit<ActorRelationshipFilter, 'actorId'>,
   order: RelationshipOrder,
   window: PageWindow,
-): Promise<(ActorRelationshipPageRow & { parent_id: number })[]> {
-  return paginatePerParent(
+): Promise<RelationshipWithEnds[]> {
+  const rows = await paginatePerParent(
     db,
-    relationshipsOfActors(db, visibility, actorIds, filter).select([
-      ...RELATIONSHIP_COLUMNS,
-      'link.parent_id',
-    ]),
+    actorIds,
+    (actorId) =>
+      relationshipsOfActor(db, visibility, filter, actorId).select((eb) => [
+        ...RELATIONSHIP_COLUMNS,
+        endActorJson(eb, 'from_actor').as('from_actor'),
+        endActorJson(eb, 'to_actor').as('to_actor'),
+      ]),
     RELATIONSHIP_ORDERINGS[order],
     window,
-    sql.ref('link.parent_id'),
-  ).execute();
+  );
+  return rows.map(({ from_actor, to_actor, ...relationship }) => ({
+    ...relationship,
+    from_actor: reviveActor(from_actor),
+    to_actor: reviveActor(to_actor),
+  }));
 }
 
 export async function countRelationshipsPerActor(
@@ -203,11 +244,9 @@ export async function countRelationshipsPerActor(
   actorIds: readonly number[],
   filter: Omit<ActorRelationshipFilter, 'actorId'>,
 ): Promise<{ parent_id: number; count: number }[]> {
-  const rows = await relationshipsOfActors(db, visibility, actorIds, filter)
-    .select(['link.parent_id', (eb) => eb.fn.countAll<number>().as('count')])
-    .groupBy('link.parent_id')
-    .execute();
-  return rows.map((row) => ({ parent_id: Number(row.parent_id), count: Number(row.count) }));
+  return countPerParent(db, actorIds, (actorId) =>
+    relationshipsOfActor(db, visibility, filter, actorId),
+  );
 }
 
 export async function findEvidenceClaimIds(
@@ -217,7 +256,7 @@ export async function findEvidenceClaimIds(
   return db
     .selectFrom('relationship_evidence')
     .select(['relationship_id', 'claim_id'])
-    .where('relationship_id', 'in', relationshipIds)
+    .where('relationship_id', '=', anyId(relationshipIds))
     .orderBy('relationship_id')
     .orderBy('claim_id')
     .execute();
@@ -307,7 +346,7 @@ export async function lockRelationshipsOfActor(
 /** Deletes relationships; their evidence links go with them (ON DELETE CASCADE). */
 export async function deleteRelationships(db: Executor, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.deleteFrom('actor_relationship').where('id', 'in', ids).execute();
+  await db.deleteFrom('actor_relationship').where('id', '=', anyId(ids)).execute();
 }
 
 /** Re-points both ends of every relationship from `fromId` to `toId`, bumping versions. */

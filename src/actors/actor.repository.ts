@@ -3,6 +3,7 @@ import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
 import type { ActorKind, ActorTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
+import { anyId } from '../db/any-id.js';
 
 export type ActorRow = Selectable<ActorTable>;
 export type ActorPageRow = ActorRow & SortKeyed;
@@ -88,7 +89,7 @@ export async function findActorsByIds(
   return visibleSurvivors(db, visibility)
     .selectAll('actor')
     .select('requested.id as requested_id')
-    .where('requested.id', 'in', ids)
+    .where('requested.id', '=', anyId(ids))
     .execute();
 }
 
@@ -145,7 +146,7 @@ export async function findAliasesByActorIds(
   return db
     .selectFrom('actor_alias')
     .select(['actor_id', 'alias', 'language'])
-    .where('actor_id', 'in', actorIds)
+    .where('actor_id', '=', anyId(actorIds))
     .orderBy('actor_id')
     .orderBy('alias')
     .execute();
@@ -165,7 +166,7 @@ export async function findExternalIdsByActorIds(
   return db
     .selectFrom('actor_external_id')
     .select(['actor_id', 'scheme', 'value', 'url'])
-    .where('actor_id', 'in', actorIds)
+    .where('actor_id', '=', anyId(actorIds))
     .orderBy('actor_id')
     .orderBy('scheme')
     .orderBy('value')
@@ -181,14 +182,14 @@ export async function findActorsMentionedByBriefings(
   const mentions = db
     .selectFrom('claim')
     .select(['claim.briefing_id', 'claim.subject_actor_id as actor_id'])
-    .where('claim.briefing_id', 'in', briefingIds)
+    .where('claim.briefing_id', '=', anyId(briefingIds))
     .where('claim.marking', 'in', visibility.markings)
     .union(
       db
         .selectFrom('claim_object')
         .innerJoin('claim', 'claim.id', 'claim_object.claim_id')
         .select(['claim.briefing_id', 'claim_object.actor_id'])
-        .where('claim.briefing_id', 'in', briefingIds)
+        .where('claim.briefing_id', '=', anyId(briefingIds))
         .where('claim.marking', 'in', visibility.markings),
     );
   return visibleActors(db, visibility)
@@ -236,7 +237,7 @@ export async function lockVisibleActors(
   return db
     .selectFrom('actor')
     .selectAll()
-    .where('id', 'in', ids)
+    .where('id', '=', anyId(ids))
     .where('marking', 'in', visibility.markings)
     .orderBy('id')
     .forNoKeyUpdate()
@@ -463,7 +464,7 @@ export async function moveClaimActors(
   return db
     .updateTable('claim')
     .set({ version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', 'in', claimIds)
+    .where('id', '=', anyId(claimIds))
     .returning(['id', 'version'])
     .execute();
 }

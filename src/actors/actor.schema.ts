@@ -216,7 +216,15 @@ ActorRef.implement({
           args.orderBy,
           window,
         );
-        return pagesPerParent(actorIds, rows, ordering, window, (ids) =>
+        const actors = ActorRef.getDataloader(ctx);
+        const pageRows = rows.map(({ from_actor, to_actor, ...relationship }) => {
+          // Ends are never merged actors (a merge moves their relationships), but only an
+          // unmerged row is what loading its id would give.
+          for (const end of [from_actor, to_actor])
+            if (end.merged_into_id === null) actors.prime(end.id, end);
+          return relationship;
+        });
+        return pagesPerParent(actorIds, pageRows, ordering, window, (ids) =>
           countRelationshipsPerActor(ctx.db, ctx.visibility, ids, filter),
         );
       },

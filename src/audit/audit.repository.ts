@@ -3,6 +3,7 @@ import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
 import type { AuditLogTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
+import { anyId } from '../db/any-id.js';
 
 export type AuditRow = Selectable<AuditLogTable>;
 export type AuditPageRow = AuditRow & SortKeyed;
@@ -89,9 +90,12 @@ export async function findHistoryByBriefingIds(
       eb.or([
         eb.and([
           eb('audit_log.entity_type', '=', 'Briefing'),
-          eb('audit_log.entity_id', 'in', briefingIds),
+          eb('audit_log.entity_id', '=', anyId(briefingIds)),
         ]),
-        eb.and([eb('audit_log.entity_type', '=', 'Claim'), eb(claimBriefing, 'in', briefingIds)]),
+        eb.and([
+          eb('audit_log.entity_type', '=', 'Claim'),
+          eb(claimBriefing, '=', anyId(briefingIds)),
+        ]),
       ]),
     )
     .orderBy('audit_log.at')

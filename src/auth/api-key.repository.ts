@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import type { ApiKeyTable, Marking, Role } from '../db/types.js';
+import { anyId } from '../db/any-id.js';
 
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 
@@ -43,7 +44,7 @@ export async function listApiKeys(db: Executor): Promise<ApiKeyRow[]> {
 }
 
 export async function findApiKeysByIds(db: Executor, ids: readonly number[]): Promise<ApiKeyRow[]> {
-  return db.selectFrom('api_key').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('api_key').selectAll().where('id', '=', anyId(ids)).execute();
 }
 
 /** Revokes a key once; revoking again keeps the first revocation time. */

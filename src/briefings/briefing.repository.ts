@@ -11,6 +11,7 @@ import type {
 } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { survivingActorId } from '../actors/actor.repository.js';
+import { anyId } from '../db/any-id.js';
 
 export type BriefingRow = Selectable<BriefingTable>;
 export type BriefingPageRow = BriefingRow & SortKeyed;
@@ -125,7 +126,7 @@ export async function findBriefingsByIds(
 ): Promise<BriefingRow[]> {
   return visibleBriefings(db, visibility)
     .selectAll('briefing')
-    .where('briefing.id', 'in', ids)
+    .where('briefing.id', '=', anyId(ids))
     .execute();
 }
 
@@ -166,7 +167,7 @@ export async function countBriefings(
 }
 
 export async function findAuthorsByIds(db: Executor, ids: readonly number[]): Promise<AuthorRow[]> {
-  return db.selectFrom('author').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('author').selectAll().where('id', '=', anyId(ids)).execute();
 }
 
 export async function findAuthorsByBriefingIds(
@@ -178,7 +179,7 @@ export async function findAuthorsByBriefingIds(
     .innerJoin('author', 'author.id', 'briefing_author.author_id')
     .selectAll('author')
     .select('briefing_author.briefing_id')
-    .where('briefing_author.briefing_id', 'in', briefingIds)
+    .where('briefing_author.briefing_id', '=', anyId(briefingIds))
     .orderBy('briefing_author.briefing_id')
     .orderBy('briefing_author.position')
     .execute();
@@ -191,7 +192,7 @@ export async function findMediaByBriefingIds(
   return db
     .selectFrom('media')
     .selectAll()
-    .where('briefing_id', 'in', briefingIds)
+    .where('briefing_id', '=', anyId(briefingIds))
     .orderBy('briefing_id')
     .orderBy('position')
     .execute();
@@ -204,7 +205,7 @@ export async function findTagsByBriefingIds(
   return db
     .selectFrom('briefing_tag')
     .select(['briefing_id', 'tag', 'kind'])
-    .where('briefing_id', 'in', briefingIds)
+    .where('briefing_id', '=', anyId(briefingIds))
     .orderBy('briefing_id')
     .orderBy('kind')
     .orderBy('tag')
@@ -220,14 +221,14 @@ export async function findBriefingIdsMentioningActors(
   const mentions = db
     .selectFrom('claim')
     .select(['claim.briefing_id', sql<number>`claim.subject_actor_id`.as('actor_id')])
-    .where('claim.subject_actor_id', 'in', actorIds)
+    .where('claim.subject_actor_id', '=', anyId(actorIds))
     .where('claim.marking', 'in', visibility.markings)
     .union(
       db
         .selectFrom('claim_object')
         .innerJoin('claim', 'claim.id', 'claim_object.claim_id')
         .select(['claim.briefing_id', 'claim_object.actor_id'])
-        .where('claim_object.actor_id', 'in', actorIds)
+        .where('claim_object.actor_id', '=', anyId(actorIds))
         .where('claim.marking', 'in', visibility.markings),
     );
   return visibleBriefings(db, visibility)

@@ -1,6 +1,7 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
+  countPerParent,
   paginate,
   paginatePerParent,
   type Ordering,
@@ -12,6 +13,7 @@ import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
 import type { SourceRow } from '../sources/source.repository.js';
 import { survivingActorId } from '../actors/actor.repository.js';
+import { anyId } from '../db/any-id.js';
 
 export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;
 export type ClaimPageRow = ClaimRow & SortKeyed;
@@ -142,7 +144,10 @@ export async function findClaimsByIds(
   visibility: Visibility,
   ids: readonly number[],
 ): Promise<ClaimRow[]> {
-  return visibleClaims(db, visibility).select(CLAIM_COLUMNS).where('claim.id', 'in', ids).execute();
+  return visibleClaims(db, visibility)
+    .select(CLAIM_COLUMNS)
+    .where('claim.id', '=', anyId(ids))
+    .execute();
 }
 
 export async function findClaimsPage(
@@ -173,39 +178,30 @@ export async function countClaims(
 /** Parents a nested claims connection hangs off: a briefing, or an actor in a role. */
 export type ClaimParent = { kind: 'briefing' } | { kind: 'actor'; role: ActorRole };
 
-/** Claims of each parent joined to the parent id, so one statement serves every parent. */
-function claimsOfParents(
+/** One parent's claims; `parentId` is the per-parent query's current parent. */
+function claimsOfParent(
   db: Executor,
   visibility: Visibility,
   parent: ClaimParent,
-  parentIds: readonly number[],
   filter: ClaimFilter,
+  parentId: RawBuilder<number>,
 ) {
-  const ofBriefings = db
-    .selectFrom('claim')
-    .select(['claim.id as claim_id', 'claim.briefing_id as parent_id'])
-    .where('claim.briefing_id', 'in', parentIds);
-  const asSubject = db
-    .selectFrom('claim')
-    .select(['claim.id as claim_id', sql<number>`claim.subject_actor_id`.as('parent_id')])
-    .where('claim.subject_actor_id', 'in', parentIds);
-  const asObject = db
-    .selectFrom('claim_object')
-    .select(['claim_object.claim_id', 'claim_object.actor_id as parent_id'])
-    .where('claim_object.actor_id', 'in', parentIds);
-  const links =
-    parent.kind === 'briefing'
-      ? ofBriefings
-      : parent.role === 'SUBJECT'
-        ? asSubject
-        : parent.role === 'OBJECT'
-          ? asObject
-          : asSubject.union(asObject);
-  return visibleClaims(db, visibility, filter).innerJoin(
-    links.as('link'),
-    'link.claim_id',
-    'claim.id',
-  );
+  return visibleClaims(db, visibility, filter).where((eb) => {
+    if (parent.kind === 'briefing') return eb('claim.briefing_id', '=', parentId);
+    const asSubject = eb('claim.subject_actor_id', '=', parentId);
+    const asObject = eb.exists(
+      eb
+        .selectFrom('claim_object')
+        .select(sql.lit(1).as('one'))
+        .whereRef('claim_object.claim_id', '=', 'claim.id')
+        .where('claim_object.actor_id', '=', parentId),
+    );
+    return parent.role === 'SUBJECT'
+      ? asSubject
+      : parent.role === 'OBJECT'
+        ? asObject
+        : eb.or([asSubject, asObject]);
+  });
 }
 
 export async function findClaimsPagePerParent(
@@ -217,17 +213,13 @@ export async function findClaimsPagePerParent(
   order: ClaimOrder,
   window: PageWindow,
 ): Promise<(ClaimPageRow & { parent_id: number })[]> {
-  const ordering = CLAIM_ORDERINGS[order];
   return paginatePerParent(
     db,
-    claimsOfParents(db, visibility, parent, parentIds, filter).select([
-      ...CLAIM_COLUMNS,
-      'link.parent_id',
-    ]),
-    ordering,
+    parentIds,
+    (parentId) => claimsOfParent(db, visibility, parent, filter, parentId).select(CLAIM_COLUMNS),
+    CLAIM_ORDERINGS[order],
     window,
-    sql.ref('link.parent_id'),
-  ).execute();
+  );
 }
 
 export async function countClaimsPerParent(
@@ -237,11 +229,9 @@ export async function countClaimsPerParent(
   parentIds: readonly number[],
   filter: ClaimFilter,
 ): Promise<{ parent_id: number; count: number }[]> {
-  const rows = await claimsOfParents(db, visibility, parent, parentIds, filter)
-    .select(['link.parent_id', (eb) => eb.fn.countAll<number>().as('count')])
-    .groupBy('link.parent_id')
-    .execute();
-  return rows.map((row) => ({ parent_id: Number(row.parent_id), count: Number(row.count) }));
+  return countPerParent(db, parentIds, (parentId) =>
+    claimsOfParent(db, visibility, parent, filter, parentId),
+  );
 }
 
 /** Object actor ids of each claim, in order (actors are then loaded, and filtered, by id). */
@@ -252,7 +242,7 @@ export async function findObjectIdsByClaimIds(
   return db
     .selectFrom('claim_object')
     .select(['claim_id', 'actor_id'])
-    .where('claim_id', 'in', claimIds)
+    .where('claim_id', '=', anyId(claimIds))
     .orderBy('claim_id')
     .orderBy('position')
     .execute();
@@ -272,7 +262,7 @@ export async function findObjectActorsByClaimIds(
     .innerJoin('claim_object', 'claim_object.actor_id', 'requested.id')
     .selectAll('actor')
     .select(['claim_object.claim_id', 'claim_object.actor_id as requested_id'])
-    .where('claim_object.claim_id', 'in', claimIds)
+    .where('claim_object.claim_id', '=', anyId(claimIds))
     .orderBy('claim_object.claim_id')
     .orderBy('claim_object.position')
     .execute();
@@ -300,7 +290,7 @@ export async function findCitationsWithSourcesByClaimIds(
       'citation.quote',
       'citation.credibility',
     ])
-    .where('citation.claim_id', 'in', claimIds)
+    .where('citation.claim_id', '=', anyId(claimIds))
     .where('source.marking', 'in', visibility.markings)
     .orderBy('citation.claim_id')
     .orderBy('citation.position')
@@ -338,21 +328,19 @@ export async function findCitationsPagePerSource(
 ): Promise<(CitationRow & SortKeyed & { parent_id: number })[]> {
   return paginatePerParent(
     db,
-    citationsOfSources(db, visibility, sourceIds)
-      .selectAll('citation')
-      .select(sql<number>`citation.source_id`.as('parent_id')),
+    sourceIds,
+    (sourceId) => citationsOfSource(db, visibility, sourceId).selectAll('citation'),
     CITATION_ORDERING,
     window,
-    sql.ref('citation.source_id'),
-  ).execute();
+  );
 }
 
-function citationsOfSources(db: Executor, visibility: Visibility, sourceIds: readonly number[]) {
+function citationsOfSource(db: Executor, visibility: Visibility, sourceId: RawBuilder<number>) {
   return db
     .selectFrom('citation')
     .innerJoin('claim', 'claim.id', 'citation.claim_id')
     .innerJoin('briefing', 'briefing.id', 'claim.briefing_id')
-    .where('citation.source_id', 'in', sourceIds)
+    .where('citation.source_id', '=', sourceId)
     .where('claim.marking', 'in', visibility.markings)
     .where('briefing.marking', 'in', visibility.markings)
     .where('briefing.status', 'in', visibility.briefingStatuses);
@@ -363,11 +351,7 @@ export async function countCitationsPerSource(
   visibility: Visibility,
   sourceIds: readonly number[],
 ): Promise<{ parent_id: number; count: number }[]> {
-  const rows = await citationsOfSources(db, visibility, sourceIds)
-    .select(['citation.source_id as parent_id', (eb) => eb.fn.countAll<number>().as('count')])
-    .groupBy('citation.source_id')
-    .execute();
-  return rows.map((row) => ({ parent_id: Number(row.parent_id), count: Number(row.count) }));
+  return countPerParent(db, sourceIds, (sourceId) => citationsOfSource(db, visibility, sourceId));
 }
 
 export type NewClaim = Insertable<ClaimTable>;
@@ -389,7 +373,7 @@ export async function resolveVisibleActorIds(
       join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
     )
     .select(['requested.id as requested_id', 'actor.id as actor_id'])
-    .where('requested.id', 'in', ids)
+    .where('requested.id', '=', anyId(ids))
     .where('requested.marking', 'in', visibility.markings)
     .where('actor.marking', 'in', visibility.markings)
     .where('actor.merged_into_id', 'is', null)

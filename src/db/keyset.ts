@@ -1,5 +1,5 @@
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { DB } from './types.js';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Executor } from './executor.js';
 
 /**
  * Keyset (seek) pagination: a page starts right after the last row seen, compared as a row
@@ -66,15 +66,6 @@ export function orderList(
   return sql.join([...ordering.keys, ordering.id].map((key) => sql`${key} ${direction}`));
 }
 
-/** `row_number()` per parent, so one statement serves many parents each with its own limit. */
-export function rowNumberPerParent(
-  ordering: Ordering,
-  window: Pick<PageWindow, 'inverted'>,
-  parent: RawBuilder<unknown>,
-): RawBuilder<number> {
-  return sql<number>`row_number() over (partition by ${parent} order by ${orderList(ordering, window)})`;
-}
-
 /**
  * Applies an ordering and window to a query: selects `sort_key` (for cursors), keeps rows past
  * the cursors, orders, and limits. For one list (a root connection).
@@ -91,26 +82,67 @@ export function paginate<QueryDB, TB extends keyof QueryDB, O>(
     .limit(window.limit);
 }
 
+/** The parent id inside a per-parent query: the row of `unnest(parentIds)` being joined. */
+export const PARENT_ID = sql<number>`parent.id`;
+
+/** One row per distinct parent id, as the `parent` relation that per-parent queries join to. */
+function parents(parentIds: readonly number[]) {
+  return sql<{ id: number }>`(select distinct unnest(${[...parentIds]}::bigint[]) as id)`.as(
+    'parent',
+  );
+}
+
 /**
- * The same for many parents at once (a nested connection): each parent gets its own first
- * `limit` rows via row_number(), never a shared `IN (…) LIMIT n`.
+ * The same for many parents at once (a nested connection), in one statement: for each parent a
+ * LATERAL subquery reads only that parent's first `limit` rows, in index order where there is
+ * one, instead of ranking every child of every parent (row_number over all children) or sharing
+ * one `IN (…) LIMIT n` between parents. `ofParent` builds one parent's rows from a parent id.
+ *
+ * A single parent is passed as a plain parameter instead: the planner then sees its value and
+ * its statistics, so a hub with thousands of children is read in index order and stopped at
+ * `limit`, where the generic LATERAL estimate (the average child count) would sort them all.
  */
-export function paginatePerParent<QueryDB, TB extends keyof QueryDB, O>(
-  db: Kysely<DB>,
-  query: SelectQueryBuilder<QueryDB, TB, O>,
+export async function paginatePerParent<QueryDB, TB extends keyof QueryDB, O>(
+  db: Executor,
+  parentIds: readonly number[],
+  ofParent: (parentId: RawBuilder<number>) => SelectQueryBuilder<QueryDB, TB, O>,
   ordering: Ordering,
   window: PageWindow,
-  parent: RawBuilder<unknown>,
 ) {
-  const ranked = query
-    .select([
-      sortKeySelection(ordering).as('sort_key'),
-      rowNumberPerParent(ordering, window, parent).as('page_rank'),
-    ])
-    .where(keysetCondition(ordering, window));
+  const order = orderList(ordering, window);
+  const page = (parentId: RawBuilder<number>) =>
+    ofParent(parentId)
+      .select([
+        sortKeySelection(ordering).as('sort_key'),
+        parentId.as('parent_id'),
+        sql<number>`row_number() over (order by ${order})`.as('page_rank'),
+      ])
+      .where(keysetCondition(ordering, window))
+      .orderBy(order)
+      .limit(window.limit);
+  const [onlyParent] = parentIds;
+  if (parentIds.length === 1 && onlyParent !== undefined)
+    return page(sql<number>`${onlyParent}::bigint`).execute();
   return db
-    .selectFrom(ranked.as('page'))
-    .selectAll()
-    .where(sql<boolean>`page.page_rank <= ${window.limit}`)
-    .orderBy(sql`page.page_rank`);
+    .selectFrom(parents(parentIds))
+    .crossJoinLateral(page(PARENT_ID).as('page'))
+    .selectAll('page')
+    .orderBy(sql`page.parent_id`)
+    .orderBy(sql`page.page_rank`)
+    .execute();
+}
+
+/** How many rows `ofParent` has for each parent, in one statement (for `totalCount`). */
+export async function countPerParent<QueryDB, TB extends keyof QueryDB, O>(
+  db: Executor,
+  parentIds: readonly number[],
+  ofParent: (parentId: RawBuilder<number>) => SelectQueryBuilder<QueryDB, TB, O>,
+): Promise<{ parent_id: number; count: number }[]> {
+  const counted = ofParent(PARENT_ID).select(sql<number>`count(*)`.as('count'));
+  const rows = await db
+    .selectFrom(parents(parentIds))
+    .crossJoinLateral(counted.as('counted'))
+    .select([PARENT_ID.as('parent_id'), sql<number>`counted.count`.as('count')])
+    .execute();
+  return rows.map((row) => ({ parent_id: Number(row.parent_id), count: Number(row.count) }));
 }

@@ -4,6 +4,7 @@ import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
 import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
+import { anyId } from '../db/any-id.js';
 
 export type SourceRow = Selectable<SourceTable>;
 export type SourcePageRow = SourceRow & SortKeyed;
@@ -58,7 +59,10 @@ export async function findSourcesByIds(
   visibility: Visibility,
   ids: readonly number[],
 ): Promise<SourceRow[]> {
-  return visibleSources(db, visibility).selectAll('source').where('source.id', 'in', ids).execute();
+  return visibleSources(db, visibility)
+    .selectAll('source')
+    .where('source.id', '=', anyId(ids))
+    .execute();
 }
 
 export async function findSourcesPage(
@@ -106,7 +110,7 @@ export async function findDerivationChains(
           sql<number>`source.derived_from_id`.as('source_id'),
           sql<number>`1`.as('depth'),
         ])
-        .where('source.id', 'in', sourceIds)
+        .where('source.id', '=', anyId(sourceIds))
         .where('source.derived_from_id', 'is not', null)
         .unionAll(
           qb
@@ -139,7 +143,7 @@ export async function findSourcesCitedByBriefings(
     .innerJoin('claim', 'claim.id', 'citation.claim_id')
     .select(['claim.briefing_id', 'citation.source_id'])
     .distinct()
-    .where('claim.briefing_id', 'in', briefingIds)
+    .where('claim.briefing_id', '=', anyId(briefingIds))
     .where('claim.marking', 'in', visibility.markings);
   return visibleSources(db, visibility)
     .innerJoin(cited.as('cited'), 'cited.source_id', 'source.id')

@@ -153,7 +153,7 @@ describe('batching', () => {
     expect(after.citations).toBe(65 + 120);
     expect(after.statements).toBe(before.statements);
     // Far fewer statements than claims: about one per nested field and level, never one per row.
-    expect(before.statements).toBe(17);
+    expect(before.statements).toBe(16);
   });
 
   it('keeps different page sizes of the same field apart (no shared LIMIT across parents)', async () => {
@@ -172,5 +172,51 @@ describe('batching', () => {
     }
     const totals = data.a.edges.map(({ node }) => node.many.edges.length);
     expect(totals.some((n) => n > 1)).toBe(true);
+  });
+
+  it('reads relationship pages with both ends in one statement, for one actor or many', async () => {
+    const hub = await insertActor(database.db, { name: 'Hub' });
+    const spokes = await Promise.all(
+      ['Spoke C', 'Spoke A', 'Spoke B'].map((name) => insertActor(database.db, { name })),
+    );
+    for (const spoke of spokes) {
+      const letter = spoke.name.slice(-1).toLowerCase();
+      await insertRelationship(database.db, hub.id, spoke.id, `supplies-${letter}`);
+      await insertRelationship(database.db, spoke.id, hub.id, 'buys-from');
+    }
+    const page = `relationships(first: 2, direction: OUTGOING, orderBy: TYPE_ASC) {
+      totalCount edges { node { type from { name } to { name } } } }`;
+
+    // One parent: the actor, then its page with both ends (no statement for from/to).
+    database.statements.reset();
+    const one = await query<{
+      node: { relationships: { totalCount: number; edges: { node: unknown }[] } };
+    }>(app, `query ($id: ID!) { node(id: $id) { ... on Actor { ${page} } } }`, {
+      id: Buffer.from(`Actor:${hub.id}`).toString('base64url'),
+    });
+    expect(one.node.relationships).toEqual({
+      totalCount: 3,
+      edges: [
+        { node: { type: 'supplies-a', from: { name: 'Hub' }, to: { name: 'Spoke A' } } },
+        { node: { type: 'supplies-b', from: { name: 'Hub' }, to: { name: 'Spoke B' } } },
+      ],
+    });
+    expect(database.statements.count).toBe(3); // actor, page, totalCount
+
+    // Many parents: each spoke's own first page, in the same statements.
+    database.statements.reset();
+    const many = await query<{
+      nodes: { name: string; relationships: { edges: { node: { to: { name: string } } }[] } }[];
+    }>(app, `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Actor { name ${page} } } }`, {
+      ids: spokes.map((s) => Buffer.from(`Actor:${s.id}`).toString('base64url')),
+    });
+    expect(
+      many.nodes.map((n) => [n.name, n.relationships.edges.map((e) => e.node.to.name)]),
+    ).toEqual([
+      ['Spoke C', ['Hub']],
+      ['Spoke A', ['Hub']],
+      ['Spoke B', ['Hub']],
+    ]);
+    expect(database.statements.count).toBe(3);
   });
 });
