@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { dropDatabase, loadData, type DataSummary } from './lib/data.ts';
+import { cacheSetup, clearPrefix, redactUrl } from './lib/cache.ts';
+import { dropDatabase, issueEditorKey, loadData, type DataSummary } from './lib/data.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import {
   BENCH_DIR,
@@ -20,7 +21,7 @@ import {
   type RunningPeer,
 } from './lib/peers.ts';
 import { StatementCounter } from './lib/pglog.ts';
-import { QUERIES, type BenchQuery } from './lib/queries.ts';
+import { familiesOf, QUERIES, type BenchQuery } from './lib/queries.ts';
 import { firstDifference, writeReport, type Report } from './lib/report.ts';
 
 const { values: args } = parseArgs({
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     'no-pin': { type: 'boolean', default: false },
     peers: { type: 'string' },
     queries: { type: 'string' },
+    'cache-store': { type: 'string' },
   },
 });
 
@@ -82,13 +84,44 @@ log(
     : 'not pinned (taskset unavailable, one core, or --no-pin)',
 );
 
-const allSpecs = peerSpecs(settings.databaseUrl, settings.poolMax, Number(args.port));
+// ours-cached's response cache: Redis (shared, as in a multi-instance deployment) when one
+// answers, else in-process; a key prefix of its own per run.
+const cache = await cacheSetup(
+  args['cache-store'],
+  process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+});
+log(
+  `ours-cached: response cache in ${cache.store === 'redis' ? `Redis at ${redactUrl(cache.redisUrl ?? '')}` : 'memory'} (${cache.reason}), TTL ${cache.ttlSeconds} s`,
+);
+
+const allSpecs = peerSpecs(settings.databaseUrl, settings.poolMax, Number(args.port), cache);
 const specs = args.peers
   ? allSpecs.filter((s) => args.peers?.split(',').includes(s.name))
   : allSpecs;
-const queries = args.queries
-  ? QUERIES.filter((q) => args.queries?.split(',').includes(q.id))
-  : QUERIES;
+
+const addClaimInSchema = readFileSync(path.join(REPO_DIR, 'schema.graphql'), 'utf8').includes(
+  'addClaim(',
+);
+const queries = (
+  args.queries ? QUERIES.filter((q) => args.queries?.split(',').includes(q.id)) : QUERIES
+).filter((q) => q.id !== 'Q4' || addClaimInSchema);
+
+/** Whether a peer runs a query: the query's own peer list and the peer's own query list. */
+function runs(spec: PeerSpec, query: BenchQuery): boolean {
+  return (
+    (!query.peers || query.peers.includes(spec.name)) &&
+    (!spec.queries || spec.queries.includes(query.id)) &&
+    familiesOf(query).includes(spec.family)
+  );
+}
+
+async function cleanUp(): Promise<void> {
+  if (cache.store === 'redis' && cache.redisUrl) await clearPrefix(cache.redisUrl, cache.prefix);
+  if (args['drop-after']) await dropDatabase(settings.databaseUrl);
+}
 
 mkdirSync(settings.outDir, { recursive: true });
 const started = performance.now();
@@ -99,12 +132,18 @@ log(
 const data: DataSummary = await loadData(settings.databaseUrl, settings.scale);
 log(`data loaded in ${data.seconds.toFixed(1)} s: ${JSON.stringify(data.rows)}`);
 
-const addClaimInSchema = readFileSync(path.join(REPO_DIR, 'schema.graphql'), 'utf8').includes(
-  'addClaim(',
-);
+// Mutations need an editor key (anonymous callers are refused). Issued through our own code in
+// the bench database; it is kept in memory only, never printed nor written to the results.
+const editorKey = queries.some((q) => q.editor) ? await issueEditorKey(settings.databaseUrl) : null;
 
 function requestBody(query: BenchQuery, spec: PeerSpec): string {
   return JSON.stringify(query.request(spec.family, data));
+}
+
+function requestHeaders(query: BenchQuery): Record<string, string> {
+  if (!query.editor) return {};
+  if (!editorKey) throw new Error(`${query.id} needs an editor key`);
+  return { authorization: `Bearer ${editorKey}` };
 }
 
 // ---- Correctness gate and statement counts (untimed; log_statement on for the bench db) ----
@@ -128,8 +167,10 @@ try {
     log(`${spec.name}: up in ${(peer.startupMs / 1000).toFixed(1)} s (gate and statement count)`);
     try {
       for (const query of queries) {
+        if (!runs(spec, query)) continue;
         const body = JSON.parse(requestBody(query, spec)) as unknown;
-        const response = await post(peer.url, body);
+        const headers = requestHeaders(query);
+        const response = await post(peer.url, body, headers);
         let parsed: { data?: unknown; errors?: unknown };
         try {
           parsed = JSON.parse(response.text) as typeof parsed;
@@ -153,7 +194,7 @@ try {
         let sample: string[] = [];
         if (counter instanceof StatementCounter) {
           const from = counter.offset();
-          for (let i = 0; i < settings.countRepetitions; i++) await post(peer.url, body);
+          for (let i = 0; i < settings.countRepetitions; i++) await post(peer.url, body, headers);
           const counted = await counter.countSince(from);
           statements = counted.count / settings.countRepetitions;
           sample = counted.sample;
@@ -173,10 +214,9 @@ try {
   if (counter instanceof StatementCounter) await counter.close(settings.databaseUrl);
 }
 for (const query of queries) {
-  const [reference, ...others] = specs.map((s) => ({
-    name: s.name,
-    entry: gate.get(`${s.name}/${query.id}`),
-  }));
+  const [reference, ...others] = specs
+    .map((s) => ({ name: s.name, entry: gate.get(`${s.name}/${query.id}`) }))
+    .filter((s) => s.entry);
   if (!reference?.entry) continue;
   for (const other of others) {
     if (!other.entry) continue;
@@ -195,10 +235,13 @@ if (gateFailures.length) {
     path.join(settings.outDir, 'gate-failure.json'),
     JSON.stringify({ failures: gateFailures }, null, 2),
   );
-  if (args['drop-after']) await dropDatabase(settings.databaseUrl);
+  await cleanUp();
   process.exit(1);
 }
-log(`correctness gate passed: ${queries.length} queries × ${specs.length} peers agree`);
+const pairs = specs.reduce((n, spec) => n + queries.filter((q) => runs(spec, q)).length, 0);
+log(
+  `correctness gate passed: ${queries.length} queries × ${specs.length} peers agree (${pairs} peer × query pairs)`,
+);
 
 // ---- Max throughput at fixed concurrency, interleaved rounds (A B C A B C …) ----
 interface Measurement extends LoadResult {
@@ -225,14 +268,20 @@ async function measure(
   options: { seconds: number; rate?: number },
 ): Promise<LoadResult & { cpuMsPerRequest: number; peakRssMb: number; rssMb: number }> {
   const body = requestBody(query, peer.spec);
+  const reference = gate.get(`${peer.spec.name}/${query.id}`);
   const before = procStats(peer.pid);
   const result = await runLoad({
     url: peer.url,
     body,
+    headers: requestHeaders(query),
     connections: settings.connections,
     seconds: options.seconds,
     ...(options.rate ? { rate: options.rate } : {}),
-    ...(query.mutation ? {} : { expectBody: gate.get(`${peer.spec.name}/${query.id}`)?.body }),
+    // A mutation writes a new record each time: every answer must be the success type with the
+    // gate's canonical form (ids aside); anything else counts as a mismatch.
+    ...(query.mutation
+      ? { verifyBody: (text: string) => matchesCanonical(query, peer.spec, text, reference) }
+      : { expectBody: reference?.body }),
   });
   const after = procStats(peer.pid);
   return {
@@ -243,16 +292,35 @@ async function measure(
   };
 }
 
+function matchesCanonical(
+  query: BenchQuery,
+  spec: PeerSpec,
+  text: string,
+  reference: GateEntry | undefined,
+): boolean {
+  if (!reference) return false;
+  try {
+    const parsed = JSON.parse(text) as { data?: unknown; errors?: unknown };
+    if (parsed.errors || !parsed.data) return false;
+    return firstDifference(query.canonical(spec.family, parsed.data), reference.canonical) === null;
+  } catch {
+    return false;
+  }
+}
+
 for (let round = 1; round <= settings.rounds; round++) {
   for (const spec of specs) {
+    if (!queries.some((q) => runs(spec, q))) continue;
     const peer = await startPeer(spec, pinning?.server ?? null);
     startups.set(spec.name, [...(startups.get(spec.name) ?? []), peer.startupMs]);
     try {
       for (const query of queries) {
+        if (!runs(spec, query)) continue;
         if (settings.warmupSeconds > 0) {
           await runLoad({
             url: peer.url,
             body: requestBody(query, spec),
+            headers: requestHeaders(query),
             connections: settings.connections,
             seconds: settings.warmupSeconds,
           });
@@ -282,17 +350,26 @@ const maxRps = (peer: string, query: string) =>
   mean((measured.get(`${peer}/${query}`) ?? []).map((m) => m.rps));
 
 // ---- Latency at fixed rates: 25/50/80 % of the slowest peer's max, per query ----
+// ours-cached is left out (skipRates): the rates are set by the uncached peers, and its
+// max-throughput row already has its latency.
 if (settings.rateFractions.length) {
   for (const spec of specs) {
+    if (spec.skipRates || !queries.some((q) => runs(spec, q))) continue;
     const peer = await startPeer(spec, pinning?.server ?? null);
     startups.set(spec.name, [...(startups.get(spec.name) ?? []), peer.startupMs]);
     try {
       for (const query of queries) {
-        const slowest = Math.min(...specs.map((s) => maxRps(s.name, query.id)));
+        if (!runs(spec, query)) continue;
+        const slowest = Math.min(
+          ...specs
+            .filter((s) => !s.skipRates && runs(s, query))
+            .map((s) => maxRps(s.name, query.id)),
+        );
         if (settings.warmupSeconds > 0) {
           await runLoad({
             url: peer.url,
             body: requestBody(query, spec),
+            headers: requestHeaders(query),
             connections: settings.connections,
             seconds: settings.warmupSeconds / 2,
           });
@@ -330,14 +407,13 @@ const report: Report = {
   loadAverageBefore,
   loadAverageAfter: os.loadavg(),
   addClaimInSchema,
+  cache: { store: cache.store, reason: cache.reason, ttlSeconds: cache.ttlSeconds },
   peers: specs.map((s) => s.name),
   queries: queries.map((q) => ({
     id: q.id,
     title: q.title,
-    documents: {
-      ours: q.request('ours', data),
-      postgraphile: q.request('postgraphile', data),
-    },
+    peers: specs.filter((s) => runs(s, q)).map((s) => s.name),
+    documents: Object.fromEntries(familiesOf(q).map((family) => [family, q.request(family, data)])),
   })),
   startupMs: Object.fromEntries(startups),
   gate: Object.fromEntries(
@@ -357,4 +433,4 @@ await writeReport(report, settings.outDir);
 log(
   `done in ${report.totalSeconds.toFixed(0)} s; wrote ${path.join(settings.outDir, 'RESULTS.md')}`,
 );
-if (args['drop-after']) await dropDatabase(settings.databaseUrl);
+await cleanUp();

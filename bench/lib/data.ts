@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { issueApiKey } from '../../src/auth/api-keys.ts';
 import { createDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 
@@ -23,9 +24,20 @@ export interface DataSummary {
   q2ActorId: number;
   /** Briefing with the most claims, used by Q3. */
   q3BriefingId: number;
-  /** A source id Q4 cites. */
+  /** The sources Q4 cites (origin, relay, corroborating). */
   q4SourceIds: number[];
+  /**
+   * The briefing Q4 adds claims to: none of Q1/Q1x2 (the 40 most recently published) or Q3 reads
+   * it, or (at tiny scales, where Q1x2 reads every briefing) it already has more claims than
+   * Q1x2 shows, so the claims Q4 appends stay out of the other queries' answers.
+   */
+  q4BriefingId: number;
+  /** The start of that briefing's body Q4 quotes, and where it sits (code points). */
+  q4Anchor: { quote: string; start: number; end: number };
 }
+
+/** Briefings (most recently published first) and claims per briefing that Q1x2 reads. */
+const READ_BY_Q1X2 = { briefings: 40, claims: 20 };
 
 const ACTOR_KINDS = [
   'STATE',
@@ -423,16 +435,53 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
     const longest = await client.query<{ id: string }>(
       `select briefing_id as id from claim group by 1 order by count(*) desc, 1 limit 1`,
     );
+    const q3BriefingId = Number(longest.rows[0]?.id);
+    const q4 = await client.query<{ id: string; body: string }>(
+      `select id, body from (
+         select b.id, b.body,
+           row_number() over (order by b.published_at desc nulls last, b.id desc) as rank,
+           (select count(*) from claim c where c.briefing_id = b.id) as claims
+         from briefing b where b.status = 'PUBLISHED' and b.marking = 'CLEAR' and b.id <> $1
+       ) ranked
+       order by rank > $2 desc, claims > $3 desc, rank desc limit 1`,
+      [q3BriefingId, READ_BY_Q1X2.briefings, READ_BY_Q1X2.claims],
+    );
+    const q4Row = q4.rows[0];
+    if (!q4Row) throw new Error('no briefing for Q4');
+    // The body repeats its first sentence, so the quote needs its span.
+    const quote = q4Row.body.slice(0, q4Row.body.indexOf('.') + 1);
     return {
       scale,
       seed,
       seconds: (performance.now() - started) / 1000,
       rows,
       q2ActorId: Number(hub.rows[0]?.id),
-      q3BriefingId: Number(longest.rows[0]?.id),
+      q3BriefingId,
       q4SourceIds: [1, 2, 3],
+      q4BriefingId: Number(q4Row.id),
+      q4Anchor: { quote, start: 0, end: [...quote].length },
     };
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Issues an editor API key in the bench database through the application's own code (only its
+ * hash is stored). The key stays in the harness's memory: it is never printed or written out.
+ */
+export async function issueEditorKey(url: string): Promise<string> {
+  const kysely = createDatabase({ url, maxConnections: 1 });
+  try {
+    const { key } = await issueApiKey(kysely, {
+      name: 'bench editor',
+      role: 'editor',
+      clearance: 'CLEAR',
+      expiresAt: new Date(Date.now() + 86_400_000),
+      createdBy: 'bench/run.ts',
+    });
+    return key;
+  } finally {
+    await kysely.destroy();
   }
 }

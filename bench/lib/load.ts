@@ -24,6 +24,8 @@ export interface LoadOptions {
   rate?: number;
   /** Exact body every response must have (autocannon counts the others as mismatches). */
   expectBody?: string;
+  /** Or a check of each response body (mutations, whose ids differ); false counts a mismatch. */
+  verifyBody?: (body: string) => boolean;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -36,7 +38,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.seconds,
     ...(options.rate ? { overallRate: Math.max(1, Math.round(options.rate)) } : {}),
-    ...(options.expectBody ? { expectBody: options.expectBody } : {}),
+    ...(options.verifyBody
+      ? { verifyBody: options.verifyBody }
+      : options.expectBody
+        ? { expectBody: options.expectBody }
+        : {}),
     timeout: 30,
   });
   const seconds = (performance.now() - started) / 1000;

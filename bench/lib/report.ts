@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DataSummary } from './data.ts';
 import type { LoadResult } from './load.ts';
-import { BENCH_DIR, NODE22, REPO_DIR } from './peers.ts';
+import { BENCH_DIR, CACHED_QUERIES, NODE22, REPO_DIR } from './peers.ts';
 
 interface MaxMeasurement extends LoadResult {
   round: number;
@@ -39,8 +39,16 @@ export interface Report {
   loadAverageBefore: number[];
   loadAverageAfter: number[];
   addClaimInSchema: boolean;
+  /** ours-cached's response cache (absent in results from before it existed). */
+  cache?: { store: 'redis' | 'memory'; reason: string; ttlSeconds: number };
   peers: string[];
-  queries: { id: string; title: string; documents: Record<string, unknown> }[];
+  queries: {
+    id: string;
+    title: string;
+    /** Peers that ran it (absent: all). */
+    peers?: string[];
+    documents: Record<string, unknown>;
+  }[];
   startupMs: Record<string, number[]>;
   gate: Record<string, { statements: number | null; statementSample: string[]; bytes: number }>;
   max: Record<string, MaxMeasurement[]>;
@@ -168,8 +176,9 @@ function markdown(report: Report, summary: Record<string, Summary>): string {
   lines.push(
     `- Pinning: ${s.pinning ? `load generator (autocannon, in the harness process) on core ${s.pinning.loadGenerator}, the server under test on core ${s.pinning.server} (\`taskset\`), PostgreSQL unpinned (shares both cores)` : 'none'}.`,
   );
+  const ranQ4 = report.queries.some((q) => q.id === 'Q4');
   lines.push(
-    `- Load: autocannon, ${s.connections} connections, pool size ${s.poolMax} for every peer, \`NODE_ENV=production\`; ${s.rounds} interleaved round(s) (${peers.join(' → ')}), each query ${s.warmupSeconds} s warm-up (discarded) then ${s.durationSeconds} s measured at max throughput; then fixed rates at ${s.rateFractions.map((f) => `${f * 100} %`).join(', ') || '(skipped)'} of the slowest peer's max, ${s.rateSeconds} s each. Every response under load is compared with the gate's body (autocannon \`expectBody\`).`,
+    `- Load: autocannon, ${s.connections} connections, pool size ${s.poolMax} for every peer, \`NODE_ENV=production\`; ${s.rounds} interleaved round(s) (${peers.join(' → ')}), each query ${s.warmupSeconds} s warm-up (discarded) then ${s.durationSeconds} s measured at max throughput; then fixed rates at ${s.rateFractions.map((f) => `${f * 100} %`).join(', ') || '(skipped)'} of the slowest uncached peer's max, ${s.rateSeconds} s each${peers.includes('ours-cached') ? ' (ours-cached is not run at fixed rates)' : ''}. Every response under load is compared with the gate's body (autocannon \`expectBody\`)${ranQ4 ? "; Q4's, which carry new ids, must each be `AddClaimSuccess` with the gate's claim, ids aside (autocannon `verifyBody`)" : ''}.`,
   );
   lines.push(
     `- Data (scale ${report.data.scale}, seed ${report.data.seed}, loaded in ${report.data.seconds.toFixed(1)} s): ${Object.entries(
@@ -189,9 +198,18 @@ function markdown(report: Report, summary: Record<string, Summary>): string {
       .map(([peer, ms]) => `${peer} ${ms.map((m) => m.toFixed(0)).join('/')}`)
       .join('; ')}.`,
   );
+  if (report.cache && peers.includes('ours-cached')) {
+    lines.push(
+      `- ours-cached: the \`ours\` server with its response cache on (\`RESPONSE_CACHE_TTL_SECONDS=${report.cache.ttlSeconds}\`), kept ${report.cache.store === 'redis' ? 'in Redis (`REDIS_URL`, a key prefix of its own for the run; rate-limit counters go there too)' : 'in the server process'} (${report.cache.reason}); it runs ${CACHED_QUERIES.join(' and ')} only. \`ours\` runs with \`RESPONSE_CACHE_TTL_SECONDS=0\` (uncached).`,
+    );
+  }
   if (!report.addClaimInSchema) {
     lines.push(
       '- Q4 (a mutation adding a claim with citations) is skipped: `addClaim` is not in schema.graphql yet.',
+    );
+  } else if (ranQ4) {
+    lines.push(
+      "- Q4 runs for ours and raw only, with an editor API key issued in the bench database. PostGraphile is left out: its generated `createClaim` writes one row per mutation (citations would be separate `createCitation` mutations, the position computed by the client) and it has no notion of keys, roles or visibility, so it would not be doing the same work. Q4's claims go to a briefing none of Q1, Q1x2 or Q3 shows, so the read queries' answers do not change.",
     );
   }
   lines.push('');
@@ -208,7 +226,7 @@ function markdown(report: Report, summary: Record<string, Summary>): string {
   );
   lines.push('| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |');
   for (const q of report.queries) {
-    for (const peer of peers) {
+    for (const peer of q.peers ?? peers) {
       const m = summary[`${peer}/${q.id}`];
       if (!m) continue;
       lines.push(
@@ -219,10 +237,11 @@ function markdown(report: Report, summary: Record<string, Summary>): string {
   lines.push('');
   lines.push('## Ratios (ours ÷ peer)');
   lines.push('');
+  const cachedRan = Object.keys(summary).some((key) => key.startsWith('ours-cached/'));
   lines.push(
-    '| query | req/s ours/PostGraphile | req/s ours/raw | p99 at 80 % rate ours/PostGraphile | CPU ms/req ours/PostGraphile | statements ours / PostGraphile / raw |',
+    `| query | req/s ours/PostGraphile | req/s ours/raw |${cachedRan ? ' req/s cached ours ÷ PostGraphile (uncached) |' : ''} p99 at 80 % rate ours/PostGraphile | CPU ms/req ours/PostGraphile | statements ours / PostGraphile / raw |`,
   );
-  lines.push('| --- | --: | --: | --: | --: | --- |');
+  lines.push(`| --- | --: | --: |${cachedRan ? ' --: |' : ''} --: | --: | --- |`);
   // A window in which no request completed has no latency (autocannon reports 0).
   const p99At = (peer: string, query: string, fraction: number) => {
     const run = report.rates[`${peer}/${query}`]?.find((r) => r.fraction === fraction);
@@ -232,8 +251,9 @@ function markdown(report: Report, summary: Record<string, Summary>): string {
     const ours = summary[`ours/${q.id}`];
     const pgl = summary[`postgraphile/${q.id}`];
     const raw = summary[`raw/${q.id}`];
+    const cached = summary[`ours-cached/${q.id}`];
     lines.push(
-      `| ${q.id} | ${ratio(ours?.rps, pgl?.rps)} | ${ratio(ours?.rps, raw?.rps)} | ${ratio(p99At('ours', q.id, 0.8), p99At('postgraphile', q.id, 0.8))} | ${ratio(ours?.cpuMsPerRequest, pgl?.cpuMsPerRequest)} | ${fmt(ours?.statements, 1)} / ${fmt(pgl?.statements, 1)} / ${fmt(raw?.statements, 1)} |`,
+      `| ${q.id} | ${ratio(ours?.rps, pgl?.rps)} | ${ratio(ours?.rps, raw?.rps)} |${cachedRan ? ` ${ratio(cached?.rps, pgl?.rps)} |` : ''} ${ratio(p99At('ours', q.id, 0.8), p99At('postgraphile', q.id, 0.8))} | ${ratio(ours?.cpuMsPerRequest, pgl?.cpuMsPerRequest)} | ${fmt(ours?.statements, 1)} / ${fmt(pgl?.statements, 1)} / ${fmt(raw?.statements, 1)} |`,
     );
   }
   if (Object.keys(report.rates).length) {
@@ -298,6 +318,17 @@ function markdown(report: Report, summary: Record<string, Summary>): string {
       ours?.statements == null ? null : ours.statements <= limit,
     );
   }
+  if (cachedRan) {
+    for (const id of CACHED_QUERIES) {
+      const cached = summary[`ours-cached/${id}`];
+      const pgl = summary[`postgraphile/${id}`];
+      goal(
+        `cached ${id} req/s ≥ 5× PostGraphile's (uncached)`,
+        ratio(cached?.rps, pgl?.rps),
+        cached && pgl ? cached.rps >= 5 * pgl.rps : null,
+      );
+    }
+  }
   const q1 = summary['ours/Q1']?.statements;
   const q1x2 = summary['ours/Q1x2']?.statements;
   goal(
@@ -305,13 +336,15 @@ function markdown(report: Report, summary: Record<string, Summary>): string {
     `${fmt(q1, 1)} → ${fmt(q1x2, 1)}`,
     q1 == null || q1x2 == null ? null : q1 === q1x2,
   );
-  const rss = Math.max(
-    0,
-    ...Object.entries(summary)
-      .filter(([key]) => key.startsWith('ours/'))
-      .map(([, m]) => m.peakRssMb),
-  );
-  goal('ours peak RSS ≤ 250 MB', `${fmt(rss)} MB`, rss ? rss <= 250 : null);
+  for (const peer of ['ours', ...(cachedRan ? ['ours-cached'] : [])]) {
+    const rss = Math.max(
+      0,
+      ...Object.entries(summary)
+        .filter(([key]) => key.startsWith(`${peer}/`))
+        .map(([, m]) => m.peakRssMb),
+    );
+    goal(`${peer} peak RSS ≤ 250 MB`, `${fmt(rss)} MB`, rss ? rss <= 250 : null);
+  }
   lines.push('');
   lines.push('Raw data per round and rate: `results.json`.');
   lines.push('');

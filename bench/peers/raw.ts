@@ -1,9 +1,12 @@
 // The raw floor: node:http + pg, one hand-written statement per query that builds the whole
 // response as JSON inside PostgreSQL (json aggregation, per-parent limits with LATERAL). It
 // answers only the benchmark's documents (matched by their exact text), in our API's shape and
-// with our visibility rules (anonymous: published TLP:CLEAR only).
+// with our visibility rules (anonymous: published TLP:CLEAR only). Q4, the mutation, is one
+// transaction of two statements (see q4).
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
+import type { DataSummary } from '../lib/data.ts';
 import { QUERIES } from '../lib/queries.ts';
 
 const connectionString = process.env.DATABASE_URL;
@@ -103,11 +106,261 @@ select json_build_object('data', json_build_object('node', (
   where b.id = $1 and b.marking = any($2) and b.status = any($3)
 )))::text as body`;
 
-type Handler = (variables: Record<string, unknown>) => Statement | string;
+// ---- Q4: addClaim as an editor ----
+
+/** TLP order: a key's clearance admits every marking up to it. */
+const MARKING_ORDER = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+/** Editors see briefings in every status. */
+const EDITOR_STATUSES = ['DRAFT', 'IN_REVIEW', 'PUBLISHED', 'RETRACTED'];
+const CITATION_ROLES = ['ORIGIN', 'RELAY', 'CORROBORATES', 'CONTRADICTS'];
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const KEY_SHAPE = /^bg_[A-Za-z0-9_-]{43}$/;
+
+// 1. The key (a live editor or admin key) and the briefing, locked so that concurrent writers
+// take positions one after another (as ours does).
+const Q4_LOCK_SQL = `
+select k.id as key_id, k.name as key_name, k.clearance, b.id as briefing_id, b.body, b.status
+from api_key k
+left join lateral (
+  select id, body, status from briefing
+  where id = $2 and status = any($3)
+    and array_position($4::text[], marking) <= array_position($4::text[], k.clearance)
+  for no key update
+) b on true
+where k.key_hash = $1 and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())
+  and k.role in ('editor', 'admin')`;
+
+// 2. The claim after the briefing's last one, its citations (only when every cited source is
+// visible to the key), the audit entry, and the response. Its own snapshot (READ COMMITTED)
+// sees the claims of writers that held the lock before.
+const Q4_INSERT_SQL = `
+with visible as (
+  select count(*)::int as n from source
+  where id = any($8::bigint[])
+    and array_position($13::text[], marking) <= array_position($13::text[], $14::text)
+),
+new_claim as (
+  insert into claim (briefing_id, position, kind, statement, quote, span_start, span_end,
+    predicate, confidence, status, marking)
+  select $1::bigint, (select coalesce(max(position) + 1, 0) from claim where briefing_id = $1::bigint),
+    'FACT', $2::text, $3::text, $4::int, $5::int, $6::text, $7::smallint, 'REPORTED', 'CLEAR'
+  where (select n from visible) = cardinality(array(select distinct unnest($8::bigint[])))
+  returning *
+),
+new_citations as (
+  insert into citation (claim_id, source_id, position, role, locator, quote, credibility)
+  select c.id, x.source_id, (x.ord - 1)::smallint, x.role, x.locator, x.quote, x.credibility
+  from new_claim c
+  cross join unnest($8::bigint[], $9::text[], $10::text[], $11::text[], $12::smallint[])
+    with ordinality as x(source_id, role, locator, quote, credibility, ord)
+  returning *
+),
+audit as (
+  insert into audit_log (actor_name, api_key_id, request_id, action, entity_type, entity_id,
+    before, after)
+  select $15::text, $16::bigint, $17::text, 'claim.create', 'Claim', c.id, null,
+    to_jsonb(c) || jsonb_build_object('objectIds', '[]'::jsonb, 'citations',
+      coalesce((select jsonb_agg(to_jsonb(ci) order by ci.position) from new_citations ci),
+        '[]'::jsonb))
+  from new_claim c
+)
+select json_build_object('data', json_build_object('addClaim', json_build_object(
+  '__typename', 'AddClaimSuccess',
+  'claim', json_build_object(
+    'id', rtrim(translate(encode(convert_to('Claim:' || c.id, 'UTF8'), 'base64'), '+/', '-_'), '='),
+    'statement', c.statement, 'quote', c.quote,
+    'span', case when c.span_start is null then null
+      else json_build_object('start', c.span_start, 'end', c.span_end) end,
+    'predicate', c.predicate, 'confidence', c.confidence, 'status', c.status,
+    'marking', c.marking, 'version', c.version,
+    'citations', coalesce((
+      select json_agg(json_build_object('position', ci.position, 'role', ci.role,
+        'locator', ci.locator, 'credibility', ci.credibility,
+        'source', json_build_object('title', s.title)) order by ci.position)
+      from new_citations ci join source s on s.id = ci.source_id), '[]'::json)))))::text as body
+from new_claim c`;
+
+/** A typed error in the payload union, as ours answers it. */
+function payloadError(typename: string, message: string): string {
+  return JSON.stringify({ data: { addClaim: { __typename: typename, message } } });
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value.trim() : null;
+}
+
+interface CheckedCitation {
+  sourceId: number;
+  role: string;
+  locator: string | null;
+  quote: string | null;
+  credibility: number | null;
+}
+
+/** The input checks ours makes before writing (for the fields Q4 sends). */
+function checkQ4Input(variables: Record<string, unknown>):
+  | {
+      briefingId: number;
+      statement: string;
+      quote: string | null;
+      span: { start: number; end: number } | null;
+      predicate: string;
+      confidence: number | null;
+      citations: CheckedCitation[];
+    }
+  | { problem: string } {
+  const input = (variables.input ?? {}) as Record<string, unknown>;
+  const briefingId = databaseId(variables.briefingId, 'Briefing');
+  if (briefingId < 0) return { problem: 'briefingId: expected the id of a briefing' };
+  const statement = text(input.statement);
+  if (!statement || [...statement].length > 2000)
+    return { problem: 'input.statement: expected 1 to 2000 characters' };
+  const quote = text(input.quote);
+  if (quote !== null && [...quote].length > 5000)
+    return { problem: 'input.quote: expected at most 5000 characters' };
+  const rawSpan = input.span as { start?: unknown; end?: unknown } | null | undefined;
+  const span =
+    rawSpan && Number.isInteger(rawSpan.start) && Number.isInteger(rawSpan.end)
+      ? { start: Number(rawSpan.start), end: Number(rawSpan.end) }
+      : null;
+  if (quote === null || !span) return { problem: 'input.span: the floor expects a quote and span' };
+  if (span.start < 0 || span.end <= span.start)
+    return { problem: 'input.span: expected 0 <= start < end' };
+  const predicate = text(input.predicate);
+  if (!predicate || !SLUG.test(predicate) || predicate.length > 80)
+    return { problem: 'input.predicate: expected a slug' };
+  const confidence = input.confidence == null ? null : Number(input.confidence);
+  if (confidence !== null && (!Number.isInteger(confidence) || confidence < 0 || confidence > 100))
+    return { problem: 'input.confidence: expected an integer in 0..100' };
+  const list = Array.isArray(input.citations) ? (input.citations as Record<string, unknown>[]) : [];
+  if (list.length > 50) return { problem: 'input.citations: expected at most 50' };
+  const citations: CheckedCitation[] = [];
+  const seen = new Set<string>();
+  for (const [i, c] of list.entries()) {
+    const sourceId = databaseId(c.sourceId, 'Source');
+    const role = String(c.role);
+    const credibility = c.credibility == null ? null : Number(c.credibility);
+    const locator = text(c.locator);
+    const citationQuote = text(c.quote);
+    if (sourceId < 0) return { problem: `input.citations.${i}.sourceId: expected a source id` };
+    if (!CITATION_ROLES.includes(role)) return { problem: `input.citations.${i}.role` };
+    if (
+      credibility !== null &&
+      (!Number.isInteger(credibility) || credibility < 1 || credibility > 6)
+    )
+      return { problem: `input.citations.${i}.credibility: expected an integer in 1..6` };
+    if ((locator?.length ?? 0) > 500 || (citationQuote?.length ?? 0) > 5000)
+      return { problem: `input.citations.${i}: locator or quote too long` };
+    if (seen.has(`${sourceId} ${role}`))
+      return { problem: `input.citations.${i}: expected each source once per role` };
+    seen.add(`${sourceId} ${role}`);
+    citations.push({ sourceId, role, locator, quote: citationQuote, credibility });
+  }
+  return { briefingId, statement, quote, span, predicate, confidence, citations };
+}
+
+/**
+ * addClaim in one transaction: BEGIN, the key and the locked briefing, the span checked against
+ * the body here, one statement inserting the claim, its citations and the audit entry and
+ * building the response, COMMIT (4 statements). Anything refused rolls back.
+ */
+async function q4(variables: Record<string, unknown>, authorization: string | undefined) {
+  const key = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
+  if (!key || !KEY_SHAPE.test(key))
+    return payloadError('ForbiddenError', 'this operation needs an editor key');
+  const checked = checkQ4Input(variables);
+  if ('problem' in checked) return payloadError('ValidationError', checked.problem);
+  const keyHash = createHash('sha256').update(key).digest('hex');
+  const client = await pool.connect();
+  let open = false;
+  try {
+    await client.query('begin');
+    open = true;
+    const locked = await client.query<{
+      key_id: string;
+      key_name: string;
+      clearance: string;
+      briefing_id: string | null;
+      body: string | null;
+      status: string | null;
+    }>({
+      name: 'q4-lock',
+      text: Q4_LOCK_SQL,
+      values: [keyHash, checked.briefingId, EDITOR_STATUSES, MARKING_ORDER],
+    });
+    const row = locked.rows[0];
+    const refusal = !row
+      ? payloadError('ForbiddenError', 'this operation needs an editor key')
+      : row.briefing_id === null || row.body === null
+        ? payloadError('NotFoundError', 'briefing not found')
+        : row.status === 'RETRACTED'
+          ? payloadError('ConflictError', 'the briefing is RETRACTED')
+          : checked.span &&
+              [...row.body].slice(checked.span.start, checked.span.end).join('') !== checked.quote
+            ? payloadError(
+                'ValidationError',
+                'input.span: expected body[start, end) to equal the quote',
+              )
+            : null;
+    if (refusal || !row) {
+      await client.query('rollback');
+      open = false;
+      return refusal ?? payloadError('ForbiddenError', 'this operation needs an editor key');
+    }
+    const { citations } = checked;
+    const inserted = await client.query<{ body: string }>({
+      name: 'q4-insert',
+      text: Q4_INSERT_SQL,
+      values: [
+        checked.briefingId,
+        checked.statement,
+        checked.quote,
+        checked.span?.start ?? null,
+        checked.span?.end ?? null,
+        checked.predicate,
+        checked.confidence,
+        citations.map((c) => c.sourceId),
+        citations.map((c) => c.role),
+        citations.map((c) => c.locator),
+        citations.map((c) => c.quote),
+        citations.map((c) => c.credibility),
+        MARKING_ORDER,
+        row.clearance,
+        row.key_name,
+        row.key_id,
+        randomUUID(),
+      ],
+    });
+    const body = inserted.rows[0]?.body;
+    await client.query(body ? 'commit' : 'rollback');
+    open = false;
+    return body ?? payloadError('NotFoundError', 'a cited source was not found');
+  } catch (error) {
+    if (open) await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+type Handler = (
+  variables: Record<string, unknown>,
+  req: IncomingMessage,
+) => Statement | string | Promise<string>;
 
 // Documents are taken from the benchmark's own query list (the `ours` family), so the raw
 // floor answers exactly what the other peers are sent.
-const fake = { q2ActorId: 1, q3BriefingId: 1 } as never;
+const fake: DataSummary = {
+  scale: 0,
+  seed: 0,
+  seconds: 0,
+  rows: {},
+  q2ActorId: 1,
+  q3BriefingId: 1,
+  q4SourceIds: [1, 2, 3],
+  q4BriefingId: 1,
+  q4Anchor: { quote: 'x', start: 0, end: 1 },
+};
 const doc = (id: string) => QUERIES.find((q) => q.id === id)?.request('ours', fake).query ?? '';
 const handlers = new Map<string, Handler>([
   [doc('Q0'), () => '{"data":{"__typename":"Query"}}'],
@@ -122,6 +375,7 @@ const handlers = new Map<string, Handler>([
       values: [databaseId(v.id, 'Briefing'), MARKINGS, STATUSES],
     }),
   ],
+  [doc('Q4'), (v, req) => q4(v, req.headers.authorization)],
 ]);
 
 function send(res: ServerResponse, status: number, body: string): void {
@@ -148,7 +402,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     send(res, 400, '{"errors":[{"message":"the raw floor only answers the benchmark queries"}]}');
     return;
   }
-  const statement = handler(request.variables ?? {});
+  const statement = await handler(request.variables ?? {}, req);
   if (typeof statement === 'string') {
     send(res, 200, statement);
     return;

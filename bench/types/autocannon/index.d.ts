@@ -18,6 +18,7 @@ declare module 'autocannon' {
     duration?: number;
     overallRate?: number;
     expectBody?: string;
+    verifyBody?: (body: string) => boolean;
     timeout?: number;
   }
   interface Result {
