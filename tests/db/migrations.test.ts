@@ -31,6 +31,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-11-25T03-00-00_per-parent-page-indexes',
       'Down 2026-11-25T02-00-00_persisted-operations',
       'Down 2026-11-25T01-00-00_access-and-writes',
       'Down 2026-11-25T00-00-00_domain',
@@ -40,6 +41,7 @@ describe('migrations', () => {
       'Up 2026-11-25T00-00-00_domain',
       'Up 2026-11-25T01-00-00_access-and-writes',
       'Up 2026-11-25T02-00-00_persisted-operations',
+      'Up 2026-11-25T03-00-00_per-parent-page-indexes',
     ]);
     expect(await tableNames()).toEqual(tables);
   });
