@@ -107,14 +107,22 @@ export function toPage<T extends SortKeyed & { id: number }>(
   const hasMore = rows.length > window.size;
   const nodes = rows.slice(0, window.size);
   if (window.inverted) nodes.reverse();
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(ordering.name, node), node }));
+  // Cursors are encoded only when asked for: most reads never select them.
+  const edges = nodes.map((node) => ({
+    node,
+    get cursor() {
+      return encodeCursor(ordering.name, node);
+    },
+  }));
+  const first = nodes[0];
+  const last = nodes.at(-1);
   return {
     edges,
     pageInfo: {
       hasNextPage: window.inverted ? window.before !== null : hasMore,
       hasPreviousPage: window.inverted ? hasMore : window.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: first ? encodeCursor(ordering.name, first) : null,
+      endCursor: last ? encodeCursor(ordering.name, last) : null,
     },
     totalCount,
   };
