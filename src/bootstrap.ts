@@ -1,11 +1,18 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { createCacheFront } from './cache/cache-front.js';
+import { createMemoryResponseStore, createRedisResponseStore } from './cache/response-store.js';
 import type { Config } from './config.js';
+import type { Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open.js';
 import { errorFields, type Logger } from './logger.js';
-import { createRedisRateCounter } from './hardening/rate-limit.js';
+import {
+  createMemoryRateCounter,
+  createRedisRateCounter,
+  type RateCounter,
+} from './hardening/rate-limit.js';
 import { createRedisApqStore } from './persisted/apq-store.js';
 import { seedDatabase } from './seed/load-seed.js';
 import { createApp } from './yoga.js';
@@ -36,10 +43,49 @@ async function connectRedis(config: Config, logger: Logger): Promise<Redis | nul
     // Fail fast while Redis is away instead of queueing requests behind it.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // Commands issued in the same tick share one write: a response-cache hit sends its lookup
+    // and its rate-limit count together.
+    enableAutoPipelining: true,
   });
   redis.on('error', (error: Error) => logger.warn('redis error', errorFields(error)));
   await redis.connect();
   return redis;
+}
+
+/**
+ * What the server runs: the Yoga app and, unless RESPONSE_CACHE_TTL_SECONDS is 0, the response
+ * cache in front of it. With Redis, the APQ cache, the rate-limit counters and the response
+ * cache are shared with the other instances; without, they live in this process. Yoga and the
+ * cache front use the same counter and the same store, so both count and see the same.
+ */
+export function createRequestHandler(options: {
+  db: Database;
+  config: Config;
+  logger: Logger;
+  redis: Redis | null;
+}): RequestListener {
+  const { db, config, logger, redis } = options;
+  const rateCounter: RateCounter = redis
+    ? createRedisRateCounter(redis, config.redisPrefix)
+    : createMemoryRateCounter();
+  const { ttlSeconds, maxEntries, maxBytes } = config.responseCache;
+  const responseCache =
+    ttlSeconds === 0
+      ? null
+      : redis
+        ? createRedisResponseStore(redis, { prefix: config.redisPrefix, ttlSeconds, logger })
+        : createMemoryResponseStore({ ttlSeconds, maxEntries, maxBytes });
+  const app = createApp({
+    db,
+    logger,
+    config,
+    rateCounter,
+    ...(redis && { apq: createRedisApqStore(redis, config.redisPrefix, config.apqTtlSeconds) }),
+    ...(responseCache && { responseCache }),
+  });
+  return responseCache
+    ? createCacheFront({ app, store: responseCache, rateCounter, config, logger })
+    : app.requestListener;
 }
 
 /** Opens the database, migrates it, seeds an empty one, and listens. */
@@ -71,16 +117,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await database.close();
     throw error;
   }
-  const app = createApp({
-    db: database.db,
-    logger,
-    config,
-    ...(redis && {
-      apq: createRedisApqStore(redis, config.redisPrefix, config.apqTtlSeconds),
-      rateCounter: createRedisRateCounter(redis, config.redisPrefix),
-    }),
-  });
-  const server: Server = createServer(app);
+  const server: Server = createServer(
+    createRequestHandler({ db: database.db, config, logger, redis }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

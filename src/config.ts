@@ -45,6 +45,11 @@ export interface Config {
   statementTimeoutMs: number;
   /** Answers a GraphQL execution that runs longer with a TIMEOUT error. */
   executionTimeoutMs: number;
+  /**
+   * Anonymous GraphQL responses kept for reuse (see README "Response cache"); `ttlSeconds` 0
+   * turns the cache off. The entry and byte bounds apply to the in-process store only.
+   */
+  responseCache: { ttlSeconds: number; maxEntries: number; maxBytes: number };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -168,5 +173,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       100,
       3_600_000,
     ),
+    responseCache: {
+      ttlSeconds: integer(
+        'RESPONSE_CACHE_TTL_SECONDS',
+        env.RESPONSE_CACHE_TTL_SECONDS,
+        60,
+        0,
+        86_400,
+      ),
+      maxEntries: integer(
+        'RESPONSE_CACHE_MAX_ENTRIES',
+        env.RESPONSE_CACHE_MAX_ENTRIES,
+        10_000,
+        1,
+        10_000_000,
+      ),
+      maxBytes: integer(
+        'RESPONSE_CACHE_MAX_BYTES',
+        env.RESPONSE_CACHE_MAX_BYTES,
+        64 * 1024 * 1024,
+        100_000,
+        68_719_476_736,
+      ),
+    },
   };
 }

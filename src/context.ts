@@ -1,4 +1,5 @@
 import { ANONYMOUS, visibilityFor, type Viewer } from './auth/viewer.js';
+import type { ResponseInvalidation } from './cache/response-store.js';
 import type { Database } from './db/database.js';
 import type { Visibility } from './db/visibility.js';
 import type { Logger } from './logger.js';
@@ -14,6 +15,8 @@ export interface Context {
   viewer: Viewer;
   /** What this caller may see; every repository query applies it. */
   visibility: Visibility;
+  /** The anonymous response cache, told about every committed write; null when there is none. */
+  responseCache: ResponseInvalidation | null;
 }
 
 export function createContext(
@@ -21,6 +24,7 @@ export function createContext(
   logger: Logger,
   requestId: string,
   viewer: Viewer = ANONYMOUS,
+  responseCache: ResponseInvalidation | null = null,
 ): Context {
-  return { db, logger, requestId, viewer, visibility: visibilityFor(viewer) };
+  return { db, logger, requestId, viewer, visibility: visibilityFor(viewer), responseCache };
 }

@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { authPlugin } from './auth/auth-plugin.js';
 import { ANONYMOUS, type Viewer } from './auth/viewer.js';
+import { responseCachePlugin } from './cache/response-cache-plugin.js';
+import type { ResponseInvalidation } from './cache/response-store.js';
 import { loadConfig, type Config } from './config.js';
 import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
@@ -29,6 +31,8 @@ export interface AppOptions {
   /** Shared (Redis) stores when there are several instances; in-process when omitted. */
   apq?: ApqStore;
   rateCounter?: RateCounter;
+  /** The anonymous response cache in front of this app (src/cache), invalidated by writes. */
+  responseCache?: ResponseInvalidation;
 }
 
 /**
@@ -75,6 +79,7 @@ export function createApp({
   config = loadConfig(),
   apq = createMemoryApqStore(config.apqMaxEntries, config.apqTtlSeconds),
   rateCounter = createMemoryRateCounter(),
+  responseCache,
 }: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
   return createYoga<Record<string, unknown>, Context>({
@@ -84,7 +89,13 @@ export function createApp({
     healthCheckEndpoint: '/__yoga_health',
     landingPage: false,
     context: ({ request }) =>
-      createContext(db, logger, randomUUID(), viewers.get(request) ?? ANONYMOUS),
+      createContext(
+        db,
+        logger,
+        randomUUID(),
+        viewers.get(request) ?? ANONYMOUS,
+        responseCache ?? null,
+      ),
     // Served from the package, not a CDN: analysts' networks (and these machines) are offline.
     renderGraphiQL,
     graphiql: { title: 'briefgraph', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
@@ -108,6 +119,7 @@ export function createApp({
     // Order matters: who is calling (auth) before how often (rate limit); persisted documents
     // resolve the text before the limits measure it.
     plugins: [
+      responseCachePlugin(),
       healthPlugin(db),
       httpGuardsPlugin(config),
       authPlugin(db, viewers),

@@ -62,6 +62,11 @@ function assertRole(viewer: Viewer, role: WriteOptions['role']): KeyViewer {
  * Any error rolls everything back, so a failed mutation changes nothing; PostgreSQL's
  * constraint errors come back as domain errors. Returns the id of the record the mutation
  * produced (on a retry with the same idempotency key: the first call's, with nothing written).
+ *
+ * After COMMIT, and before the mutation's answer goes out, the anonymous response cache is
+ * invalidated, so no read that starts after the answer is served from older data. Every write
+ * does it, API-key ones included: a generation bump costs one INCR, and sorting writes into
+ * "visible to anonymous callers or not" would be one more rule to get wrong.
  */
 export async function runWrite(
   ctx: Context,
@@ -78,12 +83,17 @@ export async function runWrite(
       },
     ]);
   }
+  let replayed = false;
+  let id: number;
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    id = await ctx.db.transaction().execute(async (trx) => {
       const hash = requestHash(options.operation, options.input);
       if (key) {
         const replay = await claimIdempotencyKey(trx, viewer.keyId, key, options.operation, hash);
-        if (replay !== null) return replay;
+        if (replay !== null) {
+          replayed = true;
+          return replay;
+        }
       }
       const write: Write = {
         trx,
@@ -118,6 +128,8 @@ export async function runWrite(
   } catch (error) {
     throw domainErrorFromPostgres(error) ?? error;
   }
+  if (!replayed) await ctx.responseCache?.invalidate();
+  return id;
 }
 
 /**

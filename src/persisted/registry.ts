@@ -200,7 +200,12 @@ export async function registerDocuments(
   }
 }
 
-/** Disables a document with its audit entry; undefined when no such document is registered. */
+/**
+ * Disables a document with its audit entry; undefined when no such document is registered.
+ * The anonymous response cache is not invalidated: no content changes, and the CLI (another
+ * process) could not reach an in-process cache anyway. Answers already cached for the document
+ * keep being served until their TTL (README, "Response cache").
+ */
 export async function disableDocument(
   db: Database,
   documentId: string,
