@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { sql } from 'kysely';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { authPlugin } from './auth/auth-plugin.js';
@@ -97,7 +96,10 @@ export function createApp({
         responseCache ?? null,
       ),
     // Served from the package, not a CDN: analysts' networks (and these machines) are offline.
-    renderGraphiQL,
+    // Loaded on the first GraphiQL page only: the bundled IDE costs ~75 MB of memory, which an
+    // instance serving only the API never needs.
+    renderGraphiQL: async (options) =>
+      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: { title: 'briefgraph', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     // Client mistakes (GraphQLErrors we raise, with a code) pass through; anything else is
     // replaced by "Unexpected error." and Yoga logs the original through `logging.error`.

@@ -1,6 +1,5 @@
 import type { LogEvent } from 'kysely';
 import { createDatabase, type Database } from './database.js';
-import { startEmbeddedDatabase } from './embedded.js';
 
 export interface OpenDatabaseOptions {
   databaseUrl: string | null;
@@ -23,6 +22,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenDa
     const db = createDatabase({ ...options, url: options.databaseUrl });
     return { db, embedded: false, close: () => db.destroy() };
   }
+  // Imported only when used: PGlite's WebAssembly build costs ~30 MB a PostgreSQL deployment
+  // never needs.
+  const { startEmbeddedDatabase } = await import('./embedded.js');
   const embedded = await startEmbeddedDatabase(options.dataDir);
   // PGlite runs one statement at a time: more connections would only queue inside it.
   const db = createDatabase({ ...options, url: embedded.url, maxConnections: 1 });
