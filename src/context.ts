@@ -1,5 +1,6 @@
 import { ANONYMOUS, visibilityFor, type Viewer } from './auth/viewer.js';
 import type { ResponseInvalidation } from './cache/response-store.js';
+import type { SelectedFields } from './common/selection.js';
 import type { Database } from './db/database.js';
 import type { Visibility } from './db/visibility.js';
 import type { Logger } from './logger.js';
@@ -17,6 +18,11 @@ export interface Context {
   visibility: Visibility;
   /** The anonymous response cache, told about every committed write; null when there is none. */
   responseCache: ResponseInvalidation | null;
+  /**
+   * The fields the operation selects per type, set when execution starts; busy loaders read
+   * only the columns those need. Null (every column) outside an operation.
+   */
+  selection: SelectedFields | null;
 }
 
 export function createContext(
@@ -26,5 +32,13 @@ export function createContext(
   viewer: Viewer = ANONYMOUS,
   responseCache: ResponseInvalidation | null = null,
 ): Context {
-  return { db, logger, requestId, viewer, visibility: visibilityFor(viewer), responseCache };
+  return {
+    db,
+    logger,
+    requestId,
+    viewer,
+    visibility: visibilityFor(viewer),
+    responseCache,
+    selection: null,
+  };
 }

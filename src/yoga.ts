@@ -6,6 +6,7 @@ import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import { responseCachePlugin } from './cache/response-cache-plugin.js';
 import type { ResponseInvalidation } from './cache/response-store.js';
 import { loadConfig, type Config } from './config.js';
+import { selectionPlugin } from './common/selection.js';
 import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
@@ -32,6 +33,8 @@ export interface AppOptions {
   rateCounter?: RateCounter;
   /** The anonymous response cache in front of this app (src/cache), invalidated by writes. */
   responseCache?: ResponseInvalidation;
+  /** Read only the columns the operation's fields need (on by default; off to compare). */
+  columnPruning?: boolean;
 }
 
 /**
@@ -79,6 +82,7 @@ export function createApp({
   apq = createMemoryApqStore(config.apqMaxEntries, config.apqTtlSeconds),
   rateCounter = createMemoryRateCounter(),
   responseCache,
+  columnPruning = true,
 }: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
   return createYoga<Record<string, unknown>, Context>({
@@ -129,6 +133,7 @@ export function createApp({
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
       documentLimitsPlugin(viewers, config),
       executionTimeoutPlugin(config.executionTimeoutMs),
+      ...(columnPruning ? [selectionPlugin()] : []),
     ],
   });
 }

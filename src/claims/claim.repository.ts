@@ -14,6 +14,14 @@ import { visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
 import type { SourceRow } from '../sources/source.repository.js';
 import { survivingActorId } from '../actors/actor.repository.js';
 import { anyId } from '../db/any-id.js';
+import {
+  ACTOR_COLUMN_NAMES,
+  CLAIM_COLUMN_NAMES,
+  SOURCE_COLUMN_NAMES,
+  type ActorColumn,
+  type ClaimColumn,
+  type SourceColumn,
+} from '../common/field-columns.js';
 
 export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;
 export type ClaimPageRow = ClaimRow & SortKeyed;
@@ -61,35 +69,11 @@ export const CLAIM_ORDERINGS = {
 export type ClaimOrder = keyof typeof CLAIM_ORDERINGS;
 
 // Every column but the generated range, which the API exposes through its parts.
-const CLAIM_COLUMNS = [
-  'claim.id',
-  'claim.briefing_id',
-  'claim.position',
-  'claim.kind',
-  'claim.statement',
-  'claim.quote',
-  'claim.span_start',
-  'claim.span_end',
-  'claim.subject_actor_id',
-  'claim.predicate',
-  'claim.quantity_value',
-  'claim.quantity_min',
-  'claim.quantity_max',
-  'claim.quantity_unit',
-  'claim.quantity_qualifier',
-  'claim.valid_from',
-  'claim.valid_from_precision',
-  'claim.valid_to',
-  'claim.valid_to_precision',
-  'claim.valid_time_note',
-  'claim.likelihood',
-  'claim.confidence',
-  'claim.status',
-  'claim.marking',
-  'claim.created_at',
-  'claim.updated_at',
-  'claim.version',
-] as const;
+const CLAIM_COLUMNS = claimColumns(CLAIM_COLUMN_NAMES);
+
+function claimColumns(names: readonly ClaimColumn[]) {
+  return names.map((name) => `claim.${name}` as const);
+}
 
 /** Claims the caller may see: their own marking and their briefing's status and marking. */
 function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter = {}) {
@@ -204,6 +188,7 @@ function claimsOfParent(
   });
 }
 
+/** `columns`: what the operation's Claim fields need (see common/field-columns.ts). */
 export async function findClaimsPagePerParent(
   db: Executor,
   visibility: Visibility,
@@ -212,11 +197,13 @@ export async function findClaimsPagePerParent(
   filter: ClaimFilter,
   order: ClaimOrder,
   window: PageWindow,
+  columns: readonly ClaimColumn[] = CLAIM_COLUMN_NAMES,
 ): Promise<(ClaimPageRow & { parent_id: number })[]> {
   return paginatePerParent(
     db,
     parentIds,
-    (parentId) => claimsOfParent(db, visibility, parent, filter, parentId).select(CLAIM_COLUMNS),
+    (parentId) =>
+      claimsOfParent(db, visibility, parent, filter, parentId).select(claimColumns(columns)),
     CLAIM_ORDERINGS[order],
     window,
   );
@@ -257,10 +244,11 @@ export async function findObjectActorsByClaimIds(
   db: Executor,
   visibility: Visibility,
   claimIds: readonly number[],
+  actorColumns: readonly ActorColumn[] = ACTOR_COLUMN_NAMES,
 ): Promise<(ActorRow & { claim_id: number; requested_id: number })[]> {
   return visibleSurvivors(db, visibility)
     .innerJoin('claim_object', 'claim_object.actor_id', 'requested.id')
-    .selectAll('actor')
+    .select(actorColumns.map((name) => `actor.${name}` as const))
     .select(['claim_object.claim_id', 'claim_object.actor_id as requested_id'])
     .where('claim_object.claim_id', '=', anyId(claimIds))
     .orderBy('claim_object.claim_id')
@@ -276,11 +264,12 @@ export async function findCitationsWithSourcesByClaimIds(
   db: Executor,
   visibility: Visibility,
   claimIds: readonly number[],
+  sourceColumns: readonly SourceColumn[] = SOURCE_COLUMN_NAMES,
 ): Promise<{ citation: CitationRow; source: SourceRow }[]> {
   const rows = await db
     .selectFrom('citation')
     .innerJoin('source', 'source.id', 'citation.source_id')
-    .selectAll('source')
+    .select(sourceColumns.map((name) => `source.${name}` as const))
     .select([
       'citation.id as citation_id',
       'citation.claim_id',

@@ -1,3 +1,15 @@
+import {
+  ACTOR_ALWAYS,
+  ACTOR_COLUMN_NAMES,
+  ACTOR_FIELD_COLUMNS,
+  CLAIM_ALWAYS,
+  CLAIM_COLUMN_NAMES,
+  CLAIM_FIELD_COLUMNS,
+  SOURCE_ALWAYS,
+  SOURCE_COLUMN_NAMES,
+  SOURCE_FIELD_COLUMNS,
+} from '../common/field-columns.js';
+import { columnsFor } from '../common/selection.js';
 import { builder, connectionOf } from '../builder.js';
 import { pageWindow, toPage, type ConnectionArgs } from '../common/connection.js';
 import {
@@ -166,6 +178,7 @@ export async function loadClaimPages(
     filter,
     args.orderBy,
     window,
+    columnsFor(ctx.selection, 'Claim', CLAIM_FIELD_COLUMNS, CLAIM_ALWAYS, CLAIM_COLUMN_NAMES),
   );
   return pagesPerParent(parentIds, rows, ordering, window, (ids) =>
     countClaimsPerParent(ctx.db, ctx.visibility, parent, ids, filter),
@@ -271,7 +284,12 @@ ClaimRef.implement({
       description: 'The other actors in the claim, in order (e.g. the supplier and the equipment).',
       resolve: (c) => c.id,
       load: async (claimIds: number[], ctx) => {
-        const rows = await findObjectActorsByClaimIds(ctx.db, ctx.visibility, claimIds);
+        const rows = await findObjectActorsByClaimIds(
+          ctx.db,
+          ctx.visibility,
+          claimIds,
+          columnsFor(ctx.selection, 'Actor', ACTOR_FIELD_COLUMNS, ACTOR_ALWAYS, ACTOR_COLUMN_NAMES),
+        );
         const actors = ActorRef.getDataloader(ctx);
         const objects = rows.map(({ claim_id, requested_id, ...actor }) => {
           actors.prime(requested_id, actor);
@@ -318,7 +336,18 @@ ClaimRef.implement({
         'The sources behind the claim, origin first, each with its role and credibility.',
       resolve: (c) => c.id,
       load: async (claimIds: number[], ctx) => {
-        const rows = await findCitationsWithSourcesByClaimIds(ctx.db, ctx.visibility, claimIds);
+        const rows = await findCitationsWithSourcesByClaimIds(
+          ctx.db,
+          ctx.visibility,
+          claimIds,
+          columnsFor(
+            ctx.selection,
+            'Source',
+            SOURCE_FIELD_COLUMNS,
+            SOURCE_ALWAYS,
+            SOURCE_COLUMN_NAMES,
+          ),
+        );
         const sources = SourceRef.getDataloader(ctx);
         for (const { source } of rows) sources.prime(source.id, source);
         return groupByKey(

@@ -1,0 +1,152 @@
+import type { ActorRow } from '../actors/actor.repository.js';
+import type { ClaimRow } from '../claims/claim.repository.js';
+import type { SourceRow } from '../sources/source.repository.js';
+
+// Which columns each GraphQL field of the busiest types reads from its row, so that a large
+// read (a page of claims with their sources and actors) selects only those: fewer values for
+// `pg` to parse and for the garbage collector to sweep. A field listed with [] needs only the
+// row's id (it loads its own data). A field missing here makes the loader read whole rows (see
+// columnsFor), and tests/api/column-pruning.test.ts checks every entry against a whole-row read.
+
+export const CLAIM_COLUMN_NAMES = [
+  'id',
+  'briefing_id',
+  'position',
+  'kind',
+  'statement',
+  'quote',
+  'span_start',
+  'span_end',
+  'subject_actor_id',
+  'predicate',
+  'quantity_value',
+  'quantity_min',
+  'quantity_max',
+  'quantity_unit',
+  'quantity_qualifier',
+  'valid_from',
+  'valid_from_precision',
+  'valid_to',
+  'valid_to_precision',
+  'valid_time_note',
+  'likelihood',
+  'confidence',
+  'status',
+  'marking',
+  'created_at',
+  'updated_at',
+  'version',
+] as const satisfies readonly (keyof ClaimRow)[];
+export type ClaimColumn = (typeof CLAIM_COLUMN_NAMES)[number];
+
+export const CLAIM_ALWAYS: readonly ClaimColumn[] = ['id', 'briefing_id'];
+
+export const CLAIM_FIELD_COLUMNS: Readonly<Record<string, readonly ClaimColumn[]>> = {
+  id: [],
+  briefing: ['briefing_id'],
+  position: ['position'],
+  kind: ['kind'],
+  statement: ['statement'],
+  quote: ['quote'],
+  span: ['span_start', 'span_end'],
+  subject: ['subject_actor_id'],
+  predicate: ['predicate'],
+  objects: [],
+  quantity: [
+    'quantity_value',
+    'quantity_min',
+    'quantity_max',
+    'quantity_unit',
+    'quantity_qualifier',
+  ],
+  validTime: [
+    'valid_from',
+    'valid_from_precision',
+    'valid_to',
+    'valid_to_precision',
+    'valid_time_note',
+  ],
+  likelihood: ['likelihood'],
+  confidence: ['confidence'],
+  status: ['status'],
+  marking: ['marking'],
+  version: ['version'],
+  citations: [],
+  createdAt: ['created_at'],
+  updatedAt: ['updated_at'],
+};
+
+export const SOURCE_COLUMN_NAMES = [
+  'id',
+  'version',
+  'kind',
+  'title',
+  'publisher',
+  'url',
+  'published_at',
+  'accessed_at',
+  'reliability',
+  'derived_from_id',
+  'description',
+  'marking',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof SourceRow)[];
+export type SourceColumn = (typeof SOURCE_COLUMN_NAMES)[number];
+
+export const SOURCE_ALWAYS: readonly SourceColumn[] = ['id'];
+
+export const SOURCE_FIELD_COLUMNS: Readonly<Record<string, readonly SourceColumn[]>> = {
+  id: [],
+  kind: ['kind'],
+  title: ['title'],
+  publisher: ['publisher'],
+  url: ['url'],
+  publishedAt: ['published_at'],
+  accessedAt: ['accessed_at'],
+  reliability: ['reliability'],
+  description: ['description'],
+  marking: ['marking'],
+  version: ['version'],
+  derivedFrom: ['derived_from_id'],
+  derivationChain: [],
+  citations: [],
+  createdAt: ['created_at'],
+  updatedAt: ['updated_at'],
+};
+
+export const ACTOR_COLUMN_NAMES = [
+  'id',
+  'version',
+  'kind',
+  'name',
+  'country',
+  'wikidata_qid',
+  'description',
+  'merged_into_id',
+  'marking',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof ActorRow)[];
+export type ActorColumn = (typeof ACTOR_COLUMN_NAMES)[number];
+
+export const ACTOR_ALWAYS: readonly ActorColumn[] = ['id', 'merged_into_id'];
+
+export const ACTOR_FIELD_COLUMNS: Readonly<Record<string, readonly ActorColumn[]>> = {
+  id: [],
+  kind: ['kind'],
+  name: ['name'],
+  aliases: [],
+  country: ['country'],
+  wikidataQid: ['wikidata_qid'],
+  wikidataUrl: ['wikidata_qid'],
+  externalIds: [],
+  description: ['description'],
+  marking: ['marking'],
+  version: ['version'],
+  relationships: [],
+  claims: [],
+  briefings: [],
+  createdAt: ['created_at'],
+  updatedAt: ['updated_at'],
+};

@@ -1,0 +1,92 @@
+import {
+  isAbstractType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/** Field names an operation selects on each object type, through fragments and interfaces. */
+export type SelectedFields = ReadonlyMap<string, ReadonlySet<string>>;
+
+export function selectedFieldsByType(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): SelectedFields {
+  const fields = new Map<string, Set<string>>();
+  const typeInfo = new TypeInfo(schema);
+  // The executed operation and every fragment: a fragment it does not use only widens the sets.
+  const definitions = document.definitions.filter(
+    (definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ||
+      (definition.kind === Kind.OPERATION_DEFINITION &&
+        (!operationName || definition.name?.value === operationName)),
+  );
+  visit(
+    { ...document, definitions },
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (!parent) return;
+        // A field asked of an interface (Node.id) is asked of every type that implements it.
+        const types = isAbstractType(parent) ? schema.getPossibleTypes(parent) : [parent];
+        for (const type of types) {
+          const set = fields.get(type.name);
+          if (set) set.add(node.name.value);
+          else fields.set(type.name, new Set([node.name.value]));
+        }
+      },
+    }),
+  );
+  return fields;
+}
+
+/**
+ * Puts the operation's selected fields into the context (as `selection`) so that the busiest
+ * loaders read only the columns those fields need. Yoga reuses one parsed document per query
+ * text, so the walk runs once per document and operation name.
+ */
+export function selectionPlugin(): Plugin<{ selection: SelectedFields | null }> {
+  const cache = new WeakMap<DocumentNode, Map<string, SelectedFields>>();
+  return {
+    onExecute({ args, extendContext }) {
+      const name = args.operationName ?? '';
+      let byName = cache.get(args.document);
+      if (!byName) cache.set(args.document, (byName = new Map()));
+      let selection = byName.get(name);
+      if (!selection) {
+        selection = selectedFieldsByType(args.schema, args.document, args.operationName);
+        byName.set(name, selection);
+      }
+      extendContext({ selection });
+    },
+  };
+}
+
+/**
+ * The columns to read for rows of `typeName`: the union of what its selected fields need
+ * (`fieldColumns`) plus `always`; every column when there is no selection (a write's own reads,
+ * tests) or when a selected field has no entry in `fieldColumns`, so that a field added later
+ * and not listed reads whole rows instead of missing columns.
+ */
+export function columnsFor<Column extends string>(
+  selection: SelectedFields | null,
+  typeName: string,
+  fieldColumns: Readonly<Record<string, readonly Column[]>>,
+  always: readonly Column[],
+  all: readonly Column[],
+): readonly Column[] {
+  if (!selection) return all;
+  const columns = new Set<Column>(always);
+  for (const field of selection.get(typeName) ?? []) {
+    if (field.startsWith('__')) continue;
+    const needed = Object.hasOwn(fieldColumns, field) ? fieldColumns[field] : undefined;
+    if (!needed) return all;
+    for (const column of needed) columns.add(column);
+  }
+  return [...columns];
+}
