@@ -1,12 +1,4 @@
-import {
-  sql,
-  type ExpressionBuilder,
-  type Insertable,
-  type RawBuilder,
-  type Selectable,
-  type Updateable,
-} from 'kysely';
-import { jsonBuildObject } from 'kysely/helpers/postgres';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
@@ -16,15 +8,19 @@ import {
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
-import type { ActorRelationshipTable, ActorTable, DB } from '../db/types.js';
+import type { ActorRelationshipTable } from '../db/types.js';
+import {
+  ACTOR_COLUMN_NAMES,
+  RELATIONSHIP_COLUMN_NAMES,
+  type ActorColumn,
+  type RelationshipColumn,
+} from '../common/field-columns.js';
 import type { Visibility } from '../db/visibility.js';
 import { survivingActorId, type ActorRow } from './actor.repository.js';
 import { anyId } from '../db/any-id.js';
 
 export type ActorRelationshipRow = Omit<Selectable<ActorRelationshipTable>, 'valid_period'>;
 export type ActorRelationshipPageRow = ActorRelationshipRow & SortKeyed;
-
-type RelationshipQueryDB = DB & { from_actor: ActorTable; to_actor: ActorTable };
 
 export type RelationshipDirection = 'OUTGOING' | 'INCOMING' | 'BOTH';
 
@@ -59,24 +55,9 @@ export const RELATIONSHIP_ORDERINGS = {
 } satisfies Record<string, Ordering>;
 export type RelationshipOrder = keyof typeof RELATIONSHIP_ORDERINGS;
 
-const RELATIONSHIP_COLUMNS = [
-  'actor_relationship.id',
-  'actor_relationship.from_actor_id',
-  'actor_relationship.to_actor_id',
-  'actor_relationship.type',
-  'actor_relationship.valid_from',
-  'actor_relationship.valid_from_precision',
-  'actor_relationship.valid_to',
-  'actor_relationship.valid_to_precision',
-  'actor_relationship.valid_time_note',
-  'actor_relationship.confidence',
-  'actor_relationship.attributes',
-  'actor_relationship.description',
-  'actor_relationship.marking',
-  'actor_relationship.created_at',
-  'actor_relationship.updated_at',
-  'actor_relationship.version',
-] as const;
+const RELATIONSHIP_COLUMNS = RELATIONSHIP_COLUMN_NAMES.map(
+  (name) => `actor_relationship.${name}` as const,
+);
 
 /** A relationship is visible when it and both its ends are. */
 function visibleRelationships(
@@ -174,30 +155,23 @@ function relationshipsOfActor(
 }
 
 type End = 'from_actor' | 'to_actor';
+type ActorJson = Omit<ActorRow, 'created_at' | 'updated_at'> & {
+  created_at: string;
+  updated_at: string;
+};
 
-/** One end's actor row as JSON (timestamps arrive as text and are revived below). */
-function endActorJson(
-  eb: ExpressionBuilder<RelationshipQueryDB, keyof RelationshipQueryDB>,
-  end: End,
-) {
-  return jsonBuildObject({
-    id: eb.ref(`${end}.id`),
-    version: eb.ref(`${end}.version`),
-    kind: eb.ref(`${end}.kind`),
-    name: eb.ref(`${end}.name`),
-    country: eb.ref(`${end}.country`),
-    wikidata_qid: eb.ref(`${end}.wikidata_qid`),
-    description: eb.ref(`${end}.description`),
-    merged_into_id: eb.ref(`${end}.merged_into_id`),
-    marking: eb.ref(`${end}.marking`),
-    created_at: eb.ref(`${end}.created_at`),
-    updated_at: eb.ref(`${end}.updated_at`),
-  });
+/**
+ * One end's actor row as JSON, with the columns asked for (names from our own constant list,
+ * never from a request); timestamps arrive as text and are revived below.
+ */
+function endActorJson(end: End, columns: readonly ActorColumn[]) {
+  return sql<ActorJson>`json_build_object(${sql.join(
+    columns.map((column) => sql`${sql.lit(column)}, ${sql.ref(`${end}.${column}`)}`),
+  )})`;
 }
 
-function reviveActor(
-  json: Omit<ActorRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string },
-): ActorRow {
+function reviveActor(json: ActorJson): ActorRow {
+  // A timestamp the operation did not ask for is absent and becomes an Invalid Date, never read.
   return { ...json, created_at: new Date(json.created_at), updated_at: new Date(json.updated_at) };
 }
 
@@ -218,15 +192,19 @@ export async function findRelationshipsPagePerActor(
   filter: Omit<ActorRelationshipFilter, 'actorId'>,
   order: RelationshipOrder,
   window: PageWindow,
+  columns: {
+    relationship: readonly RelationshipColumn[];
+    actor: readonly ActorColumn[];
+  } = { relationship: RELATIONSHIP_COLUMN_NAMES, actor: ACTOR_COLUMN_NAMES },
 ): Promise<RelationshipWithEnds[]> {
   const rows = await paginatePerParent(
     db,
     actorIds,
     (actorId) =>
-      relationshipsOfActor(db, visibility, filter, actorId).select((eb) => [
-        ...RELATIONSHIP_COLUMNS,
-        endActorJson(eb, 'from_actor').as('from_actor'),
-        endActorJson(eb, 'to_actor').as('to_actor'),
+      relationshipsOfActor(db, visibility, filter, actorId).select([
+        ...columns.relationship.map((name) => `actor_relationship.${name}` as const),
+        endActorJson('from_actor', columns.actor).as('from_actor'),
+        endActorJson('to_actor', columns.actor).as('to_actor'),
       ]),
     RELATIONSHIP_ORDERINGS[order],
     window,

@@ -1,3 +1,12 @@
+import {
+  ACTOR_ALWAYS,
+  ACTOR_COLUMN_NAMES,
+  ACTOR_FIELD_COLUMNS,
+  RELATIONSHIP_ALWAYS,
+  RELATIONSHIP_COLUMN_NAMES,
+  RELATIONSHIP_FIELD_COLUMNS,
+} from '../common/field-columns.js';
+import { columnsFor } from '../common/selection.js';
 import { builder, connectionOf } from '../builder.js';
 import { pageWindow, toPage } from '../common/connection.js';
 import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
@@ -215,6 +224,22 @@ ActorRef.implement({
           filter,
           args.orderBy,
           window,
+          {
+            relationship: columnsFor(
+              ctx.selection,
+              'ActorRelationship',
+              RELATIONSHIP_FIELD_COLUMNS,
+              RELATIONSHIP_ALWAYS,
+              RELATIONSHIP_COLUMN_NAMES,
+            ),
+            actor: columnsFor(
+              ctx.selection,
+              'Actor',
+              ACTOR_FIELD_COLUMNS,
+              ACTOR_ALWAYS,
+              ACTOR_COLUMN_NAMES,
+            ),
+          },
         );
         const actors = ActorRef.getDataloader(ctx);
         const pageRows = rows.map(({ from_actor, to_actor, ...relationship }) => {

@@ -1,3 +1,4 @@
+import type { ActorRelationshipRow } from '../actors/actor-relationship.repository.js';
 import type { ActorRow } from '../actors/actor.repository.js';
 import type { ClaimRow } from '../claims/claim.repository.js';
 import type { SourceRow } from '../sources/source.repository.js';
@@ -147,6 +148,54 @@ export const ACTOR_FIELD_COLUMNS: Readonly<Record<string, readonly ActorColumn[]
   relationships: [],
   claims: [],
   briefings: [],
+  createdAt: ['created_at'],
+  updatedAt: ['updated_at'],
+};
+
+export const RELATIONSHIP_COLUMN_NAMES = [
+  'id',
+  'from_actor_id',
+  'to_actor_id',
+  'type',
+  'valid_from',
+  'valid_from_precision',
+  'valid_to',
+  'valid_to_precision',
+  'valid_time_note',
+  'confidence',
+  'attributes',
+  'description',
+  'marking',
+  'created_at',
+  'updated_at',
+  'version',
+] as const satisfies readonly (keyof ActorRelationshipRow)[];
+export type RelationshipColumn = (typeof RELATIONSHIP_COLUMN_NAMES)[number];
+
+export const RELATIONSHIP_ALWAYS: readonly RelationshipColumn[] = [
+  'id',
+  'from_actor_id',
+  'to_actor_id',
+];
+
+export const RELATIONSHIP_FIELD_COLUMNS: Readonly<Record<string, readonly RelationshipColumn[]>> = {
+  id: [],
+  from: ['from_actor_id'],
+  to: ['to_actor_id'],
+  type: ['type'],
+  validTime: [
+    'valid_from',
+    'valid_from_precision',
+    'valid_to',
+    'valid_to_precision',
+    'valid_time_note',
+  ],
+  confidence: ['confidence'],
+  attributes: ['attributes'],
+  description: ['description'],
+  marking: ['marking'],
+  version: ['version'],
+  evidence: [],
   createdAt: ['created_at'],
   updatedAt: ['updated_at'],
 };
