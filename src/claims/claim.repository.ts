@@ -1,4 +1,11 @@
-import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Insertable,
+  type RawBuilder,
+  type Selectable,
+  type Updateable,
+} from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
@@ -8,7 +15,7 @@ import {
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
-import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable } from '../db/types.js';
+import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable, DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
 import type { SourceRow } from '../sources/source.repository.js';
@@ -75,6 +82,27 @@ function claimColumns(names: readonly ClaimColumn[]) {
   return names.map((name) => `claim.${name}` as const);
 }
 
+/** The claim has the actor as its subject, among its objects, or either (ANY). */
+function involvesActor(
+  eb: ExpressionBuilder<DB, 'claim' | 'briefing'>,
+  role: ActorRole,
+  actorId: number | RawBuilder<number>,
+) {
+  const asSubject = eb('claim.subject_actor_id', '=', actorId);
+  const asObject = eb.exists(
+    eb
+      .selectFrom('claim_object')
+      .select(sql.lit(1).as('one'))
+      .whereRef('claim_object.claim_id', '=', 'claim.id')
+      .where('claim_object.actor_id', '=', actorId),
+  );
+  return role === 'SUBJECT'
+    ? asSubject
+    : role === 'OBJECT'
+      ? asObject
+      : eb.or([asSubject, asObject]);
+}
+
 /** Claims the caller may see: their own marking and their briefing's status and marking. */
 function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter = {}) {
   let query = db
@@ -104,21 +132,7 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
     const { role } = filter.actor;
     // A merged actor's id filters on its survivor, which now holds its claims.
     const id = survivingActorId(filter.actor.id);
-    query = query.where((eb) => {
-      const asSubject = eb('claim.subject_actor_id', '=', id);
-      const asObject = eb.exists(
-        eb
-          .selectFrom('claim_object')
-          .select(sql.lit(1).as('one'))
-          .whereRef('claim_object.claim_id', '=', 'claim.id')
-          .where('claim_object.actor_id', '=', id),
-      );
-      return role === 'SUBJECT'
-        ? asSubject
-        : role === 'OBJECT'
-          ? asObject
-          : eb.or([asSubject, asObject]);
-    });
+    query = query.where((eb) => involvesActor(eb, role, id));
   }
   return query;
 }
@@ -170,22 +184,11 @@ function claimsOfParent(
   filter: ClaimFilter,
   parentId: RawBuilder<number>,
 ) {
-  return visibleClaims(db, visibility, filter).where((eb) => {
-    if (parent.kind === 'briefing') return eb('claim.briefing_id', '=', parentId);
-    const asSubject = eb('claim.subject_actor_id', '=', parentId);
-    const asObject = eb.exists(
-      eb
-        .selectFrom('claim_object')
-        .select(sql.lit(1).as('one'))
-        .whereRef('claim_object.claim_id', '=', 'claim.id')
-        .where('claim_object.actor_id', '=', parentId),
-    );
-    return parent.role === 'SUBJECT'
-      ? asSubject
-      : parent.role === 'OBJECT'
-        ? asObject
-        : eb.or([asSubject, asObject]);
-  });
+  return visibleClaims(db, visibility, filter).where((eb) =>
+    parent.kind === 'briefing'
+      ? eb('claim.briefing_id', '=', parentId)
+      : involvesActor(eb, parent.role, parentId),
+  );
 }
 
 /** `columns`: what the operation's Claim fields need (see common/field-columns.ts). */
