@@ -34,6 +34,39 @@ describe('actors', () => {
     expect(data.none).toEqual({ totalCount: 0, edges: [] });
   });
 
+  it('pages an actor’s claims by role, each actor its own page', async () => {
+    type Page = { totalCount: number; edges: { node: { id: string } }[] };
+    type Roles = { name: string; subject: Page; object: Page; any: Page };
+    const roles = `name
+      subject: claims(role: SUBJECT, first: 100) { totalCount edges { node { id } } }
+      object: claims(role: OBJECT, first: 100) { totalCount edges { node { id } } }
+      any: claims(role: ANY, first: 100) { totalCount edges { node { id } } }`;
+    const data = await query<{ actors: { edges: { node: Roles }[] } }>(
+      app,
+      `{ actors(first: 100) { edges { node { ${roles} } } } }`,
+    );
+    const actors = data.actors.edges.map((e) => e.node);
+    const ids = (page: Page) => page.edges.map((e) => e.node.id).sort();
+    for (const actor of actors) {
+      // Either role is the union of the two (no seeded claim has one actor in both roles).
+      expect(ids(actor.any), actor.name).toEqual(
+        [...ids(actor.subject), ...ids(actor.object)].sort(),
+      );
+      expect(actor.any.totalCount, actor.name).toBe(
+        actor.subject.totalCount + actor.object.totalCount,
+      );
+      expect(actor.subject.edges.length, actor.name).toBe(actor.subject.totalCount);
+    }
+    // The seed has actors in each role, and one actor's page never holds another's claims.
+    expect(actors.some((a) => a.subject.totalCount > 0 && a.object.totalCount > 0)).toBe(true);
+    const single = await query<{ actors: { edges: { node: Roles }[] } }>(
+      app,
+      `{ actors(first: 1, filter: { name: "CHAVEZ" }) { edges { node { ${roles} } } } }`,
+    );
+    const chavez = single.actors.edges[0]?.node;
+    expect(chavez).toEqual(actors.find((a) => a.name === 'Hugo Chávez'));
+  });
+
   it('filters by kind and country and orders by name', async () => {
     const data = await query<{
       actors: Names & { edges: { node: { name: string; wikidataQid: string | null } }[] };
