@@ -7,7 +7,7 @@ import type { Plugin } from 'graphql-yoga';
  */
 export interface CacheProbe {
   queries: number;
-  /** Mutations and subscriptions: any makes the response unstorable. */
+  /** Mutations and subscriptions; one of them makes the response unstorable. */
   others: number;
 }
 
