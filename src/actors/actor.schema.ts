@@ -1,11 +1,4 @@
-import {
-  ACTOR_ALWAYS,
-  ACTOR_COLUMN_NAMES,
-  ACTOR_FIELD_COLUMNS,
-  RELATIONSHIP_ALWAYS,
-  RELATIONSHIP_COLUMN_NAMES,
-  RELATIONSHIP_FIELD_COLUMNS,
-} from '../common/field-columns.js';
+import { ACTOR_COLUMNS, RELATIONSHIP_COLUMNS } from '../common/field-columns.js';
 import { columnsFor } from '../common/selection.js';
 import { builder, connectionOf } from '../builder.js';
 import { pageWindow, toPage } from '../common/connection.js';
@@ -225,20 +218,8 @@ ActorRef.implement({
           args.orderBy,
           window,
           {
-            relationship: columnsFor(
-              ctx.selection,
-              'ActorRelationship',
-              RELATIONSHIP_FIELD_COLUMNS,
-              RELATIONSHIP_ALWAYS,
-              RELATIONSHIP_COLUMN_NAMES,
-            ),
-            actor: columnsFor(
-              ctx.selection,
-              'Actor',
-              ACTOR_FIELD_COLUMNS,
-              ACTOR_ALWAYS,
-              ACTOR_COLUMN_NAMES,
-            ),
+            relationship: columnsFor(ctx.selection, RELATIONSHIP_COLUMNS),
+            actor: columnsFor(ctx.selection, ACTOR_COLUMNS),
           },
         );
         const actors = ActorRef.getDataloader(ctx);

@@ -1,14 +1,4 @@
-import {
-  ACTOR_ALWAYS,
-  ACTOR_COLUMN_NAMES,
-  ACTOR_FIELD_COLUMNS,
-  CLAIM_ALWAYS,
-  CLAIM_COLUMN_NAMES,
-  CLAIM_FIELD_COLUMNS,
-  SOURCE_ALWAYS,
-  SOURCE_COLUMN_NAMES,
-  SOURCE_FIELD_COLUMNS,
-} from '../common/field-columns.js';
+import { ACTOR_COLUMNS, CLAIM_COLUMNS, SOURCE_COLUMNS } from '../common/field-columns.js';
 import { columnsFor } from '../common/selection.js';
 import { builder, connectionOf } from '../builder.js';
 import { pageWindow, toPage, type ConnectionArgs } from '../common/connection.js';
@@ -178,7 +168,7 @@ export async function loadClaimPages(
     filter,
     args.orderBy,
     window,
-    columnsFor(ctx.selection, 'Claim', CLAIM_FIELD_COLUMNS, CLAIM_ALWAYS, CLAIM_COLUMN_NAMES),
+    columnsFor(ctx.selection, CLAIM_COLUMNS),
   );
   return pagesPerParent(parentIds, rows, ordering, window, (ids) =>
     countClaimsPerParent(ctx.db, ctx.visibility, parent, ids, filter),
@@ -288,7 +278,7 @@ ClaimRef.implement({
           ctx.db,
           ctx.visibility,
           claimIds,
-          columnsFor(ctx.selection, 'Actor', ACTOR_FIELD_COLUMNS, ACTOR_ALWAYS, ACTOR_COLUMN_NAMES),
+          columnsFor(ctx.selection, ACTOR_COLUMNS),
         );
         const actors = ActorRef.getDataloader(ctx);
         const objects = rows.map(({ claim_id, requested_id, ...actor }) => {
@@ -340,13 +330,7 @@ ClaimRef.implement({
           ctx.db,
           ctx.visibility,
           claimIds,
-          columnsFor(
-            ctx.selection,
-            'Source',
-            SOURCE_FIELD_COLUMNS,
-            SOURCE_ALWAYS,
-            SOURCE_COLUMN_NAMES,
-          ),
+          columnsFor(ctx.selection, SOURCE_COLUMNS),
         );
         const sources = SourceRef.getDataloader(ctx);
         for (const { source } of rows) sources.prime(source.id, source);

@@ -9,6 +9,14 @@ import type { SourceRow } from '../sources/source.repository.js';
 // row's id (it loads its own data). A field missing here makes the loader read whole rows (see
 // columnsFor), and tests/api/column-pruning.test.ts checks every entry against a whole-row read.
 
+/** A type's columns: all of them, those always read, and those each GraphQL field reads. */
+export interface TypeColumns<Column extends string> {
+  typeName: string;
+  all: readonly Column[];
+  always: readonly Column[];
+  byField: Readonly<Record<string, readonly Column[]>>;
+}
+
 export const CLAIM_COLUMN_NAMES = [
   'id',
   'briefing_id',
@@ -40,9 +48,9 @@ export const CLAIM_COLUMN_NAMES = [
 ] as const satisfies readonly (keyof ClaimRow)[];
 export type ClaimColumn = (typeof CLAIM_COLUMN_NAMES)[number];
 
-export const CLAIM_ALWAYS: readonly ClaimColumn[] = ['id', 'briefing_id'];
+const CLAIM_ALWAYS: readonly ClaimColumn[] = ['id', 'briefing_id'];
 
-export const CLAIM_FIELD_COLUMNS: Readonly<Record<string, readonly ClaimColumn[]>> = {
+const CLAIM_FIELD_COLUMNS: Readonly<Record<string, readonly ClaimColumn[]>> = {
   id: [],
   briefing: ['briefing_id'],
   position: ['position'],
@@ -95,9 +103,9 @@ export const SOURCE_COLUMN_NAMES = [
 ] as const satisfies readonly (keyof SourceRow)[];
 export type SourceColumn = (typeof SOURCE_COLUMN_NAMES)[number];
 
-export const SOURCE_ALWAYS: readonly SourceColumn[] = ['id'];
+const SOURCE_ALWAYS: readonly SourceColumn[] = ['id'];
 
-export const SOURCE_FIELD_COLUMNS: Readonly<Record<string, readonly SourceColumn[]>> = {
+const SOURCE_FIELD_COLUMNS: Readonly<Record<string, readonly SourceColumn[]>> = {
   id: [],
   kind: ['kind'],
   title: ['title'],
@@ -131,9 +139,9 @@ export const ACTOR_COLUMN_NAMES = [
 ] as const satisfies readonly (keyof ActorRow)[];
 export type ActorColumn = (typeof ACTOR_COLUMN_NAMES)[number];
 
-export const ACTOR_ALWAYS: readonly ActorColumn[] = ['id', 'merged_into_id'];
+const ACTOR_ALWAYS: readonly ActorColumn[] = ['id', 'merged_into_id'];
 
-export const ACTOR_FIELD_COLUMNS: Readonly<Record<string, readonly ActorColumn[]>> = {
+const ACTOR_FIELD_COLUMNS: Readonly<Record<string, readonly ActorColumn[]>> = {
   id: [],
   kind: ['kind'],
   name: ['name'],
@@ -172,13 +180,9 @@ export const RELATIONSHIP_COLUMN_NAMES = [
 ] as const satisfies readonly (keyof ActorRelationshipRow)[];
 export type RelationshipColumn = (typeof RELATIONSHIP_COLUMN_NAMES)[number];
 
-export const RELATIONSHIP_ALWAYS: readonly RelationshipColumn[] = [
-  'id',
-  'from_actor_id',
-  'to_actor_id',
-];
+const RELATIONSHIP_ALWAYS: readonly RelationshipColumn[] = ['id', 'from_actor_id', 'to_actor_id'];
 
-export const RELATIONSHIP_FIELD_COLUMNS: Readonly<Record<string, readonly RelationshipColumn[]>> = {
+const RELATIONSHIP_FIELD_COLUMNS: Readonly<Record<string, readonly RelationshipColumn[]>> = {
   id: [],
   from: ['from_actor_id'],
   to: ['to_actor_id'],
@@ -198,4 +202,32 @@ export const RELATIONSHIP_FIELD_COLUMNS: Readonly<Record<string, readonly Relati
   evidence: [],
   createdAt: ['created_at'],
   updatedAt: ['updated_at'],
+};
+
+export const CLAIM_COLUMNS: TypeColumns<ClaimColumn> = {
+  typeName: 'Claim',
+  all: CLAIM_COLUMN_NAMES,
+  always: CLAIM_ALWAYS,
+  byField: CLAIM_FIELD_COLUMNS,
+};
+
+export const SOURCE_COLUMNS: TypeColumns<SourceColumn> = {
+  typeName: 'Source',
+  all: SOURCE_COLUMN_NAMES,
+  always: SOURCE_ALWAYS,
+  byField: SOURCE_FIELD_COLUMNS,
+};
+
+export const ACTOR_COLUMNS: TypeColumns<ActorColumn> = {
+  typeName: 'Actor',
+  all: ACTOR_COLUMN_NAMES,
+  always: ACTOR_ALWAYS,
+  byField: ACTOR_FIELD_COLUMNS,
+};
+
+export const RELATIONSHIP_COLUMNS: TypeColumns<RelationshipColumn> = {
+  typeName: 'ActorRelationship',
+  all: RELATIONSHIP_COLUMN_NAMES,
+  always: RELATIONSHIP_ALWAYS,
+  byField: RELATIONSHIP_FIELD_COLUMNS,
 };

@@ -8,6 +8,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { TypeColumns } from './field-columns.js';
 
 /** Field names an operation selects on each object type, through fragments and interfaces. */
 export type SelectedFields = ReadonlyMap<string, ReadonlySet<string>>;
@@ -68,25 +69,22 @@ export function selectionPlugin(): Plugin<{ selection: SelectedFields | null }> 
 }
 
 /**
- * The columns to read for rows of `typeName`: the union of what its selected fields need
- * (`fieldColumns`) plus `always`; every column when there is no selection (a write's own reads,
- * tests) or when a selected field has no entry in `fieldColumns`, so that a field added later
- * and not listed reads whole rows instead of missing columns.
+ * The columns to read for rows of `columns.typeName`: the union of what its selected fields
+ * need (`columns.byField`) plus `columns.always`; every column when there is no selection (a
+ * write's own reads, tests) or when a selected field has no entry in `byField`, so that a field
+ * added later and not listed reads whole rows instead of missing columns.
  */
 export function columnsFor<Column extends string>(
   selection: SelectedFields | null,
-  typeName: string,
-  fieldColumns: Readonly<Record<string, readonly Column[]>>,
-  always: readonly Column[],
-  all: readonly Column[],
+  columns: TypeColumns<Column>,
 ): readonly Column[] {
-  if (!selection) return all;
-  const columns = new Set<Column>(always);
-  for (const field of selection.get(typeName) ?? []) {
+  if (!selection) return columns.all;
+  const needed = new Set<Column>(columns.always);
+  for (const field of selection.get(columns.typeName) ?? []) {
     if (field.startsWith('__')) continue;
-    const needed = Object.hasOwn(fieldColumns, field) ? fieldColumns[field] : undefined;
-    if (!needed) return all;
-    for (const column of needed) columns.add(column);
+    const read = Object.hasOwn(columns.byField, field) ? columns.byField[field] : undefined;
+    if (!read) return columns.all;
+    for (const column of read) needed.add(column);
   }
-  return [...columns];
+  return [...needed];
 }

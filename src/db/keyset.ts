@@ -83,7 +83,7 @@ export function paginate<QueryDB, TB extends keyof QueryDB, O>(
 }
 
 /** The parent id inside a per-parent query: the row of `unnest(parentIds)` being joined. */
-export const PARENT_ID = sql<number>`parent.id`;
+const PARENT_ID = sql<number>`parent.id`;
 
 /** One row per distinct parent id, as the `parent` relation that per-parent queries join to. */
 function parents(parentIds: readonly number[]) {

@@ -8,10 +8,10 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ACTOR_FIELD_COLUMNS,
-  CLAIM_FIELD_COLUMNS,
-  RELATIONSHIP_FIELD_COLUMNS,
-  SOURCE_FIELD_COLUMNS,
+  ACTOR_COLUMNS,
+  CLAIM_COLUMNS,
+  RELATIONSHIP_COLUMNS,
+  SOURCE_COLUMNS,
 } from '../../src/common/field-columns.js';
 import { columnsFor, selectedFieldsByType } from '../../src/common/selection.js';
 import { createLogger } from '../../src/logger.js';
@@ -55,31 +55,31 @@ function selectionOf(field: GraphQLField<unknown, unknown>): string {
 const CASES = [
   {
     type: 'Claim',
-    map: CLAIM_FIELD_COLUMNS,
+    map: CLAIM_COLUMNS.byField,
     query: (selection: string) =>
       `{ briefings(first: 5) { edges { node { claims(first: 50) { edges { node { ${selection} } } } } } } }`,
   },
   {
     type: 'Source',
-    map: SOURCE_FIELD_COLUMNS,
+    map: SOURCE_COLUMNS.byField,
     query: (selection: string) =>
       `{ claims(first: 50) { edges { node { citations { source { ${selection} } } } } } }`,
   },
   {
     type: 'Actor',
-    map: ACTOR_FIELD_COLUMNS,
+    map: ACTOR_COLUMNS.byField,
     query: (selection: string) =>
       `{ claims(first: 50) { edges { node { objects { ${selection} } } } } }`,
   },
   {
     type: 'ActorRelationship',
-    map: RELATIONSHIP_FIELD_COLUMNS,
+    map: RELATIONSHIP_COLUMNS.byField,
     query: (selection: string) =>
       `{ actors(first: 30) { edges { node { relationships(first: 5) { edges { node { ${selection} } } } } } } }`,
   },
   {
     type: 'Actor',
-    map: ACTOR_FIELD_COLUMNS,
+    map: ACTOR_COLUMNS.byField,
     query: (selection: string) =>
       `{ actors(first: 30) { edges { node { relationships(first: 5) { edges { node { from { ${selection} } to { ${selection} } } } } } } } }`,
   },
@@ -152,8 +152,14 @@ describe('reading only the columns an operation needs', () => {
   });
 
   it('reads whole rows when a selected field is not listed, or outside an operation', () => {
-    const all = ['id', 'title', 'url'] as const;
-    const map = { title: ['title'] as const };
+    const source = (byField: Record<string, readonly string[]>) => ({
+      typeName: 'Source',
+      all: ['id', 'title', 'url'],
+      always: ['id'],
+      byField,
+    });
+    const all = ['id', 'title', 'url'];
+    const map = { title: ['title'] };
     const selection = selectedFieldsByType(
       schema,
       parse('{ node(id: "x") { id ... on Source { title kind } } }'),
@@ -162,11 +168,8 @@ describe('reading only the columns an operation needs', () => {
     expect(selection.get('Source')).toEqual(new Set(['id', 'title', 'kind']));
     // `id` on the Node interface counts for every type implementing it.
     expect(selection.get('Actor')).toEqual(new Set(['id']));
-    expect(columnsFor(selection, 'Source', { ...map, id: [] }, ['id'], all)).toEqual(all);
-    expect(columnsFor(selection, 'Source', { ...map, id: [], kind: [] }, ['id'], all)).toEqual([
-      'id',
-      'title',
-    ]);
-    expect(columnsFor(null, 'Source', map, ['id'], all)).toEqual(all);
+    expect(columnsFor(selection, source({ ...map, id: [] }))).toEqual(all);
+    expect(columnsFor(selection, source({ ...map, id: [], kind: [] }))).toEqual(['id', 'title']);
+    expect(columnsFor(null, source(map))).toEqual(all);
   });
 });
