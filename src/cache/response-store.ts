@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LruCache } from '../common/lru-cache.js';
 import { errorFields, type Logger } from '../logger.js';
 
 /** A stored answer: what the cache front writes back on a hit. */
@@ -40,56 +41,32 @@ function entryBytes(hash: string, entry: CachedResponse): number {
 }
 
 /**
- * In one process, as the APQ store does: a Map in least-recently-used order, bounded by
- * entries and by bytes. Entries of older generations can never be read, so moving the
- * generation on also drops them.
+ * In one process: least recently used entries go first, bounded by entries and by bytes.
+ * Entries of older generations can never be read, so moving the generation on also drops them.
  */
 export function createMemoryResponseStore(options: {
   ttlSeconds: number;
   maxEntries: number;
   maxBytes: number;
 }): ResponseStore {
-  const { ttlSeconds, maxEntries, maxBytes } = options;
-  const entries = new Map<string, { entry: CachedResponse; bytes: number; expiresAt: number }>();
+  const entries = new LruCache<CachedResponse>({
+    maxEntries: options.maxEntries,
+    ttlSeconds: options.ttlSeconds,
+    maxSize: options.maxBytes,
+    sizeOf: entryBytes,
+  });
   let generation = 0;
-  let totalBytes = 0;
-  const remove = (hash: string) => {
-    const found = entries.get(hash);
-    if (!found) return;
-    entries.delete(hash);
-    totalBytes -= found.bytes;
-  };
   return {
     lookup(hash) {
-      const current = String(generation);
-      const found = entries.get(hash);
-      if (!found) return Promise.resolve({ generation: current, entry: null });
-      if (found.expiresAt <= Date.now()) {
-        remove(hash);
-        return Promise.resolve({ generation: current, entry: null });
-      }
-      // Re-inserting moves it to the end: Map iteration order is the LRU order.
-      entries.delete(hash);
-      entries.set(hash, found);
-      return Promise.resolve({ generation: current, entry: found.entry });
+      return Promise.resolve({ generation: String(generation), entry: entries.get(hash) ?? null });
     },
     store(readGeneration, hash, entry) {
-      const bytes = entryBytes(hash, entry);
-      if (readGeneration !== String(generation) || bytes > maxBytes) return Promise.resolve();
-      remove(hash);
-      entries.set(hash, { entry, bytes, expiresAt: Date.now() + ttlSeconds * 1000 });
-      totalBytes += bytes;
-      while (entries.size > maxEntries || totalBytes > maxBytes) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        remove(oldest);
-      }
+      if (readGeneration === String(generation)) entries.set(hash, entry);
       return Promise.resolve();
     },
     invalidate() {
       generation += 1;
       entries.clear();
-      totalBytes = 0;
       return Promise.resolve();
     },
   };

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LruCache } from '../common/lru-cache.js';
 
 /** Automatic persisted queries: document text by its SHA-256 hex, bounded in size and age. */
 export interface ApqStore {
@@ -8,27 +9,11 @@ export interface ApqStore {
 
 /** In one process: least recently used entries go first once `maxEntries` is reached. */
 export function createMemoryApqStore(maxEntries: number, ttlSeconds: number): ApqStore {
-  const entries = new Map<string, { body: string; expiresAt: number }>();
+  const entries = new LruCache<string>({ maxEntries, ttlSeconds });
   return {
-    get(hash) {
-      const entry = entries.get(hash);
-      if (!entry || entry.expiresAt <= Date.now()) {
-        entries.delete(hash);
-        return Promise.resolve(null);
-      }
-      // Re-inserting moves it to the end: Map iteration order is the LRU order.
-      entries.delete(hash);
-      entries.set(hash, entry);
-      return Promise.resolve(entry.body);
-    },
+    get: (hash) => Promise.resolve(entries.get(hash) ?? null),
     set(hash, body) {
-      entries.delete(hash);
-      entries.set(hash, { body, expiresAt: Date.now() + ttlSeconds * 1000 });
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-      }
+      entries.set(hash, body);
       return Promise.resolve();
     },
   };
