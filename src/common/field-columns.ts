@@ -17,6 +17,15 @@ export interface TypeColumns<Column extends string> {
   byField: Readonly<Record<string, readonly Column[]>>;
 }
 
+/** What the ValidTime object reads, on claims and relationships alike. */
+const VALID_TIME_COLUMNS = [
+  'valid_from',
+  'valid_from_precision',
+  'valid_to',
+  'valid_to_precision',
+  'valid_time_note',
+] as const;
+
 export const CLAIM_COLUMN_NAMES = [
   'id',
   'briefing_id',
@@ -68,13 +77,7 @@ const CLAIM_FIELD_COLUMNS: Readonly<Record<string, readonly ClaimColumn[]>> = {
     'quantity_unit',
     'quantity_qualifier',
   ],
-  validTime: [
-    'valid_from',
-    'valid_from_precision',
-    'valid_to',
-    'valid_to_precision',
-    'valid_time_note',
-  ],
+  validTime: VALID_TIME_COLUMNS,
   likelihood: ['likelihood'],
   confidence: ['confidence'],
   status: ['status'],
@@ -187,13 +190,7 @@ const RELATIONSHIP_FIELD_COLUMNS: Readonly<Record<string, readonly RelationshipC
   from: ['from_actor_id'],
   to: ['to_actor_id'],
   type: ['type'],
-  validTime: [
-    'valid_from',
-    'valid_from_precision',
-    'valid_to',
-    'valid_to_precision',
-    'valid_time_note',
-  ],
+  validTime: VALID_TIME_COLUMNS,
   confidence: ['confidence'],
   attributes: ['attributes'],
   description: ['description'],
