@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // Migrates and seeds once; each test file then starts from a copy (see the file).
+    globalSetup: ['tests/helpers/global-setup.ts'],
     // Each test file gets its own database (PGlite in memory, or a fresh PostgreSQL database
     // when TEST_DATABASE_URL is set), so files run in parallel without seeing each other.
     pool: 'forks',

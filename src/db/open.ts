@@ -6,6 +6,8 @@ export interface OpenDatabaseOptions {
   /** Embedded data directory; null keeps the embedded database in memory. */
   dataDir: string | null;
   maxConnections: number;
+  /** The embedded database's starting data, a dump of another one (see `dumpEmbedded`). */
+  initialData?: Blob;
   onQuery?: (event: LogEvent) => void;
   onPoolError?: (error: Error) => void;
 }
@@ -13,6 +15,8 @@ export interface OpenDatabaseOptions {
 export interface OpenDatabase {
   db: Database;
   embedded: boolean;
+  /** The embedded database's data directory as a tarball; null with DATABASE_URL. */
+  dumpEmbedded: (() => Promise<Blob>) | null;
   close(): Promise<void>;
 }
 
@@ -20,17 +24,18 @@ export interface OpenDatabase {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenDatabase> {
   if (options.databaseUrl) {
     const db = createDatabase({ ...options, url: options.databaseUrl });
-    return { db, embedded: false, close: () => db.destroy() };
+    return { db, embedded: false, dumpEmbedded: null, close: () => db.destroy() };
   }
   // Imported only when used: PGlite's WebAssembly build costs ~30 MB a PostgreSQL deployment
   // never needs.
   const { startEmbeddedDatabase } = await import('./embedded.js');
-  const embedded = await startEmbeddedDatabase(options.dataDir);
+  const embedded = await startEmbeddedDatabase(options.dataDir, options.initialData);
   // PGlite runs one statement at a time: more connections would only queue inside it.
   const db = createDatabase({ ...options, url: embedded.url, maxConnections: 1 });
   return {
     db,
     embedded: true,
+    dumpEmbedded: embedded.dump,
     async close() {
       await db.destroy();
       await embedded.stop();

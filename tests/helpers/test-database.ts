@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { readFile } from 'node:fs/promises';
+import { sql } from 'kysely';
+import { inject } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../src/db/open.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/database.js';
-import { seedDatabase } from '../../src/seed/load-seed.js';
+import { adminDatabase, databaseUrl } from './admin-database.js';
 
 export interface TestDatabase {
   db: Database;
@@ -15,17 +15,11 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-/** An admin connection to the server behind TEST_DATABASE_URL, for creating and dropping databases. */
-function adminDatabase(url: string): Kysely<Record<string, never>> {
-  return new Kysely({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
-  });
-}
-
 /**
  * A fresh, migrated database for one test file: PGlite in memory by default, or a new
  * database on the PostgreSQL server at TEST_DATABASE_URL (dropped again on close), so tests
- * never touch a developer's data or each other's.
+ * never touch a developer's data or each other's. Each is a copy of a template that
+ * tests/helpers/global-setup.ts migrated (and seeded) once for the whole run.
  */
 export async function createTestDatabase(options: { seed?: boolean } = {}): Promise<TestDatabase> {
   const statements = {
@@ -40,18 +34,22 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
     statements.count += 1;
     statements.sql.push(event.query.sql);
   };
+  const templates = inject('testTemplates');
+  const template = (options.seed ?? true) ? 'seeded' : 'empty';
   const baseUrl = process.env.TEST_DATABASE_URL;
   let open: OpenDatabase;
   let url: string | null = null;
   let dropDatabase = async () => {};
   if (baseUrl) {
+    if (!templates.postgres)
+      throw new Error('expected global-setup to prepare PostgreSQL templates');
     const name = `briefgraph_test_${process.pid}_${randomBytes(4).toString('hex')}`;
     const admin = adminDatabase(baseUrl);
-    await sql`create database ${sql.id(name)}`.execute(admin);
+    await sql`create database ${sql.id(name)} template ${sql.id(templates.postgres[template])}`.execute(
+      admin,
+    );
     await admin.destroy();
-    const target = new URL(baseUrl);
-    target.pathname = `/${name}`;
-    url = target.toString();
+    url = databaseUrl(baseUrl, name);
     open = await openDatabase({ databaseUrl: url, dataDir: null, maxConnections: 5, onQuery });
     dropDatabase = async () => {
       const cleanup = adminDatabase(baseUrl);
@@ -59,10 +57,19 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
       await cleanup.destroy();
     };
   } else {
-    open = await openDatabase({ databaseUrl: null, dataDir: null, maxConnections: 1, onQuery });
+    if (!templates.embedded) throw new Error('expected global-setup to prepare embedded templates');
+    const initialData = new Blob([await readFile(templates.embedded[template])]);
+    open = await openDatabase({
+      databaseUrl: null,
+      dataDir: null,
+      maxConnections: 1,
+      initialData,
+      onQuery,
+    });
   }
-  await migrateToLatest(open.db);
-  if (options.seed ?? true) await seedDatabase(open.db);
+  // Connects now, as migrating used to: a test that closes the database then sees Kysely's
+  // "destroyed" error, not a fresh pool's attempt to reconnect.
+  await sql`select 1`.execute(open.db);
   statements.reset();
   return {
     db: open.db,

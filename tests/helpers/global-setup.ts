@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../../src/db/open.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { seedDatabase } from '../../src/seed/load-seed.js';
+import { adminDatabase, databaseUrl } from './admin-database.js';
+
+/** Where each test file's database is copied from: one migrated database, and one also seeded. */
+export interface TestTemplates {
+  /** PostgreSQL template database names (with TEST_DATABASE_URL). */
+  postgres: { empty: string; seeded: string } | null;
+  /** Embedded data-directory tarballs on disk (without it). */
+  embedded: { empty: string; seeded: string } | null;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testTemplates: TestTemplates;
+  }
+}
+
+/**
+ * Migrating and seeding once per run instead of once per test file: PostgreSQL copies a
+ * template database, and PGlite starts from a dump of a data directory, which also skips its
+ * initdb (most of its start-up cost).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const baseUrl = process.env.TEST_DATABASE_URL;
+  if (baseUrl) {
+    const prefix = `briefgraph_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
+    const names = { empty: `${prefix}_empty`, seeded: `${prefix}_seeded` };
+    const admin = adminDatabase(baseUrl);
+    try {
+      for (const [kind, name] of Object.entries(names)) {
+        await sql`create database ${sql.id(name)}`.execute(admin);
+        const open = await openDatabase({
+          databaseUrl: databaseUrl(baseUrl, name),
+          dataDir: null,
+          maxConnections: 1,
+        });
+        await migrateToLatest(open.db);
+        if (kind === 'seeded') await seedDatabase(open.db);
+        // A template with an open connection cannot be copied.
+        await open.close();
+      }
+    } finally {
+      await admin.destroy();
+    }
+    project.provide('testTemplates', { postgres: names, embedded: null });
+    return async () => {
+      const cleanup = adminDatabase(baseUrl);
+      for (const name of Object.values(names)) {
+        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(cleanup);
+      }
+      await cleanup.destroy();
+    };
+  }
+  const folder = await mkdtemp(path.join(tmpdir(), 'briefgraph-test-'));
+  const files = { empty: path.join(folder, 'empty.tar'), seeded: path.join(folder, 'seeded.tar') };
+  const open = await openDatabase({ databaseUrl: null, dataDir: null, maxConnections: 1 });
+  try {
+    await migrateToLatest(open.db);
+    await writeDump(open.dumpEmbedded, files.empty);
+    await seedDatabase(open.db);
+    await writeDump(open.dumpEmbedded, files.seeded);
+  } finally {
+    await open.close();
+  }
+  project.provide('testTemplates', { postgres: null, embedded: files });
+  return () => rm(folder, { recursive: true, force: true });
+}
+
+async function writeDump(dump: (() => Promise<Blob>) | null, file: string): Promise<void> {
+  if (!dump) throw new Error('expected an embedded database to dump');
+  await writeFile(file, new Uint8Array(await (await dump()).arrayBuffer()));
+}
