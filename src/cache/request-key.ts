@@ -41,23 +41,17 @@ export function createRequestKeyer(options: {
   maxTokens: number;
 }) {
   const { variant, maxTokens } = options;
-  // Raw document hash → normalised document hash: a hit parses each distinct text once.
-  // Hashes, not texts, are kept, so the memo stays small whatever the documents' size.
-  const documents = new LruCache<string>({ maxEntries: 1000, ttlSeconds: 3600 });
+  // The request's exact bytes → its key: a repeated request (what a hit usually is) costs one
+  // hash, as before normalising, and is parsed only the first time. Hashes, not texts, are kept,
+  // so the memo stays small whatever the requests' size.
+  const known = new LruCache<string>({ maxEntries: 10_000, ttlSeconds: 3600 });
 
   function documentKey(text: string): string {
-    const raw = sha256(text);
-    const known = documents.get(raw);
-    if (known !== undefined) return known;
-    let normalised: string;
     try {
-      normalised = `document:${print(parse(text, { noLocation: true, maxTokens }))}`;
+      return sha256(`document:${print(parse(text, { noLocation: true, maxTokens }))}`);
     } catch {
-      normalised = `text:${text}`;
+      return sha256(`text:${text}`);
     }
-    const key = sha256(normalised);
-    documents.set(raw, key);
-    return key;
   }
 
   /** One GraphQL-over-HTTP parameter set (a JSON body, or one operation of a batch). */
@@ -98,11 +92,7 @@ export function createRequestKeyer(options: {
     return JSON.stringify(params);
   }
 
-  return function requestKey(req: IncomingMessage, body: Buffer): string {
-    const url = req.url ?? '';
-    const mark = url.indexOf('?');
-    const path = mark < 0 ? url : url.slice(0, mark);
-    const search = mark < 0 ? '' : url.slice(mark + 1);
+  function normalisedKey(req: IncomingMessage, path: string, search: string, body: Buffer) {
     const hash = createHash('sha256')
       .update(variant)
       .update('\0')
@@ -115,5 +105,24 @@ export function createRequestKeyer(options: {
     // A GET carries no body Yoga reads.
     const content = req.method === 'GET' ? '' : bodyKey(req, body);
     return hash.update('\0').update(content).digest('base64url');
+  }
+
+  return function requestKey(req: IncomingMessage, body: Buffer): string {
+    const url = req.url ?? '';
+    const exact = createHash('sha256')
+      .update(req.method ?? '')
+      .update('\0')
+      .update(url);
+    for (const name of KEYED_HEADERS) exact.update('\0').update(String(req.headers[name] ?? ''));
+    const raw = exact.update('\0').update(body).digest('base64url');
+    const found = known.get(raw);
+    if (found !== undefined) return found;
+    const mark = url.indexOf('?');
+    const key =
+      mark < 0
+        ? normalisedKey(req, url, '', body)
+        : normalisedKey(req, url.slice(0, mark), url.slice(mark + 1), body);
+    known.set(raw, key);
+    return key;
   };
 }
