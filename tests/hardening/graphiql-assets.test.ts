@@ -62,6 +62,7 @@ describe('the GraphiQL page', () => {
         expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
         expect(response.headers.get('content-encoding')).toBe('br');
         expect(response.headers.get('cache-control')).toBe('no-cache');
+        expect(response.headers.get('content-security-policy')).toContain("script-src 'self';");
         return Buffer.from(await response.arrayBuffer());
       }),
     );
