@@ -73,7 +73,13 @@ export function createRequestHandler(options: {
     ttlSeconds === 0
       ? null
       : redis
-        ? createRedisResponseStore(redis, { prefix: config.redisPrefix, ttlSeconds, logger })
+        ? createRedisResponseStore(redis, {
+            prefix: config.redisPrefix,
+            ttlSeconds,
+            maxEntries,
+            maxBytes,
+            logger,
+          })
         : createMemoryResponseStore({ ttlSeconds, maxEntries, maxBytes });
   const app = createApp({
     db,

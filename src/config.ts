@@ -47,9 +47,15 @@ export interface Config {
   executionTimeoutMs: number;
   /**
    * Anonymous GraphQL responses kept for reuse (see README "Response cache"); `ttlSeconds` 0
-   * turns the cache off. The entry and byte bounds apply to the in-process store only.
+   * turns the cache off. The bounds hold in the process and in Redis alike; an answer larger
+   * than `maxEntryBytes` is served but never stored.
    */
-  responseCache: { ttlSeconds: number; maxEntries: number; maxBytes: number };
+  responseCache: {
+    ttlSeconds: number;
+    maxEntries: number;
+    maxBytes: number;
+    maxEntryBytes: number;
+  };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -193,6 +199,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         env.RESPONSE_CACHE_MAX_BYTES,
         64 * 1024 * 1024,
         100_000,
+        68_719_476_736,
+      ),
+      maxEntryBytes: integer(
+        'RESPONSE_CACHE_MAX_ENTRY_BYTES',
+        env.RESPONSE_CACHE_MAX_ENTRY_BYTES,
+        512 * 1024,
+        1000,
         68_719_476_736,
       ),
     },

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from './config.js';
 import { selectionPlugin } from './common/selection.js';
 import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
-import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
+import { graphiqlPlugin } from './graphiql/graphiql-plugin.js';
 import { documentLimitsPlugin } from './hardening/document-limits.js';
 import { executionTimeoutPlugin } from './hardening/execution-timeout.js';
 import { CSRF_HEADER, httpGuardsPlugin } from './hardening/http-guards.js';
@@ -99,12 +99,8 @@ export function createApp({
         viewers.get(request) ?? ANONYMOUS,
         responseCache ?? null,
       ),
-    // Served from the package, not a CDN: analysts' networks (and these machines) are offline.
-    // Loaded on the first GraphiQL page only: the bundled IDE costs ~75 MB of memory, which an
-    // instance serving only the API never needs.
-    renderGraphiQL: async (options) =>
-      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
-    graphiql: { title: 'briefgraph', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    // graphiqlPlugin serves GraphiQL, as a small page and separate cacheable files.
+    graphiql: false,
     // Client mistakes (GraphQLErrors we raise, with a code) pass through; anything else is
     // replaced by "Unexpected error." and Yoga logs the original through `logging.error`.
     maskedErrors: true,
@@ -125,6 +121,7 @@ export function createApp({
     // Order matters: who is calling (auth) before how often (rate limit); persisted documents
     // resolve the text before the limits measure it.
     plugins: [
+      graphiqlPlugin(config),
       responseCachePlugin(),
       healthPlugin(db),
       httpGuardsPlugin(config),

@@ -4,7 +4,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { printSchema } from 'graphql';
 import type { Config } from '../config.js';
-import { CSRF_HEADER } from '../hardening/http-guards.js';
 import {
   anonymousCaller,
   countRequest,
@@ -14,6 +13,7 @@ import {
 import { errorFields, type Logger } from '../logger.js';
 import { schema } from '../schema.js';
 import type { App } from '../yoga.js';
+import { createRequestKeyer } from './request-key.js';
 import { CACHE_PROBE, type CacheProbe } from './response-cache-plugin.js';
 import type { CachedResponse, ResponseStore } from './response-store.js';
 
@@ -25,9 +25,6 @@ export interface CacheFrontOptions {
   config: Config;
   logger: Logger;
 }
-
-/** Request headers that change the response, and so are part of the key. */
-const KEYED_HEADERS = ['accept', 'content-type', 'origin', CSRF_HEADER] as const;
 
 /** Response headers that describe one transfer, not the response: never stored. */
 const TRANSFER_HEADERS = new Set(['connection', 'content-length', 'date', 'keep-alive']);
@@ -104,16 +101,6 @@ function readBody(
   });
 }
 
-function keyOf(variant: string, req: IncomingMessage, body: Buffer): string {
-  const hash = createHash('sha256')
-    .update(variant)
-    .update('\0')
-    .update(req.method ?? '');
-  hash.update('\0').update(req.url ?? '');
-  for (const name of KEYED_HEADERS) hash.update('\0').update(String(req.headers[name] ?? ''));
-  return hash.update('\0').update(body).digest('base64url');
-}
-
 function requestUrl(req: IncomingMessage): URL {
   try {
     return new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -178,7 +165,10 @@ function isErrorFree(body: Buffer): boolean {
  */
 export function createCacheFront(options: CacheFrontOptions) {
   const { app, store, rateCounter, config, logger } = options;
-  const variant = variantOf(config);
+  const requestKey = createRequestKeyer({
+    variant: variantOf(config),
+    maxTokens: Math.max(config.restrictedLimits.tokens, config.trustedLimits.tokens),
+  });
   const { anonymous: anonymousLimit, windowSeconds } = config.rateLimit;
 
   /** Through Yoga with an already-read body; stores the answer when `storeAs` is given. */
@@ -222,6 +212,7 @@ export function createCacheFront(options: CacheFrontOptions) {
       response.status === 200 &&
       probe.queries > 0 &&
       probe.others === 0 &&
+      bytes.length <= config.responseCache.maxEntryBytes &&
       !('set-cookie' in headers) &&
       isErrorFree(bytes)
     ) {
@@ -248,7 +239,7 @@ export function createCacheFront(options: CacheFrontOptions) {
       await forward(req, res, body.bytes, {}, null);
       return;
     }
-    const hash = keyOf(variant, req, body.bytes);
+    const hash = requestKey(req, body.bytes);
     const address = req.socket.remoteAddress;
     // The rate-limit count and the lookup go out together: one round trip to Redis for a hit.
     const [refusal, found] = await Promise.all([

@@ -74,15 +74,47 @@ export function createMemoryResponseStore(options: {
 
 /**
  * One round trip per lookup: the generation and the entry stored under it. Entry keys are built
- * inside the script from the generation it just read, so they are not declared in KEYS: fine
- * for a single Redis (or Sentinel), not for Redis Cluster.
+ * inside the scripts from the generation, so they are not declared in KEYS: fine for a single
+ * Redis (or Sentinel), not for Redis Cluster.
  */
 const LOOKUP_SCRIPT = `
 local generation = redis.call('GET', KEYS[1]) or '0'
 return { generation, redis.call('GET', ARGV[1] .. generation .. ':' .. ARGV[2]) }
 `;
 
+/**
+ * Stores one entry and keeps the whole cache, every generation together, within its bounds.
+ * KEYS: the index (sorted set of `<generation>:<hash>` by time stored), each member's size
+ * (hash), the total size (counter). ARGV: entry key prefix, member, value, TTL, time stored,
+ * size, max entries, max bytes. The oldest entries go first; the three bookkeeping keys get the
+ * entries' TTL, so when nothing is stored for a TTL everything has expired together. An entry
+ * that expired on its own stays counted until it is evicted: the count errs on the safe side.
+ */
+const STORE_SCRIPT = `
+local prefix, member, ttl = ARGV[1], ARGV[2], ARGV[4]
+local size, maxEntries, maxBytes = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local previous = redis.call('HGET', KEYS[2], member)
+if previous then redis.call('DECRBY', KEYS[3], previous) end
+redis.call('SET', prefix .. member, ARGV[3], 'EX', ttl)
+redis.call('ZADD', KEYS[1], ARGV[5], member)
+redis.call('HSET', KEYS[2], member, size)
+local total = redis.call('INCRBY', KEYS[3], size)
+local count = redis.call('ZCARD', KEYS[1])
+while count > maxEntries or total > maxBytes do
+  local oldest = redis.call('ZPOPMIN', KEYS[1])
+  if #oldest == 0 then break end
+  local evicted = oldest[1]
+  total = redis.call('DECRBY', KEYS[3], tonumber(redis.call('HGET', KEYS[2], evicted) or '0'))
+  redis.call('HDEL', KEYS[2], evicted)
+  redis.call('DEL', prefix .. evicted)
+  count = count - 1
+end
+for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ttl) end
+return count
+`;
+
 const LOOKUP_COMMAND = 'briefgraphResponseLookup';
+const STORE_COMMAND = 'briefgraphResponseStore';
 
 type LookupReply = [Buffer, Buffer | null | undefined];
 
@@ -102,33 +134,66 @@ function decode(value: Buffer): CachedResponse | null {
   return { status: head.status, headers: head.headers, body: value.subarray(newline + 1) };
 }
 
+/** Redis' own cost of a key beyond its value and name (object headers, expiry, index entry). */
+const REDIS_KEY_OVERHEAD = 128;
+
+/** A method ioredis' defineCommand added, which its types do not know. */
+function definedCommand<Args extends unknown[], Reply>(
+  redis: Redis,
+  name: string,
+): (...args: Args) => Promise<Reply> {
+  const command = (redis as unknown as Record<string, (...args: Args) => Promise<Reply>>)[name];
+  if (!command) throw new Error(`expected ioredis to define ${name}`);
+  return (...args) => command.apply(redis, args);
+}
+
 /**
  * Shared by every instance, so a write through one instance invalidates what the others
- * cached: the generation is a Redis counter (INCR), each entry expires after `ttlSeconds`.
+ * cached: the generation is a Redis counter (INCR), each entry expires after `ttlSeconds`, and
+ * all entries together stay within `maxEntries` and `maxBytes` (oldest stored out first).
  */
 export function createRedisResponseStore(
   redis: Redis,
-  options: { prefix: string; ttlSeconds: number; logger: Logger },
+  options: {
+    prefix: string;
+    ttlSeconds: number;
+    maxEntries: number;
+    maxBytes: number;
+    logger: Logger;
+  },
 ): ResponseStore {
-  const { ttlSeconds, logger } = options;
+  const { ttlSeconds, maxEntries, maxBytes, logger } = options;
   const generationKey = `${options.prefix}response:generation`;
   const entryPrefix = `${options.prefix}response:`;
+  const bookkeeping = ['index', 'sizes', 'bytes'].map((name) => `${entryPrefix}${name}`);
   redis.defineCommand(LOOKUP_COMMAND, { numberOfKeys: 1, lua: LOOKUP_SCRIPT });
-  // defineCommand adds `<name>` and `<name>Buffer` methods that ioredis' types do not know.
-  const lookupBuffer = (
-    redis as unknown as Record<
-      string,
-      (generationKey: string, entryPrefix: string, hash: string) => Promise<LookupReply>
-    >
-  )[`${LOOKUP_COMMAND}Buffer`];
-  if (!lookupBuffer) throw new Error(`expected ioredis to define ${LOOKUP_COMMAND}Buffer`);
+  redis.defineCommand(STORE_COMMAND, { numberOfKeys: bookkeeping.length, lua: STORE_SCRIPT });
+  // The Buffer variant of the lookup keeps the body's bytes as they were stored.
+  const lookupBuffer = definedCommand<[string, string, string], LookupReply>(
+    redis,
+    `${LOOKUP_COMMAND}Buffer`,
+  );
+  const storeEntry = definedCommand<(string | number | Buffer)[], number>(redis, STORE_COMMAND);
   return {
     async lookup(hash) {
-      const [generation, value] = await lookupBuffer.call(redis, generationKey, entryPrefix, hash);
+      const [generation, value] = await lookupBuffer(generationKey, entryPrefix, hash);
       return { generation: generation.toString(), entry: value ? decode(value) : null };
     },
     async store(generation, hash, entry) {
-      await redis.set(`${entryPrefix}${generation}:${hash}`, encode(entry), 'EX', ttlSeconds);
+      const member = `${generation}:${hash}`;
+      const value = encode(entry);
+      const size = entryPrefix.length + member.length + value.length + REDIS_KEY_OVERHEAD;
+      await storeEntry(
+        ...bookkeeping,
+        entryPrefix,
+        member,
+        value,
+        ttlSeconds,
+        Date.now(),
+        size,
+        maxEntries,
+        maxBytes,
+      );
     },
     async invalidate() {
       try {

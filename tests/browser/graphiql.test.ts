@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
@@ -11,12 +13,17 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 // beyond the server itself, so anything fetched from a CDN would show up as a blocked request.
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.artifacts');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ARTIFACTS = path.join(ROOT, 'tests/.artifacts');
+// Starting compiles TypeScript, migrates and seeds: allow for a loaded machine.
+const READY_TIMEOUT_MS = 180_000;
 const TITLE = 'Venezuela Seeks Military Aid from Russia, China, and Iran';
 
 // Monaco renders the editors; `.view-lines` holds the visible text of each.
 const QUERY_EDITOR = '.graphiql-query-editor .monaco-editor .view-lines';
 const RESPONSE = '.graphiql-response .monaco-editor .view-lines';
+// Variables and headers share one section; the one not shown is `.hidden`.
+const HEADERS_EDITOR = '.graphiql-editor-tool .graphiql-editor:not(.hidden) .monaco-editor';
 
 /**
  * Editor text as a reader sees it: Monaco renders spaces as U+00A0 and may wrap long lines
@@ -24,6 +31,43 @@ const RESPONSE = '.graphiql-response .monaco-editor .view-lines';
  */
 async function editorText(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).innerText()).replaceAll('\u00a0', ' ').replace(/\s+/g, ' ');
+}
+
+/** Chromium allowed to reach `origin` only; every other request is recorded in `blocked`. */
+async function openBrowser(origin: string, blocked: string[], pageErrors: string[]) {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\` ` +
+        'or set CHROMIUM_PATH to a Chromium/Chrome executable.',
+    );
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  // On the context rather than the page, so requests from workers are caught as well.
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) {
+      await route.continue();
+    } else {
+      blocked.push(url);
+      await route.abort('blockedbyclient');
+    }
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { browser, page };
 }
 
 describe('GraphiQL in a browser, offline', () => {
@@ -35,42 +79,13 @@ describe('GraphiQL in a browser, offline', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\` ` +
-          'or set CHROMIUM_PATH to a Chromium/Chrome executable.',
-      );
-    }
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-graphiql-'));
-    server = await startServerProcess({ env: { DATA_DIR: dataDir, DATABASE_URL: '' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    server = await startServerProcess({
+      env: { DATA_DIR: dataDir, DATABASE_URL: '' },
+      readyTimeoutMs: READY_TIMEOUT_MS,
     });
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    const origin = new URL(server.url).origin;
-    // On the context rather than the page, so requests from workers are caught as well.
-    await context.route('**/*', async (route) => {
-      const url = route.request().url();
-      if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) {
-        await route.continue();
-      } else {
-        blocked.push(url);
-        await route.abort('blockedbyclient');
-      }
-    });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
+    ({ browser, page } = await openBrowser(new URL(server.url).origin, blocked, pageErrors));
+  }, READY_TIMEOUT_MS + 60_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -109,6 +124,82 @@ describe('GraphiQL in a browser, offline', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql.png') });
 
+    expect(blocked).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('GraphiQL in production, for a visitor without a key', () => {
+  let dataDir: string | undefined;
+  let server: ServerProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let key: string;
+  const blocked: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-graphiql-production-'));
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+    // `npm run apikey` as an operator runs it (it migrates the empty database itself).
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/auth/apikey-cli.ts',
+        'create',
+        '--role',
+        'analyst',
+        '--name',
+        'Desk',
+      ],
+      { cwd: ROOT, env: { ...process.env, ...env } },
+    );
+    key = stdout.trim().split('\n').at(-1) ?? '';
+    expect(key).toMatch(/^bg_/);
+    server = await startServerProcess({
+      env: { ...env, NODE_ENV: 'production' },
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
+    ({ browser, page } = await openBrowser(new URL(server.url).origin, blocked, pageErrors));
+  }, READY_TIMEOUT_MS + 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('says how to add the Authorization header, and works once it is added', async () => {
+    if (!server) throw new Error('server not started');
+    const response = await page.goto(`${server.url}/graphql`);
+    expect(response?.status()).toBe(200);
+    const notice = page.getByRole('note');
+    await notice.waitFor({ state: 'visible', timeout: 30_000 });
+    expect((await notice.innerText()).replace(/\s+/g, ' ')).toContain(
+      'GraphiQL needs an API key here. Without one, its schema is hidden and only registered operations run.',
+    );
+    await page.locator(QUERY_EDITOR).waitFor({ state: 'visible', timeout: 30_000 });
+    await expect
+      .poll(() => editorText(page, QUERY_EDITOR), { timeout: 15_000 })
+      .toContain('# This server needs an API key. Open "Headers" below and paste');
+
+    // The Headers editor is open; the visitor pastes the header there.
+    const headers = page.locator(HEADERS_EDITOR);
+    await headers.waitFor({ state: 'visible', timeout: 15_000 });
+    await headers.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${key}` }));
+    await page.getByRole('button', { name: /^Re-fetch GraphQL schema/ }).click();
+    // As a person does: GraphiQL reads the editors after a short debounce.
+    await page.waitForTimeout(1_000);
+    await page.locator('.graphiql-execute-button').click();
+    await expect.poll(() => editorText(page, RESPONSE), { timeout: 30_000 }).toContain(TITLE);
+    expect(await editorText(page, RESPONSE)).not.toContain('"errors"');
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-production.png') });
     expect(blocked).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
