@@ -10,14 +10,21 @@ import { selectionPlugin } from './common/selection.js';
 import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
+import { databaseOutagePlugin, maskDatabaseUnavailable } from './hardening/database-outage.js';
 import { documentLimitsPlugin } from './hardening/document-limits.js';
-import { executionTimeoutPlugin } from './hardening/execution-timeout.js';
-import { CSRF_HEADER, httpGuardsPlugin } from './hardening/http-guards.js';
 import {
-  createMemoryRateCounter,
-  rateLimitPlugin,
-  type RateCounter,
-} from './hardening/rate-limit.js';
+  executionTimeoutPlugin,
+  withinTime,
+  type RequestDeadlines,
+} from './hardening/execution-timeout.js';
+import {
+  CSRF_HEADER,
+  endpointPlugin,
+  GRAPHQL_PATH,
+  httpGuardsPlugin,
+  isServedTarget,
+} from './hardening/http-guards.js';
+import { createMemoryRateCounter, rateLimiter, type RateCounter } from './hardening/rate-limit.js';
 import { errorFields, type Logger } from './logger.js';
 import { createMemoryApqStore, type ApqStore } from './persisted/apq-store.js';
 import { persistedOperationsPlugins } from './persisted/persisted-plugin.js';
@@ -37,27 +44,45 @@ export interface AppOptions {
   columnPruning?: boolean;
 }
 
+/** `/readyz` answers within this even when the database hangs (a load balancer's probe waits). */
+const READINESS_TIMEOUT_MS = 1500;
+
 /**
  * `/healthz` answers while the process runs; `/readyz` only when the database answers too,
- * so a load balancer stops sending traffic to an instance that lost its database.
+ * so a load balancer stops sending traffic to an instance that lost its database. Concurrent
+ * probes share one check, so probing costs the database one statement at a time however
+ * often it is asked.
  */
-function healthPlugin(db: Database): Plugin {
+function healthPlugin(db: Database, logger: Logger): Plugin {
+  let inFlight: Promise<boolean> | null = null;
+  const check = async (): Promise<boolean> => {
+    try {
+      await sql`select 1`.execute(db);
+      return true;
+    } catch (error) {
+      logger.warn('readiness check failed', errorFields(error));
+      return false;
+    }
+  };
+  const ready = () => {
+    inFlight ??= withinTime(check(), READINESS_TIMEOUT_MS, () => false).finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname === '/healthz') {
         endResponse(fetchAPI.Response.json({ status: 'ok' }));
       } else if (url.pathname === '/readyz') {
-        try {
-          await sql`select 1`.execute(db);
-          endResponse(fetchAPI.Response.json({ status: 'ready' }));
-        } catch {
-          endResponse(
-            fetchAPI.Response.json(
-              { status: 'unavailable', reason: 'database unreachable' },
-              { status: 503 },
-            ),
-          );
-        }
+        endResponse(
+          (await ready())
+            ? fetchAPI.Response.json({ status: 'ready' })
+            : fetchAPI.Response.json(
+                { status: 'unavailable', reason: 'database unreachable' },
+                { status: 503 },
+              ),
+        );
       }
     },
   };
@@ -85,6 +110,9 @@ export function createApp({
   columnPruning = true,
 }: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
+  const deadlines: RequestDeadlines = new WeakMap();
+  const limiter = rateLimiter(viewers, rateCounter, config);
+  const graphiqlOptions = { title: 'briefgraph', defaultQuery: GRAPHIQL_DEFAULT_QUERY };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -104,10 +132,18 @@ export function createApp({
     // instance serving only the API never needs.
     renderGraphiQL: async (options) =>
       (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
-    graphiql: { title: 'briefgraph', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
-    // Client mistakes (GraphQLErrors we raise, with a code) pass through; anything else is
-    // replaced by "Unexpected error." and Yoga logs the original through `logging.error`.
-    maskedErrors: true,
+    // Yoga renders the page before any plugin runs, on any path ending in /graphql: the exact
+    // path and the rate limit are checked here. A refused page falls through to the plugins,
+    // which answer 404 or 429.
+    graphiql: async (request, serverContext) =>
+      new URL(request.url).pathname === GRAPHQL_PATH &&
+      isServedTarget((serverContext as { req?: { url?: string } }).req?.url ?? GRAPHQL_PATH) &&
+      (await limiter.refusalFor(request, serverContext)) === null &&
+      graphiqlOptions,
+    // Client mistakes (GraphQLErrors we raise, with a code) pass through; a lost database becomes
+    // DATABASE_UNAVAILABLE (503); anything else is replaced by "Unexpected error." and Yoga logs
+    // the original through `logging.error`.
+    maskedErrors: { maskError: maskDatabaseUnavailable },
     cors: corsOptions(config.corsOrigins),
     maxRequestBodySize: config.maxBodyBytes,
     batching: { limit: config.maxBatch },
@@ -122,17 +158,20 @@ export function createApp({
           ? logger.error('unexpected error while executing a request', errorFields(args[0]))
           : logger.error(args.map(String).join(' ')),
     },
-    // Order matters: who is calling (auth) before how often (rate limit); persisted documents
-    // resolve the text before the limits measure it.
+    // Order matters: unserved paths end first, so no guard needs a path check; who is calling
+    // (auth) before how often (rate limit); persisted documents resolve the text before the
+    // limits measure it.
     plugins: [
+      endpointPlugin(),
       responseCachePlugin(),
-      healthPlugin(db),
+      healthPlugin(db, logger),
       httpGuardsPlugin(config),
-      authPlugin(db, viewers),
-      rateLimitPlugin(viewers, rateCounter, config, logger),
+      authPlugin({ db, viewers, deadlines, counter: rateCounter, config, logger }),
+      limiter.plugin,
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
       documentLimitsPlugin(viewers, config),
-      executionTimeoutPlugin(config.executionTimeoutMs),
+      executionTimeoutPlugin(config.executionTimeoutMs, deadlines),
+      databaseOutagePlugin(),
       ...(columnPruning ? [selectionPlugin()] : []),
     ],
   });

@@ -6,6 +6,8 @@ export interface OpenDatabaseOptions {
   /** Embedded data directory; null keeps the embedded database in memory. */
   dataDir: string | null;
   maxConnections: number;
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
   onQuery?: (event: LogEvent) => void;
   onPoolError?: (error: Error) => void;
 }
