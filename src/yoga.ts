@@ -137,7 +137,9 @@ export function createApp({
     // which answer 404 or 429.
     graphiql: async (request, serverContext) =>
       new URL(request.url).pathname === GRAPHQL_PATH &&
-      isServedTarget((serverContext as { req?: { url?: string } }).req?.url ?? GRAPHQL_PATH) &&
+      isServedTarget(
+        (serverContext as { req?: { url?: string } } | undefined)?.req?.url ?? GRAPHQL_PATH,
+      ) &&
       (await limiter.refusalFor(request, serverContext)) === null &&
       graphiqlOptions,
     // Client mistakes (GraphQLErrors we raise, with a code) pass through; a lost database becomes
