@@ -30,7 +30,7 @@ export const NOT_FOUND_BODY = {
 };
 
 /** The path of a request target as the client sent it (Node's `req.url`), before URL parsing. */
-export function targetPath(target: string): string {
+function targetPath(target: string): string {
   const query = target.indexOf('?');
   return query < 0 ? target : target.slice(0, query);
 }
