@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open.js';
+import { isServedTarget, NOT_FOUND_BODY } from './hardening/http-guards.js';
 import { errorFields, type Logger } from './logger.js';
 import {
   createMemoryRateCounter,
@@ -43,6 +44,9 @@ async function connectRedis(config: Config, logger: Logger): Promise<Redis | nul
     // Fail fast while Redis is away instead of queueing requests behind it.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // A hung Redis fails a command instead of holding the request: the rate-limit counters then
+    // count in this process, the caches are bypassed.
+    commandTimeout: 1000,
     // Commands issued in the same tick share one write: a response-cache hit sends its lookup
     // and its rate-limit count together.
     enableAutoPipelining: true,
@@ -66,7 +70,7 @@ export function createRequestHandler(options: {
 }): RequestListener {
   const { db, config, logger, redis } = options;
   const rateCounter: RateCounter = redis
-    ? createRedisRateCounter(redis, config.redisPrefix)
+    ? createRedisRateCounter(redis, config.redisPrefix, logger)
     : createMemoryRateCounter();
   const { ttlSeconds, maxEntries, maxBytes } = config.responseCache;
   const responseCache =
@@ -89,9 +93,19 @@ export function createRequestHandler(options: {
     ...(redis && { apq: createRedisApqStore(redis, config.redisPrefix, config.apqTtlSeconds) }),
     ...(responseCache && { responseCache }),
   });
-  return responseCache
+  const handler: RequestListener = responseCache
     ? createCacheFront({ app, store: responseCache, rateCounter, config, logger })
     : app.requestListener;
+  // Yoga answers some requests before any plugin runs (its health check and CORS preflights on
+  // any path with the right ending): unserved paths end here, before Yoga sees them.
+  return (req, res) => {
+    if (isServedTarget(req.url ?? '/')) {
+      void handler(req, res);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(NOT_FOUND_BODY));
+  };
 }
 
 /** Opens the database, migrates it, seeds an empty one, and listens. */
@@ -102,6 +116,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       : null,
     dataDir: config.dataDir,
     maxConnections: config.databasePoolMax,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
     onPoolError: (error) => logger.warn('idle database connection failed', errorFields(error)),
   });
   try {

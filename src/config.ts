@@ -18,6 +18,10 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   databasePoolMax: number;
+  /** How long the pool waits for a new database connection before giving up. */
+  databaseConnectTimeoutMs: number;
+  /** How long a statement may wait for the database's answer (client side: also a hung server). */
+  databaseQueryTimeoutMs: number;
   /** Seed the sample briefing into an empty database at start. */
   seed: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -39,8 +43,11 @@ export interface Config {
   restrictedLimits: DocumentLimits;
   /** Analysts, editors, admins. */
   trustedLimits: DocumentLimits;
-  /** Requests per key (or per client address when anonymous) in each window. */
-  rateLimit: { anonymous: number; keyed: number; windowSeconds: number };
+  /**
+   * Requests per key (or per client address when anonymous) in each window, and refused API
+   * keys (unknown, malformed, revoked, expired) per client address in each window.
+   */
+  rateLimit: { anonymous: number; keyed: number; authFailures: number; windowSeconds: number };
   /** Cancels a statement that runs longer (PostgreSQL `statement_timeout`; DATABASE_URL only). */
   statementTimeoutMs: number;
   /** Answers a GraphQL execution that runs longer with a TIMEOUT error. */
@@ -117,6 +124,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || null,
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     databasePoolMax: integer('DATABASE_POOL_MAX', env.DATABASE_POOL_MAX, 10, 1, 1000),
+    databaseConnectTimeoutMs: integer(
+      'DATABASE_CONNECT_TIMEOUT_MS',
+      env.DATABASE_CONNECT_TIMEOUT_MS,
+      5000,
+      100,
+      600_000,
+    ),
+    databaseQueryTimeoutMs: integer(
+      'DATABASE_QUERY_TIMEOUT_MS',
+      env.DATABASE_QUERY_TIMEOUT_MS,
+      30_000,
+      100,
+      3_600_000,
+    ),
     seed: seed === 'true',
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info'),
     production,
@@ -157,6 +178,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: {
       anonymous: integer('RATE_LIMIT_ANONYMOUS', env.RATE_LIMIT_ANONYMOUS, 300, 1, 10_000_000),
       keyed: integer('RATE_LIMIT_KEY', env.RATE_LIMIT_KEY, 1200, 1, 10_000_000),
+      authFailures: integer(
+        'RATE_LIMIT_AUTH_FAILURES',
+        env.RATE_LIMIT_AUTH_FAILURES,
+        20,
+        1,
+        10_000_000,
+      ),
       windowSeconds: integer(
         'RATE_LIMIT_WINDOW_SECONDS',
         env.RATE_LIMIT_WINDOW_SECONDS,

@@ -10,14 +10,15 @@ import { selectionPlugin } from './common/selection.js';
 import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
 import { graphiqlPlugin } from './graphiql/graphiql-plugin.js';
+import { databaseOutagePlugin, maskDatabaseUnavailable } from './hardening/database-outage.js';
 import { documentLimitsPlugin } from './hardening/document-limits.js';
-import { executionTimeoutPlugin } from './hardening/execution-timeout.js';
-import { CSRF_HEADER, httpGuardsPlugin } from './hardening/http-guards.js';
 import {
-  createMemoryRateCounter,
-  rateLimitPlugin,
-  type RateCounter,
-} from './hardening/rate-limit.js';
+  executionTimeoutPlugin,
+  withinTime,
+  type RequestDeadlines,
+} from './hardening/execution-timeout.js';
+import { CSRF_HEADER, endpointPlugin, httpGuardsPlugin } from './hardening/http-guards.js';
+import { createMemoryRateCounter, rateLimiter, type RateCounter } from './hardening/rate-limit.js';
 import { errorFields, type Logger } from './logger.js';
 import { createMemoryApqStore, type ApqStore } from './persisted/apq-store.js';
 import { persistedOperationsPlugins } from './persisted/persisted-plugin.js';
@@ -37,27 +38,45 @@ export interface AppOptions {
   columnPruning?: boolean;
 }
 
+/** `/readyz` answers within this even when the database hangs (a load balancer's probe waits). */
+const READINESS_TIMEOUT_MS = 1500;
+
 /**
  * `/healthz` answers while the process runs; `/readyz` only when the database answers too,
- * so a load balancer stops sending traffic to an instance that lost its database.
+ * so a load balancer stops sending traffic to an instance that lost its database. Concurrent
+ * probes share one check, so probing costs the database one statement at a time however
+ * often it is asked.
  */
-function healthPlugin(db: Database): Plugin {
+function healthPlugin(db: Database, logger: Logger): Plugin {
+  let inFlight: Promise<boolean> | null = null;
+  const check = async (): Promise<boolean> => {
+    try {
+      await sql`select 1`.execute(db);
+      return true;
+    } catch (error) {
+      logger.warn('readiness check failed', errorFields(error));
+      return false;
+    }
+  };
+  const ready = () => {
+    inFlight ??= withinTime(check(), READINESS_TIMEOUT_MS, () => false).finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname === '/healthz') {
         endResponse(fetchAPI.Response.json({ status: 'ok' }));
       } else if (url.pathname === '/readyz') {
-        try {
-          await sql`select 1`.execute(db);
-          endResponse(fetchAPI.Response.json({ status: 'ready' }));
-        } catch {
-          endResponse(
-            fetchAPI.Response.json(
-              { status: 'unavailable', reason: 'database unreachable' },
-              { status: 503 },
-            ),
-          );
-        }
+        endResponse(
+          (await ready())
+            ? fetchAPI.Response.json({ status: 'ready' })
+            : fetchAPI.Response.json(
+                { status: 'unavailable', reason: 'database unreachable' },
+                { status: 503 },
+              ),
+        );
       }
     },
   };
@@ -85,6 +104,8 @@ export function createApp({
   columnPruning = true,
 }: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
+  const deadlines: RequestDeadlines = new WeakMap();
+  const limiter = rateLimiter(viewers, rateCounter, config);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -99,11 +120,13 @@ export function createApp({
         viewers.get(request) ?? ANONYMOUS,
         responseCache ?? null,
       ),
-    // graphiqlPlugin serves GraphiQL, as a small page and separate cacheable files.
+    // graphiqlPlugin serves GraphiQL, as a small page and separate cacheable files, after the
+    // endpoint, authentication and rate-limit plugins have seen the request.
     graphiql: false,
-    // Client mistakes (GraphQLErrors we raise, with a code) pass through; anything else is
-    // replaced by "Unexpected error." and Yoga logs the original through `logging.error`.
-    maskedErrors: true,
+    // Client mistakes (GraphQLErrors we raise, with a code) pass through; a lost database becomes
+    // DATABASE_UNAVAILABLE (503); anything else is replaced by "Unexpected error." and Yoga logs
+    // the original through `logging.error`.
+    maskedErrors: { maskError: maskDatabaseUnavailable },
     cors: corsOptions(config.corsOrigins),
     maxRequestBodySize: config.maxBodyBytes,
     batching: { limit: config.maxBatch },
@@ -118,18 +141,21 @@ export function createApp({
           ? logger.error('unexpected error while executing a request', errorFields(args[0]))
           : logger.error(args.map(String).join(' ')),
     },
-    // Order matters: who is calling (auth) before how often (rate limit); persisted documents
-    // resolve the text before the limits measure it.
+    // Order matters: unserved paths end first, so no guard needs a path check; who is calling
+    // (auth) before how often (rate limit); persisted documents resolve the text before the
+    // limits measure it.
     plugins: [
-      graphiqlPlugin(config),
+      endpointPlugin(),
       responseCachePlugin(),
-      healthPlugin(db),
+      healthPlugin(db, logger),
       httpGuardsPlugin(config),
-      authPlugin(db, viewers),
-      rateLimitPlugin(viewers, rateCounter, config, logger),
+      authPlugin({ db, viewers, deadlines, counter: rateCounter, config, logger }),
+      limiter.plugin,
+      graphiqlPlugin(config),
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
       documentLimitsPlugin(viewers, config),
-      executionTimeoutPlugin(config.executionTimeoutMs),
+      executionTimeoutPlugin(config.executionTimeoutMs, deadlines),
+      databaseOutagePlugin(),
       ...(columnPruning ? [selectionPlugin()] : []),
     ],
   });

@@ -245,13 +245,7 @@ export function createCacheFront(options: CacheFrontOptions) {
     const [refusal, found] = await Promise.all([
       address === undefined
         ? null
-        : countRequest(
-            rateCounter,
-            windowSeconds,
-            logger,
-            anonymousCaller(address),
-            anonymousLimit,
-          ),
+        : countRequest(rateCounter, windowSeconds, anonymousCaller(address), anonymousLimit),
       store.lookup(hash).catch((error: unknown) => {
         logger.warn('response cache lookup failed; request passed to Yoga', errorFields(error));
         return null;

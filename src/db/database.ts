@@ -9,6 +9,13 @@ export interface DatabaseOptions {
   url: string;
   /** Pool size; the embedded database serialises statements anyway, so one connection suffices there. */
   maxConnections?: number;
+  /** Gives up on a new connection after this long, instead of waiting for the OS (minutes). */
+  connectTimeoutMs?: number;
+  /**
+   * Gives up waiting for a statement's answer after this long (client side), so a hung server
+   * cannot hold a request forever; PostgreSQL's own statement_timeout should fire first.
+   */
+  queryTimeoutMs?: number;
   /** Called for every statement Kysely runs (tests count them; logs record failures). */
   onQuery?: (event: LogEvent) => void;
   onPoolError?: (error: Error) => void;
@@ -18,6 +25,8 @@ export function createDatabase(options: DatabaseOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    query_timeout: options.queryTimeoutMs,
     types: typeParsers,
   });
   // Without a listener an idle client's error (e.g. the server restarting) crashes the process.

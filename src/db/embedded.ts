@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -42,36 +43,206 @@ export function isEmbeddedServerRunning(dataDir: string): Promise<boolean> {
   });
 }
 
+/** Held by the process that has DATA_DIR open; it contains that process's pid. */
+export function dataDirLockPath(dataDir: string): string {
+  return path.join(dataDir, 'briefgraph.lock');
+}
+
+/** True while a process with this pid exists (EPERM: it exists, owned by another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function lockHolder(file: string): Promise<number | null> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+const isCode = (error: unknown, code: string) =>
+  (error as NodeJS.ErrnoException | null)?.code === code;
+
+/**
+ * Creates `file` holding this process's pid, or fails with EEXIST if it exists. Written to a
+ * private name first and linked into place, so no other process ever reads it empty.
+ */
+async function createLockFile(file: string): Promise<void> {
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  const handle = await open(draft, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${process.pid}\n`);
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(draft, file);
+  } finally {
+    await unlink(draft);
+  }
+}
+
+/**
+ * Removes a lock whose holder `dead` no longer runs, and takes it. A `.recover` file created
+ * exclusively makes the removal one process's: two starters that both found the same stale
+ * lock cannot both remove it and both take it. Returns false when another process is doing it.
+ */
+async function recoverStaleLock(file: string, dead: number | null): Promise<boolean> {
+  const recovery = `${file}.recover`;
+  try {
+    await createLockFile(recovery);
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
+    throw error;
+  }
+  try {
+    if ((await lockHolder(file)) !== dead) return false;
+    await unlink(file).catch((error: unknown) => {
+      if (!isCode(error, 'ENOENT')) throw error;
+    });
+    await createLockFile(file);
+    return true;
+  } finally {
+    await unlink(recovery);
+  }
+}
+
+function lockedBy(dataDir: string, pid: number): Error {
+  return new Error(
+    `DATA_DIR ${dataDir} is in use by process ${pid} (lock file ${dataDirLockPath(dataDir)}); stop that server first, or set DATABASE_URL. If no briefgraph runs as process ${pid}, remove the lock file.`,
+  );
+}
+
+/**
+ * Takes DATA_DIR for this process: PGlite allows one process per directory, and two servers
+ * writing one directory corrupt it. A lock left by a process that died is taken over.
+ * Resolves to the release function.
+ */
+export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = dataDirLockPath(dataDir);
+  const release = async () => {
+    if ((await lockHolder(file)) === process.pid) await unlink(file);
+  };
+  // A few rounds: another starter may be recovering the same stale lock at this moment.
+  for (let round = 0; round < 20; round++) {
+    try {
+      await createLockFile(file);
+      return release;
+    } catch (error) {
+      if (!isCode(error, 'EEXIST')) throw error;
+    }
+    const holder = await lockHolder(file);
+    if (holder !== null && isAlive(holder)) throw lockedBy(dataDir, holder);
+    if (await recoverStaleLock(file, holder)) return release;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const holder = await lockHolder(file);
+  throw holder === null
+    ? new Error(
+        `could not lock DATA_DIR ${dataDir}: ${file}.recover was left by a crash during recovery; remove it`,
+      )
+    : lockedBy(dataDir, holder);
+}
+
+/**
+ * Owner-only modes on everything in the data directory (0700 directories, 0600 files): it
+ * holds every briefing, RED ones included. PGlite writes its initial files world-writable,
+ * and a directory from an older version may be too.
+ */
+async function restrictModes(directory: string): Promise<void> {
+  await chmod(directory, 0o700);
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    const entryPath = path.join(directory, entry.name);
+    if (entry.isDirectory()) await restrictModes(entryPath);
+    else if (entry.isFile()) await chmod(entryPath, 0o600);
+  }
+}
+
+/**
+ * Open embedded databases in this process. While any is, the process umask is 077, so files
+ * PGlite creates as it runs (WAL segments, new relations) are owner-only too.
+ */
+let restrictedUmaskUsers = 0;
+let umaskBefore = 0;
+
+function restrictUmask(): () => void {
+  if (restrictedUmaskUsers++ === 0) umaskBefore = process.umask(0o077);
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    if (--restrictedUmaskUsers === 0) process.umask(umaskBefore);
+  };
+}
+
+/** Creates DATA_DIR owner-only, takes its lock and fixes the modes of what is in it. */
+async function openDataDir(dataDir: string): Promise<{ release(): Promise<void> }> {
+  const restoreUmask = restrictUmask();
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    const unlock = await lockDataDir(dataDir);
+    try {
+      await restrictModes(dataDir);
+      // A socket file left by a crash would block listening.
+      await unlink(embeddedSocketPath(dataDir)).catch(() => undefined);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
+    return {
+      async release() {
+        await unlink(embeddedSocketPath(dataDir)).catch(() => undefined);
+        await unlock();
+        restoreUmask();
+      },
+    };
+  } catch (error) {
+    restoreUmask();
+    throw error;
+  }
+}
+
 /**
  * Starts PGlite behind a PostgreSQL wire-protocol socket. `dataDir` null keeps everything in
- * memory on a loopback TCP port (tests); otherwise data persists across restarts and the
- * socket lives in DATA_DIR. `initialData` (a `dump()`) starts from a copy of another database
- * instead of running initdb, which costs most of PGlite's start-up.
+ * memory on a loopback TCP port (tests); otherwise data persists across restarts, the socket
+ * lives in DATA_DIR, and the directory is this process's (see lockDataDir) until `stop`.
+ * `initialData` (a `dump()`) starts from a copy of another database instead of running initdb,
+ * which costs most of PGlite's start-up.
  */
 export async function startEmbeddedDatabase(
   dataDir: string | null,
   initialData?: Blob,
 ): Promise<EmbeddedDatabase> {
-  if (dataDir) {
-    await mkdir(dataDir, { recursive: true });
-    if (await isEmbeddedServerRunning(dataDir)) {
-      throw new Error(
-        `DATA_DIR ${dataDir} is in use by another running briefgraph; stop it first, or set DATABASE_URL`,
-      );
-    }
-    // A socket file left by a crash would block listening.
-    await unlink(embeddedSocketPath(dataDir)).catch(() => undefined);
+  const directory = dataDir ? await openDataDir(dataDir) : null;
+  let pglite: PGlite | undefined;
+  let server: PGLiteSocketServer;
+  try {
+    pglite = await PGlite.create(dataDir ?? 'memory://', {
+      extensions: { pg_trgm },
+      loadDataDir: initialData,
+    });
+    // PGlite executes one statement at a time; the socket server queues the rest and keeps a
+    // transaction on the connection that opened it.
+    server = dataDir
+      ? new PGLiteSocketServer({
+          db: pglite,
+          path: embeddedSocketPath(dataDir),
+          maxConnections: 16,
+        })
+      : new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 16 });
+    await server.start();
+    // PGlite lays down its initial files world-writable whatever the umask.
+    if (dataDir) await restrictModes(dataDir);
+  } catch (error) {
+    await pglite?.close();
+    await directory?.release();
+    throw error;
   }
-  const pglite = await PGlite.create(dataDir ?? 'memory://', {
-    extensions: { pg_trgm },
-    loadDataDir: initialData,
-  });
-  // PGlite executes one statement at a time; the socket server queues the rest and keeps a
-  // transaction on the connection that opened it.
-  const server = dataDir
-    ? new PGLiteSocketServer({ db: pglite, path: embeddedSocketPath(dataDir), maxConnections: 16 })
-    : new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 16 });
-  await server.start();
+  const running = pglite;
   const url = dataDir
     ? embeddedSocketUrl(dataDir)
     : `postgres://postgres@${server.getServerConn()}/postgres`;
@@ -79,9 +250,9 @@ export async function startEmbeddedDatabase(
     url,
     async stop() {
       await server.stop();
-      await pglite.close();
-      if (dataDir) await unlink(embeddedSocketPath(dataDir)).catch(() => undefined);
+      await running.close();
+      await directory?.release();
     },
-    dump: () => pglite.dumpDataDir('none'),
+    dump: () => running.dumpDataDir('none'),
   };
 }

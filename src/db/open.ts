@@ -8,6 +8,8 @@ export interface OpenDatabaseOptions {
   maxConnections: number;
   /** The embedded database's starting data, a dump of another one (see `dumpEmbedded`). */
   initialData?: Blob;
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
   onQuery?: (event: LogEvent) => void;
   onPoolError?: (error: Error) => void;
 }

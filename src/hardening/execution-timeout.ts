@@ -1,30 +1,54 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 
 /**
- * Answers an execution that runs past `timeoutMs` with a TIMEOUT error. The statements it
- * started are cancelled by PostgreSQL's statement_timeout (see bootstrap), not by this.
+ * When each request's time runs out: set when authentication starts, so the database lookup
+ * of an API key and the execution share one deadline of EXECUTION_TIMEOUT_MS.
  */
-export function executionTimeoutPlugin(timeoutMs: number): Plugin {
+export type RequestDeadlines = WeakMap<Request, number>;
+
+/** Milliseconds left for `request`; the whole limit when no deadline was set (in-process calls). */
+export function remainingTime(
+  deadlines: RequestDeadlines,
+  request: Request | undefined,
+  timeoutMs: number,
+): number {
+  const deadline = request && deadlines.get(request);
+  return deadline === undefined ? timeoutMs : Math.max(0, deadline - Date.now());
+}
+
+/** Settles like `work`, or with `timedOut()` once `ms` have passed, whichever comes first. */
+export async function withinTime<T>(work: Promise<T>, ms: number, timedOut: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(timedOut()), ms);
+  });
+  try {
+    return await Promise.race([work, expiry]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Answers an execution that runs past the request's deadline with a TIMEOUT error. The
+ * statements it started are cancelled by PostgreSQL's statement_timeout (see bootstrap), not by
+ * this.
+ */
+export function executionTimeoutPlugin(timeoutMs: number, deadlines: RequestDeadlines): Plugin {
   return {
-    onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn(async (args) => {
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<never>((_resolve, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                createGraphQLError(`execution exceeded the time limit of ${timeoutMs} ms`, {
-                  extensions: { code: 'TIMEOUT', http: { status: 503 } },
-                }),
-              ),
-            timeoutMs,
-          );
-        });
-        try {
-          return await Promise.race([executeFn(args), timedOut]);
-        } finally {
-          clearTimeout(timer);
-        }
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const { request } = args.contextValue as { request?: Request };
+      const error = createGraphQLError(`execution exceeded the time limit of ${timeoutMs} ms`, {
+        extensions: { code: 'TIMEOUT', http: { status: 503 } },
+      });
+      setExecuteFn(async (executeArgs) => {
+        const outcome = await withinTime(
+          Promise.resolve(executeFn(executeArgs)).then((result) => ({ result })),
+          remainingTime(deadlines, request, timeoutMs),
+          () => null,
+        );
+        if (outcome === null) throw error;
+        return outcome.result;
       });
     },
   };

@@ -1,6 +1,69 @@
 import type { Plugin } from 'graphql-yoga';
 import { createGraphQLError } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { GRAPHIQL_ASSETS_PATH } from '../graphiql/graphiql-plugin.js';
+
+/** The GraphQL endpoint, GraphiQL included. */
+export const GRAPHQL_PATH = '/graphql';
+
+/** Every path this server answers, matched exactly… */
+export const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_PATH, '/healthz', '/readyz']);
+
+/** …and GraphiQL's files: one plain name each below their folder (the plugin 404s the rest). */
+const GRAPHIQL_ASSET = new RegExp(`^${GRAPHIQL_ASSETS_PATH}[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$`);
+
+function isServedPath(path: string): boolean {
+  return SERVED_PATHS.has(path) || GRAPHIQL_ASSET.test(path);
+}
+
+/** A JSON error answer in the GraphQL error shape, for refusals made before GraphQL starts. */
+export function errorResponse(
+  fetchAPI: { Response: typeof Response },
+  status: number,
+  code: string,
+  message: string,
+  options: { headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
+): Response {
+  return fetchAPI.Response.json(
+    { errors: [{ message, extensions: { code, ...options.extensions } }] },
+    { status, headers: options.headers },
+  );
+}
+
+const NOT_FOUND_MESSAGE = `no such path: GraphQL is served at exactly ${GRAPHQL_PATH}, health at /healthz and /readyz`;
+
+/** The 404 body, for the node listener in front of Yoga (bootstrap) as for Yoga itself. */
+export const NOT_FOUND_BODY = {
+  errors: [{ message: NOT_FOUND_MESSAGE, extensions: { code: 'NOT_FOUND' } }],
+};
+
+/** The path of a request target as the client sent it (Node's `req.url`), before URL parsing. */
+function targetPath(target: string): string {
+  const query = target.indexOf('?');
+  return query < 0 ? target : target.slice(0, query);
+}
+
+/** Whether a request target as sent names a served path, exactly: no normalisation. */
+export function isServedTarget(target: string): boolean {
+  return isServedPath(targetPath(target));
+}
+
+/**
+ * Yoga serves GraphQL on any path that ends in its endpoint (`/x/graphql`, `/graphql/`, even
+ * `/x?=/graphql`), where guards keyed on the path would not look. This runs first and answers
+ * 404 for every path not served, matched exactly as sent (`/a/../graphql` is not normalised
+ * into a match), so the hooks after it see only served paths and need no path checks.
+ */
+export function endpointPlugin(): Plugin {
+  return {
+    onRequest({ url, serverContext, endResponse, fetchAPI }) {
+      const raw = (serverContext as { req?: { url?: unknown } } | undefined)?.req?.url;
+      const sent = typeof raw === 'string' ? isServedTarget(raw) : true;
+      if (sent && isServedPath(url.pathname)) return;
+      endResponse(fetchAPI.Response.json(NOT_FOUND_BODY, { status: 404 }));
+    },
+  };
+}
 
 /** Header a browser cannot add to a cross-site request without a CORS preflight. */
 export const CSRF_HEADER = 'x-graphql-csrf';
@@ -30,21 +93,16 @@ function preflighted(request: Request): boolean {
  */
 export function httpGuardsPlugin(config: Pick<Config, 'maxBodyBytes'>): Plugin {
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== '/graphql') return;
+    onRequest({ request, endResponse, fetchAPI }) {
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > config.maxBodyBytes) {
         endResponse(
-          fetchAPI.Response.json(
-            {
-              errors: [
-                {
-                  message: `request body of ${length} bytes exceeds the limit of ${config.maxBodyBytes} bytes`,
-                  extensions: { code: 'REQUEST_TOO_LARGE', limit: config.maxBodyBytes },
-                },
-              ],
-            },
-            { status: 413 },
+          errorResponse(
+            fetchAPI,
+            413,
+            'REQUEST_TOO_LARGE',
+            `request body of ${length} bytes exceeds the limit of ${config.maxBodyBytes} bytes`,
+            { extensions: { limit: config.maxBodyBytes } },
           ),
         );
       }

@@ -4,24 +4,35 @@ import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 
-/** Counts one request for `who` in the current window; returns the count so far. */
+/**
+ * Counts for `who` in fixed windows. `hit` counts one more and returns the count so far; `peek`
+ * returns it without counting (a budget checked before work, spent only when the work fails).
+ */
 export interface RateCounter {
   hit(who: string, windowIndex: number, windowSeconds: number): Promise<number>;
+  peek(who: string, windowIndex: number): Promise<number>;
 }
 
 /** One process's counters; only the current window is kept, so memory stays bounded. */
 export function createMemoryRateCounter(): RateCounter {
   let currentWindow = -1;
   let counts = new Map<string, number>();
+  const windowCounts = (windowIndex: number) => {
+    if (windowIndex !== currentWindow) {
+      currentWindow = windowIndex;
+      counts = new Map();
+    }
+    return counts;
+  };
   return {
     hit(who, windowIndex) {
-      if (windowIndex !== currentWindow) {
-        currentWindow = windowIndex;
-        counts = new Map();
-      }
-      const count = (counts.get(who) ?? 0) + 1;
-      counts.set(who, count);
+      const current = windowCounts(windowIndex);
+      const count = (current.get(who) ?? 0) + 1;
+      current.set(who, count);
       return Promise.resolve(count);
+    },
+    peek(who, windowIndex) {
+      return Promise.resolve(windowCounts(windowIndex).get(who) ?? 0);
     },
   };
 }
@@ -35,25 +46,60 @@ return count
 
 const COUNT_COMMAND = 'briefgraphRateCount';
 
-/** Counters shared by every instance; each window's key expires with the window. */
-export function createRedisRateCounter(redis: Redis, prefix: string): RateCounter {
+/**
+ * Counters shared by every instance; each window's key expires with the window. While Redis
+ * fails, this process counts on its own (limits stay closed, per instance instead of shared),
+ * with one warning when the outage starts and one notice when Redis answers again.
+ */
+export function createRedisRateCounter(redis: Redis, prefix: string, logger: Logger): RateCounter {
   redis.defineCommand(COUNT_COMMAND, { numberOfKeys: 1, lua: COUNT_SCRIPT });
   // defineCommand adds a method that ioredis' types do not know.
   const count = (redis as unknown as Record<string, (key: string, ttl: number) => Promise<number>>)[
     COUNT_COMMAND
   ];
   if (!count) throw new Error(`expected ioredis to define ${COUNT_COMMAND}`);
+  const key = (who: string, windowIndex: number) => `${prefix}rate:${who}:${windowIndex}`;
+  const fallback = createMemoryRateCounter();
+  let failing = false;
+  async function shared<T>(action: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await action();
+    } catch (error) {
+      if (!failing) {
+        failing = true;
+        logger.warn('rate-limit counters in Redis unavailable; counting in this process', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      return local();
+    }
+    if (failing) {
+      failing = false;
+      logger.info('rate-limit counters in Redis available again');
+    }
+    return result;
+  }
   return {
-    async hit(who, windowIndex, windowSeconds) {
-      return Number(
-        await count.call(redis, `${prefix}rate:${who}:${windowIndex}`, windowSeconds + 1),
-      );
-    },
+    hit: (who, windowIndex, windowSeconds) =>
+      shared(
+        async () => Number(await count.call(redis, key(who, windowIndex), windowSeconds + 1)),
+        () => fallback.hit(who, windowIndex, windowSeconds),
+      ),
+    peek: (who, windowIndex) =>
+      shared(
+        async () => Number((await redis.get(key(who, windowIndex))) ?? 0),
+        () => fallback.peek(who, windowIndex),
+      ),
   };
 }
 
-/** The client address for in-process requests is unknown; Node's server always gives one. */
-function clientAddress(serverContext: unknown): string | null {
+/**
+ * The TCP peer's address, as Node's server gives it; null for in-process requests (tests).
+ * X-Forwarded-For is not read: a client can write anything there. Behind a proxy every client
+ * shares the proxy's address (README "The HTTP surface").
+ */
+export function clientAddress(serverContext: unknown): string | null {
   const req = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req;
   return req?.socket?.remoteAddress ?? null;
 }
@@ -87,30 +133,17 @@ export interface RateLimitRefusal {
   };
 }
 
-/**
- * Counts one request for `who`; returns the refusal when it is over `limit`, null otherwise.
- * If the counter fails (Redis away), the request passes and a warning is logged: an outage of
- * the counters must not take the API down.
- */
-export async function countRequest(
-  counter: RateCounter,
-  windowSeconds: number,
-  logger: Logger,
-  who: string,
-  limit: number,
-): Promise<RateLimitRefusal | null> {
+function currentWindow(windowSeconds: number): { now: number; windowIndex: number } {
   const now = Date.now() / 1000;
-  const windowIndex = Math.floor(now / windowSeconds);
-  let count: number;
-  try {
-    count = await counter.hit(who, windowIndex, windowSeconds);
-  } catch (error) {
-    logger.warn('rate limit counter unavailable; request let through', {
-      error: error instanceof Error ? error.message : String(error),
-    });
-    return null;
-  }
-  if (count <= limit) return null;
+  return { now, windowIndex: Math.floor(now / windowSeconds) };
+}
+
+function refusalOver(
+  what: string,
+  limit: number,
+  windowSeconds: number,
+  { now, windowIndex }: { now: number; windowIndex: number },
+): RateLimitRefusal {
   const retryAfter = Math.max(1, Math.ceil((windowIndex + 1) * windowSeconds - now));
   return {
     status: 429,
@@ -118,7 +151,7 @@ export async function countRequest(
     body: {
       errors: [
         {
-          message: `rate limit of ${limit} requests per ${windowSeconds} s exceeded; retry after ${retryAfter} s`,
+          message: `rate limit of ${limit} ${what} per ${windowSeconds} s exceeded; retry after ${retryAfter} s`,
           extensions: { code: 'RATE_LIMITED', limit, windowSeconds, retryAfter },
         },
       ],
@@ -127,39 +160,87 @@ export async function countRequest(
 }
 
 /**
- * Per-key (anonymous: per client address) request limits at the HTTP layer, before any GraphQL
- * work: a caller over its limit gets 429 with Retry-After. Runs after authentication, so the
- * key is known.
+ * Counts one request for `who`; returns the refusal when it is over `limit`, null otherwise.
+ * Counters do not fail open: the Redis one falls back to this process while Redis is away.
  */
-export function rateLimitPlugin(
+export async function countRequest(
+  counter: RateCounter,
+  windowSeconds: number,
+  who: string,
+  limit: number,
+): Promise<RateLimitRefusal | null> {
+  const window = currentWindow(windowSeconds);
+  const count = await counter.hit(who, window.windowIndex, windowSeconds);
+  return count <= limit ? null : refusalOver('requests', limit, windowSeconds, window);
+}
+
+/** Whom refused API keys count against: the client address they came from. */
+function authFailureCaller(address: string): string {
+  return `auth-failures:${address}`;
+}
+
+/**
+ * A per-address budget of refused API keys, so guessing keys is throttled and costs no
+ * database lookup once the budget is spent: `check` before authenticating (a refusal when the
+ * budget is spent), `fail` after a key was refused.
+ */
+export function authFailureBudget(
+  counter: RateCounter,
+  config: Pick<Config, 'rateLimit'>,
+): {
+  check(address: string): Promise<RateLimitRefusal | null>;
+  fail(address: string): Promise<void>;
+} {
+  const { authFailures: limit, windowSeconds } = config.rateLimit;
+  return {
+    async check(address) {
+      const window = currentWindow(windowSeconds);
+      const failures = await counter.peek(authFailureCaller(address), window.windowIndex);
+      return failures < limit
+        ? null
+        : refusalOver('refused API keys', limit, windowSeconds, window);
+    },
+    async fail(address) {
+      const { windowIndex } = currentWindow(windowSeconds);
+      await counter.hit(authFailureCaller(address), windowIndex, windowSeconds);
+    },
+  };
+}
+
+/**
+ * Per-key (anonymous: per client address) request limits at the HTTP layer, before any GraphQL
+ * work. `refusalFor` counts one request and says whether it is over its limit; `plugin` sends
+ * the refusal (429 with Retry-After). It runs after authentication, so the key is known;
+ * GraphiQL's page, which Yoga renders before any plugin, asks `refusalFor` itself.
+ */
+export function rateLimiter(
   viewers: WeakMap<Request, Viewer>,
   counter: RateCounter,
   config: Pick<Config, 'rateLimit'>,
-  logger: Logger,
-): Plugin {
+) {
   const { windowSeconds } = config.rateLimit;
-  return {
-    async onRequest({ request, serverContext, endResponse, fetchAPI, url }) {
-      if (url.pathname !== '/graphql') return;
-      const context = (serverContext ?? {}) as Record<string, unknown>;
-      let refusal: RateLimitRefusal | null;
-      const viewer = viewers.get(request);
-      if (RATE_LIMIT_PRECOUNTED in context && viewer?.kind !== 'api-key') {
-        refusal = context[RATE_LIMIT_PRECOUNTED] as RateLimitRefusal | null;
-      } else {
-        let who: string;
-        let limit: number;
-        if (viewer?.kind === 'api-key') {
-          who = `key:${viewer.keyId}`;
-          limit = config.rateLimit.keyed;
-        } else {
-          const address = clientAddress(serverContext);
-          if (address === null) return;
-          who = anonymousCaller(address);
-          limit = config.rateLimit.anonymous;
-        }
-        refusal = await countRequest(counter, windowSeconds, logger, who, limit);
-      }
+  async function refusalFor(
+    request: Request,
+    serverContext: unknown,
+  ): Promise<RateLimitRefusal | null> {
+    const context = (serverContext ?? {}) as Record<string, unknown>;
+    const viewer = viewers.get(request);
+    if (RATE_LIMIT_PRECOUNTED in context && viewer?.kind !== 'api-key')
+      return context[RATE_LIMIT_PRECOUNTED] as RateLimitRefusal | null;
+    if (viewer?.kind === 'api-key')
+      return countRequest(counter, windowSeconds, `key:${viewer.keyId}`, config.rateLimit.keyed);
+    const address = clientAddress(serverContext);
+    if (address === null) return null;
+    return countRequest(
+      counter,
+      windowSeconds,
+      anonymousCaller(address),
+      config.rateLimit.anonymous,
+    );
+  }
+  const plugin: Plugin = {
+    async onRequest({ request, serverContext, endResponse, fetchAPI }) {
+      const refusal = await refusalFor(request, serverContext);
       if (refusal) {
         endResponse(
           fetchAPI.Response.json(refusal.body, {
@@ -170,4 +251,5 @@ export function rateLimitPlugin(
       }
     },
   };
+  return { refusalFor, plugin };
 }

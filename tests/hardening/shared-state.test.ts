@@ -38,7 +38,7 @@ beforeAll(async () => {
       logger: createLogger('silent'),
       config,
       apq: createRedisApqStore(redis, prefix, 60),
-      rateCounter: createRedisRateCounter(redis, prefix),
+      rateCounter: createRedisRateCounter(redis, prefix, createLogger('silent')),
     });
   instances = [instance(), instance()];
   analyst = bearer(await createKey(database, 'analyst'));

@@ -1,0 +1,146 @@
+import { execFile, spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../src/db/database.js';
+import { dataDirLockPath, startEmbeddedDatabase } from '../../src/db/embedded.js';
+
+// The embedded database's directory holds every briefing, RED ones included: it is owner-only
+// (0700 directories, 0600 files), and one process at a time has it, through a lock file with
+// the holder's pid. Embedded only, so it runs the same in both passes.
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-datadir-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Every entry under `directory` (itself included) whose mode lets group or others in. */
+async function looseEntries(directory: string): Promise<string[]> {
+  const loose: string[] = [];
+  const visit = async (entry: string) => {
+    const info = await stat(entry);
+    if (info.mode & 0o077) loose.push(`${(info.mode & 0o777).toString(8)} ${entry}`);
+    if (info.isDirectory())
+      for (const name of await readdir(entry)) await visit(path.join(entry, name));
+  };
+  await visit(directory);
+  return loose;
+}
+
+async function loosen(directory: string): Promise<void> {
+  await chmod(directory, 0o777);
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    const entryPath = path.join(directory, entry.name);
+    if (entry.isDirectory()) await loosen(entryPath);
+    else if (entry.isFile()) await chmod(entryPath, 0o666);
+  }
+}
+
+/** The pid of a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.once('exit', resolve));
+  if (child.pid === undefined) throw new Error('expected a pid');
+  return child.pid;
+}
+
+const lockedMessage = (dir: string, pid: number) =>
+  `DATA_DIR ${dir} is in use by process ${pid} (lock file ${dataDirLockPath(dir)}); stop that server first, or set DATABASE_URL. If no briefgraph runs as process ${pid}, remove the lock file.`;
+
+describe('embedded data directory', () => {
+  it('is owner-only, including what the database writes while it runs', async () => {
+    const dir = path.join(root, 'modes', 'data');
+    const embedded = await startEmbeddedDatabase(dir);
+    const db = createDatabase({ url: embedded.url, maxConnections: 1 });
+    try {
+      await sql`create table secrets (id int, body text)`.execute(db);
+      await sql`insert into secrets select g, repeat('RED ', 50) from generate_series(1, 20000) g`.execute(
+        db,
+      );
+      await sql`checkpoint`.execute(db);
+      expect((await stat(dir)).mode & 0o777).toBe(0o700);
+      expect(await looseEntries(dir)).toEqual([]);
+    } finally {
+      await db.destroy();
+      await embedded.stop();
+    }
+    expect(await looseEntries(dir)).toEqual([]);
+
+    // A directory left world-readable (an older version, a careless copy) is fixed on start.
+    await loosen(dir);
+    expect((await looseEntries(dir)).length).toBeGreaterThan(100);
+    const again = await startEmbeddedDatabase(dir);
+    expect(await looseEntries(dir)).toEqual([]);
+    await again.stop();
+  });
+
+  it('refuses a second opener naming the holder, and is free again after stop', async () => {
+    const dir = path.join(root, 'held');
+    const first = await startEmbeddedDatabase(dir);
+    expect(await readFile(dataDirLockPath(dir), 'utf8')).toBe(`${process.pid}\n`);
+    expect((await stat(dataDirLockPath(dir))).mode & 0o777).toBe(0o600);
+    await expect(startEmbeddedDatabase(dir)).rejects.toThrow(lockedMessage(dir, process.pid));
+    // Two at once: exactly one gets it.
+    await first.stop();
+    await expect(stat(dataDirLockPath(dir))).rejects.toMatchObject({ code: 'ENOENT' });
+    const both = await Promise.allSettled([startEmbeddedDatabase(dir), startEmbeddedDatabase(dir)]);
+    const opened = both.filter((result) => result.status === 'fulfilled');
+    const refused = both.filter((result) => result.status === 'rejected');
+    expect(opened).toHaveLength(1);
+    expect(refused.map((result) => (result.reason as Error).message)).toEqual([
+      lockedMessage(dir, process.pid),
+    ]);
+    await opened[0]?.value.stop();
+  });
+
+  it('takes over a lock whose holder died', async () => {
+    const dir = path.join(root, 'stale');
+    await mkdir(dir, { recursive: true });
+    await writeFile(dataDirLockPath(dir), `${await deadPid()}\n`);
+    const embedded = await startEmbeddedDatabase(dir);
+    expect(await readFile(dataDirLockPath(dir), 'utf8')).toBe(`${process.pid}\n`);
+    await embedded.stop();
+  });
+
+  it(
+    'lets exactly one of two processes starting together on a stale lock have the directory',
+    { timeout: 120_000 },
+    async () => {
+      const dir = path.join(root, 'race');
+      await mkdir(dir, { recursive: true });
+      await writeFile(dataDirLockPath(dir), `${await deadPid()}\n`);
+      const script = `
+        const { startEmbeddedDatabase } = await import(${JSON.stringify(path.join(ROOT, 'src/db/embedded.ts'))});
+        try {
+          const embedded = await startEmbeddedDatabase(${JSON.stringify(dir)});
+          console.log('opened ' + process.pid);
+          await new Promise((resolve) => setTimeout(resolve, 5000));
+          await embedded.stop();
+        } catch (error) {
+          console.log('refused ' + error.message);
+        }`;
+      const start = () =>
+        run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+          cwd: ROOT,
+        }).then(({ stdout }) => stdout.trim());
+      const outputs = await Promise.all([start(), start()]);
+      const opened = outputs.filter((output) => output.startsWith('opened '));
+      expect(opened).toHaveLength(1);
+      const winner = Number(opened[0]?.slice('opened '.length));
+      expect(outputs.filter((output) => output.startsWith('refused '))).toEqual([
+        `refused ${lockedMessage(dir, winner)}`,
+      ]);
+      await expect(stat(dataDirLockPath(dir))).rejects.toMatchObject({ code: 'ENOENT' });
+    },
+  );
+});
