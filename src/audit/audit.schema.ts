@@ -103,7 +103,7 @@ builder.queryField('auditLog', (t) =>
         actions: input?.action,
         from: input?.from,
         to: input?.to,
-        includeApiKeys: ctx.viewer.kind === 'api-key' && ctx.viewer.role === 'admin',
+        includeAdminEntries: ctx.viewer.kind === 'api-key' && ctx.viewer.role === 'admin',
       };
       const window = pageWindow(args, AUDIT_ORDERING);
       const rows = await findAuditPage(ctx.db, ctx.visibility, filter, window);
