@@ -61,7 +61,7 @@ export function domainErrorFromPostgres(error: unknown): Error | null {
       // Inserting a link to a record removed meanwhile, or removing one that others still use.
       return error.message.startsWith('update or delete')
         ? new ConflictError('the record is still in use by others: it cannot be removed')
-        : new NotFoundError('record', 'a referenced record', ['input']);
+        : new NotFoundError('Record', 'named in the input', ['input']);
     case '40P01':
     case '40001':
       // A deadlock or serialization failure: the transaction was rolled back whole; retrying is safe.
