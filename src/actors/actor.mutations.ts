@@ -119,7 +119,7 @@ export const RelateActorsInput = builder.inputType('RelateActorsInput', {
 
 export const UpdateRelationshipInput = builder.inputType('UpdateRelationshipInput', {
   description:
-    'Changes to a relationship: omitted fields stay as they are; null clears an optional one; `validTime` and `evidenceClaimIds`, when given, replace the whole value.',
+    'Changes to a relationship: omitted fields stay as they are; null clears an optional one; `validTime`, when given, replaces the whole value; `evidenceClaimIds` replaces the evidence you may see (claims above your clearance stay).',
   fields: (t) => ({
     fromId: t.id(),
     toId: t.id(),

@@ -107,7 +107,7 @@ export const AddClaimInput = builder.inputType('AddClaimInput', {
 
 export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
   description:
-    'Changes to a claim: omitted fields stay as they are; null clears an optional one. `objectIds` and `citations`, when given, replace the whole list. A new `quote` without `span` is located in the body again.',
+    'Changes to a claim: omitted fields stay as they are; null clears an optional one. `objectIds` and `citations`, when given, replace the entries you may see; objects and citations of records above your clearance stay where they were. A new `quote` without `span` is located in the body again.',
   fields: (t) => ({
     statement: t.string(),
     kind: t.field({ type: ClaimKindEnum }),
