@@ -33,6 +33,7 @@ import {
 import {
   deleteRelationships,
   findEvidenceClaimIds,
+  findRelationshipsByIds,
   insertRelationship,
   lockRelationshipsOfActor,
   lockVisibleRelationship,
@@ -431,6 +432,7 @@ async function moveClaimsOnMerge(
  */
 async function moveRelationshipsOnMerge(
   { trx, audit }: Write,
+  visibility: Visibility,
   mergedId: number,
   survivorId: number,
 ): Promise<void> {
@@ -438,6 +440,18 @@ async function moveRelationshipsOnMerge(
   const between = relationships.filter(
     (r) => r.from_actor_id === survivorId || r.to_actor_id === survivorId,
   );
+  // Deleting a link the caller may not see would destroy what it cannot even review: refused,
+  // without saying what is in the way.
+  const visible = await findRelationshipsByIds(
+    trx,
+    visibility,
+    between.map((r) => r.id),
+  );
+  if (visible.length < between.length) {
+    throw new ConflictError(
+      'these actors cannot be merged at your clearance: ask an editor cleared for all their records',
+    );
+  }
   for (const relationship of between) {
     await audit({
       action: 'relationship.merge.delete',
@@ -644,7 +658,8 @@ builder.mutationFields((t) => ({
       'duplicate’s name and aliases become aliases of the survivor, its claims (as subject or',
       'object), relationships, external ids and missing Wikidata item, country and description',
       'move to the survivor. A relationship between the two would link the survivor to itself: it',
-      'is deleted, and recorded in the audit log with its evidence. The duplicate’s id keeps',
+      'is deleted, and recorded in the audit log with its evidence (the merge is refused when such a',
+      'relationship is above your clearance). The duplicate’s id keeps',
       'resolving to the survivor. Both actors must be of the same kind, the duplicate marked no',
       'stricter than the survivor, and not carry another Wikidata item. Returns the survivor.',
     ].join(' '),
@@ -731,7 +746,7 @@ builder.mutationFields((t) => ({
           const mergedBefore = await actorSnapshot(trx, merged);
 
           await moveClaimsOnMerge(write, mergedId, survivorId);
-          await moveRelationshipsOnMerge(write, mergedId, survivorId);
+          await moveRelationshipsOnMerge(write, ctx.visibility, mergedId, survivorId);
 
           await replaceAliases(
             trx,

@@ -23,6 +23,10 @@ const rows: Record<string, number> = {};
 const UPDATE_CLAIM = `mutation ($id: ID!, $input: UpdateClaimInput!) {
   updateClaim(id: $id, expectedVersion: 1, input: $input) { __typename }
 }`;
+const MERGE = `mutation ($survivorId: ID!, $mergedId: ID!) {
+  mergeActors(survivorId: $survivorId, expectedSurvivorVersion: 1, mergedId: $mergedId,
+    expectedMergedVersion: 1) { __typename ... on Error { message } }
+}`;
 const UPDATE_RELATIONSHIP = `mutation ($id: ID!, $input: UpdateRelationshipInput!) {
   updateRelationship(id: $id, expectedVersion: 1, input: $input) { __typename }
 }`;
@@ -87,6 +91,18 @@ beforeAll(async () => {
   rows.visibleEvidence = await evidence('Visible evidence.', 'CLEAR');
   rows.hiddenEvidence = await evidence('Hidden evidence.', 'AMBER');
   rows.newEvidence = await evidence('New evidence.', 'CLEAR');
+  rows.hiddenLink = (
+    await db
+      .insertInto('actor_relationship')
+      .values({
+        from_actor_id: rows.third ?? 0,
+        to_actor_id: rows.fourth ?? 0,
+        type: 'funds',
+        marking: 'AMBER',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   rows.relationship = (
     await insertRelationship(db, rows.first ?? 0, rows.second ?? 0, 'supplies')
   ).id;
@@ -192,5 +208,33 @@ describe('a replacement list from an editor below some entries’ marking', () =
     expect(stored.map((e) => e.claim_id)).toEqual(
       [rows.hiddenEvidence, rows.newEvidence].sort((a = 0, b = 0) => a - b),
     );
+  });
+
+  it('refuses a merge that would delete a relationship it may not see between the two', async () => {
+    const result = await graphql(
+      app,
+      MERGE,
+      { survivorId: actorId('third'), mergedId: actorId('fourth') },
+      editor,
+    );
+    expect(result.data).toEqual({
+      mergeActors: {
+        __typename: 'ConflictError',
+        message:
+          'these actors cannot be merged at your clearance: ask an editor cleared for all their records',
+      },
+    });
+    const link = await database.db
+      .selectFrom('actor_relationship')
+      .select(['from_actor_id', 'to_actor_id', 'version'])
+      .where('id', '=', rows.hiddenLink ?? 0)
+      .executeTakeFirst();
+    expect(link).toEqual({ from_actor_id: rows.third, to_actor_id: rows.fourth, version: 1 });
+    const merged = await database.db
+      .selectFrom('actor')
+      .select('merged_into_id')
+      .where('id', '=', rows.fourth ?? 0)
+      .executeTakeFirstOrThrow();
+    expect(merged.merged_into_id).toBeNull();
   });
 });
