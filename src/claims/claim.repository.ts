@@ -365,16 +365,9 @@ export async function resolveVisibleActorIds(
   visibility: Visibility,
   ids: readonly number[],
 ): Promise<{ requested_id: number; actor_id: number }[]> {
-  return db
-    .selectFrom('actor as requested')
-    .innerJoin('actor', (join) =>
-      join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
-    )
+  return visibleSurvivors(db, visibility)
     .select(['requested.id as requested_id', 'actor.id as actor_id'])
     .where('requested.id', '=', anyId(ids))
-    .where('requested.marking', 'in', visibility.markings)
-    .where('actor.marking', 'in', visibility.markings)
-    .where('actor.merged_into_id', 'is', null)
     .execute();
 }
 
