@@ -16,7 +16,7 @@ import {
   type RelationshipColumn,
 } from '../common/field-columns.js';
 import type { Visibility } from '../db/visibility.js';
-import { survivingActorId, type ActorRow } from './actor.repository.js';
+import { visibleSurvivorId, type ActorRow } from './actor.repository.js';
 import { anyId } from '../db/any-id.js';
 
 export type ActorRelationshipRow = Omit<Selectable<ActorRelationshipTable>, 'valid_period'>;
@@ -83,8 +83,9 @@ function visibleRelationships(
     );
   }
   if (filter.actorId != null) {
-    // A merged actor's id filters on its survivor, which now holds its relationships.
-    const actorId = survivingActorId(filter.actorId);
+    // A merged actor's id filters on its survivor, which now holds its relationships; an actor
+    // the caller may not see (or one merged into such) matches nothing, like an unknown id.
+    const actorId = visibleSurvivorId(db, visibility, filter.actorId);
     const direction = filter.direction ?? 'BOTH';
     query = query.where((eb) => {
       const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
@@ -97,6 +98,11 @@ function visibleRelationships(
     });
   }
   return query;
+}
+
+/** Ids of the relationships the caller may see, as a subquery. */
+export function visibleRelationshipIds(db: Executor, visibility: Visibility) {
+  return visibleRelationships(db, visibility).select('actor_relationship.id');
 }
 
 export async function findRelationshipsByIds(

@@ -14,6 +14,7 @@ import { runWrite, type Write } from '../mutations/write.js';
 import { ActorRef, ActorRelationshipRef } from '../refs.js';
 import {
   findActorByWikidataQid,
+  findActorsByIds,
   findAliasesByActorIds,
   findExternalIdsByActorIds,
   findExternalIdsHeldByOthers,
@@ -32,6 +33,7 @@ import {
 import {
   deleteRelationships,
   findEvidenceClaimIds,
+  findRelationshipsByIds,
   insertRelationship,
   lockRelationshipsOfActor,
   lockVisibleRelationship,
@@ -118,7 +120,7 @@ export const RelateActorsInput = builder.inputType('RelateActorsInput', {
 
 export const UpdateRelationshipInput = builder.inputType('UpdateRelationshipInput', {
   description:
-    'Changes to a relationship: omitted fields stay as they are; null clears an optional one; `validTime` and `evidenceClaimIds`, when given, replace the whole value.',
+    'Changes to a relationship: omitted fields stay as they are; null clears an optional one; `validTime`, when given, replaces the whole value; `evidenceClaimIds` replaces the evidence you may see (claims above your clearance stay).',
   fields: (t) => ({
     fromId: t.id(),
     toId: t.id(),
@@ -253,8 +255,9 @@ function actorGlobalId(id: number): string {
 }
 
 /**
- * Refuses identifiers another actor holds, naming it when the caller may see it. The unique
- * constraints stay the backstop for a concurrent writer.
+ * Refuses identifiers another actor holds, naming it only when the caller may see it: for a
+ * hidden holder the value is merely unavailable, so the refusal proves nothing about it. The
+ * unique constraints stay the backstop for a concurrent writer.
  */
 async function assertIdentifiersFree(
   trx: Executor,
@@ -263,21 +266,35 @@ async function assertIdentifiersFree(
   wikidataQid: string | null | undefined,
   externalIds: readonly ExternalIdValue[] | undefined,
 ): Promise<void> {
-  const holder = (actor: Pick<ActorRow, 'id' | 'name' | 'marking'>) =>
-    visibility.markings.includes(actor.marking)
-      ? `actor ${actorGlobalId(actor.id)} (${actor.name})`
-      : 'another actor';
+  const refusal = async (what: string, holderId: number) => {
+    const [holder] = await findActorsByIds(trx, visibility, [holderId]);
+    return new ConflictError(
+      holder
+        ? `${what} already belongs to actor ${actorGlobalId(holderId)} (${holder.name})`
+        : `${what} is unavailable: choose another`,
+    );
+  };
   if (wikidataQid) {
     const owner = await findActorByWikidataQid(trx, wikidataQid, actorId);
-    if (owner)
-      throw new ConflictError(`wikidataQid ${wikidataQid} already belongs to ${holder(owner)}`);
+    if (owner) throw await refusal(`wikidataQid ${wikidataQid}`, owner.id);
   }
   const [taken] = await findExternalIdsHeldByOthers(trx, externalIds ?? [], actorId);
-  if (taken) {
-    throw new ConflictError(
-      `external id ${taken.scheme}:${taken.value} already belongs to ${holder(taken.actor)}`,
-    );
-  }
+  if (taken) throw await refusal(`external id ${taken.scheme}:${taken.value}`, taken.actor.id);
+}
+
+/**
+ * Whether the actor that answers for a visible row (its survivor, when merged) is visible too:
+ * a row merged into a hidden actor does not exist for the caller, and no message may name its
+ * survivor.
+ */
+async function survivorVisible(
+  trx: Executor,
+  visibility: Visibility,
+  row: ActorRow,
+): Promise<boolean> {
+  return (
+    row.merged_into_id === null || (await findActorsByIds(trx, visibility, [row.id])).length > 0
+  );
 }
 
 /** The actor a reference names (its survivor when merged), or NotFound at the reference's path. */
@@ -315,6 +332,16 @@ async function actorSnapshot(
     aliases: aliases.map(({ alias, language }) => ({ alias, language })),
     external_ids: externalIds.map(({ scheme, value, url }) => ({ scheme, value, url })),
   };
+}
+
+async function hiddenEvidenceClaimIds(
+  trx: Executor,
+  visibility: Visibility,
+  relationshipId: number,
+): Promise<number[]> {
+  const ids = (await findEvidenceClaimIds(trx, [relationshipId])).map((e) => e.claim_id);
+  const visible = new Set((await findClaimsByIds(trx, visibility, ids)).map((claim) => claim.id));
+  return ids.filter((id) => !visible.has(id));
 }
 
 async function relationshipSnapshot(
@@ -405,6 +432,7 @@ async function moveClaimsOnMerge(
  */
 async function moveRelationshipsOnMerge(
   { trx, audit }: Write,
+  visibility: Visibility,
   mergedId: number,
   survivorId: number,
 ): Promise<void> {
@@ -412,6 +440,18 @@ async function moveRelationshipsOnMerge(
   const between = relationships.filter(
     (r) => r.from_actor_id === survivorId || r.to_actor_id === survivorId,
   );
+  // Deleting a link the caller may not see would destroy what it cannot even review: refused,
+  // without saying what is in the way.
+  const visible = await findRelationshipsByIds(
+    trx,
+    visibility,
+    between.map((r) => r.id),
+  );
+  if (visible.length < between.length) {
+    throw new ConflictError(
+      'these actors cannot be merged at your clearance: ask an editor cleared for all their records',
+    );
+  }
   for (const relationship of between) {
     await audit({
       action: 'relationship.merge.delete',
@@ -574,7 +614,8 @@ builder.mutationFields((t) => ({
           issues.throwIfAny();
           if (marking) assertMarkingAllowed(viewer, marking);
           const [before] = await lockVisibleActors(trx, ctx.visibility, [actorId]);
-          if (!before) throw new NotFoundError('Actor', id, ['id']);
+          if (!before || !(await survivorVisible(trx, ctx.visibility, before)))
+            throw new NotFoundError('Actor', id, ['id']);
           if (before.merged_into_id !== null) {
             throw new ValidationError([
               {
@@ -617,7 +658,8 @@ builder.mutationFields((t) => ({
       'duplicate’s name and aliases become aliases of the survivor, its claims (as subject or',
       'object), relationships, external ids and missing Wikidata item, country and description',
       'move to the survivor. A relationship between the two would link the survivor to itself: it',
-      'is deleted, and recorded in the audit log with its evidence. The duplicate’s id keeps',
+      'is deleted, and recorded in the audit log with its evidence (the merge is refused when such a',
+      'relationship is above your clearance). The duplicate’s id keeps',
       'resolving to the survivor. Both actors must be of the same kind, the duplicate marked no',
       'stricter than the survivor, and not carry another Wikidata item. Returns the survivor.',
     ].join(' '),
@@ -656,8 +698,10 @@ builder.mutationFields((t) => ({
           const locked = await lockVisibleActors(trx, ctx.visibility, [survivorId, mergedId]);
           const survivor = locked.find((row) => row.id === survivorId);
           const merged = locked.find((row) => row.id === mergedId);
-          if (!survivor) throw new NotFoundError('Actor', args.survivorId, ['survivorId']);
-          if (!merged) throw new NotFoundError('Actor', args.mergedId, ['mergedId']);
+          if (!survivor || !(await survivorVisible(trx, ctx.visibility, survivor)))
+            throw new NotFoundError('Actor', args.survivorId, ['survivorId']);
+          if (!merged || !(await survivorVisible(trx, ctx.visibility, merged)))
+            throw new NotFoundError('Actor', args.mergedId, ['mergedId']);
           if (survivor.merged_into_id !== null) {
             issues.add(
               ['survivorId'],
@@ -702,7 +746,7 @@ builder.mutationFields((t) => ({
           const mergedBefore = await actorSnapshot(trx, merged);
 
           await moveClaimsOnMerge(write, mergedId, survivorId);
-          await moveRelationshipsOnMerge(write, mergedId, survivorId);
+          await moveRelationshipsOnMerge(write, ctx.visibility, mergedId, survivorId);
 
           await replaceAliases(
             trx,
@@ -922,11 +966,11 @@ builder.mutationFields((t) => ({
           // Unreachable under the row lock; narrows the type.
           if (!after) throw new NotFoundError('ActorRelationship', id, ['id']);
           if (evidence) {
-            await replaceEvidence(
-              trx,
-              relationshipId,
-              evidence.map((ref) => ref.id),
-            );
+            await replaceEvidence(trx, relationshipId, [
+              ...evidence.map((ref) => ref.id),
+              // The caller can neither name nor remove claims it may not see: they stay.
+              ...(await hiddenEvidenceClaimIds(trx, ctx.visibility, relationshipId)),
+            ]);
           }
           await audit({
             action: 'relationship.update',

@@ -42,14 +42,6 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/**
- * The actor an id stands for: the survivor when it was merged, else itself. Merges are kept one
- * hop deep (merging a survivor re-points the actors merged into it), so one lookup is enough.
- */
-export function survivingActorId(id: number): RawBuilder<number> {
-  return sql<number>`coalesce((select merged.merged_into_id from actor as merged where merged.id = ${id}), ${id})`;
-}
-
 /** Actors the caller may see in lists: merged ones live on only through their survivor. */
 function visibleActors(db: Executor, visibility: Visibility, filter: ActorFilter = {}) {
   let query = db
@@ -106,6 +98,24 @@ export function visibleSurvivors(db: Executor, visibility: Visibility) {
     .where('requested.marking', 'in', visibility.markings)
     .where('actor.marking', 'in', visibility.markings)
     .where('actor.merged_into_id', 'is', null);
+}
+
+/**
+ * The id of the actor that answers for `id` (its survivor when merged) as a scalar subquery,
+ * NULL when the caller may not see it or it never existed: a filter on it then matches
+ * nothing, so a hidden id behaves exactly like an unknown one.
+ */
+export function visibleSurvivorId(
+  db: Executor,
+  visibility: Visibility,
+  id: number,
+): RawBuilder<number> {
+  return sql<number>`(${visibleSurvivors(db, visibility).select('actor.id').where('requested.id', '=', id)})`;
+}
+
+/** Ids of every actor row (merged ones included) the caller may see, as a subquery. */
+export function visibleActorIds(db: Executor, visibility: Visibility) {
+  return visibleSurvivors(db, visibility).select('requested.id');
 }
 
 export async function findActorsPage(

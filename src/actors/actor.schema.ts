@@ -97,7 +97,10 @@ export const ActorRelationshipFilterInput = builder.inputType('ActorRelationship
   description: 'Narrows a relationship list; all given conditions must hold.',
   fields: (t) => ({
     type: t.stringList({ description: 'Only these types (slugs such as `supplies`, `leads`).' }),
-    actorId: t.id({ description: 'Only relationships of this actor (see `direction`).' }),
+    actorId: t.id({
+      description:
+        'Only relationships of this actor (see `direction`); an actor you may not see matches nothing, like an unknown id.',
+    }),
     direction: t.field({
       type: RelationshipDirectionEnum,
       description: 'Which end `actorId` is on; default BOTH.',

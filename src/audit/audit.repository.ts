@@ -1,9 +1,14 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
-import type { AuditLogTable } from '../db/types.js';
+import type { AuditLogTable, DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
+import { visibleActorIds } from '../actors/actor.repository.js';
+import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
+import { visibleBriefingIds } from '../briefings/briefing.repository.js';
+import { visibleClaimIds } from '../claims/claim.repository.js';
+import { visibleSourceIds } from '../sources/source.repository.js';
 
 export type AuditRow = Selectable<AuditLogTable>;
 export type AuditPageRow = AuditRow & SortKeyed;
@@ -15,8 +20,11 @@ export interface AuditFilter {
   actions?: readonly string[] | null;
   from?: Date | null;
   to?: Date | null;
-  /** API key records are for admins only. */
-  includeApiKeys: boolean;
+  /**
+   * Admins also see entries that name no record they may see: API keys, the persisted-operation
+   * registry, and entries whose records were all deleted.
+   */
+  includeAdminEntries: boolean;
 }
 
 export const AUDIT_ORDERING: Ordering = {
@@ -26,19 +34,95 @@ export const AUDIT_ORDERING: Ordering = {
   descending: true,
 };
 
+/** Each kind of record an entry can name: its table and the ids of those the caller may see. */
+function mentionKinds(db: Executor, visibility: Visibility) {
+  return [
+    { type: 'Briefing', table: 'briefing', visible: visibleBriefingIds(db, visibility) },
+    { type: 'Claim', table: 'claim', visible: visibleClaimIds(db, visibility) },
+    { type: 'Source', table: 'source', visible: visibleSourceIds(db, visibility) },
+    { type: 'Actor', table: 'actor', visible: visibleActorIds(db, visibility) },
+    {
+      type: 'ActorRelationship',
+      table: 'actor_relationship',
+      visible: visibleRelationshipIds(db, visibility),
+    },
+  ] as const;
+}
+
+/** A snapshot's own marking, when it has one, is among the caller's. */
+function snapshotMarkingVisible(
+  eb: ExpressionBuilder<DB, 'audit_log'>,
+  snapshot: 'before' | 'after',
+  visibility: Visibility,
+) {
+  const marking = sql<string | null>`${sql.ref(`audit_log.${snapshot}`)} ->> 'marking'`;
+  return eb.or([eb(marking, 'is', null), eb(marking, 'in', visibility.markings)]);
+}
+
 /**
- * Entries about records the caller may read: a snapshot's own marking decides, so an entry
- * about an AMBER claim is as invisible as the claim.
+ * Entries the caller may read: every record the entry names (audit_mention, filled by a trigger
+ * from its snapshots) that still exists must be visible to the caller, through the same
+ * builders that decide what lists show; each snapshot's own marking must be visible too, so a
+ * record once above the caller's clearance, or deleted while it was, stays hidden. Callers
+ * other than admins also need at least one visible record named: API key and
+ * persisted-operation entries, and entries whose records are all gone, are for admins only.
  */
 function visibleEntries(db: Executor, visibility: Visibility, filter: AuditFilter) {
+  const kinds = mentionKinds(db, visibility);
   let query = db
     .selectFrom('audit_log')
-    .where(
-      sql<string>`coalesce(audit_log.after ->> 'marking', audit_log.before ->> 'marking', 'CLEAR')`,
-      'in',
-      visibility.markings,
+    .where((eb) => snapshotMarkingVisible(eb, 'before', visibility))
+    .where((eb) => snapshotMarkingVisible(eb, 'after', visibility))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('audit_mention')
+            .select(sql.lit(1).as('one'))
+            .whereRef('audit_mention.audit_id', '=', 'audit_log.id')
+            .where((m) =>
+              m.or(
+                kinds.map((kind) =>
+                  m.and([
+                    m('audit_mention.entity_type', '=', kind.type),
+                    m.exists(
+                      m
+                        .selectFrom(kind.table)
+                        .select(sql.lit(1).as('one'))
+                        .where(
+                          sql.ref(`${kind.table}.id`),
+                          '=',
+                          sql.ref('audit_mention.entity_id'),
+                        ),
+                    ),
+                    m('audit_mention.entity_id', 'not in', kind.visible),
+                  ]),
+                ),
+              ),
+            ),
+        ),
+      ),
     );
-  if (!filter.includeApiKeys) query = query.where('audit_log.entity_type', '<>', 'ApiKey');
+  if (!filter.includeAdminEntries) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('audit_mention')
+          .select(sql.lit(1).as('one'))
+          .whereRef('audit_mention.audit_id', '=', 'audit_log.id')
+          .where((m) =>
+            m.or(
+              kinds.map((kind) =>
+                m.and([
+                  m('audit_mention.entity_type', '=', kind.type),
+                  m('audit_mention.entity_id', 'in', kind.visible),
+                ]),
+              ),
+            ),
+          ),
+      ),
+    );
+  }
   if (filter.entityType) query = query.where('audit_log.entity_type', '=', filter.entityType);
   if (filter.entityId != null) query = query.where('audit_log.entity_id', '=', filter.entityId);
   if (filter.actorName) query = query.where('audit_log.actor_name', '=', filter.actorName);
@@ -79,7 +163,7 @@ export async function findHistoryByBriefingIds(
   briefingIds: readonly number[],
 ): Promise<(AuditRow & { briefing_id: number })[]> {
   const claimBriefing = sql<number>`coalesce(audit_log.after ->> 'briefing_id', audit_log.before ->> 'briefing_id')::bigint`;
-  return visibleEntries(db, visibility, { includeApiKeys: false })
+  return visibleEntries(db, visibility, { includeAdminEntries: false })
     .selectAll('audit_log')
     .select(
       sql<number>`case when audit_log.entity_type = 'Briefing' then audit_log.entity_id else ${claimBriefing} end`.as(

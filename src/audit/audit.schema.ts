@@ -83,7 +83,7 @@ builder.queryField('auditLog', (t) =>
   t.field({
     type: AuditConnection,
     description:
-      'Every write, newest first (editors and admins; entries about records above your clearance are left out).',
+      'Every write, newest first (editors and admins). An entry is listed only when every record it names before and after the write (the record, its briefing, actors, cited sources, evidence, merge survivor) that still exists is visible to you and its snapshots are within your clearance; entries naming no record you may see (API keys, persisted operations, records since deleted) are for admins only.',
     authScopes: { editor: true },
     args: { ...t.arg.connectionArgs(), filter: t.arg({ type: AuditFilterInput }) },
     resolve: async (_root, args, ctx) => {
@@ -103,7 +103,7 @@ builder.queryField('auditLog', (t) =>
         actions: input?.action,
         from: input?.from,
         to: input?.to,
-        includeApiKeys: ctx.viewer.kind === 'api-key' && ctx.viewer.role === 'admin',
+        includeAdminEntries: ctx.viewer.kind === 'api-key' && ctx.viewer.role === 'admin',
       };
       const window = pageWindow(args, AUDIT_ORDERING);
       const rows = await findAuditPage(ctx.db, ctx.visibility, filter, window);
@@ -116,7 +116,7 @@ builder.objectField(BriefingRef, 'history', (t) =>
   t.loadableList({
     type: AuditEntryRef,
     description:
-      'Every write to the briefing and its claims, oldest first (editors and admins; empty for others).',
+      'Every write to the briefing and its claims, oldest first (editors and admins; empty for others), under the same rule as `auditLog`: entries naming records hidden from you are left out.',
     authScopes: { editor: true },
     unauthorizedResolver: () => [],
     resolve: (b) => b.id,

@@ -24,7 +24,8 @@ import {
   findTagsByBriefingIds,
   insertAuthor,
   insertBriefing,
-  isSlugTaken,
+  findBriefingsByIds,
+  findSlugHolderId,
   lockVisibleBriefing,
   replaceBriefingAuthors,
   replaceBriefingMedia,
@@ -301,6 +302,26 @@ function requiredChange<T, R>(
   return check(value);
 }
 
+/**
+ * Refuses a slug another briefing has. Only a briefing the caller may see is named: for a
+ * hidden one the slug is merely unavailable, so the refusal proves nothing about it.
+ */
+async function assertSlugFree(
+  db: Executor,
+  visibility: Visibility,
+  slug: string,
+  exceptBriefingId: number | null,
+): Promise<void> {
+  const holderId = await findSlugHolderId(db, slug, exceptBriefingId);
+  if (holderId === undefined) return;
+  const [holder] = await findBriefingsByIds(db, visibility, [holderId]);
+  throw new ConflictError(
+    holder
+      ? `slug "${slug}" is already taken by briefing ${encodeGlobalId('Briefing', holder.id)}`
+      : `slug "${slug}" is unavailable: choose another`,
+  );
+}
+
 async function assertSourceVisible(
   db: Executor,
   visibility: Visibility,
@@ -476,8 +497,7 @@ builder.mutationFields((t) => ({
           issues.throwIfAny();
           const marking = input.marking ?? 'CLEAR';
           assertMarkingAllowed(viewer, marking);
-          if (await isSlugTaken(trx, slug))
-            throw new ConflictError(`slug "${slug}" is already taken by another briefing`);
+          await assertSlugFree(trx, ctx.visibility, slug, null);
           await assertSourceVisible(trx, ctx.visibility, sourceId, input.asSourceId ?? '');
           const authorIds = await resolveByline(trx, lists.authors ?? []);
           const row = await insertBriefing(trx, {
@@ -580,8 +600,7 @@ builder.mutationFields((t) => ({
           if (marking) assertMarkingAllowed(viewer, marking);
           assertVersion('Briefing', id, before, expectedVersion);
           assertEditable(before);
-          if (slug !== undefined && (await isSlugTaken(trx, slug, before.id)))
-            throw new ConflictError(`slug "${slug}" is already taken by another briefing`);
+          if (slug !== undefined) await assertSlugFree(trx, ctx.visibility, slug, before.id);
           await assertSourceVisible(trx, ctx.visibility, sourceId, input.asSourceId ?? '');
           const authorIds = lists.authors && (await resolveByline(trx, lists.authors));
           const beforeSnapshot = await briefingSnapshot(trx, before);

@@ -10,7 +10,7 @@ import type {
   TagKind,
 } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import { survivingActorId } from '../actors/actor.repository.js';
+import { visibleSurvivorId } from '../actors/actor.repository.js';
 import { anyId } from '../db/any-id.js';
 
 export type BriefingRow = Selectable<BriefingTable>;
@@ -92,8 +92,9 @@ function visibleBriefings(db: Executor, visibility: Visibility, filter: Briefing
     );
   }
   if (mentionsActorId != null) {
-    // A merged actor's id filters on its survivor, which now holds its claims.
-    const actorId = survivingActorId(mentionsActorId);
+    // A merged actor's id filters on its survivor, which now holds its claims; an actor the
+    // caller may not see (or one merged into such) matches nothing, like an unknown id.
+    const actorId = visibleSurvivorId(db, visibility, mentionsActorId);
     query = query.where((eb) =>
       eb.exists(
         eb
@@ -117,6 +118,11 @@ function visibleBriefings(db: Executor, visibility: Visibility, filter: Briefing
     );
   }
   return query;
+}
+
+/** Ids of the briefings the caller may see, as a subquery. */
+export function visibleBriefingIds(db: Executor, visibility: Visibility) {
+  return visibleBriefings(db, visibility).select('briefing.id');
 }
 
 export async function findBriefingsByIds(
@@ -244,15 +250,15 @@ export type NewBriefing = Insertable<BriefingTable>;
 export type BriefingUpdate = Updateable<BriefingTable>;
 export type NewMedia = Omit<Insertable<MediaTable>, 'briefing_id' | 'position'>;
 
-/** Whether another briefing (visible or not: slugs are unique across all) already has this slug. */
-export async function isSlugTaken(
+/** The other briefing (visible or not: slugs are unique across all) that has this slug. */
+export async function findSlugHolderId(
   db: Executor,
   slug: string,
   exceptBriefingId: number | null = null,
-): Promise<boolean> {
+): Promise<number | undefined> {
   let query = db.selectFrom('briefing').select('id').where('slug', '=', slug);
   if (exceptBriefingId !== null) query = query.where('id', '<>', exceptBriefingId);
-  return (await query.executeTakeFirst()) !== undefined;
+  return (await query.executeTakeFirst())?.id;
 }
 
 export async function insertBriefing(db: Executor, values: NewBriefing): Promise<BriefingRow> {

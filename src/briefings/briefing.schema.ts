@@ -61,7 +61,10 @@ export const BriefingFilterInput = builder.inputType('BriefingFilter', {
       description: 'Published at or after this instant.',
     }),
     publishedTo: t.field({ type: 'DateTime', description: 'Published before this instant.' }),
-    mentionsActorId: t.id({ description: 'Only briefings with a claim involving this actor.' }),
+    mentionsActorId: t.id({
+      description:
+        'Only briefings with a claim involving this actor; an actor you may not see matches nothing, like an unknown id.',
+    }),
   }),
 });
 

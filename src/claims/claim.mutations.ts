@@ -36,9 +36,12 @@ import {
   replaceClaimObjects,
   resolveVisibleActorIds,
   updateClaimAtVersion,
+  type CitationRow,
   type ClaimRow,
   type NewCitation,
 } from './claim.repository.js';
+import { findActorsByIds } from '../actors/actor.repository.js';
+import { replaceVisibleEntries } from '../mutations/partial-replacement.js';
 
 // Caps on list inputs, so one request cannot write unbounded rows.
 const MAX_OBJECTS = 20;
@@ -104,7 +107,7 @@ export const AddClaimInput = builder.inputType('AddClaimInput', {
 
 export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
   description:
-    'Changes to a claim: omitted fields stay as they are; null clears an optional one. `objectIds` and `citations`, when given, replace the whole list. A new `quote` without `span` is located in the body again.',
+    'Changes to a claim: omitted fields stay as they are; null clears an optional one. `objectIds` and `citations`, when given, replace the entries you may see; objects and citations of records above your clearance stay where they were. A new `quote` without `span` is located in the body again.',
   fields: (t) => ({
     statement: t.string(),
     kind: t.field({ type: ClaimKindEnum }),
@@ -311,6 +314,53 @@ async function assertSourcesVisible(
   );
   const missing = references.find((reference) => !visible.has(reference.id));
   if (missing) throw new NotFoundError('Source', missing.reference, missing.path);
+}
+
+/**
+ * The claim's objects after a replacement: the caller's list, with the objects it may not see
+ * kept where they were (the caller can neither name nor remove them).
+ */
+async function objectsKeepingHidden(
+  db: Executor,
+  visibility: Visibility,
+  current: readonly number[],
+  replacement: readonly number[],
+): Promise<number[]> {
+  const visible = new Set(
+    (await findActorsByIds(db, visibility, current)).map((actor) => actor.requested_id),
+  );
+  return replaceVisibleEntries(
+    current.map((id) => ({ entry: id, hidden: !visible.has(id) })),
+    replacement,
+  );
+}
+
+/**
+ * The claim's citations after a replacement: the caller's list, with the citations of sources
+ * it may not see kept where they were, ids and all.
+ */
+async function citationsKeepingHidden(
+  db: Executor,
+  visibility: Visibility,
+  current: readonly CitationRow[],
+  replacement: readonly NewCitation[],
+): Promise<NewCitation[]> {
+  const visible = new Set(
+    (
+      await findSourcesByIds(
+        db,
+        visibility,
+        current.map((c) => c.source_id),
+      )
+    ).map((source) => source.id),
+  );
+  return replaceVisibleEntries(
+    current.map(({ id, source_id, role, locator, quote, credibility }) => ({
+      entry: { id, source_id, role, locator, quote, credibility },
+      hidden: !visible.has(source_id),
+    })),
+    replacement,
+  );
 }
 
 /** The claim with its objects and citations, as the audit log records it. */
@@ -530,8 +580,26 @@ builder.mutationFields((t) => ({
             marking: input.marking ?? undefined,
           });
           if (!after) throw new ConflictError(`claim ${id} moved on during the update`);
-          if (objectActorIds) await replaceClaimObjects(trx, after.id, objectActorIds);
-          if (citations) await replaceCitations(trx, after.id, citations.map(withoutReference));
+          const current = await findClaimLinks(trx, after.id);
+          if (objectActorIds) {
+            await replaceClaimObjects(
+              trx,
+              after.id,
+              await objectsKeepingHidden(trx, ctx.visibility, current.objectIds, objectActorIds),
+            );
+          }
+          if (citations) {
+            await replaceCitations(
+              trx,
+              after.id,
+              await citationsKeepingHidden(
+                trx,
+                ctx.visibility,
+                current.citations,
+                citations.map(withoutReference),
+              ),
+            );
+          }
           await audit({
             action: 'claim.update',
             entityType: 'Claim',
@@ -572,11 +640,14 @@ builder.mutationFields((t) => ({
           const { briefing, claim } = target;
           assertVersion('Claim', id, claim, expectedVersion);
           assertEditable(briefing);
-          const evidence = await countEvidenceLinks(trx, claim.id);
-          if (evidence > 0)
+          const evidence = await countEvidenceLinks(trx, ctx.visibility, claim.id);
+          // Relationships the caller may not see are neither counted nor named.
+          if (evidence.visible > 0)
             throw new ConflictError(
-              `claim ${id} is evidence for ${evidence} actor relationship(s): take it out of their evidence first`,
+              `claim ${id} is evidence for ${evidence.visible} actor relationship(s): take it out of their evidence first`,
             );
+          if (evidence.all > 0)
+            throw new ConflictError(`claim ${id} cannot be removed: other records depend on it`);
           const beforeSnapshot = await claimSnapshot(trx, claim);
           await deleteClaim(trx, claim.id);
           await audit({

@@ -17,9 +17,9 @@ import {
 } from '../db/keyset.js';
 import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable, DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import { visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
+import { visibleSurvivorId, visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
 import type { SourceRow } from '../sources/source.repository.js';
-import { survivingActorId } from '../actors/actor.repository.js';
+import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
 import { anyId } from '../db/any-id.js';
 import {
   ACTOR_COLUMN_NAMES,
@@ -130,11 +130,17 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
   }
   if (filter.actor) {
     const { role } = filter.actor;
-    // A merged actor's id filters on its survivor, which now holds its claims.
-    const id = survivingActorId(filter.actor.id);
+    // A merged actor's id filters on its survivor, which now holds its claims; an actor the
+    // caller may not see (or one merged into such) matches nothing, like an unknown id.
+    const id = visibleSurvivorId(db, visibility, filter.actor.id);
     query = query.where((eb) => involvesActor(eb, role, id));
   }
   return query;
+}
+
+/** Ids of the claims the caller may see, as a subquery. */
+export function visibleClaimIds(db: Executor, visibility: Visibility) {
+  return visibleClaims(db, visibility).select('claim.id');
 }
 
 export async function findClaimsByIds(
@@ -359,16 +365,9 @@ export async function resolveVisibleActorIds(
   visibility: Visibility,
   ids: readonly number[],
 ): Promise<{ requested_id: number; actor_id: number }[]> {
-  return db
-    .selectFrom('actor as requested')
-    .innerJoin('actor', (join) =>
-      join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
-    )
+  return visibleSurvivors(db, visibility)
     .select(['requested.id as requested_id', 'actor.id as actor_id'])
     .where('requested.id', '=', anyId(ids))
-    .where('requested.marking', 'in', visibility.markings)
-    .where('actor.marking', 'in', visibility.markings)
-    .where('actor.merged_into_id', 'is', null)
     .execute();
 }
 
@@ -450,14 +449,28 @@ export async function deleteClaim(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('claim').where('id', '=', id).execute();
 }
 
-/** How many actor relationships cite the claim as evidence. */
-export async function countEvidenceLinks(db: Executor, claimId: number): Promise<number> {
+/** How many actor relationships cite the claim as evidence: all, and those the caller may see. */
+export async function countEvidenceLinks(
+  db: Executor,
+  visibility: Visibility,
+  claimId: number,
+): Promise<{ all: number; visible: number }> {
   const row = await db
     .selectFrom('relationship_evidence')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('claim_id', '=', claimId)
+    .select((eb) => [
+      eb.fn.countAll<number>().as('all'),
+      eb.fn
+        .countAll<number>()
+        .filterWhere(
+          'relationship_evidence.relationship_id',
+          'in',
+          visibleRelationshipIds(db, visibility),
+        )
+        .as('visible'),
+    ])
+    .where('relationship_evidence.claim_id', '=', claimId)
     .executeTakeFirstOrThrow();
-  return Number(row.count);
+  return { all: Number(row.all), visible: Number(row.visible) };
 }
 
 /** Sets the claim's objects: these actors, in this order, replacing any before. */
@@ -476,7 +489,10 @@ export async function replaceClaimObjects(
     .execute();
 }
 
-/** Sets the claim's citations, in this order (the attribution chain), replacing any before. */
+/**
+ * Sets the claim's citations, in this order (the attribution chain), replacing any before; a
+ * citation given with its `id` is stored again under that id.
+ */
 export async function replaceCitations(
   db: Executor,
   claimId: number,

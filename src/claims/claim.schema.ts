@@ -76,7 +76,10 @@ export const ClaimFilterInput = builder.inputType('ClaimFilter', {
   description: 'Narrows a claim list; all given conditions must hold.',
   fields: (t) => ({
     briefingId: t.id({ description: 'Only claims of this briefing.' }),
-    actorId: t.id({ description: 'Only claims that involve this actor (see `actorRole`).' }),
+    actorId: t.id({
+      description:
+        'Only claims that involve this actor (see `actorRole`); a merged actor’s id stands for its survivor. An actor you may not see matches nothing, like an unknown id.',
+    }),
     actorRole: t.field({
       type: ActorRoleEnum,
       description: 'How `actorId` must be involved; default ANY.',

@@ -272,6 +272,13 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+/** A record an audit entry names before or after its write (filled by a trigger). */
+export interface AuditMentionTable {
+  audit_id: number;
+  entity_type: string;
+  entity_id: number;
+}
+
 export const ROLES = ['partner', 'analyst', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -323,6 +330,7 @@ export interface DB {
   actor_relationship: ActorRelationshipTable;
   relationship_evidence: RelationshipEvidenceTable;
   audit_log: AuditLogTable;
+  audit_mention: AuditMentionTable;
   api_key: ApiKeyTable;
   idempotency_key: IdempotencyKeyTable;
   persisted_operation: PersistedOperationTable;

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from './domain-errors.j
 interface PostgresError {
   code: string;
   constraint?: string;
-  detail?: string;
+  column?: string;
   table?: string;
   message: string;
 }
@@ -14,18 +14,54 @@ function isPostgresError(error: unknown): error is PostgresError {
 }
 
 /**
+ * Unique constraints whose clash is the caller's to fix, by the input field that carries the
+ * value. Named here so that no message ever shows a constraint (or the record holding the
+ * value, which the caller may not be allowed to see).
+ */
+const UNIQUE_FIELDS: Readonly<Record<string, string>> = {
+  briefing_slug_key: 'input.slug',
+  actor_wikidata_qid_key: 'input.wikidataQid',
+  actor_external_id_scheme_value_key: 'input.externalIds',
+};
+
+function camelCase(column: string): string {
+  return column.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/** The input field a refused column stands for, when PostgreSQL names it; else the input. */
+function inputPath(error: PostgresError): string[] {
+  const column =
+    error.column ??
+    (error.table &&
+    error.constraint?.startsWith(`${error.table}_`) &&
+    error.constraint.endsWith('_check')
+      ? error.constraint.slice(error.table.length + 1, -'_check'.length)
+      : undefined);
+  return column && /^[a-z_]+$/.test(column) ? ['input', camelCase(column)] : ['input'];
+}
+
+/**
  * The one place where PostgreSQL's own refusals become domain errors. Mutations validate
  * first; this is the backstop when the database's constraints catch what validation missed
- * (or a race, such as two writers taking the same slug).
+ * (or a race, such as two writers taking the same slug). Messages name input fields, never
+ * constraints, tables' rows or the values' holders: those may be records the caller cannot see.
  */
 export function domainErrorFromPostgres(error: unknown): Error | null {
   if (!isPostgresError(error)) return null;
-  const where = error.constraint ? ` (${error.constraint})` : '';
   switch (error.code) {
-    case '23505':
-      return new ConflictError(`already exists${where}: ${error.detail ?? error.message}`);
+    case '23505': {
+      const field = error.constraint ? UNIQUE_FIELDS[error.constraint] : undefined;
+      return new ConflictError(
+        field
+          ? `${field} is unavailable: choose another value`
+          : 'the write clashes with a record written meanwhile: re-read and retry',
+      );
+    }
     case '23503':
-      return new NotFoundError(error.table ?? 'record', error.detail ?? error.message);
+      // Inserting a link to a record removed meanwhile, or removing one that others still use.
+      return error.message.startsWith('update or delete')
+        ? new ConflictError('the record is still in use by others: it cannot be removed')
+        : new NotFoundError('Record', 'named in the input', ['input']);
     case '40P01':
     case '40001':
       // A deadlock or serialization failure: the transaction was rolled back whole; retrying is safe.
@@ -33,10 +69,18 @@ export function domainErrorFromPostgres(error: unknown): Error | null {
         'the write collided with a concurrent one and was rolled back: retry it',
       );
     case '23514':
-    case '23502':
+    case '23502': {
+      const path = inputPath(error);
       return new ValidationError([
-        { path: ['input'], message: `rejected by the database${where}: ${error.message}` },
+        {
+          path,
+          message:
+            path.length > 1
+              ? `expected a value the database accepts for ${path.join('.')}, got one it refuses`
+              : 'expected values the database accepts, got one it refuses',
+        },
       ]);
+    }
     default:
       // Class 22 is "data exception": values out of range, malformed dates and the like.
       return error.code.startsWith('22')

@@ -54,6 +54,11 @@ function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilt
   return query;
 }
 
+/** Ids of the sources the caller may see, as a subquery. */
+export function visibleSourceIds(db: Executor, visibility: Visibility) {
+  return visibleSources(db, visibility).select('source.id');
+}
+
 export async function findSourcesByIds(
   db: Executor,
   visibility: Visibility,

@@ -906,7 +906,9 @@ describe('mergeActors', () => {
       );
       expect(result).toMatchObject({
         __typename: 'ValidationError',
-        issues: [{ path: ['input'], message: 'rejected by the database: injected failure' }],
+        issues: [
+          { path: ['input'], message: 'expected values the database accepts, got one it refuses' },
+        ],
       });
       expect(await snapshotTables()).toEqual(before);
     } finally {

@@ -344,7 +344,7 @@ describe('createBriefing', () => {
     });
     expect(taken).toEqual({
       __typename: 'ConflictError',
-      message: `slug "${SEED_BRIEFING_SLUG}" is already taken by another briefing`,
+      message: `slug "${SEED_BRIEFING_SLUG}" is already taken by briefing ${encodeGlobalId('Briefing', 1)}`,
       currentVersion: null,
     });
 
@@ -631,7 +631,9 @@ describe('updateBriefing', () => {
       });
       expect(payload).toMatchObject({
         __typename: 'ValidationError',
-        issues: [{ path: ['input'], message: 'rejected by the database: media refused' }],
+        issues: [
+          { path: ['input'], message: 'expected values the database accepts, got one it refuses' },
+        ],
       });
       expect([await count('briefing_tag'), await count('media'), await count('audit_log')]).toEqual(
         before,
