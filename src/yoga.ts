@@ -12,6 +12,7 @@ import type { Database } from './db/database.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
 import { documentLimitsPlugin } from './hardening/document-limits.js';
 import { executionTimeoutPlugin } from './hardening/execution-timeout.js';
+import { responseSizePlugin } from './hardening/response-size.js';
 import { CSRF_HEADER, httpGuardsPlugin } from './hardening/http-guards.js';
 import {
   createMemoryRateCounter,
@@ -133,6 +134,7 @@ export function createApp({
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
       documentLimitsPlugin(viewers, config),
       executionTimeoutPlugin(config.executionTimeoutMs),
+      responseSizePlugin(config.maxResponseBytes),
       ...(columnPruning ? [selectionPlugin()] : []),
     ],
   });
