@@ -54,7 +54,7 @@ export const builder = new SchemaBuilder<{
       description: 'Fetches any object by its global id; null when it does not exist.',
     },
     nodesQueryOptions: {
-      description: `Fetches up to ${LIST_CAPS.nodes} objects by global id, in the order asked; null for each id that does not exist. An id asked for twice is loaded once and answered at both positions.`,
+      description: `Fetches at most ${LIST_CAPS.nodes} objects by global id, in the order asked; null for each id that does not exist. An id asked for twice is loaded once and answered at both positions.`,
       ...cappedList(LIST_CAPS.nodes),
       resolve: (_root, args, _ctx, _info, resolveNodes) => {
         if (args.ids.length > LIST_CAPS.nodes) {
