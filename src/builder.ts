@@ -9,6 +9,8 @@ import { canWrite, isAdmin } from './auth/viewer.js';
 import type { Context } from './context.js';
 import { DOMAIN_ERRORS, ForbiddenError } from './errors/domain-errors.js';
 import { decodeGlobalId, encodeGlobalId } from './common/global-id.js';
+import { LIST_CAPS, cappedList } from './common/list-caps.js';
+import { badInput } from './errors/bad-input.js';
 
 export type Scalars = {
   ID: { Input: string; Output: string | number };
@@ -52,8 +54,18 @@ export const builder = new SchemaBuilder<{
       description: 'Fetches any object by its global id; null when it does not exist.',
     },
     nodesQueryOptions: {
-      description:
-        'Fetches several objects by global id, in the order asked; null for each id that does not exist.',
+      description: `Fetches at most ${LIST_CAPS.nodes} objects by global id, in the order asked; null for each id that does not exist. An id asked for twice is loaded once and answered at both positions.`,
+      ...cappedList(LIST_CAPS.nodes),
+      resolve: (_root, args, _ctx, _info, resolveNodes) => {
+        if (args.ids.length > LIST_CAPS.nodes) {
+          throw badInput(
+            `expected at most ${LIST_CAPS.nodes} ids, got ${args.ids.length}`,
+            'BAD_USER_INPUT',
+            'ids',
+          );
+        }
+        return resolveNodes(args.ids);
+      },
     },
     nodeTypeOptions: {
       description: 'An object with a globally unique, opaque id that `node(id:)` can fetch again.',

@@ -38,6 +38,8 @@ export interface Config {
   apqTtlSeconds: number;
   apqMaxEntries: number;
   maxBodyBytes: number;
+  /** An answer larger than this (as JSON) is replaced by a RESPONSE_TOO_LARGE error. */
+  maxResponseBytes: number;
   maxBatch: number;
   /** Anonymous and partner callers. */
   restrictedLimits: DocumentLimits;
@@ -158,6 +160,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apqTtlSeconds: integer('APQ_TTL_SECONDS', env.APQ_TTL_SECONDS, 86_400, 1, 31_536_000),
     apqMaxEntries: integer('APQ_MAX_ENTRIES', env.APQ_MAX_ENTRIES, 1000, 1, 1_000_000),
     maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 100_000, 1000, 100_000_000),
+    maxResponseBytes: integer(
+      'MAX_RESPONSE_BYTES',
+      env.MAX_RESPONSE_BYTES,
+      10_000_000,
+      1000,
+      1_000_000_000,
+    ),
     maxBatch: integer('MAX_BATCH', env.MAX_BATCH, 10, 1, 1000),
     // Restricted limits still admit GraphiQL's default query (depth 8, cost 172); analysts'
     // exploratory queries go deeper and wider (a three-level 100×100×100 walk costs ~9.2M).

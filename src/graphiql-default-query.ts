@@ -20,13 +20,17 @@ query SeedBriefing {
           validTime { from { label } to { label } note }
           likelihood
           confidence
-          citations {
-            role
-            credibility
-            source {
-              title
-              reliability
-              derivationChain { title }
+          citations(first: 5) {
+            edges {
+              node {
+                role
+                credibility
+                source {
+                  title
+                  reliability
+                  derivationChain { title }
+                }
+              }
             }
           }
         }

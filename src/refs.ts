@@ -3,7 +3,7 @@ import {
   findRelationshipsByIds,
   type ActorRelationshipRow,
 } from './actors/actor-relationship.repository.js';
-import { builder } from './builder.js';
+import { builder, connectionOf } from './builder.js';
 import {
   findAuthorsByIds,
   findBriefingsByIds,
@@ -67,3 +67,9 @@ export const ActorRelationshipRef = builder.loadableNodeRef<ActorRelationshipRow
     sort: (row) => row.id,
   },
 );
+
+// Connections of the node types that several domains list (a briefing's actors, an actor's
+// briefings), here for the same reason as the refs.
+export const ActorConnection = connectionOf(ActorRef, 'Actor', 'A page of actors.');
+export const BriefingConnection = connectionOf(BriefingRef, 'Briefing', 'A page of briefings.');
+export const SourceConnection = connectionOf(SourceRef, 'Source', 'A page of sources.');

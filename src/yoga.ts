@@ -12,6 +12,7 @@ import type { Database } from './db/database.js';
 import { graphiqlPlugin } from './graphiql/graphiql-plugin.js';
 import { databaseOutagePlugin, maskDatabaseUnavailable } from './hardening/database-outage.js';
 import { documentLimitsPlugin } from './hardening/document-limits.js';
+import { responseSizePlugin } from './hardening/response-size.js';
 import {
   executionTimeoutPlugin,
   withinTime,
@@ -156,6 +157,7 @@ export function createApp({
       documentLimitsPlugin(viewers, config),
       executionTimeoutPlugin(config.executionTimeoutMs, deadlines),
       databaseOutagePlugin(),
+      responseSizePlugin(config.maxResponseBytes),
       ...(columnPruning ? [selectionPlugin()] : []),
     ],
   });

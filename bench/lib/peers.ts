@@ -65,6 +65,8 @@ export function peerSpecs(
       // The anonymous cost limit (5,000 by default) refuses Q1 (≈33,000), Q2 and Q1x2; the
       // cost analysis still runs.
       RESTRICTED_MAX_COST: '10000000',
+      // Q1 reads citations as a connection (edges { node }), depth 11 against the anonymous 10.
+      RESTRICTED_MAX_DEPTH: '12',
       ...extra,
     },
   });

@@ -78,9 +78,9 @@ export function globalId(typename: string, id: number): string {
 }
 
 const Q1_OURS = (briefings: number, claims: number) =>
-  `query Q1 { briefings(first: ${briefings}, orderBy: PUBLISHED_AT_DESC) { edges { node { title claims(first: ${claims}) { edges { node { statement citations { source { title } } objects { name } } } } } } } }`;
+  `query Q1 { briefings(first: ${briefings}, orderBy: PUBLISHED_AT_DESC) { edges { node { title claims(first: ${claims}) { edges { node { statement citations(first: 5) { edges { node { source { title } } } } objects { name } } } } } } } }`;
 const Q1_PGL = (briefings: number, claims: number) =>
-  `query Q1 { allBriefings(first: ${briefings}, orderBy: [PUBLISHED_AT_DESC, PRIMARY_KEY_DESC]) { nodes { title claimsByBriefingId(first: ${claims}, orderBy: [POSITION_ASC, PRIMARY_KEY_ASC]) { nodes { statement citationsByClaimId(orderBy: [POSITION_ASC]) { nodes { sourceBySourceId { title } } } claimObjectsByClaimId(orderBy: [POSITION_ASC]) { nodes { actorByActorId { name } } } } } } } }`;
+  `query Q1 { allBriefings(first: ${briefings}, orderBy: [PUBLISHED_AT_DESC, PRIMARY_KEY_DESC]) { nodes { title claimsByBriefingId(first: ${claims}, orderBy: [POSITION_ASC, PRIMARY_KEY_ASC]) { nodes { statement citationsByClaimId(first: 5, orderBy: [POSITION_ASC, PRIMARY_KEY_ASC]) { nodes { sourceBySourceId { title } } } claimObjectsByClaimId(orderBy: [POSITION_ASC]) { nodes { actorByActorId { name } } } } } } } }`;
 
 function q1Canonical(family: Family, data: unknown): unknown {
   if (family === 'ours') {
@@ -88,7 +88,7 @@ function q1Canonical(family: Family, data: unknown): unknown {
       title: b.title,
       claims: nodes(b, 'claims').map((c) => ({
         statement: c.statement,
-        sources: objects(c, 'citations').map((x) => get(x, 'source.title')),
+        sources: nodes(c, 'citations').map((x) => get(x, 'source.title')),
         actors: objects(c, 'objects').map((o) => o.name),
       })),
     }));
@@ -140,7 +140,7 @@ function q2Hop(family: Family, actor: JsonObject): Hop {
 }
 
 /** The claim fields Q4 asks for, the same for ours and the raw floor. */
-const Q4_DOCUMENT = `mutation Q4($briefingId: ID!, $input: AddClaimInput!) { addClaim(briefingId: $briefingId, input: $input) { __typename ... on AddClaimSuccess { claim { id statement quote span { start end } predicate confidence status marking version citations { position role locator credibility source { title } } } } ... on Error { message } } }`;
+const Q4_DOCUMENT = `mutation Q4($briefingId: ID!, $input: AddClaimInput!) { addClaim(briefingId: $briefingId, input: $input) { __typename ... on AddClaimSuccess { claim { id statement quote span { start end } predicate confidence status marking version citations { edges { node { position role locator credibility source { title } } } } } } ... on Error { message } } }`;
 
 export const QUERIES: BenchQuery[] = [
   {

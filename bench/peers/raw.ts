@@ -42,17 +42,20 @@ from (
 ) b
 cross join lateral (
   select coalesce(json_agg(json_build_object('node', json_build_object('statement', c.statement,
-    'citations', cit.list, 'objects', obj.list)) order by c.position, c.id), '[]'::json) as edges
+    'citations', json_build_object('edges', cit.list), 'objects', obj.list)) order by c.position, c.id), '[]'::json) as edges
   from (
     select id, statement, position from claim
     where briefing_id = b.id and marking = any($1)
     order by position, id limit $4
   ) c
   cross join lateral (
-    select coalesce(json_agg(json_build_object('source', json_build_object('title', s.title))
-      order by ci.position), '[]'::json) as list
-    from citation ci join source s on s.id = ci.source_id
-    where ci.claim_id = c.id and s.marking = any($1)
+    select coalesce(json_agg(json_build_object('node', json_build_object('source',
+      json_build_object('title', page.title))) order by page.position, page.id), '[]'::json) as list
+    from (
+      select ci.id, ci.position, s.title from citation ci join source s on s.id = ci.source_id
+      where ci.claim_id = c.id and s.marking = any($1)
+      order by ci.position, ci.id limit 5
+    ) page
   ) cit
   cross join lateral (
     select coalesce(json_agg(json_build_object('name', a.name) order by co.position), '[]'::json) as list
@@ -173,11 +176,11 @@ select json_build_object('data', json_build_object('addClaim', json_build_object
       else json_build_object('start', c.span_start, 'end', c.span_end) end,
     'predicate', c.predicate, 'confidence', c.confidence, 'status', c.status,
     'marking', c.marking, 'version', c.version,
-    'citations', coalesce((
-      select json_agg(json_build_object('position', ci.position, 'role', ci.role,
-        'locator', ci.locator, 'credibility', ci.credibility,
-        'source', json_build_object('title', s.title)) order by ci.position)
-      from new_citations ci join source s on s.id = ci.source_id), '[]'::json)))))::text as body
+    'citations', json_build_object('edges', coalesce((
+      select json_agg(json_build_object('node', json_build_object('position', ci.position,
+        'role', ci.role, 'locator', ci.locator, 'credibility', ci.credibility,
+        'source', json_build_object('title', s.title))) order by ci.position)
+      from new_citations ci join source s on s.id = ci.source_id), '[]'::json))))))::text as body
 from new_claim c`;
 
 /** A typed error in the payload union, as ours answers it. */

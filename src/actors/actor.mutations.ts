@@ -42,6 +42,7 @@ import {
   updateRelationshipAtVersion,
   type ActorRelationshipRow,
 } from './actor-relationship.repository.js';
+import { LIST_CAPS } from '../common/list-caps.js';
 
 const COUNTRY = /^[A-Z]{2}$/;
 const WIKIDATA_QID = /^Q[1-9][0-9]*$/;
@@ -171,6 +172,8 @@ function aliasValues(
   path: Path,
   aliases: readonly { name: string; language?: string | null }[],
 ): AliasValue[] {
+  if (aliases.length > LIST_CAPS.actorAliases)
+    issues.add(path, `expected at most ${LIST_CAPS.actorAliases} aliases, got ${aliases.length}`);
   const seen = new Map<string, number>();
   return aliases.map((input, i) => {
     const alias = issues.text([...path, i, 'name'], input.name, { max: 300 }) ?? '';
@@ -194,6 +197,11 @@ function externalIdValues(
   path: Path,
   externalIds: readonly { scheme: string; value: string; url?: string | null }[],
 ): ExternalIdValue[] {
+  if (externalIds.length > LIST_CAPS.actorExternalIds)
+    issues.add(
+      path,
+      `expected at most ${LIST_CAPS.actorExternalIds} external ids, got ${externalIds.length}`,
+    );
   const seen = new Map<string, number>();
   return externalIds.map((input, i) => {
     const scheme = issues.slug([...path, i, 'scheme'], input.scheme, 80);
@@ -385,6 +393,22 @@ function mergedAliases(
     result.push(alias);
   }
   return result;
+}
+
+/** A merge that would leave the survivor with more aliases or external ids than allowed is refused. */
+function assertMergeWithinCaps(aliases: number, externalIds: number): void {
+  const issues = new Issues();
+  if (aliases > LIST_CAPS.actorAliases)
+    issues.add(
+      ['mergedId'],
+      `expected at most ${LIST_CAPS.actorAliases} aliases on the survivor after the merge, got ${aliases}`,
+    );
+  if (externalIds > LIST_CAPS.actorExternalIds)
+    issues.add(
+      ['mergedId'],
+      `expected at most ${LIST_CAPS.actorExternalIds} external ids on the survivor after the merge, got ${externalIds}`,
+    );
+  issues.throwIfAny();
 }
 
 /** Moves the merged actor's claims, as subject and as object, to the survivor; audits each. */
@@ -744,15 +768,21 @@ builder.mutationFields((t) => ({
 
           const survivorBefore = await actorSnapshot(trx, survivor);
           const mergedBefore = await actorSnapshot(trx, merged);
+          const aliases = mergedAliases(
+            survivor,
+            survivorBefore.aliases,
+            merged,
+            mergedBefore.aliases,
+          );
+          assertMergeWithinCaps(
+            aliases.length,
+            survivorBefore.external_ids.length + mergedBefore.external_ids.length,
+          );
 
           await moveClaimsOnMerge(write, mergedId, survivorId);
           await moveRelationshipsOnMerge(write, ctx.visibility, mergedId, survivorId);
 
-          await replaceAliases(
-            trx,
-            survivorId,
-            mergedAliases(survivor, survivorBefore.aliases, merged, mergedBefore.aliases),
-          );
+          await replaceAliases(trx, survivorId, aliases);
           await replaceAliases(trx, mergedId, []);
           await moveExternalIds(trx, mergedId, survivorId);
           for (const repointed of await repointMergedActors(trx, mergedId, survivorId)) {

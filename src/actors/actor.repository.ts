@@ -1,6 +1,13 @@
 import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
-import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
+import {
+  countPerParent,
+  paginate,
+  paginatePerParent,
+  type Ordering,
+  type PageWindow,
+  type SortKeyed,
+} from '../db/keyset.js';
 import type { ActorKind, ActorTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
@@ -183,33 +190,62 @@ export async function findExternalIdsByActorIds(
     .execute();
 }
 
-/** Visible actors that visible claims of each briefing name as subject or object, by name. */
-export async function findActorsMentionedByBriefings(
+/** Ids of the actors that one briefing's visible claims name, as subject or object. */
+function actorIdsNamedByBriefing(
   db: Executor,
   visibility: Visibility,
-  briefingIds: readonly number[],
-): Promise<(ActorRow & { briefing_id: number })[]> {
-  const mentions = db
+  briefingId: RawBuilder<number>,
+) {
+  return db
     .selectFrom('claim')
-    .select(['claim.briefing_id', 'claim.subject_actor_id as actor_id'])
-    .where('claim.briefing_id', '=', anyId(briefingIds))
+    .select('claim.subject_actor_id as actor_id')
+    .where('claim.briefing_id', '=', briefingId)
     .where('claim.marking', 'in', visibility.markings)
     .union(
       db
         .selectFrom('claim_object')
         .innerJoin('claim', 'claim.id', 'claim_object.claim_id')
-        .select(['claim.briefing_id', 'claim_object.actor_id'])
-        .where('claim.briefing_id', '=', anyId(briefingIds))
+        .select('claim_object.actor_id')
+        .where('claim.briefing_id', '=', briefingId)
         .where('claim.marking', 'in', visibility.markings),
     );
-  return visibleActors(db, visibility)
-    .innerJoin(mentions.as('mention'), 'mention.actor_id', 'actor.id')
-    .selectAll('actor')
-    .select('mention.briefing_id')
-    .orderBy('mention.briefing_id')
-    .orderBy(sql`fold_text(actor.name)`)
-    .orderBy('actor.id')
-    .execute();
+}
+
+/** `Briefing.actors` lists a briefing's actors by name. */
+export const BRIEFING_ACTOR_ORDERING = ACTOR_ORDERINGS.NAME_ASC;
+
+function actorsOfBriefing(db: Executor, visibility: Visibility, briefingId: RawBuilder<number>) {
+  return visibleActors(db, visibility).where(
+    'actor.id',
+    'in',
+    actorIdsNamedByBriefing(db, visibility, briefingId),
+  );
+}
+
+/** A page of the visible actors each briefing's visible claims name, per briefing. */
+export async function findActorsPagePerBriefing(
+  db: Executor,
+  visibility: Visibility,
+  briefingIds: readonly number[],
+  window: PageWindow,
+): Promise<(ActorPageRow & { parent_id: number })[]> {
+  return paginatePerParent(
+    db,
+    briefingIds,
+    (briefingId) => actorsOfBriefing(db, visibility, briefingId).selectAll('actor'),
+    BRIEFING_ACTOR_ORDERING,
+    window,
+  );
+}
+
+export async function countActorsPerBriefing(
+  db: Executor,
+  visibility: Visibility,
+  briefingIds: readonly number[],
+): Promise<{ parent_id: number; count: number }[]> {
+  return countPerParent(db, briefingIds, (briefingId) =>
+    actorsOfBriefing(db, visibility, briefingId),
+  );
 }
 
 export type NewActor = Insertable<ActorTable>;

@@ -4,10 +4,15 @@ import { builder, connectionOf } from '../builder.js';
 import { pageWindow, toPage } from '../common/connection.js';
 import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
 import { databaseIdOf, requireIdOf } from '../common/global-id.js';
-import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
+import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
-import { findBriefingIdsMentioningActors } from '../briefings/briefing.repository.js';
+import {
+  ACTOR_BRIEFING_ORDERING,
+  countBriefingsPerActor,
+  findBriefingsPagePerActor,
+} from '../briefings/briefing.repository.js';
+import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
 import {
   ActorRoleEnum,
   ClaimConnection,
@@ -16,7 +21,7 @@ import {
   loadClaimPages,
 } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
-import { ActorRef, ActorRelationshipRef, BriefingRef, ClaimRef } from '../refs.js';
+import { ActorConnection, ActorRef, ActorRelationshipRef, BriefingConnection } from '../refs.js';
 import {
   ACTOR_ORDERINGS,
   countActors,
@@ -31,7 +36,6 @@ import {
   RELATIONSHIP_ORDERINGS,
   countRelationships,
   countRelationshipsPerActor,
-  findEvidenceClaimIds,
   findRelationshipsPage,
   findRelationshipsPagePerActor,
   type RelationshipDirection,
@@ -158,10 +162,14 @@ ActorRef.implement({
     name: t.exposeString('name', { description: 'Preferred name.' }),
     aliases: t.loadableList({
       type: AliasRef,
-      description: 'Other names, A–Z.',
+      description: `Other names, A–Z (at most ${LIST_CAPS.actorAliases}).`,
+      ...cappedList(LIST_CAPS.actorAliases),
       resolve: (a) => a.id,
       load: async (ids: number[], ctx) =>
-        groupByKey(ids, await findAliasesByActorIds(ctx.db, ids), (a) => a.actor_id),
+        capLists(
+          groupByKey(ids, await findAliasesByActorIds(ctx.db, ids), (a) => a.actor_id),
+          LIST_CAPS.actorAliases,
+        ),
     }),
     country: t.string({
       nullable: true,
@@ -179,10 +187,14 @@ ActorRef.implement({
     }),
     externalIds: t.loadableList({
       type: ExternalIdRef,
-      description: 'Ids in other registers.',
+      description: `Ids in other registers (at most ${LIST_CAPS.actorExternalIds}).`,
+      ...cappedList(LIST_CAPS.actorExternalIds),
       resolve: (a) => a.id,
       load: async (ids: number[], ctx) =>
-        groupByKey(ids, await findExternalIdsByActorIds(ctx.db, ids), (e) => e.actor_id),
+        capLists(
+          groupByKey(ids, await findExternalIdsByActorIds(ctx.db, ids), (e) => e.actor_id),
+          LIST_CAPS.actorExternalIds,
+        ),
     }),
     description: t.string({ nullable: true, resolve: (a) => a.description }),
     marking: t.field({ type: MarkingEnum, resolve: (a) => a.marking }),
@@ -252,16 +264,20 @@ ActorRef.implement({
       load: (ids: number[], ctx, args) =>
         loadClaimPages(ctx, { kind: 'actor', role: args.role } as const, ids, args),
     }),
-    briefings: t.loadableList({
-      type: BriefingRef,
-      description: 'Briefings whose claims involve this actor, newest first.',
+    briefings: t.loadable({
+      type: BriefingConnection,
+      description: 'Briefings whose claims involve this actor (those you may see), newest first.',
+      args: { ...t.arg.connectionArgs() },
+      byPath: true,
       resolve: (a) => a.id,
-      load: async (actorIds: number[], ctx) => {
-        const links = await findBriefingIdsMentioningActors(ctx.db, ctx.visibility, actorIds);
-        return groupByKey(actorIds, links, (l) => l.actor_id).map((list) =>
-          list.map((l) => l.briefing_id),
-        );
-      },
+      load: (actorIds: number[], ctx, args) =>
+        loadPagesPerParent(
+          actorIds,
+          args,
+          ACTOR_BRIEFING_ORDERING,
+          (window) => findBriefingsPagePerActor(ctx.db, ctx.visibility, actorIds, window),
+          (ids) => countBriefingsPerActor(ctx.db, ctx.visibility, ids),
+        ),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (a) => a.created_at }),
     updatedAt: t.field({ type: 'DateTime', resolve: (a) => a.updated_at }),
@@ -299,26 +315,24 @@ ActorRelationshipRef.implement({
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
-    evidence: t.loadableList({
-      type: ClaimRef,
-      description: 'Claims that support the link (those you may see).',
-      resolve: (r) => r.id,
-      load: async (ids: number[], ctx) => {
-        const links = await findEvidenceClaimIds(ctx.db, ids);
-        const claims = await ClaimRef.getDataloader(ctx).loadMany(links.map((l) => l.claim_id));
-        const visible = links.flatMap((link, i) => {
-          const claim = claims[i];
-          return claim && !(claim instanceof Error) ? [{ id: link.relationship_id, claim }] : [];
-        });
-        return groupByKey(ids, visible, (v) => v.id).map((list) => list.map((v) => v.claim));
+    evidence: t.loadable({
+      type: ClaimConnection,
+      description: 'Claims that support the link (those you may see), in briefing order.',
+      args: {
+        ...t.arg.connectionArgs(),
+        filter: t.arg({ type: ClaimFilterInput }),
+        orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
       },
+      byPath: true,
+      resolve: (r) => r.id,
+      load: (ids: number[], ctx, args) =>
+        loadClaimPages(ctx, { kind: 'relationship' } as const, ids, args),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (r) => r.created_at }),
     updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updated_at }),
   }),
 });
 
-export const ActorConnection = connectionOf(ActorRef, 'Actor', 'A page of actors.');
 export const ActorRelationshipConnection = connectionOf(
   ActorRelationshipRef,
   'ActorRelationship',

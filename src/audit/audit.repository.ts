@@ -1,9 +1,15 @@
-import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../db/executor.js';
-import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
+import {
+  countPerParent,
+  paginate,
+  paginatePerParent,
+  type Ordering,
+  type PageWindow,
+  type SortKeyed,
+} from '../db/keyset.js';
 import type { AuditLogTable, DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import { anyId } from '../db/any-id.js';
 import { visibleActorIds } from '../actors/actor.repository.js';
 import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
 import { visibleBriefingIds } from '../briefings/briefing.repository.js';
@@ -156,35 +162,52 @@ export async function countAudit(
   return Number(row.count);
 }
 
-/** Each briefing's own entries and its claims' entries, oldest first. */
-export async function findHistoryByBriefingIds(
+/** `Briefing.history` reads oldest first. */
+export const HISTORY_ORDERING: Ordering = {
+  name: 'AT_ASC',
+  keys: [sql.ref('audit_log.at')],
+  id: sql.ref('audit_log.id'),
+  descending: false,
+};
+
+/** One briefing's own entries and its claims' entries that the caller may see. */
+function historyOfBriefing(db: Executor, visibility: Visibility, briefingId: RawBuilder<number>) {
+  const claimBriefing = sql<number>`coalesce(audit_log.after ->> 'briefing_id', audit_log.before ->> 'briefing_id')::bigint`;
+  return visibleEntries(db, visibility, { includeAdminEntries: false }).where((eb) =>
+    eb.or([
+      eb.and([
+        eb('audit_log.entity_type', '=', 'Briefing'),
+        eb('audit_log.entity_id', '=', briefingId),
+      ]),
+      eb.and([eb('audit_log.entity_type', '=', 'Claim'), eb(claimBriefing, '=', briefingId)]),
+    ]),
+  );
+}
+
+/** A page of each briefing's history, per briefing. */
+export async function findHistoryPagePerBriefing(
   db: Executor,
   visibility: Visibility,
   briefingIds: readonly number[],
-): Promise<(AuditRow & { briefing_id: number })[]> {
-  const claimBriefing = sql<number>`coalesce(audit_log.after ->> 'briefing_id', audit_log.before ->> 'briefing_id')::bigint`;
-  return visibleEntries(db, visibility, { includeAdminEntries: false })
-    .selectAll('audit_log')
-    .select(
-      sql<number>`case when audit_log.entity_type = 'Briefing' then audit_log.entity_id else ${claimBriefing} end`.as(
-        'briefing_id',
-      ),
-    )
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('audit_log.entity_type', '=', 'Briefing'),
-          eb('audit_log.entity_id', '=', anyId(briefingIds)),
-        ]),
-        eb.and([
-          eb('audit_log.entity_type', '=', 'Claim'),
-          eb(claimBriefing, '=', anyId(briefingIds)),
-        ]),
-      ]),
-    )
-    .orderBy('audit_log.at')
-    .orderBy('audit_log.id')
-    .execute();
+  window: PageWindow,
+): Promise<(AuditPageRow & { parent_id: number })[]> {
+  return paginatePerParent(
+    db,
+    briefingIds,
+    (briefingId) => historyOfBriefing(db, visibility, briefingId).selectAll('audit_log'),
+    HISTORY_ORDERING,
+    window,
+  );
+}
+
+export async function countHistoryPerBriefing(
+  db: Executor,
+  visibility: Visibility,
+  briefingIds: readonly number[],
+): Promise<{ parent_id: number; count: number }[]> {
+  return countPerParent(db, briefingIds, (briefingId) =>
+    historyOfBriefing(db, visibility, briefingId),
+  );
 }
 
 /** The briefing's snapshot in the last entry at or before `asOf`; null when it did not exist yet. */

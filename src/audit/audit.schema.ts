@@ -1,14 +1,16 @@
 import { builder, connectionOf } from '../builder.js';
-import { pageWindow, toPage } from '../common/connection.js';
+import { emptyPage, pageWindow, toPage } from '../common/connection.js';
 import { decodeGlobalId, encodeGlobalId } from '../common/global-id.js';
-import { groupByKey } from '../common/nested-connection.js';
+import { loadPagesPerParent } from '../common/nested-connection.js';
 import { badInput } from '../errors/bad-input.js';
 import { BriefingRef } from '../refs.js';
 import {
   AUDIT_ORDERING,
   countAudit,
   findAuditPage,
-  findHistoryByBriefingIds,
+  HISTORY_ORDERING,
+  countHistoryPerBriefing,
+  findHistoryPagePerBriefing,
   type AuditRow,
 } from './audit.repository.js';
 
@@ -113,18 +115,22 @@ builder.queryField('auditLog', (t) =>
 );
 
 builder.objectField(BriefingRef, 'history', (t) =>
-  t.loadableList({
-    type: AuditEntryRef,
+  t.loadable({
+    type: AuditConnection,
     description:
       'Every write to the briefing and its claims, oldest first (editors and admins; empty for others), under the same rule as `auditLog`: entries naming records hidden from you are left out.',
     authScopes: { editor: true },
-    unauthorizedResolver: () => [],
+    unauthorizedResolver: () => emptyPage<AuditRow>(),
+    args: { ...t.arg.connectionArgs() },
+    byPath: true,
     resolve: (b) => b.id,
-    load: async (ids: number[], ctx) =>
-      groupByKey(
-        ids,
-        await findHistoryByBriefingIds(ctx.db, ctx.visibility, ids),
-        (e) => e.briefing_id,
+    load: (briefingIds: number[], ctx, args) =>
+      loadPagesPerParent(
+        briefingIds,
+        args,
+        HISTORY_ORDERING,
+        (window) => findHistoryPagePerBriefing(ctx.db, ctx.visibility, briefingIds, window),
+        (ids) => countHistoryPerBriefing(ctx.db, ctx.visibility, ids),
       ),
   }),
 );

@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { LIST_CAPS } from '../common/list-caps.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
 import { encodeGlobalId } from '../common/global-id.js';
 import {
@@ -39,9 +40,9 @@ import {
 // Limits from the migration (PostgreSQL's length() counts code points), and caps on list inputs
 // so one request cannot write unbounded rows.
 const MAX_BODY = 200_000;
-const MAX_TAGS = 50;
-const MAX_AUTHORS = 20;
-const MAX_MEDIA = 50;
+const MAX_TAGS = LIST_CAPS.briefingTags;
+const MAX_AUTHORS = LIST_CAPS.briefingAuthors;
+const MAX_MEDIA = LIST_CAPS.briefingMedia;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
 /** The editorial workflow: the only moves allowed from each status. */

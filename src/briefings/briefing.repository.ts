@@ -1,6 +1,13 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
-import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
+import {
+  countPerParent,
+  paginate,
+  paginatePerParent,
+  type Ordering,
+  type PageWindow,
+  type SortKeyed,
+} from '../db/keyset.js';
 import type {
   AuthorTable,
   BriefingStatus,
@@ -218,32 +225,52 @@ export async function findTagsByBriefingIds(
     .execute();
 }
 
-/** Ids of the visible briefings whose visible claims name each actor, newest first. */
-export async function findBriefingIdsMentioningActors(
+/** `Actor.briefings` lists an actor's briefings newest first. */
+export const ACTOR_BRIEFING_ORDERING = BRIEFING_ORDERINGS.PUBLISHED_AT_DESC;
+
+/** Visible briefings whose visible claims name one actor, as subject or object. */
+function briefingsNamingActor(db: Executor, visibility: Visibility, actorId: RawBuilder<number>) {
+  return visibleBriefings(db, visibility).where(
+    'briefing.id',
+    'in',
+    db
+      .selectFrom('claim')
+      .select('claim.briefing_id')
+      .where('claim.subject_actor_id', '=', actorId)
+      .where('claim.marking', 'in', visibility.markings)
+      .union(
+        db
+          .selectFrom('claim_object')
+          .innerJoin('claim', 'claim.id', 'claim_object.claim_id')
+          .select('claim.briefing_id')
+          .where('claim_object.actor_id', '=', actorId)
+          .where('claim.marking', 'in', visibility.markings),
+      ),
+  );
+}
+
+/** A page of the visible briefings naming each actor, per actor. */
+export async function findBriefingsPagePerActor(
   db: Executor,
   visibility: Visibility,
   actorIds: readonly number[],
-): Promise<{ actor_id: number; briefing_id: number }[]> {
-  const mentions = db
-    .selectFrom('claim')
-    .select(['claim.briefing_id', sql<number>`claim.subject_actor_id`.as('actor_id')])
-    .where('claim.subject_actor_id', '=', anyId(actorIds))
-    .where('claim.marking', 'in', visibility.markings)
-    .union(
-      db
-        .selectFrom('claim_object')
-        .innerJoin('claim', 'claim.id', 'claim_object.claim_id')
-        .select(['claim.briefing_id', 'claim_object.actor_id'])
-        .where('claim_object.actor_id', '=', anyId(actorIds))
-        .where('claim.marking', 'in', visibility.markings),
-    );
-  return visibleBriefings(db, visibility)
-    .innerJoin(mentions.as('mention'), 'mention.briefing_id', 'briefing.id')
-    .select(['mention.actor_id', 'mention.briefing_id'])
-    .orderBy('mention.actor_id')
-    .orderBy(sql`coalesce(briefing.published_at, '-infinity'::timestamptz)`, 'desc')
-    .orderBy('briefing.id', 'desc')
-    .execute();
+  window: PageWindow,
+): Promise<(BriefingPageRow & { parent_id: number })[]> {
+  return paginatePerParent(
+    db,
+    actorIds,
+    (actorId) => briefingsNamingActor(db, visibility, actorId).selectAll('briefing'),
+    ACTOR_BRIEFING_ORDERING,
+    window,
+  );
+}
+
+export async function countBriefingsPerActor(
+  db: Executor,
+  visibility: Visibility,
+  actorIds: readonly number[],
+): Promise<{ parent_id: number; count: number }[]> {
+  return countPerParent(db, actorIds, (actorId) => briefingsNamingActor(db, visibility, actorId));
 }
 
 export type NewBriefing = Insertable<BriefingTable>;

@@ -1,20 +1,38 @@
-import { builder, connectionOf } from '../builder.js';
+import { builder } from '../builder.js';
 import { pageWindow, toPage } from '../common/connection.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
-import { groupByKey } from '../common/nested-connection.js';
+import { groupByKey, loadPagesPerParent } from '../common/nested-connection.js';
+import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
+import { columnsFor } from '../common/selection.js';
+import { SOURCE_COLUMNS } from '../common/field-columns.js';
 import { PartialDateRef, partialDate } from '../common/time-and-quantity.schema.js';
-import { findActorsMentionedByBriefings } from '../actors/actor.repository.js';
+import {
+  BRIEFING_ACTOR_ORDERING,
+  countActorsPerBriefing,
+  findActorsPagePerBriefing,
+} from '../actors/actor.repository.js';
 import {
   ClaimConnection,
   ClaimFilterInput,
   ClaimOrderEnum,
   loadClaimPages,
 } from '../claims/claim.schema.js';
-import { findSourcesCitedByBriefings } from '../sources/source.repository.js';
+import {
+  BRIEFING_SOURCE_ORDERING,
+  countSourcesPerBriefing,
+  findSourcesPagePerBriefing,
+} from '../sources/source.repository.js';
 import { badInput } from '../errors/bad-input.js';
 import { findBriefingAsOf } from '../audit/briefing-as-of.js';
-import { ActorRef, AuthorRef, BriefingRef, SourceRef } from '../refs.js';
+import {
+  ActorConnection,
+  AuthorRef,
+  BriefingConnection,
+  BriefingRef,
+  SourceConnection,
+  SourceRef,
+} from '../refs.js';
 import {
   BRIEFING_ORDERINGS,
   countBriefings,
@@ -151,24 +169,36 @@ BriefingRef.implement({
     }),
     authors: t.loadableList({
       type: AuthorRef,
-      description: 'Authors in byline order.',
+      description: `Authors in byline order (at most ${LIST_CAPS.briefingAuthors}).`,
+      ...cappedList(LIST_CAPS.briefingAuthors),
       resolve: (b) => b.id,
       load: async (ids: number[], ctx) =>
-        groupByKey(ids, await findAuthorsByBriefingIds(ctx.db, ids), (a) => a.briefing_id),
+        capLists(
+          groupByKey(ids, await findAuthorsByBriefingIds(ctx.db, ids), (a) => a.briefing_id),
+          LIST_CAPS.briefingAuthors,
+        ),
     }),
     media: t.loadableList({
       type: MediaRef,
-      description: 'Photos and other media, in order.',
+      description: `Photos and other media, in order (at most ${LIST_CAPS.briefingMedia}).`,
+      ...cappedList(LIST_CAPS.briefingMedia),
       resolve: (b) => b.id,
       load: async (ids: number[], ctx) =>
-        groupByKey(ids, await findMediaByBriefingIds(ctx.db, ids), (m) => m.briefing_id),
+        capLists(
+          groupByKey(ids, await findMediaByBriefingIds(ctx.db, ids), (m) => m.briefing_id),
+          LIST_CAPS.briefingMedia,
+        ),
     }),
     tags: t.loadableList({
       type: TagRef,
-      description: 'Topics and regions.',
+      description: `Topics and regions (at most ${LIST_CAPS.briefingTags}).`,
+      ...cappedList(LIST_CAPS.briefingTags),
       resolve: (b) => b.id,
       load: async (ids: number[], ctx) =>
-        groupByKey(ids, await findTagsByBriefingIds(ctx.db, ids), (tag) => tag.briefing_id),
+        capLists(
+          groupByKey(ids, await findTagsByBriefingIds(ctx.db, ids), (tag) => tag.briefing_id),
+          LIST_CAPS.briefingTags,
+        ),
     }),
     claims: t.loadable({
       type: ClaimConnection,
@@ -183,34 +213,47 @@ BriefingRef.implement({
       load: (ids: number[], ctx, args) =>
         loadClaimPages(ctx, { kind: 'briefing' } as const, ids, args),
     }),
-    sources: t.loadableList({
-      type: SourceRef,
-      description: 'Every source the briefing’s claims cite, by title.',
+    sources: t.loadable({
+      type: SourceConnection,
+      description: 'Every source the briefing’s claims cite (those you may see), by title.',
+      args: { ...t.arg.connectionArgs() },
+      byPath: true,
       resolve: (b) => b.id,
-      load: async (ids: number[], ctx) =>
-        groupByKey(
-          ids,
-          await findSourcesCitedByBriefings(ctx.db, ctx.visibility, ids),
-          (s) => s.briefing_id,
+      load: (briefingIds: number[], ctx, args) =>
+        loadPagesPerParent(
+          briefingIds,
+          args,
+          BRIEFING_SOURCE_ORDERING,
+          (window) =>
+            findSourcesPagePerBriefing(
+              ctx.db,
+              ctx.visibility,
+              briefingIds,
+              window,
+              columnsFor(ctx.selection, SOURCE_COLUMNS),
+            ),
+          (ids) => countSourcesPerBriefing(ctx.db, ctx.visibility, ids),
         ),
     }),
-    actors: t.loadableList({
-      type: ActorRef,
-      description: 'Every actor the briefing’s claims involve, by name.',
+    actors: t.loadable({
+      type: ActorConnection,
+      description: 'Every actor the briefing’s claims involve (those you may see), by name.',
+      args: { ...t.arg.connectionArgs() },
+      byPath: true,
       resolve: (b) => b.id,
-      load: async (ids: number[], ctx) =>
-        groupByKey(
-          ids,
-          await findActorsMentionedByBriefings(ctx.db, ctx.visibility, ids),
-          (a) => a.briefing_id,
+      load: (briefingIds: number[], ctx, args) =>
+        loadPagesPerParent(
+          briefingIds,
+          args,
+          BRIEFING_ACTOR_ORDERING,
+          (window) => findActorsPagePerBriefing(ctx.db, ctx.visibility, briefingIds, window),
+          (ids) => countActorsPerBriefing(ctx.db, ctx.visibility, ids),
         ),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (b) => b.created_at }),
     updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updated_at }),
   }),
 });
-
-export const BriefingConnection = connectionOf(BriefingRef, 'Briefing', 'A page of briefings.');
 
 builder.queryFields((t) => ({
   briefing: t.field({

@@ -1,4 +1,5 @@
 import { lockVisibleBriefing, type BriefingRow } from '../briefings/briefing.repository.js';
+import { LIST_CAPS } from '../common/list-caps.js';
 import { assertEditable, codePointLength, locateQuote } from '../briefings/briefing.mutations.js';
 import { builder } from '../builder.js';
 import {
@@ -44,7 +45,7 @@ import { findActorsByIds } from '../actors/actor.repository.js';
 import { replaceVisibleEntries } from '../mutations/partial-replacement.js';
 
 // Caps on list inputs, so one request cannot write unbounded rows.
-const MAX_OBJECTS = 20;
+const MAX_OBJECTS = LIST_CAPS.claimObjects;
 const MAX_CITATIONS = 50;
 
 export const TextSpanInput = builder.inputType('TextSpanInput', {

@@ -18,16 +18,13 @@ import {
 import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable, DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivorId, visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
-import type { SourceRow } from '../sources/source.repository.js';
 import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
 import { anyId } from '../db/any-id.js';
 import {
   ACTOR_COLUMN_NAMES,
   CLAIM_COLUMN_NAMES,
-  SOURCE_COLUMN_NAMES,
   type ActorColumn,
   type ClaimColumn,
-  type SourceColumn,
 } from '../common/field-columns.js';
 
 export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;
@@ -179,8 +176,12 @@ export async function countClaims(
   return Number(row.count);
 }
 
-/** Parents a nested claims connection hangs off: a briefing, or an actor in a role. */
-export type ClaimParent = { kind: 'briefing' } | { kind: 'actor'; role: ActorRole };
+/**
+ * Parents a nested claims connection hangs off: a briefing, an actor in a role, or a
+ * relationship the claims evidence.
+ */
+export type ClaimParent =
+  { kind: 'briefing' } | { kind: 'actor'; role: ActorRole } | { kind: 'relationship' };
 
 /** One parent's claims; `parentId` is the per-parent query's current parent. */
 function claimsOfParent(
@@ -190,11 +191,23 @@ function claimsOfParent(
   filter: ClaimFilter,
   parentId: RawBuilder<number>,
 ) {
-  return visibleClaims(db, visibility, filter).where((eb) =>
-    parent.kind === 'briefing'
-      ? eb('claim.briefing_id', '=', parentId)
-      : involvesActor(eb, parent.role, parentId),
-  );
+  return visibleClaims(db, visibility, filter).where((eb) => {
+    switch (parent.kind) {
+      case 'briefing':
+        return eb('claim.briefing_id', '=', parentId);
+      case 'actor':
+        return involvesActor(eb, parent.role, parentId);
+      case 'relationship':
+        return eb(
+          'claim.id',
+          'in',
+          eb
+            .selectFrom('relationship_evidence')
+            .select('relationship_evidence.claim_id')
+            .where('relationship_evidence.relationship_id', '=', parentId),
+        );
+    }
+  });
 }
 
 /** `columns`: what the operation's Claim fields need (see common/field-columns.ts). */
@@ -263,51 +276,6 @@ export async function findObjectActorsByClaimIds(
     .orderBy('claim_object.claim_id')
     .orderBy('claim_object.position')
     .execute();
-}
-
-/**
- * Citations of each claim whose source the caller may see, in the claim's order, each with
- * its source's row, so that `citation { source }` needs no statement of its own.
- */
-export async function findCitationsWithSourcesByClaimIds(
-  db: Executor,
-  visibility: Visibility,
-  claimIds: readonly number[],
-  sourceColumns: readonly SourceColumn[] = SOURCE_COLUMN_NAMES,
-): Promise<{ citation: CitationRow; source: SourceRow }[]> {
-  const rows = await db
-    .selectFrom('citation')
-    .innerJoin('source', 'source.id', 'citation.source_id')
-    .select(sourceColumns.map((name) => `source.${name}` as const))
-    .select([
-      'citation.id as citation_id',
-      'citation.claim_id',
-      'citation.position',
-      'citation.role',
-      'citation.locator',
-      'citation.quote',
-      'citation.credibility',
-    ])
-    .where('citation.claim_id', '=', anyId(claimIds))
-    .where('source.marking', 'in', visibility.markings)
-    .orderBy('citation.claim_id')
-    .orderBy('citation.position')
-    .execute();
-  return rows.map(
-    ({ citation_id, claim_id, position, role, locator, quote, credibility, ...source }) => ({
-      citation: {
-        id: citation_id,
-        claim_id,
-        source_id: source.id,
-        position,
-        role,
-        locator,
-        quote,
-        credibility,
-      },
-      source,
-    }),
-  );
 }
 
 export const CITATION_ORDERING: Ordering = {

@@ -10,7 +10,13 @@ import {
   MarkingEnum,
 } from '../common/enums.js';
 import { encodeGlobalId, requireIdOf } from '../common/global-id.js';
-import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
+import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
+import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
+import {
+  CLAIM_CITATION_ORDERING,
+  countCitationsPerClaim,
+  findCitationsPagePerClaim,
+} from '../sources/source.repository.js';
 import { parseIsoDate } from '../common/scalars.js';
 import {
   QuantityRef,
@@ -24,7 +30,6 @@ import { ActorRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
 import {
   CLAIM_ORDERINGS,
   countClaims,
-  findCitationsWithSourcesByClaimIds,
   findClaimsPage,
   findObjectActorsByClaimIds,
   countClaimsPerParent,
@@ -274,7 +279,8 @@ ClaimRef.implement({
     }),
     objects: t.loadableList({
       type: ActorRef,
-      description: 'The other actors in the claim, in order (e.g. the supplier and the equipment).',
+      description: `The other actors in the claim, in order (e.g. the supplier and the equipment; at most ${LIST_CAPS.claimObjects}).`,
+      ...cappedList(LIST_CAPS.claimObjects),
       resolve: (c) => c.id,
       load: async (claimIds: number[], ctx) => {
         const rows = await findObjectActorsByClaimIds(
@@ -288,8 +294,9 @@ ClaimRef.implement({
           actors.prime(requested_id, actor);
           return { claimId: claim_id, actor };
         });
-        return groupByKey(claimIds, objects, (o) => o.claimId).map((list) =>
-          list.map((o) => o.actor),
+        return capLists(
+          groupByKey(claimIds, objects, (o) => o.claimId).map((list) => list.map((o) => o.actor)),
+          LIST_CAPS.claimObjects,
         );
       },
     }),
@@ -323,26 +330,32 @@ ClaimRef.implement({
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
-    citations: t.loadableList({
-      type: CitationRef,
+    citations: t.loadable({
+      type: CitationConnection,
       description:
-        'The sources behind the claim, origin first, each with its role and credibility.',
+        'The sources behind the claim, origin first, each with its role and credibility (those whose source you may see).',
+      args: { ...t.arg.connectionArgs() },
+      byPath: true,
       resolve: (c) => c.id,
-      load: async (claimIds: number[], ctx) => {
-        const rows = await findCitationsWithSourcesByClaimIds(
-          ctx.db,
-          ctx.visibility,
+      load: (claimIds: number[], ctx, args) =>
+        loadPagesPerParent(
           claimIds,
-          columnsFor(ctx.selection, SOURCE_COLUMNS),
-        );
-        const sources = SourceRef.getDataloader(ctx);
-        for (const { source } of rows) sources.prime(source.id, source);
-        return groupByKey(
-          claimIds,
-          rows.map((row) => row.citation),
-          (c) => c.claim_id,
-        );
-      },
+          args,
+          CLAIM_CITATION_ORDERING,
+          async (window) => {
+            const rows = await findCitationsPagePerClaim(
+              ctx.db,
+              ctx.visibility,
+              claimIds,
+              window,
+              columnsFor(ctx.selection, SOURCE_COLUMNS),
+            );
+            const sources = SourceRef.getDataloader(ctx);
+            for (const { source } of rows) sources.prime(source.id, source);
+            return rows.map((row) => row.citation);
+          },
+          (ids) => countCitationsPerClaim(ctx.db, ctx.visibility, ids),
+        ),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.created_at }),
     updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updated_at }),

@@ -127,3 +127,12 @@ export function toPage<T extends SortKeyed & { id: number }>(
     totalCount,
   };
 }
+
+/** A connection with nothing in it (e.g. a field the caller's role may not read). */
+export function emptyPage<T>(): Page<T> {
+  return {
+    edges: [],
+    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    totalCount: () => Promise.resolve(0),
+  };
+}

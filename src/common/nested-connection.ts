@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Ordering, PageWindow, SortKeyed } from '../db/keyset.js';
-import { toPage, type Page } from './connection.js';
+import { pageWindow, toPage, type ConnectionArgs, type Page } from './connection.js';
 
 /**
  * Splits the rows of one per-parent page query into a connection for each parent, in key
@@ -43,4 +43,20 @@ export function groupByKey<Row, Key>(
     else groups.set(key, [row]);
   }
   return keys.map((key) => groups.get(key) ?? []);
+}
+
+/**
+ * A nested connection's pages for a batch of parents: one statement for the rows of every
+ * parent's page (`findPage`, a per-parent LATERAL … LIMIT) and, only if `totalCount` is asked
+ * for, one for the counts.
+ */
+export async function loadPagesPerParent<Row extends SortKeyed & { id: number; parent_id: number }>(
+  parentIds: readonly number[],
+  args: ConnectionArgs,
+  ordering: Ordering,
+  findPage: (window: PageWindow) => Promise<readonly Row[]>,
+  countPerParent: (parentIds: readonly number[]) => Promise<{ parent_id: number; count: number }[]>,
+): Promise<Page<Row>[]> {
+  const window = pageWindow(args, ordering);
+  return pagesPerParent(parentIds, await findPage(window), ordering, window, countPerParent);
 }

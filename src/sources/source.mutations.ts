@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { LIST_CAPS } from '../common/list-caps.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import { encodeGlobalId } from '../common/global-id.js';
 import type { SourceRow } from './source.repository.js';
@@ -50,6 +51,22 @@ function snapshot(row: SourceRow): Record<string, unknown> {
   return { ...row };
 }
 
+/**
+ * A source relays at most LIST_CAPS.derivationChain sources up its chain, so that
+ * `derivationChain` shows all of it. `chain` is the new `derivedFrom`'s own chain.
+ */
+function assertChainWithinCap(chain: readonly unknown[]): void {
+  const length = chain.length + 1;
+  if (length > LIST_CAPS.derivationChain) {
+    throw new ValidationError([
+      {
+        path: ['input', 'derivedFromId'],
+        message: `expected a relay chain of at most ${LIST_CAPS.derivationChain} sources, got one of ${length} or more`,
+      },
+    ]);
+  }
+}
+
 builder.mutationFields((t) => ({
   createSource: t.field({
     type: SourceRef,
@@ -87,6 +104,7 @@ builder.mutationFields((t) => ({
               'derivedFromId',
             ]);
           }
+          if (derivedFromId) assertChainWithinCap(await findDerivationChains(trx, [derivedFromId]));
           const row = await insertSource(trx, {
             kind: input.kind,
             title,
@@ -179,6 +197,7 @@ builder.mutationFields((t) => ({
                 },
               ]);
             }
+            assertChainWithinCap(chain);
           }
           const after = await updateSourceAtVersion(trx, sourceId, expectedVersion, {
             kind: input.kind ?? undefined,

@@ -1,10 +1,20 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import { containsPattern } from '../actors/actor.repository.js';
 import type { Executor } from '../db/executor.js';
-import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
+import {
+  countPerParent,
+  paginate,
+  paginatePerParent,
+  type Ordering,
+  type PageWindow,
+  type SortKeyed,
+} from '../db/keyset.js';
 import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
+import type { CitationRow } from '../claims/claim.repository.js';
 import type { Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
+import { SOURCE_COLUMN_NAMES, type SourceColumn } from '../common/field-columns.js';
+import { LIST_CAPS } from '../common/list-caps.js';
 
 export type SourceRow = Selectable<SourceTable>;
 export type SourcePageRow = SourceRow & SortKeyed;
@@ -96,7 +106,7 @@ export async function countSources(
 }
 
 /** Bounds the walk up a derivation chain, which the schema does not stop from looping. */
-export const MAX_CHAIN_DEPTH = 32;
+const MAX_CHAIN_DEPTH = LIST_CAPS.derivationChain;
 
 /**
  * For each source, the ids of the sources it relays, nearest first ("article → newspaper →
@@ -137,27 +147,133 @@ export async function findDerivationChains(
     .execute();
 }
 
-/** Distinct visible sources cited by each briefing's visible claims, by title. */
-export async function findSourcesCitedByBriefings(
+/** `Briefing.sources` lists a briefing's sources by title. */
+export const BRIEFING_SOURCE_ORDERING = SOURCE_ORDERINGS.TITLE_ASC;
+
+/** Visible sources that one briefing's visible claims cite. */
+function sourcesOfBriefing(db: Executor, visibility: Visibility, briefingId: RawBuilder<number>) {
+  return visibleSources(db, visibility).where(
+    'source.id',
+    'in',
+    db
+      .selectFrom('citation')
+      .innerJoin('claim', 'claim.id', 'citation.claim_id')
+      .select('citation.source_id')
+      .where('claim.briefing_id', '=', briefingId)
+      .where('claim.marking', 'in', visibility.markings),
+  );
+}
+
+/** A page of the distinct visible sources each briefing's visible claims cite, per briefing. */
+export async function findSourcesPagePerBriefing(
   db: Executor,
   visibility: Visibility,
   briefingIds: readonly number[],
-): Promise<(SourceRow & { briefing_id: number })[]> {
-  const cited = db
-    .selectFrom('citation')
-    .innerJoin('claim', 'claim.id', 'citation.claim_id')
-    .select(['claim.briefing_id', 'citation.source_id'])
-    .distinct()
-    .where('claim.briefing_id', '=', anyId(briefingIds))
-    .where('claim.marking', 'in', visibility.markings);
+  window: PageWindow,
+  columns: readonly SourceColumn[] = SOURCE_COLUMN_NAMES,
+): Promise<(SourcePageRow & { parent_id: number })[]> {
+  return paginatePerParent(
+    db,
+    briefingIds,
+    (briefingId) =>
+      sourcesOfBriefing(db, visibility, briefingId).select(
+        columns.map((name) => `source.${name}` as const),
+      ),
+    BRIEFING_SOURCE_ORDERING,
+    window,
+  );
+}
+
+export async function countSourcesPerBriefing(
+  db: Executor,
+  visibility: Visibility,
+  briefingIds: readonly number[],
+): Promise<{ parent_id: number; count: number }[]> {
+  return countPerParent(db, briefingIds, (briefingId) =>
+    sourcesOfBriefing(db, visibility, briefingId),
+  );
+}
+
+/** A claim's citations in its attribution order (origin first). */
+export const CLAIM_CITATION_ORDERING: Ordering = {
+  name: 'POSITION',
+  keys: [sql.ref('citation.position')],
+  id: sql.ref('citation.id'),
+  descending: false,
+};
+
+/** One claim's citations whose source the caller may see. */
+function citationsOfClaim(db: Executor, visibility: Visibility, claimId: RawBuilder<number>) {
   return visibleSources(db, visibility)
-    .innerJoin(cited.as('cited'), 'cited.source_id', 'source.id')
-    .selectAll('source')
-    .select('cited.briefing_id')
-    .orderBy('cited.briefing_id')
-    .orderBy(sql`fold_text(source.title)`)
-    .orderBy('source.id')
-    .execute();
+    .innerJoin('citation', 'citation.source_id', 'source.id')
+    .where('citation.claim_id', '=', claimId);
+}
+
+/**
+ * A page of each claim's citations whose source the caller may see, each with its source's
+ * row (`columns`), so that `citation { source }` needs no statement of its own.
+ */
+export async function findCitationsPagePerClaim(
+  db: Executor,
+  visibility: Visibility,
+  claimIds: readonly number[],
+  window: PageWindow,
+  columns: readonly SourceColumn[] = SOURCE_COLUMN_NAMES,
+): Promise<{ citation: CitationRow & SortKeyed & { parent_id: number }; source: SourceRow }[]> {
+  const rows = await paginatePerParent(
+    db,
+    claimIds,
+    (claimId) =>
+      citationsOfClaim(db, visibility, claimId)
+        .select(columns.map((name) => `source.${name}` as const))
+        .select([
+          'citation.id as citation_id',
+          'citation.claim_id',
+          'citation.position',
+          'citation.role',
+          'citation.locator',
+          'citation.quote',
+          'citation.credibility',
+        ]),
+    CLAIM_CITATION_ORDERING,
+    window,
+  );
+  return rows.map(
+    ({
+      citation_id,
+      claim_id,
+      position,
+      role,
+      locator,
+      quote,
+      credibility,
+      sort_key,
+      parent_id,
+      ...source
+    }) => ({
+      citation: {
+        id: citation_id,
+        claim_id,
+        source_id: source.id,
+        position,
+        role,
+        locator,
+        quote,
+        credibility,
+        sort_key,
+        parent_id,
+      },
+      source,
+    }),
+  );
+}
+
+export async function countCitationsPerClaim(
+  db: Executor,
+  visibility: Visibility,
+  claimIds: readonly number[],
+): Promise<{ parent_id: number; count: number }[]> {
+  return countPerParent(db, claimIds, (claimId) => citationsOfClaim(db, visibility, claimId));
 }
 
 export type NewSource = Insertable<SourceTable>;

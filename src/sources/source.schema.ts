@@ -1,4 +1,5 @@
-import { builder, connectionOf } from '../builder.js';
+import { builder } from '../builder.js';
+import { LIST_CAPS, cappedList } from '../common/list-caps.js';
 import { pageWindow, toPage } from '../common/connection.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
@@ -8,7 +9,7 @@ import {
   countCitationsPerSource,
   findCitationsPagePerSource,
 } from '../claims/claim.repository.js';
-import { SourceRef } from '../refs.js';
+import { SourceConnection, SourceRef } from '../refs.js';
 import {
   SOURCE_ORDERINGS,
   countSources,
@@ -89,8 +90,8 @@ SourceRef.implement({
     }),
     derivationChain: t.loadableList({
       type: SourceRef,
-      description:
-        'Every source up the relay chain, nearest first, ending at the origin. Sources you may not see end the chain.',
+      description: `Every source up the relay chain, nearest first, ending at the origin (at most ${LIST_CAPS.derivationChain}). Sources you may not see end the chain.`,
+      ...cappedList(LIST_CAPS.derivationChain),
       resolve: (s) => s.id,
       load: async (sourceIds: number[], ctx) => {
         const links = await findDerivationChains(ctx.db, sourceIds);
@@ -127,8 +128,6 @@ SourceRef.implement({
     updatedAt: t.field({ type: 'DateTime', resolve: (s) => s.updated_at }),
   }),
 });
-
-export const SourceConnection = connectionOf(SourceRef, 'Source', 'A page of sources.');
 
 builder.queryField('sources', (t) =>
   t.field({

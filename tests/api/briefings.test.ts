@@ -26,8 +26,8 @@ describe('briefing(slug:)', () => {
         tags { name kind }
         asSource { kind title derivationChain { kind title } }
         claims { totalCount }
-        sources { kind }
-        actors { name }
+        sources(first: 100) { totalCount edges { node { kind } } }
+        actors(first: 100) { totalCount edges { node { name } } }
       } }`,
       { slug: SEED_BRIEFING_SLUG },
     );
@@ -83,9 +83,13 @@ describe('briefing(slug:)', () => {
         { kind: 'INTELLIGENCE_BRIEFING', title: 'U.S. intelligence briefing' },
       ],
     });
-    expect(b.sources).toHaveLength(6);
-    expect(b.actors).toHaveLength(24);
-    expect(b.actors).toContainEqual({ name: 'Hugo Chávez' });
+    expect(b.sources).toMatchObject({ totalCount: 6 });
+    expect((b.sources as { edges: unknown[] }).edges).toHaveLength(6);
+    expect(b.actors).toMatchObject({ totalCount: 24 });
+    expect((b.actors as { edges: unknown[] }).edges).toHaveLength(24);
+    expect((b.actors as { edges: unknown[] }).edges).toContainEqual({
+      node: { name: 'Hugo Chávez' },
+    });
   });
 
   it('anchors every claim quote in the body at its span', async () => {

@@ -47,7 +47,7 @@ describe('a seeded claim', () => {
           subject { name } objects { name }
           quantity { value min max unit qualifier text }
           validTime { from { date precision label end } to { date precision label end } note }
-          citations { role credibility source { kind title } }
+          citations { edges { node { role credibility source { kind title } } } }
       } } } }`,
     );
     expect(data.claims.edges).toEqual([
@@ -76,16 +76,20 @@ describe('a seeded claim', () => {
             to: { date: '2006-07-01', precision: 'MONTH', label: '2006-07', end: '2006-07-31' },
             note: 'July 2006',
           },
-          citations: [
-            {
-              role: 'ORIGIN',
-              credibility: 1,
-              source: {
-                kind: 'ANALYSIS',
-                title: 'Venezuela Seeks Military Aid from Russia, China, and Iran',
+          citations: {
+            edges: [
+              {
+                node: {
+                  role: 'ORIGIN',
+                  credibility: 1,
+                  source: {
+                    kind: 'ANALYSIS',
+                    title: 'Venezuela Seeks Military Aid from Russia, China, and Iran',
+                  },
+                },
               },
-            },
-          ],
+            ],
+          },
         },
       },
     ]);
@@ -97,13 +101,13 @@ describe('a seeded claim', () => {
         edges: {
           node: {
             quantity: { text: string };
-            citations: { role: string; source: { kind: string } }[];
+            citations: { edges: { node: { role: string; source: { kind: string } } }[] };
           };
         }[];
       };
     }>(
       app,
-      `{ claims(filter: { minConfidence: 0 }, first: 100) { edges { node { quantity { text } citations { role source { kind } } } } } }`,
+      `{ claims(filter: { minConfidence: 0 }, first: 100) { edges { node { quantity { text } citations(first: 5) { edges { node { role source { kind } } } } } } } }`,
     );
     const texts = data.claims.edges.flatMap((e) => (e.node.quantity ? [e.node.quantity.text] : []));
     expect(texts).toEqual(
@@ -117,11 +121,9 @@ describe('a seeded claim', () => {
       ]),
     );
     const engines = data.claims.edges.find((e) => e.node.quantity?.text === '8 aircraft engines');
-    expect(engines?.node.citations.map((c) => `${c.role}:${c.source.kind}`)).toEqual([
-      'ORIGIN:OFFICIAL_DOCUMENT',
-      'RELAY:INTELLIGENCE_BRIEFING',
-      'RELAY:NEWS_REPORT',
-    ]);
+    expect(
+      engines?.node.citations.edges.map(({ node: c }) => `${c.role}:${c.source.kind}`),
+    ).toEqual(['ORIGIN:OFFICIAL_DOCUMENT', 'RELAY:INTELLIGENCE_BRIEFING', 'RELAY:NEWS_REPORT']);
   });
 
   it('holds the closing judgement as an assessment with a likelihood band', async () => {

@@ -63,7 +63,7 @@ const CASES = [
     type: 'Source',
     map: SOURCE_COLUMNS.byField,
     query: (selection: string) =>
-      `{ claims(first: 50) { edges { node { citations { source { ${selection} } } } } } }`,
+      `{ claims(first: 50) { edges { node { citations { edges { node { source { ${selection} } } } } } } } }`,
   },
   {
     type: 'Actor',
@@ -126,8 +126,12 @@ describe('reading only the columns an operation needs', () => {
                     node {
                       statement
                       citations {
-                        source {
-                          title
+                        edges {
+                          node {
+                            source {
+                              title
+                            }
+                          }
                         }
                       }
                       objects {

@@ -140,9 +140,11 @@ describe('what each caller sees', () => {
 
   it('hides a citation to a source above clearance, without hiding the claim', async () => {
     const QUERY =
-      '{ claims(filter: { predicate: ["contracted"] }) { edges { node { citations { source { title } } } } } sources { totalCount } }';
+      '{ claims(filter: { predicate: ["contracted"] }) { edges { node { citations { edges { node { source { title } } } } } } } sources { totalCount } }';
     const anonymous = await graphql<{
-      claims: { edges: { node: { citations: { source: { title: string } }[] } }[] };
+      claims: {
+        edges: { node: { citations: { edges: { node: { source: { title: string } } }[] } } }[];
+      };
       sources: { totalCount: number };
     }>(app, QUERY);
     const cleared = await graphql<typeof anonymous.data & object>(
@@ -152,7 +154,7 @@ describe('what each caller sees', () => {
       keys.analystAmber,
     );
     const titles = (r: typeof anonymous) =>
-      r.data?.claims.edges[0]?.node.citations.map((c) => c.source.title);
+      r.data?.claims.edges[0]?.node.citations.edges.map((c) => c.node.source.title);
     expect(titles(anonymous)).not.toContain(amberSourceTitle);
     expect(titles(cleared)).toContain(amberSourceTitle);
     expect(cleared.data?.sources.totalCount).toBe((anonymous.data?.sources.totalCount ?? 0) + 1);
@@ -237,14 +239,14 @@ describe('audit log', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const result = await graphql<{
       auditLog: { edges: { node: { action: string; actorName: string; entityType: string } }[] };
-      briefing: { history: { action: string }[] };
+      briefing: { history: { totalCount: number; edges: { node: { action: string } }[] } };
       then: unknown;
       earlier: unknown;
     }>(
       app,
       `query($before: DateTime!) {
         auditLog(filter: { entityType: "Briefing" }) { edges { node { action actorName entityType } } }
-        briefing(slug: "${SEED_BRIEFING_SLUG}") { history { action } }
+        briefing(slug: "${SEED_BRIEFING_SLUG}") { history { totalCount edges { node { action } } } }
         then: briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: $before) { title status version }
         earlier: briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: "2000-01-01T00:00:00Z") { title }
       }`,
@@ -255,19 +257,22 @@ describe('audit log', () => {
     expect(result.data?.auditLog.edges).toEqual([
       { node: { action: 'seed.load', actorName: 'seed', entityType: 'Briefing' } },
     ]);
-    expect(result.data?.briefing.history).toEqual([{ action: 'seed.load' }]);
+    expect(result.data?.briefing.history).toEqual({
+      totalCount: 1,
+      edges: [{ node: { action: 'seed.load' } }],
+    });
     expect(result.data?.then).toEqual({
       title: 'Venezuela Seeks Military Aid from Russia, China, and Iran',
       status: 'PUBLISHED',
       version: 1,
     });
     expect(result.data?.earlier).toBeNull();
-    const forAnalyst = await graphql<{ briefing: { history: unknown[] } }>(
+    const forAnalyst = await graphql<{ briefing: { history: unknown } }>(
       app,
-      `{ briefing(slug: "${SEED_BRIEFING_SLUG}") { history { action } } }`,
+      `{ briefing(slug: "${SEED_BRIEFING_SLUG}") { history { totalCount edges { node { action } } } } }`,
       undefined,
       keys.analystAmber,
     );
-    expect(forAnalyst.data?.briefing.history).toEqual([]);
+    expect(forAnalyst.data?.briefing.history).toEqual({ totalCount: 0, edges: [] });
   });
 });

@@ -49,13 +49,13 @@ async function anonymousView() {
     briefing: unknown;
     briefings: { totalCount: number };
     claims: { totalCount: number };
-    evidence: { edges: { node: { evidence: unknown[] } }[] };
+    evidence: { edges: { node: { evidence: { edges: unknown[] } } }[] };
   }>(
     app,
     `{ briefing(slug: "${SLUG}") { slug }
        briefings { totalCount }
        claims(filter: { predicate: ["contracted-purchase"] }) { totalCount }
-       evidence: actorRelationships(filter: { type: ["sells-aircraft-to"] }) { edges { node { evidence { statement } } } } }`,
+       evidence: actorRelationships(filter: { type: ["sells-aircraft-to"] }) { edges { node { evidence { edges { node { statement } } } } } } }`,
   );
   return result.data;
 }
@@ -184,7 +184,7 @@ describe('an editor builds a briefing entirely through the API', () => {
     // relationship is listed, but its evidence from the draft is not.
     expect(await anonymousView()).toEqual({
       ...before,
-      evidence: { edges: [{ node: { evidence: [] } }] },
+      evidence: { edges: [{ node: { evidence: { edges: [] } } }] },
     });
 
     let version = created.briefing.version;
@@ -208,9 +208,15 @@ describe('an editor builds a briefing entirely through the API', () => {
         edges: [
           {
             node: {
-              evidence: [
-                { statement: 'Serbia contracted 12 Rafale fighters from France in August 2024.' },
-              ],
+              evidence: {
+                edges: [
+                  {
+                    node: {
+                      statement: 'Serbia contracted 12 Rafale fighters from France in August 2024.',
+                    },
+                  },
+                ],
+              },
             },
           },
         ],
@@ -223,9 +229,9 @@ describe('an editor builds a briefing entirely through the API', () => {
           title status authors { name } tags { name kind }
           claims { edges { node {
             statement quantity { text } validTime { from { label } to { label } }
-            subject { name relationships(direction: INCOMING) { edges { node { type from { name } attributes evidence { statement } } } } }
+            subject { name relationships(direction: INCOMING) { edges { node { type from { name } attributes evidence { edges { node { statement } } } } } } }
             objects { name }
-            citations { role source { title derivationChain { title } } }
+            citations { edges { node { role source { title derivationChain { title } } } } }
           } } }
       } }`,
     );
@@ -255,36 +261,46 @@ describe('an editor builds a briefing entirely through the API', () => {
                           type: 'sells-aircraft-to',
                           from: { name: 'France' },
                           attributes: { equipment: 'Rafale', quantity: 12 },
-                          evidence: [
-                            {
-                              statement:
-                                'Serbia contracted 12 Rafale fighters from France in August 2024.',
-                            },
-                          ],
+                          evidence: {
+                            edges: [
+                              {
+                                node: {
+                                  statement:
+                                    'Serbia contracted 12 Rafale fighters from France in August 2024.',
+                                },
+                              },
+                            ],
+                          },
                         },
                       },
                     ],
                   },
                 },
                 objects: [{ name: 'France' }, { name: 'Dassault Rafale' }],
-                citations: [
-                  {
-                    role: 'ORIGIN',
-                    source: {
-                      title: 'Statement of the Serbian presidency on the Rafale contract',
-                      derivationChain: [],
+                citations: {
+                  edges: [
+                    {
+                      node: {
+                        role: 'ORIGIN',
+                        source: {
+                          title: 'Statement of the Serbian presidency on the Rafale contract',
+                          derivationChain: [],
+                        },
+                      },
                     },
-                  },
-                  {
-                    role: 'RELAY',
-                    source: {
-                      title: 'Serbia signs deal for 12 Rafale jets',
-                      derivationChain: [
-                        { title: 'Statement of the Serbian presidency on the Rafale contract' },
-                      ],
+                    {
+                      node: {
+                        role: 'RELAY',
+                        source: {
+                          title: 'Serbia signs deal for 12 Rafale jets',
+                          derivationChain: [
+                            { title: 'Statement of the Serbian presidency on the Rafale contract' },
+                          ],
+                        },
+                      },
                     },
-                  },
-                ],
+                  ],
+                },
               },
             },
           ],

@@ -884,39 +884,54 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
               confidence
               status
               marking
-              citations {
-                role
-                position
-                locator
-                quote
-                credibility
-                source {
-                  title
-                  kind
-                  publisher
-                  url
-                  publishedAt
-                  reliability
-                  description
-                  derivationChain {
-                    title
+              citations(first: 100) {
+                totalCount
+                edges {
+                  node {
+                    role
+                    position
+                    locator
+                    quote
+                    credibility
+                    source {
+                      title
+                      kind
+                      publisher
+                      url
+                      publishedAt
+                      reliability
+                      description
+                      derivationChain {
+                        title
+                      }
+                    }
                   }
                 }
               }
             }
           }
         }
-        sources {
-          title
+        sources(first: 100) {
+          totalCount
+          edges {
+            node {
+              title
+            }
+          }
         }
-        actors {
-          name
-          kind
-          country
-          description
-          aliases {
-            name
-            language
+        actors(first: 100) {
+          totalCount
+          edges {
+            node {
+              name
+              kind
+              country
+              description
+              aliases {
+                name
+                language
+              }
+            }
           }
         }
       }

@@ -76,7 +76,7 @@ const CLAIM_FIELDS = /* GraphQL */ `
   quantity { value min max unit qualifier }
   validTime { from { date precision } to { date precision } note }
   likelihood confidence status marking
-  citations { id role position locator quote credibility source { id } }
+  citations(first: 100) { edges { node { id role position locator quote credibility source { id } } } }
 `;
 
 const ADD = /* GraphQL */ `
@@ -150,16 +150,25 @@ interface Payload {
   currentVersion?: number | null;
 }
 
+/** `Claim.citations` is a connection; these tests compare a claim's citations as a list. */
+type Answer = Omit<Payload, 'claim'> & {
+  claim?: Omit<Claim, 'citations'> & {
+    citations: { edges: { node: Claim['citations'][number] }[] };
+  };
+};
+
 async function mutate(
   text: string,
   field: string,
   variables: Record<string, unknown>,
   headers = editor,
 ): Promise<Payload> {
-  const result = await graphql<Record<string, Payload>>(app, text, variables, headers);
+  const result = await graphql<Record<string, Answer>>(app, text, variables, headers);
   const payload = result.data?.[field];
   if (!payload) throw new Error(`expected ${field}, got ${JSON.stringify(result)}`);
-  return payload;
+  const { claim, ...rest } = payload;
+  if (!claim) return rest;
+  return { ...rest, claim: { ...claim, citations: claim.citations.edges.map((e) => e.node) } };
 }
 
 const add = (input: Record<string, unknown>, briefingId = ids.briefing, key?: string) =>

@@ -37,7 +37,7 @@ const RELATIONSHIP_FIELDS = /* GraphQL */ `
   from { id name }
   to { id name }
   validTime { from { date precision } to { date precision } note }
-  evidence { id }
+  evidence { totalCount edges { node { id } } }
 `;
 
 const RELATE = /* GraphQL */ `
@@ -399,7 +399,11 @@ describe('updateRelationship / endRelationship', () => {
       evidence: [chavezClaim],
     });
     const cleared = await update(id, 2, { validTime: null, evidenceClaimIds: null });
-    expect(cleared?.relationship).toMatchObject({ validTime: null, evidence: [], version: 3 });
+    expect(cleared?.relationship).toMatchObject({
+      validTime: null,
+      evidence: { totalCount: 0, edges: [] },
+      version: 3,
+    });
     expect(await update(id, 1, { description: 'stale' })).toMatchObject({
       __typename: 'ConflictError',
       currentVersion: 3,

@@ -48,10 +48,14 @@ interface SeedBriefingData {
         node: {
           statement: string;
           citations: {
-            role: string;
-            credibility: number;
-            source: { title: string; derivationChain: { title: string }[] };
-          }[];
+            edges: {
+              node: {
+                role: string;
+                credibility: number;
+                source: { title: string; derivationChain: { title: string }[] };
+              };
+            }[];
+          };
         };
       }[];
     };
@@ -68,7 +72,7 @@ async function expectSeedBriefing(server: ServerProcess): Promise<void> {
         asSource { title derivationChain { title } }
         claims(first: 4) {
           totalCount
-          edges { node { statement citations { role credibility source { title derivationChain { title } } } } }
+          edges { node { statement citations { edges { node { role credibility source { title derivationChain { title } } } } } } }
         }
       }
     }`,
@@ -85,19 +89,31 @@ async function expectSeedBriefing(server: ServerProcess): Promise<void> {
   // Fourth claim ("maduro-wrote-to-putin") cites VIA_LETTER_TO_PUTIN: origin first, then the relays.
   expect(briefing?.claims.edges[3]?.node).toEqual({
     statement: 'Maduro sent a letter to Russian President Vladimir Putin.',
-    citations: [
-      {
-        role: 'ORIGIN',
-        credibility: 2,
-        source: { title: LETTER_TO_PUTIN, derivationChain: [{ title: INTEL_BRIEFING }] },
-      },
-      { role: 'RELAY', credibility: 2, source: { title: INTEL_BRIEFING, derivationChain: [] } },
-      {
-        role: 'RELAY',
-        credibility: 2,
-        source: { title: POST_REPORT, derivationChain: [{ title: INTEL_BRIEFING }] },
-      },
-    ],
+    citations: {
+      edges: [
+        {
+          node: {
+            role: 'ORIGIN',
+            credibility: 2,
+            source: { title: LETTER_TO_PUTIN, derivationChain: [{ title: INTEL_BRIEFING }] },
+          },
+        },
+        {
+          node: {
+            role: 'RELAY',
+            credibility: 2,
+            source: { title: INTEL_BRIEFING, derivationChain: [] },
+          },
+        },
+        {
+          node: {
+            role: 'RELAY',
+            credibility: 2,
+            source: { title: POST_REPORT, derivationChain: [{ title: INTEL_BRIEFING }] },
+          },
+        },
+      ],
+    },
   });
 }
 

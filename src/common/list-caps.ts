@@ -1,0 +1,27 @@
+/**
+ * Hard caps of the small lists that are not connections (see README "Cost and size limits").
+ * Writes beyond a cap are refused with a ValidationError; reads return at most the cap; and
+ * each field declares it as `extensions.maxItems`, which the cost rule counts it at.
+ */
+export const LIST_CAPS = {
+  briefingTags: 50,
+  briefingAuthors: 20,
+  briefingMedia: 50,
+  claimObjects: 20,
+  actorAliases: 50,
+  actorExternalIds: 50,
+  /** `Source.derivationChain`: how far up a relay chain reads and writes go. */
+  derivationChain: 32,
+  /** `nodes(ids:)`: ids per call. */
+  nodes: 100,
+} as const;
+
+/** Field options declaring a small list's cap: `extensions.maxItems`, for the cost rule. */
+export function cappedList(maxItems: number): { extensions: { maxItems: number } } {
+  return { extensions: { maxItems } };
+}
+
+/** One parent's list cut to its cap, for rows written before the cap existed. */
+export function capLists<T>(lists: T[][], cap: number): T[][] {
+  return lists.map((list) => (list.length > cap ? list.slice(0, cap) : list));
+}
