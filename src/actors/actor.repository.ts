@@ -2,7 +2,7 @@ import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable
 import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
 import type { ActorKind, ActorTable } from '../db/types.js';
-import type { Visibility } from '../db/visibility.js';
+import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
 
 export type ActorRow = Selectable<ActorTable>;
@@ -50,11 +50,14 @@ export function survivingActorId(id: number): RawBuilder<number> {
   return sql<number>`coalesce((select merged.merged_into_id from actor as merged where merged.id = ${id}), ${id})`;
 }
 
-/** Actors the caller may see in lists: merged ones live on only through their survivor. */
+/**
+ * Actors the caller may see in lists (clearance and embargo): merged ones live on only through
+ * their survivor.
+ */
 function visibleActors(db: Executor, visibility: Visibility, filter: ActorFilter = {}) {
   let query = db
     .selectFrom('actor')
-    .where('actor.marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'actor'))
     .where('actor.merged_into_id', 'is', null);
   if (filter.kinds?.length) query = query.where('actor.kind', 'in', filter.kinds);
   if (filter.countries?.length) query = query.where('actor.country', 'in', filter.countries);
@@ -95,7 +98,7 @@ export async function findActorsByIds(
 
 /**
  * `requested` joined to the actor that answers for it: itself, or its survivor when it was
- * merged. Both must be visible.
+ * merged. Both must be visible (clearance and embargo).
  */
 export function visibleSurvivors(db: Executor, visibility: Visibility) {
   return db
@@ -103,8 +106,8 @@ export function visibleSurvivors(db: Executor, visibility: Visibility) {
     .innerJoin('actor', (join) =>
       join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
     )
-    .where('requested.marking', 'in', visibility.markings)
-    .where('actor.marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'requested'))
+    .where(sharedRecordVisible(visibility, 'actor'))
     .where('actor.merged_into_id', 'is', null);
 }
 
@@ -238,7 +241,7 @@ export async function lockVisibleActors(
     .selectFrom('actor')
     .selectAll()
     .where('id', '=', anyId(ids))
-    .where('marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'actor'))
     .orderBy('id')
     .forNoKeyUpdate()
     .execute();
@@ -253,7 +256,7 @@ async function shareVisibleActor(
     .selectFrom('actor')
     .selectAll()
     .where('id', '=', id)
-    .where('marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'actor'))
     .forShare()
     .executeTakeFirst();
 }

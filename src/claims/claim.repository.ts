@@ -16,7 +16,7 @@ import {
   type SortKeyed,
 } from '../db/keyset.js';
 import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable, DB } from '../db/types.js';
-import type { Visibility } from '../db/visibility.js';
+import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
 import type { SourceRow } from '../sources/source.repository.js';
 import { survivingActorId } from '../actors/actor.repository.js';
@@ -283,7 +283,7 @@ export async function findCitationsWithSourcesByClaimIds(
       'citation.credibility',
     ])
     .where('citation.claim_id', '=', anyId(claimIds))
-    .where('source.marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'source'))
     .orderBy('citation.claim_id')
     .orderBy('citation.position')
     .execute();
@@ -366,8 +366,8 @@ export async function resolveVisibleActorIds(
     )
     .select(['requested.id as requested_id', 'actor.id as actor_id'])
     .where('requested.id', '=', anyId(ids))
-    .where('requested.marking', 'in', visibility.markings)
-    .where('actor.marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'requested'))
+    .where(sharedRecordVisible(visibility, 'actor'))
     .where('actor.merged_into_id', 'is', null)
     .execute();
 }

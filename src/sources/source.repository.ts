@@ -3,7 +3,7 @@ import { containsPattern } from '../actors/actor.repository.js';
 import type { Executor } from '../db/executor.js';
 import { paginate, type Ordering, type PageWindow, type SortKeyed } from '../db/keyset.js';
 import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
-import type { Visibility } from '../db/visibility.js';
+import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
 
 export type SourceRow = Selectable<SourceTable>;
@@ -39,8 +39,9 @@ export const SOURCE_ORDERINGS = {
 } satisfies Record<string, Ordering>;
 export type SourceOrder = keyof typeof SOURCE_ORDERINGS;
 
+/** Sources the caller may see (clearance and embargo). */
 function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilter = {}) {
-  let query = db.selectFrom('source').where('source.marking', 'in', visibility.markings);
+  let query = db.selectFrom('source').where(sharedRecordVisible(visibility, 'source'));
   if (filter.kinds?.length) query = query.where('source.kind', 'in', filter.kinds);
   if (filter.reliabilities?.length)
     query = query.where('source.reliability', 'in', filter.reliabilities);

@@ -31,6 +31,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-11-30T00-00-00_embargo',
       'Down 2026-11-25T03-00-00_per-parent-page-indexes',
       'Down 2026-11-25T02-00-00_persisted-operations',
       'Down 2026-11-25T01-00-00_access-and-writes',
@@ -42,6 +43,7 @@ describe('migrations', () => {
       'Up 2026-11-25T01-00-00_access-and-writes',
       'Up 2026-11-25T02-00-00_persisted-operations',
       'Up 2026-11-25T03-00-00_per-parent-page-indexes',
+      'Up 2026-11-30T00-00-00_embargo',
     ]);
     expect(await tableNames()).toEqual(tables);
   });
