@@ -17,13 +17,24 @@ import { sql, type Kysely } from 'kysely';
 // Triggers keep it, not the services: every path that writes a claim, citation, object,
 // evidence link or briefing status (the mutations, merges, the seed loader, bulk loads, SQL
 // run by hand) releases what it exposes in the same transaction, so no new write path can
-// forget it. The claim-side triggers are per statement over transition tables, so a bulk
-// insert of thousands of claims costs a few set-based statements, not one call per row.
+// forget it. The triggers run per statement over transition tables, so a bulk insert of
+// thousands of claims costs a few set-based statements, not one call per row.
 
 const MARKINGS = `('CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED')`;
 const SHARED_TABLES = ['actor', 'source', 'actor_relationship'] as const;
 /** Briefing statuses that have been out: a retraction keeps the record of what was published. */
 const PUBLISHED = `('PUBLISHED', 'RETRACTED')`;
+
+/** Tables whose writes can release something, with the trigger function that does it. */
+const TRIGGERS = [
+  ['briefing', 'release_changed_briefings'],
+  ['claim', 'release_changed_claims'],
+  ['claim_object', 'release_changed_claim_links'],
+  ['citation', 'release_changed_claim_links'],
+  ['relationship_evidence', 'release_changed_claim_links'],
+  ['actor_relationship', 'release_changed_relationship_ends'],
+  ['source', 'release_changed_derivations'],
+] as const;
 
 /** The lowest marking per id among (id, level) pairs, for a table's release function. */
 function lowestLevelPerId(): string {
@@ -71,7 +82,9 @@ const upStatements = [
      update actor_relationship set released_to = wanted.level from (${lowestLevelPerId()}) wanted
       where actor_relationship.id = wanted.id and ${lowers('actor_relationship')} $$`,
   // A released source exposes the sources it relays (Source.derivationChain): walk up the
-  // chain here, in one statement. UNION keeps each (id, level) once, so a cycle ends the walk.
+  // chain here, in one statement. The walk stops at a source already released low enough (the
+  // triggers released its chain with it), and UNION keeps each (id, level) once, so a cycle
+  // ends it too.
   `create function release_sources(ids bigint[], levels text[]) returns void language sql as $$
      with recursive reach(id, level) as (
        select id, level from unnest(ids, levels) as start(id, level) where id is not null
@@ -79,43 +92,55 @@ const upStatements = [
        select source.derived_from_id, stricter_marking(reach.level, source.marking)
          from reach join source on source.id = reach.id
         where source.derived_from_id is not null
+          and (source.released_to is null or marking_rank(source.released_to) > marking_rank(reach.level))
      ), wanted as (
        select id, (array_agg(level order by marking_rank(level)))[1] as level from reach group by id
      )
      update source set released_to = wanted.level from wanted
       where source.id = wanted.id and ${lowers('source')} $$`,
 
+  // The ids are joined as a set (unnest), not tested with = any(array): a bulk insert hands over
+  // thousands of ids, and = any() compares every row with each of them.
   `create function release_claim_references(claim_ids bigint[]) returns void language plpgsql as $$
+     declare
+       published_ids bigint[];
+       levels text[];
      begin
-       perform release_actors(array_agg(id), array_agg(level)) from (
-         select claim.subject_actor_id as id, stricter_marking(briefing.marking, claim.marking) as level
-           from claim join briefing on briefing.id = claim.briefing_id
-          where claim.id = any(claim_ids) and briefing.status in ${PUBLISHED}
-            and claim.subject_actor_id is not null
+       select array_agg(claim.id), array_agg(stricter_marking(briefing.marking, claim.marking))
+         into published_ids, levels
+         from unnest(claim_ids) as changed(id)
+         join claim on claim.id = changed.id
+         join briefing on briefing.id = claim.briefing_id
+        where briefing.status in ${PUBLISHED};
+       if published_ids is null then return; end if;
+       perform release_actors(array_agg(refs.id), array_agg(refs.level)) from (
+         select claim.subject_actor_id as id, shown.level
+           from unnest(published_ids, levels) as shown(id, level)
+           join claim on claim.id = shown.id
+          where claim.subject_actor_id is not null
          union all
-         select claim_object.actor_id, stricter_marking(briefing.marking, claim.marking)
-           from claim_object join claim on claim.id = claim_object.claim_id
-           join briefing on briefing.id = claim.briefing_id
-          where claim_object.claim_id = any(claim_ids) and briefing.status in ${PUBLISHED}
+         select claim_object.actor_id, shown.level
+           from unnest(published_ids, levels) as shown(id, level)
+           join claim_object on claim_object.claim_id = shown.id
        ) refs;
-       perform release_sources(array_agg(citation.source_id),
-                               array_agg(stricter_marking(briefing.marking, claim.marking)))
-          from citation join claim on claim.id = citation.claim_id
-          join briefing on briefing.id = claim.briefing_id
-         where citation.claim_id = any(claim_ids) and briefing.status in ${PUBLISHED};
+       perform release_sources(array_agg(citation.source_id), array_agg(shown.level))
+          from unnest(published_ids, levels) as shown(id, level)
+          join citation on citation.claim_id = shown.id;
        perform release_relationships(array_agg(relationship_evidence.relationship_id),
-                                     array_agg(stricter_marking(briefing.marking, claim.marking)))
-          from relationship_evidence join claim on claim.id = relationship_evidence.claim_id
-          join briefing on briefing.id = claim.briefing_id
-         where relationship_evidence.claim_id = any(claim_ids) and briefing.status in ${PUBLISHED};
+                                     array_agg(shown.level))
+          from unnest(published_ids, levels) as shown(id, level)
+          join relationship_evidence on relationship_evidence.claim_id = shown.id;
      end $$`,
   `create function release_briefing_references(briefing_ids bigint[]) returns void language plpgsql as $$
      begin
        perform release_claim_references(array(
-         select claim.id from claim join briefing on briefing.id = claim.briefing_id
-          where claim.briefing_id = any(briefing_ids) and briefing.status in ${PUBLISHED}));
-       perform release_sources(array_agg(source_id), array_agg(marking)) from briefing
-        where id = any(briefing_ids) and status in ${PUBLISHED} and source_id is not null;
+         select claim.id from unnest(briefing_ids) as changed(id)
+           join briefing on briefing.id = changed.id
+           join claim on claim.briefing_id = briefing.id
+          where briefing.status in ${PUBLISHED}));
+       perform release_sources(array_agg(briefing.source_id), array_agg(briefing.marking))
+          from unnest(briefing_ids) as changed(id) join briefing on briefing.id = changed.id
+         where briefing.status in ${PUBLISHED} and briefing.source_id is not null;
      end $$`,
 
   `create function release_changed_briefings() returns trigger language plpgsql as $$
@@ -127,40 +152,46 @@ const upStatements = [
        perform release_claim_references(array(select distinct claim_id from changed));
        return null;
      end $$`,
-  // Transition tables allow one event per trigger, hence an insert and an update trigger each.
-  ...[
-    ['briefing', 'release_changed_briefings'],
-    ['claim', 'release_changed_claims'],
-    ['claim_object', 'release_changed_claim_links'],
-    ['citation', 'release_changed_claim_links'],
-    ['relationship_evidence', 'release_changed_claim_links'],
-  ].flatMap(([table, fn]) =>
+  // A released relationship shows its two ends; a released source, what it relays. These fire
+  // on the release itself and on a later change of ends, marking or derivation. A statement
+  // trigger fires on zero rows too: each stops when nothing changed, or releases would recurse.
+  `create function release_changed_relationship_ends() returns trigger language plpgsql as $$
+     declare
+       ids bigint[];
+       levels text[];
+     begin
+       select array_agg(ends.id), array_agg(ends.level) into ids, levels from (
+         select from_actor_id as id, stricter_marking(released_to, marking) as level
+           from changed where released_to is not null
+         union all
+         select to_actor_id, stricter_marking(released_to, marking)
+           from changed where released_to is not null
+       ) ends;
+       if ids is not null then perform release_actors(ids, levels); end if;
+       return null;
+     end $$`,
+  `create function release_changed_derivations() returns trigger language plpgsql as $$
+     declare
+       ids bigint[];
+       levels text[];
+     begin
+       select array_agg(derived_from_id), array_agg(stricter_marking(released_to, marking))
+         into ids, levels
+         from changed where released_to is not null and derived_from_id is not null;
+       if ids is not null then perform release_sources(ids, levels); end if;
+       return null;
+     end $$`,
+
+  // Per statement, over transition tables (which allow one event per trigger, hence an insert
+  // and an update trigger each): a bulk load of thousands of rows costs a few set-based
+  // statements, not one call per row.
+  ...TRIGGERS.flatMap(([table, fn]) =>
     ['insert', 'update'].map(
       (event) =>
         `create trigger ${table}_release_on_${event} after ${event} on ${table}
            referencing new table as changed for each statement execute function ${fn}()`,
     ),
   ),
-
-  // A released relationship shows its two ends; a released source, what it relays. These fire
-  // on the release itself and on a later change of ends, marking or derivation.
-  `create function release_relationship_ends() returns trigger language plpgsql as $$
-     begin
-       perform release_actors(array[new.from_actor_id, new.to_actor_id],
-                              array_fill(stricter_marking(new.released_to, new.marking), array[2]));
-       return null;
-     end $$`,
-  `create trigger actor_relationship_release_ends after insert or update on actor_relationship
-     for each row when (new.released_to is not null) execute function release_relationship_ends()`,
-  `create function release_derivation() returns trigger language plpgsql as $$
-     begin
-       perform release_sources(array[new.derived_from_id],
-                               array[stricter_marking(new.released_to, new.marking)]);
-       return null;
-     end $$`,
-  `create trigger source_release_derivation after insert or update on source
-     for each row when (new.released_to is not null and new.derived_from_id is not null)
-     execute function release_derivation()`,
 
   // What published briefings reference today is released; what only drafts reference stays
   // embargoed.
@@ -194,13 +225,11 @@ const upStatements = [
 ];
 
 const downStatements = [
-  `drop trigger source_release_derivation on source`,
-  `drop function release_derivation()`,
-  `drop trigger actor_relationship_release_ends on actor_relationship`,
-  `drop function release_relationship_ends()`,
-  ...['briefing', 'claim', 'claim_object', 'citation', 'relationship_evidence'].flatMap((table) =>
+  ...TRIGGERS.flatMap(([table]) =>
     ['insert', 'update'].map((event) => `drop trigger ${table}_release_on_${event} on ${table}`),
   ),
+  `drop function release_changed_derivations()`,
+  `drop function release_changed_relationship_ends()`,
   `drop function release_changed_claim_links()`,
   `drop function release_changed_claims()`,
   `drop function release_changed_briefings()`,
