@@ -28,7 +28,7 @@ export const BriefingRef = builder.loadableNodeRef<BriefingRow, number, number>(
 
 export const AuthorRef = builder.loadableNodeRef<AuthorRow, number, number>('Author', {
   id: { resolve: (row) => row.id, ...numericId },
-  load: (ids, ctx) => findAuthorsByIds(ctx.db, ids),
+  load: (ids, ctx) => findAuthorsByIds(ctx.db, ctx.visibility, ids),
   sort: (row) => row.id,
 });
 

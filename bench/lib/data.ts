@@ -142,8 +142,9 @@ async function insertColumns(
 
 /**
  * Fills the database through our own migrations, then bulk-loads deterministic data: every
- * briefing PUBLISHED and every record TLP:CLEAR, so anonymous callers (and PostGraphile, which
- * has no notion of visibility) see the same rows.
+ * briefing PUBLISHED, every record TLP:CLEAR and every shared record (actor, source,
+ * relationship) released, as if an editor had published it, so anonymous callers (and
+ * PostGraphile, which has no notion of visibility or embargo) see the same rows.
  */
 export async function loadData(url: string, scale: number, seed = 20261125): Promise<DataSummary> {
   const started = performance.now();
@@ -201,6 +202,7 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
         ['country', 'text', []],
         ['wikidata_qid', 'text', []],
         ['description', 'text', []],
+        ['released_to', 'text', []],
       ];
       for (let id = 1; id <= nActors; id++) {
         const values = [
@@ -210,6 +212,7 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
           random() < 0.8 ? pick(COUNTRIES) : null,
           `Q${100000 + id}`,
           random() < 0.5 ? `Generated actor number ${id} for the benchmark.` : null,
+          'CLEAR',
         ];
         values.forEach((v, i) => cols[i]?.[2].push(v));
       }
@@ -228,6 +231,7 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
         ['published_at', 'timestamptz', []],
         ['reliability', 'text', []],
         ['derived_from_id', 'bigint', []],
+        ['released_to', 'text', []],
       ];
       for (let id = 1; id <= nSources; id++) {
         const derived = id > 10 && random() < 0.6 ? id - 1 - int(Math.min(id - 1, 40)) : null;
@@ -240,6 +244,7 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
           new Date(base - int(3650) * 86_400_000).toISOString(),
           random() < 0.9 ? pick(['A', 'B', 'C', 'D', 'E', 'F']) : null,
           derived,
+          'CLEAR',
         ];
         values.forEach((v, i) => cols[i]?.[2].push(v));
       }
@@ -390,6 +395,7 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
         ['valid_to_precision', 'text', []],
         ['confidence', 'smallint', []],
         ['attributes', 'jsonb', []],
+        ['released_to', 'text', []],
       ];
       for (let id = 1; id <= nRelationships; id++) {
         const from = skewed(nActors, 2.5);
@@ -407,6 +413,7 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
           vtp,
           random() < 0.8 ? int(101) : null,
           random() < 0.3 ? JSON.stringify({ quantity: 1 + int(50) }) : '{}',
+          'CLEAR',
         ];
         values.forEach((v, i) => cols[i]?.[2].push(v));
       }

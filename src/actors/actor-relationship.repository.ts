@@ -15,7 +15,7 @@ import {
   type ActorColumn,
   type RelationshipColumn,
 } from '../common/field-columns.js';
-import type { Visibility } from '../db/visibility.js';
+import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { visibleSurvivorId, type ActorRow } from './actor.repository.js';
 import { anyId } from '../db/any-id.js';
 
@@ -59,7 +59,7 @@ const RELATIONSHIP_COLUMNS = RELATIONSHIP_COLUMN_NAMES.map(
   (name) => `actor_relationship.${name}` as const,
 );
 
-/** A relationship is visible when it and both its ends are. */
+/** A relationship is visible when it and both its ends are (clearance and embargo). */
 function visibleRelationships(
   db: Executor,
   visibility: Visibility,
@@ -69,9 +69,9 @@ function visibleRelationships(
     .selectFrom('actor_relationship')
     .innerJoin('actor as from_actor', 'from_actor.id', 'actor_relationship.from_actor_id')
     .innerJoin('actor as to_actor', 'to_actor.id', 'actor_relationship.to_actor_id')
-    .where('actor_relationship.marking', 'in', visibility.markings)
-    .where('from_actor.marking', 'in', visibility.markings)
-    .where('to_actor.marking', 'in', visibility.markings);
+    .where(sharedRecordVisible(visibility, 'actor_relationship'))
+    .where(sharedRecordVisible(visibility, 'from_actor'))
+    .where(sharedRecordVisible(visibility, 'to_actor'));
   if (filter.types?.length) query = query.where('actor_relationship.type', 'in', filter.types);
   if (filter.asOf) {
     const asOf = filter.asOf;

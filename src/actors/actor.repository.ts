@@ -9,7 +9,7 @@ import {
   type SortKeyed,
 } from '../db/keyset.js';
 import type { ActorKind, ActorTable } from '../db/types.js';
-import type { Visibility } from '../db/visibility.js';
+import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
 
 export type ActorRow = Selectable<ActorTable>;
@@ -49,11 +49,14 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Actors the caller may see in lists: merged ones live on only through their survivor. */
+/**
+ * Actors the caller may see in lists (clearance and embargo): merged ones live on only through
+ * their survivor.
+ */
 function visibleActors(db: Executor, visibility: Visibility, filter: ActorFilter = {}) {
   let query = db
     .selectFrom('actor')
-    .where('actor.marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'actor'))
     .where('actor.merged_into_id', 'is', null);
   if (filter.kinds?.length) query = query.where('actor.kind', 'in', filter.kinds);
   if (filter.countries?.length) query = query.where('actor.country', 'in', filter.countries);
@@ -94,7 +97,7 @@ export async function findActorsByIds(
 
 /**
  * `requested` joined to the actor that answers for it: itself, or its survivor when it was
- * merged. Both must be visible.
+ * merged. Both must be visible (clearance and embargo).
  */
 export function visibleSurvivors(db: Executor, visibility: Visibility) {
   return db
@@ -102,8 +105,8 @@ export function visibleSurvivors(db: Executor, visibility: Visibility) {
     .innerJoin('actor', (join) =>
       join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
     )
-    .where('requested.marking', 'in', visibility.markings)
-    .where('actor.marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'requested'))
+    .where(sharedRecordVisible(visibility, 'actor'))
     .where('actor.merged_into_id', 'is', null);
 }
 
@@ -284,7 +287,7 @@ export async function lockVisibleActors(
     .selectFrom('actor')
     .selectAll()
     .where('id', '=', anyId(ids))
-    .where('marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'actor'))
     .orderBy('id')
     .forNoKeyUpdate()
     .execute();
@@ -299,7 +302,7 @@ async function shareVisibleActor(
     .selectFrom('actor')
     .selectAll()
     .where('id', '=', id)
-    .where('marking', 'in', visibility.markings)
+    .where(sharedRecordVisible(visibility, 'actor'))
     .forShare()
     .executeTakeFirst();
 }

@@ -156,7 +156,7 @@ const ExternalIdRef = builder.objectRef<ActorExternalIdRow>('ExternalId').implem
 
 ActorRef.implement({
   description:
-    'A state, person, organisation, government body, military unit, equipment type or programme that claims are about.',
+    'A state, person, organisation, government body, military unit, equipment type or programme that claims are about. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
     kind: t.field({ type: ActorKindEnum, resolve: (a) => a.kind }),
     name: t.exposeString('name', { description: 'Preferred name.' }),
@@ -286,7 +286,7 @@ ActorRef.implement({
 
 ActorRelationshipRef.implement({
   description:
-    'A typed, dated link between two actors (“Russia supplies Venezuela”, “ANSU-100 variant-of Mohajer-2”), with the claims that evidence it.',
+    'A typed, dated link between two actors (“Russia supplies Venezuela”, “ANSU-100 variant-of Mohajer-2”), with the claims that evidence it. Under embargo until a published briefing references it or an editor publishes it, and its two ends are visible (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
     from: t.field({ type: ActorRef, resolve: (r) => r.from_actor_id }),
     to: t.field({ type: ActorRef, resolve: (r) => r.to_actor_id }),

@@ -16,14 +16,26 @@ export function markingsUpTo(clearance: Marking): Marking[] {
 /**
  * What a caller may read. Anonymous callers: published TLP:CLEAR content. Partners and
  * analysts: published and retracted briefings up to their clearance (a retraction is part of
- * the record). Editors and admins also see drafts and briefings in review.
+ * the record). Editors and admins also see drafts and briefings in review. Anonymous callers
+ * and partners (outside integrations) are under embargo: they see a shared record only once it
+ * is released; analysts, editors and admins work on unreleased ones too, up to their clearance.
  */
 export function visibilityFor(viewer: Viewer): Visibility {
   if (viewer.kind === 'anonymous') return ANONYMOUS_VISIBILITY;
   const markings = markingsUpTo(viewer.clearance);
-  return viewer.role === 'editor' || viewer.role === 'admin'
-    ? { markings, briefingStatuses: ['DRAFT', 'IN_REVIEW', 'PUBLISHED', 'RETRACTED'] }
-    : { markings, briefingStatuses: ['PUBLISHED', 'RETRACTED'] };
+  switch (viewer.role) {
+    case 'editor':
+    case 'admin':
+      return {
+        markings,
+        briefingStatuses: ['DRAFT', 'IN_REVIEW', 'PUBLISHED', 'RETRACTED'],
+        embargoed: false,
+      };
+    case 'analyst':
+      return { markings, briefingStatuses: ['PUBLISHED', 'RETRACTED'], embargoed: false };
+    case 'partner':
+      return { markings, briefingStatuses: ['PUBLISHED', 'RETRACTED'], embargoed: true };
+  }
 }
 
 export function canWrite(viewer: Viewer): boolean {

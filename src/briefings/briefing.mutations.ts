@@ -334,14 +334,22 @@ async function assertSourceVisible(
   if (!source) throw new NotFoundError('Source', reference, ['input', 'asSourceId']);
 }
 
-/** Checks that the named authors exist, creates the new ones, and returns the byline's ids. */
-async function resolveByline(db: Executor, entries: readonly BylineEntry[]): Promise<number[]> {
+/**
+ * Checks that the named authors exist for the caller (on the byline of a briefing they may
+ * see), creates the new ones, and returns the byline's ids.
+ */
+async function resolveByline(
+  db: Executor,
+  visibility: Visibility,
+  entries: readonly BylineEntry[],
+): Promise<number[]> {
   const existing = entries.flatMap((entry) => (entry.kind === 'existing' ? [entry] : []));
   if (existing.length > 0) {
     const found = new Set(
       (
         await findAuthorsByIds(
           db,
+          visibility,
           existing.map((e) => e.id),
         )
       ).map((a) => a.id),
@@ -500,7 +508,7 @@ builder.mutationFields((t) => ({
           assertMarkingAllowed(viewer, marking);
           await assertSlugFree(trx, ctx.visibility, slug, null);
           await assertSourceVisible(trx, ctx.visibility, sourceId, input.asSourceId ?? '');
-          const authorIds = await resolveByline(trx, lists.authors ?? []);
+          const authorIds = await resolveByline(trx, ctx.visibility, lists.authors ?? []);
           const row = await insertBriefing(trx, {
             slug,
             title,
@@ -603,7 +611,8 @@ builder.mutationFields((t) => ({
           assertEditable(before);
           if (slug !== undefined) await assertSlugFree(trx, ctx.visibility, slug, before.id);
           await assertSourceVisible(trx, ctx.visibility, sourceId, input.asSourceId ?? '');
-          const authorIds = lists.authors && (await resolveByline(trx, lists.authors));
+          const authorIds =
+            lists.authors && (await resolveByline(trx, ctx.visibility, lists.authors));
           const beforeSnapshot = await briefingSnapshot(trx, before);
           await applySpanMoves(write, moves);
           const after = await updateBriefingAtVersion(trx, before.id, expectedVersion, {

@@ -179,10 +179,29 @@ export async function countBriefings(
   return Number(row.count);
 }
 
-export async function findAuthorsByIds(db: Executor, ids: readonly number[]): Promise<AuthorRow[]> {
-  return db.selectFrom('author').selectAll().where('id', '=', anyId(ids)).execute();
+/**
+ * Authors by id, each only when it is on the byline of a briefing the caller may see: an author
+ * of drafts or of briefings above the caller's clearance, or on no byline at all, does not exist
+ * for that caller.
+ */
+export async function findAuthorsByIds(
+  db: Executor,
+  visibility: Visibility,
+  ids: readonly number[],
+): Promise<AuthorRow[]> {
+  const bylinedInVisibleBriefing = visibleBriefings(db, visibility)
+    .innerJoin('briefing_author', 'briefing_author.briefing_id', 'briefing.id')
+    .select('briefing_author.author_id')
+    .where('briefing_author.author_id', '=', anyId(ids));
+  return db
+    .selectFrom('author')
+    .selectAll('author')
+    .where('author.id', '=', anyId(ids))
+    .where('author.id', 'in', bylinedInVisibleBriefing)
+    .execute();
 }
 
+/** The bylines of briefings (which the caller has already been allowed to see), in order. */
 export async function findAuthorsByBriefingIds(
   db: Executor,
   briefingIds: readonly number[],

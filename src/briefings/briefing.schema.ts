@@ -131,7 +131,8 @@ const TagRef = builder.objectRef<{ tag: string; kind: 'TOPIC' | 'REGION' }>('Tag
 });
 
 AuthorRef.implement({
-  description: 'A person who wrote briefings.',
+  description:
+    'A person who wrote briefings. Visible only on the byline of a briefing you may see: the author of drafts only, or of briefings above your clearance only, does not exist for you.',
   fields: (t) => ({
     name: t.exposeString('name'),
     bio: t.string({ nullable: true, resolve: (a) => a.bio }),

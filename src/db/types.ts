@@ -115,6 +115,12 @@ export interface SourceTable {
   derived_from_id: number | null;
   description: string | null;
   marking: Defaulted<Marking>;
+  /**
+   * The least restrictive marking at which a published briefing (or an editor's explicit
+   * publication, CLEAR) exposes this shared record; null while embargoed. Kept by triggers
+   * (migrations/2026-11-30T00-00-00_embargo.ts) and only ever lowered.
+   */
+  released_to: ColumnType<Marking | null, Marking | null | undefined, Marking | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -181,6 +187,12 @@ export interface ActorTable {
   /** Set when this actor was merged into another; its id then resolves to the survivor. */
   merged_into_id: number | null;
   marking: Defaulted<Marking>;
+  /**
+   * The least restrictive marking at which a published briefing (or an editor's explicit
+   * publication, CLEAR) exposes this shared record; null while embargoed. Kept by triggers
+   * (migrations/2026-11-30T00-00-00_embargo.ts) and only ever lowered.
+   */
+  released_to: ColumnType<Marking | null, Marking | null | undefined, Marking | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -250,6 +262,12 @@ export interface ActorRelationshipTable extends ValidTimeColumns {
   attributes: Defaulted<Record<string, unknown>>;
   description: string | null;
   marking: Defaulted<Marking>;
+  /**
+   * The least restrictive marking at which a published briefing (or an editor's explicit
+   * publication, CLEAR) exposes this shared record; null while embargoed. Kept by triggers
+   * (migrations/2026-11-30T00-00-00_embargo.ts) and only ever lowered.
+   */
+  released_to: ColumnType<Marking | null, Marking | null | undefined, Marking | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/types.js';
+import { releaseRecords } from '../embargo/release.repository.js';
 import type { SeedData, SeedKey, SeedQuantity, SeedValidTime } from './seed-types.js';
 import { venezuelaBriefing } from './venezuela-briefing.js';
 
@@ -359,6 +360,7 @@ async function insertSeed(
     }
   }
 
+  const relationshipIds: number[] = [];
   for (const relationship of data.relationships) {
     const { id: relationshipId } = await trx
       .insertInto('actor_relationship')
@@ -374,6 +376,7 @@ async function insertSeed(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    relationshipIds.push(relationshipId);
     if (relationship.evidence.length > 0) {
       await trx
         .insertInto('relationship_evidence')
@@ -385,6 +388,14 @@ async function insertSeed(
         )
         .execute();
     }
+  }
+
+  // The seed is published reference data: its shared records, the wider network its claims do
+  // not name included, come out with its briefing, as an editor's publication would.
+  if (briefing.status === 'PUBLISHED' || briefing.status === 'RETRACTED') {
+    await releaseRecords(trx, 'actor', [...actorIds.values()], briefing.marking);
+    await releaseRecords(trx, 'source', [...sourceIds.values()], briefing.marking);
+    await releaseRecords(trx, 'actor_relationship', relationshipIds, briefing.marking);
   }
 
   const summary: SeedSummary = {

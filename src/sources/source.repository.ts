@@ -11,7 +11,7 @@ import {
 } from '../db/keyset.js';
 import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
 import type { CitationRow } from '../claims/claim.repository.js';
-import type { Visibility } from '../db/visibility.js';
+import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
 import { SOURCE_COLUMN_NAMES, type SourceColumn } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
@@ -49,8 +49,9 @@ export const SOURCE_ORDERINGS = {
 } satisfies Record<string, Ordering>;
 export type SourceOrder = keyof typeof SOURCE_ORDERINGS;
 
+/** Sources the caller may see (clearance and embargo). */
 function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilter = {}) {
-  let query = db.selectFrom('source').where('source.marking', 'in', visibility.markings);
+  let query = db.selectFrom('source').where(sharedRecordVisible(visibility, 'source'));
   if (filter.kinds?.length) query = query.where('source.kind', 'in', filter.kinds);
   if (filter.reliabilities?.length)
     query = query.where('source.reliability', 'in', filter.reliabilities);

@@ -52,7 +52,7 @@ export const SourceFilterInput = builder.inputType('SourceFilter', {
 
 SourceRef.implement({
   description:
-    'A document or record that carries claims: an intelligence briefing, a news report, a letter, a dataset. `derivedFrom` follows who relayed whom.',
+    'A document or record that carries claims: an intelligence briefing, a news report, a letter, a dataset. `derivedFrom` follows who relayed whom. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
     kind: t.field({ type: SourceKindEnum, resolve: (s) => s.kind }),
     title: t.exposeString('title'),

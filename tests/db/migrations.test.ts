@@ -33,6 +33,7 @@ describe('migrations', () => {
     expect(downs).toEqual([
       'Down 2026-11-30T13-00-00_list-caps',
       'Down 2026-11-30T01-00-00_audit-mentions',
+      'Down 2026-11-30T00-00-00_embargo',
       'Down 2026-11-25T03-00-00_per-parent-page-indexes',
       'Down 2026-11-25T02-00-00_persisted-operations',
       'Down 2026-11-25T01-00-00_access-and-writes',
@@ -44,6 +45,7 @@ describe('migrations', () => {
       'Up 2026-11-25T01-00-00_access-and-writes',
       'Up 2026-11-25T02-00-00_persisted-operations',
       'Up 2026-11-25T03-00-00_per-parent-page-indexes',
+      'Up 2026-11-30T00-00-00_embargo',
       'Up 2026-11-30T01-00-00_audit-mentions',
       'Up 2026-11-30T13-00-00_list-caps',
     ]);

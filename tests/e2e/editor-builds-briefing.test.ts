@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
 
 // Issue 4's acceptance: an editor builds a second, different briefing through mutations only,
 // and an anonymous caller cannot tell it exists until it is published, then reads all of it.
+// Issue 10: nor the actors, sources and relationship made for it (the embargo).
 
 let database: TestDatabase;
 let app: App;
@@ -179,13 +180,21 @@ describe('an editor builds a briefing entirely through the API', () => {
       },
     );
 
-    // Still a draft: to anonymous callers nothing of it exists, not even in counts. Actors and
-    // relationships are shared records with markings of their own (CLEAR here), so the new
-    // relationship is listed, but its evidence from the draft is not.
-    expect(await anonymousView()).toEqual({
-      ...before,
-      evidence: { edges: [{ node: { evidence: { edges: [] } } }] },
-    });
+    // Still a draft: to anonymous callers nothing of it exists, not even in counts, and the
+    // shared records made for it (actors, sources, the relationship) are under embargo.
+    expect(await anonymousView()).toEqual(before);
+    const embargoed = await graphql<{ nodes: unknown[] }>(
+      app,
+      `
+        query ($ids: [ID!]!) {
+          nodes(ids: $ids) {
+            id
+          }
+        }
+      `,
+      { ids: [statement.source.id, wire.source.id, serbia, france, rafale] },
+    );
+    expect(embargoed.data).toEqual({ nodes: [null, null, null, null, null] });
 
     let version = created.briefing.version;
     for (const to of ['IN_REVIEW', 'PUBLISHED']) {
@@ -198,6 +207,31 @@ describe('an editor builds a briefing entirely through the API', () => {
       expect(moved.briefing.status).toBe(to);
       version = moved.briefing.version;
     }
+
+    // Published: everything the briefing references is released, the relay chain included.
+    const released = await graphql<{ nodes: unknown[] }>(
+      app,
+      `
+        query ($ids: [ID!]!) {
+          nodes(ids: $ids) {
+            id
+            ... on Actor {
+              releasedTo
+            }
+            ... on Source {
+              releasedTo
+            }
+          }
+        }
+      `,
+      { ids: [statement.source.id, wire.source.id, serbia, france, rafale] },
+    );
+    expect(released.data).toEqual({
+      nodes: [statement.source.id, wire.source.id, serbia, france, rafale].map((id) => ({
+        id,
+        releasedTo: 'CLEAR',
+      })),
+    });
 
     const after = await anonymousView();
     expect(after).toEqual({

@@ -3,6 +3,9 @@ import type { Database } from '../../src/db/database.js';
 import type { ActorTable, BriefingTable, ClaimTable, SourceTable } from '../../src/db/types.js';
 
 // Small factories: each inserts one valid row with sensible defaults that a test overrides.
+// Like briefings (PUBLISHED by default), shared records come out released (`released_to`
+// CLEAR, as an editor's publishActor/publishSource would leave them); a test of the embargo
+// passes `released_to: null`, or builds its records through the API.
 
 let sequence = 0;
 const next = () => (sequence += 1);
@@ -30,7 +33,7 @@ export async function insertActor(db: Database, values: Partial<Insertable<Actor
   const n = next();
   return db
     .insertInto('actor')
-    .values({ kind: 'ORGANIZATION', name: `Factory actor ${n}`, ...values })
+    .values({ kind: 'ORGANIZATION', name: `Factory actor ${n}`, released_to: 'CLEAR', ...values })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -39,7 +42,7 @@ export async function insertSource(db: Database, values: Partial<Insertable<Sour
   const n = next();
   return db
     .insertInto('source')
-    .values({ kind: 'NEWS_REPORT', title: `Factory source ${n}`, ...values })
+    .values({ kind: 'NEWS_REPORT', title: `Factory source ${n}`, released_to: 'CLEAR', ...values })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -90,7 +93,7 @@ export async function insertRelationship(
 ) {
   return db
     .insertInto('actor_relationship')
-    .values({ from_actor_id: fromActorId, to_actor_id: toActorId, type })
+    .values({ from_actor_id: fromActorId, to_actor_id: toActorId, type, released_to: 'CLEAR' })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
