@@ -7,6 +7,8 @@ export interface DocumentLimits {
   directives: number;
   tokens: number;
   cost: number;
+  /** Fields the operations reach with fragments expanded; checked before any validation rule. */
+  expandedFields: number;
 }
 
 export type AnonymousOperations = 'persisted' | 'any';
@@ -92,13 +94,15 @@ function limits(
   defaults: DocumentLimits,
 ): DocumentLimits {
   const read = (name: string, fallback: number) =>
-    integer(`${prefix}_MAX_${name}`, env[`${prefix}_MAX_${name}`], fallback, 1, 10_000_000);
+    // Up to 10^12: costs multiply page sizes, and the trusted default alone is 2 × 10^7.
+    integer(`${prefix}_MAX_${name}`, env[`${prefix}_MAX_${name}`], fallback, 1, 1e12);
   return {
     depth: read('DEPTH', defaults.depth),
     aliases: read('ALIASES', defaults.aliases),
     directives: read('DIRECTIVES', defaults.directives),
     tokens: read('TOKENS', defaults.tokens),
     cost: read('COST', defaults.cost),
+    expandedFields: read('EXPANDED_FIELDS', defaults.expandedFields),
   };
 }
 
@@ -132,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apqMaxEntries: integer('APQ_MAX_ENTRIES', env.APQ_MAX_ENTRIES, 1000, 1, 1_000_000),
     maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 100_000, 1000, 100_000_000),
     maxBatch: integer('MAX_BATCH', env.MAX_BATCH, 10, 1, 1000),
-    // Restricted limits still admit GraphiQL's default query (depth 8, cost 172); analysts'
+    // Restricted limits fit the registered documents of frontends and partners; analysts'
     // exploratory queries go deeper and wider (a three-level 100×100×100 walk costs ~9.2M).
     restrictedLimits: limits(env, 'RESTRICTED', {
       depth: 10,
@@ -140,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       directives: 20,
       tokens: 1000,
       cost: 5000,
+      expandedFields: 5000,
     }),
     trustedLimits: limits(env, 'TRUSTED', {
       depth: 20,
@@ -147,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       directives: 100,
       tokens: 10_000,
       cost: 20_000_000,
+      expandedFields: 50_000,
     }),
     rateLimit: {
       anonymous: integer('RATE_LIMIT_ANONYMOUS', env.RATE_LIMIT_ANONYMOUS, 300, 1, 10_000_000),
