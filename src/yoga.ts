@@ -10,6 +10,7 @@ import { selectionPlugin } from './common/selection.js';
 import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
+import { clientInputPlugin } from './hardening/client-input.js';
 import { documentLimitsPlugin } from './hardening/document-limits.js';
 import { executionTimeoutPlugin } from './hardening/execution-timeout.js';
 import { CSRF_HEADER, httpGuardsPlugin } from './hardening/http-guards.js';
@@ -132,6 +133,7 @@ export function createApp({
       rateLimitPlugin(viewers, rateCounter, config, logger),
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
       documentLimitsPlugin(viewers, config),
+      clientInputPlugin(),
       executionTimeoutPlugin(config.executionTimeoutMs),
       ...(columnPruning ? [selectionPlugin()] : []),
     ],
