@@ -37,6 +37,8 @@ export interface Config {
   apqMaxEntries: number;
   maxBodyBytes: number;
   maxBatch: number;
+  /** The longest string a read (query) takes in an argument or variable. */
+  maxReadStringLength: number;
   /** Anonymous and partner callers. */
   restrictedLimits: DocumentLimits;
   /** Analysts, editors, admins. */
@@ -136,6 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apqMaxEntries: integer('APQ_MAX_ENTRIES', env.APQ_MAX_ENTRIES, 1000, 1, 1_000_000),
     maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 100_000, 1000, 100_000_000),
     maxBatch: integer('MAX_BATCH', env.MAX_BATCH, 10, 1, 1000),
+    // Filters, slugs, ids and cursors are far shorter; cursors carry keys of up to 1000 chars.
+    maxReadStringLength: integer(
+      'MAX_READ_STRING_LENGTH',
+      env.MAX_READ_STRING_LENGTH,
+      2000,
+      1500,
+      1_000_000,
+    ),
     // Restricted limits fit the registered documents of frontends and partners; analysts'
     // exploratory queries go deeper and wider (a three-level 100×100×100 walk costs ~9.2M).
     restrictedLimits: limits(env, 'RESTRICTED', {

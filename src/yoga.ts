@@ -133,7 +133,7 @@ export function createApp({
       rateLimitPlugin(viewers, rateCounter, config, logger),
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
       documentLimitsPlugin(viewers, config),
-      clientInputPlugin(),
+      clientInputPlugin(config.maxReadStringLength),
       executionTimeoutPlugin(config.executionTimeoutMs),
       ...(columnPruning ? [selectionPlugin()] : []),
     ],

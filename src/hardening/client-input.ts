@@ -9,15 +9,15 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { badInput, unstorableCharacterIn } from '../errors/bad-input.js';
 import { clientErrorFromPostgres } from '../errors/pg-errors.js';
 
-/** The longest string a read takes: filters, slugs, ids and cursors are all far shorter. */
-export const MAX_READ_STRING_LENGTH = 2000;
+/** The longest string allowed: MAX_READ_STRING_LENGTH in reads, unbounded in writes. */
+type MaxLength = number | null;
 
 /** What is wrong with a string from the request, if anything. */
-function problemWith(value: string, read: boolean): string | null {
+function problemWith(value: string, maxLength: MaxLength): string | null {
   const unstorable = unstorableCharacterIn(value);
   if (unstorable) return unstorable;
-  if (read && value.length > MAX_READ_STRING_LENGTH) {
-    return `${value.length} characters, over the ${MAX_READ_STRING_LENGTH} a read takes`;
+  if (maxLength !== null && value.length > maxLength) {
+    return `${value.length} characters, over the ${maxLength} a read takes`;
   }
   return null;
 }
@@ -34,11 +34,11 @@ function* stringsIn(value: unknown): Generator<string> {
   }
 }
 
-function literalProblem(document: DocumentNode, read: boolean): string | null {
+function literalProblem(document: DocumentNode, maxLength: MaxLength): string | null {
   let problem: string | null = null;
   visit(document, {
     StringValue(node) {
-      problem ??= problemWith(node.value, read);
+      problem ??= problemWith(node.value, maxLength);
     },
   });
   return problem;
@@ -47,15 +47,15 @@ function literalProblem(document: DocumentNode, read: boolean): string | null {
 function inputProblem(
   document: DocumentNode,
   variables: Record<string, unknown> | null | undefined,
-  read: boolean,
+  maxLength: MaxLength,
 ): string | null {
   for (const [name, value] of Object.entries(variables ?? {})) {
     for (const text of stringsIn(value)) {
-      const problem = problemWith(text, read);
+      const problem = problemWith(text, maxLength);
       if (problem) return `${problem} in variable $${name}`;
     }
   }
-  const problem = literalProblem(document, read);
+  const problem = literalProblem(document, maxLength);
   return problem && `${problem} in a string of the document`;
 }
 
@@ -78,17 +78,19 @@ function isRequestError(error: GraphQLError): boolean {
  * out-of-range number) are mapped after it, before masking; and variables that do not coerce
  * (`first: 2147483648`) get the code graphql-js leaves out. Runs before Yoga's error masking.
  */
-export function clientInputPlugin(): Plugin {
+export function clientInputPlugin(maxReadStringLength: number): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
-      const read = operation?.operation !== OperationTypeNode.MUTATION;
-      const problem = inputProblem(args.document, args.variableValues, read);
+      // Writes take long text (briefing bodies); their inputs are validated field by field.
+      const maxLength =
+        operation?.operation === OperationTypeNode.MUTATION ? null : maxReadStringLength;
+      const problem = inputProblem(args.document, args.variableValues, maxLength);
       if (problem) {
         setResultAndStopExecution({
           errors: [
             badInput(
-              `expected text PostgreSQL can store${read ? ` of at most ${MAX_READ_STRING_LENGTH} characters` : ''}, got ${problem}`,
+              `expected text PostgreSQL can store${maxLength === null ? '' : ` of at most ${maxLength} characters`}, got ${problem}`,
             ),
           ],
         });

@@ -223,7 +223,26 @@ describe('strings PostgreSQL cannot store, or too long for a read', () => {
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
-    // Long text is fine in writes (briefing bodies are long): only reads are bounded.
+    expectNothingLogged();
+  });
+
+  it('bounds reads at MAX_READ_STRING_LENGTH', async () => {
+    const tighter = createApp({
+      db: database.db,
+      logger,
+      config: loadConfig({ MAX_READ_STRING_LENGTH: '1500' }),
+    });
+    const query = 'query ($v: String) { actors(filter: { name: $v }) { totalCount } }';
+    const at = await graphql(tighter, query, { v: 'x'.repeat(1500) }, editor);
+    expect(at.errors).toBeUndefined();
+    expect(at.data).toEqual({ actors: { totalCount: 0 } });
+    const over = await graphql(tighter, query, { v: 'x'.repeat(1501) }, editor);
+    expect(over.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      [
+        'BAD_USER_INPUT',
+        'expected text PostgreSQL can store of at most 1500 characters, got 1501 characters, over the 1500 a read takes in variable $v',
+      ],
+    ]);
     expectNothingLogged();
   });
 });
