@@ -7,6 +7,8 @@ export interface DocumentLimits {
   directives: number;
   tokens: number;
   cost: number;
+  /** Fields the operations reach with fragments expanded; checked before any validation rule. */
+  expandedFields: number;
 }
 
 export type AnonymousOperations = 'persisted' | 'any';
@@ -41,6 +43,8 @@ export interface Config {
   /** An answer larger than this (as JSON) is replaced by a RESPONSE_TOO_LARGE error. */
   maxResponseBytes: number;
   maxBatch: number;
+  /** The longest string a read (query) takes in an argument or variable. */
+  maxReadStringLength: number;
   /** Anonymous and partner callers. */
   restrictedLimits: DocumentLimits;
   /** Analysts, editors, admins. */
@@ -107,13 +111,15 @@ function limits(
   defaults: DocumentLimits,
 ): DocumentLimits {
   const read = (name: string, fallback: number) =>
-    integer(`${prefix}_MAX_${name}`, env[`${prefix}_MAX_${name}`], fallback, 1, 10_000_000);
+    // Up to 10^12: costs multiply page sizes, and the trusted default alone is 2 × 10^7.
+    integer(`${prefix}_MAX_${name}`, env[`${prefix}_MAX_${name}`], fallback, 1, 1e12);
   return {
     depth: read('DEPTH', defaults.depth),
     aliases: read('ALIASES', defaults.aliases),
     directives: read('DIRECTIVES', defaults.directives),
     tokens: read('TOKENS', defaults.tokens),
     cost: read('COST', defaults.cost),
+    expandedFields: read('EXPANDED_FIELDS', defaults.expandedFields),
   };
 }
 
@@ -168,7 +174,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       1_000_000_000,
     ),
     maxBatch: integer('MAX_BATCH', env.MAX_BATCH, 10, 1, 1000),
-    // Restricted limits still admit GraphiQL's default query (depth 8, cost 172); analysts'
+    // Filters, slugs, ids and cursors are far shorter; cursors carry keys of up to 1000 chars.
+    maxReadStringLength: integer(
+      'MAX_READ_STRING_LENGTH',
+      env.MAX_READ_STRING_LENGTH,
+      2000,
+      1500,
+      1_000_000,
+    ),
+    // Restricted limits fit the registered documents of frontends and partners; analysts'
     // exploratory queries go deeper and wider (a three-level 100×100×100 walk costs ~9.2M).
     restrictedLimits: limits(env, 'RESTRICTED', {
       depth: 10,
@@ -176,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       directives: 20,
       tokens: 1000,
       cost: 5000,
+      expandedFields: 5000,
     }),
     trustedLimits: limits(env, 'TRUSTED', {
       depth: 20,
@@ -183,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       directives: 100,
       tokens: 10_000,
       cost: 20_000_000,
+      expandedFields: 50_000,
     }),
     rateLimit: {
       anonymous: integer('RATE_LIMIT_ANONYMOUS', env.RATE_LIMIT_ANONYMOUS, 300, 1, 10_000_000),

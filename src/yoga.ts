@@ -11,6 +11,7 @@ import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
 import { graphiqlPlugin } from './graphiql/graphiql-plugin.js';
 import { databaseOutagePlugin, maskDatabaseUnavailable } from './hardening/database-outage.js';
+import { clientInputPlugin } from './hardening/client-input.js';
 import { documentLimitsPlugin } from './hardening/document-limits.js';
 import { responseSizePlugin } from './hardening/response-size.js';
 import {
@@ -155,6 +156,7 @@ export function createApp({
       graphiqlPlugin(config),
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
       documentLimitsPlugin(viewers, config),
+      clientInputPlugin(config.maxReadStringLength),
       executionTimeoutPlugin(config.executionTimeoutMs, deadlines),
       databaseOutagePlugin(),
       responseSizePlugin(config.maxResponseBytes),

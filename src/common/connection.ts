@@ -1,5 +1,5 @@
 import type { Keyset, Ordering, PageWindow, SortKeyed } from '../db/keyset.js';
-import { badInput } from '../errors/bad-input.js';
+import { badInput, unstorableCharacterIn } from '../errors/bad-input.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 /** Larger requests are capped, not refused: clients page on with `after`. */
@@ -42,17 +42,24 @@ function decodeCursor(cursor: string, ordering: Ordering, argument: string): Key
   } catch {
     payload = null;
   }
+  // Exactly what encodeCursor writes: keys as the database's own text (storable, bounded) and a
+  // positive row id JavaScript holds exactly. Key values the database cannot read as the key's
+  // type are left to the read's backstop (src/errors/pg-errors.ts).
   const valid =
     typeof payload === 'object' &&
     payload !== null &&
+    Object.keys(payload).sort().join() === 'i,k,o' &&
     'o' in payload &&
     'k' in payload &&
     'i' in payload &&
     typeof payload.o === 'string' &&
     Array.isArray(payload.k) &&
     payload.k.length === ordering.keys.length &&
-    payload.k.every((v: unknown) => typeof v === 'string' && v.length <= 1000) &&
-    Number.isSafeInteger(payload.i);
+    payload.k.every(
+      (v: unknown) => typeof v === 'string' && v.length <= 1000 && !unstorableCharacterIn(v),
+    ) &&
+    Number.isSafeInteger(payload.i) &&
+    (payload.i as number) >= 1;
   if (!valid || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
     throw badInput(
       `expected \`${argument}\` to be a cursor returned by this connection, got ${JSON.stringify(cursor.slice(0, 80))}`,

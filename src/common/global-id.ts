@@ -12,7 +12,8 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   const match = /^[A-Za-z0-9_-]{1,64}={0,2}$/.test(globalId)
     ? SHAPE.exec(Buffer.from(globalId, 'base64url').toString('utf8'))
     : null;
-  if (!match?.[1] || !match[2]) {
+  // Database ids are read as JavaScript numbers: one past 2^53 would silently name its neighbour.
+  if (!match?.[1] || !match[2] || !Number.isSafeInteger(Number(match[2]))) {
     throw badInput(
       `expected a global id as returned by this API, got ${JSON.stringify(globalId.slice(0, 80))}`,
       'INVALID_ID',

@@ -1,3 +1,5 @@
+import type { GraphQLError } from 'graphql';
+import { badInput } from './bad-input.js';
 import { ConflictError, NotFoundError, ValidationError } from './domain-errors.js';
 
 interface PostgresError {
@@ -87,4 +89,21 @@ export function domainErrorFromPostgres(error: unknown): Error | null {
         ? new ValidationError([{ path: ['input'], message: error.message }])
         : null;
   }
+}
+
+/**
+ * PostgreSQL data exceptions that only a value from the request can cause in a read: text that
+ * is not a number, date or timestamp of the column's type (e.g. a forged cursor key), a number
+ * out of range, a NUL or an unencodable character. Other class-22 errors (division by zero…)
+ * stay server bugs.
+ */
+const CLIENT_DATA_EXCEPTIONS = new Set(['22P02', '22003', '22021', '22007', '22008', '22P05']);
+
+/**
+ * The backstop for reads: a client value the boundary checks let through and the database
+ * refused becomes BAD_USER_INPUT instead of a masked, logged "Unexpected error.".
+ */
+export function clientErrorFromPostgres(error: unknown): GraphQLError | null {
+  if (!isPostgresError(error) || !CLIENT_DATA_EXCEPTIONS.has(error.code)) return null;
+  return badInput(`expected values the database can read, got one it refused: ${error.message}`);
 }

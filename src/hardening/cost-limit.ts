@@ -1,69 +1,125 @@
 import {
   getNamedType,
+  getNullableType,
   GraphQLError,
+  isListType,
+  isObjectType,
+  isInterfaceType,
   Kind,
   type ASTVisitor,
   type FieldNode,
+  type GraphQLField,
+  type GraphQLSchema,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import type { WalkCounter } from './walk-counter.js';
 
 /** The server's own page-size rules (see README): a connection returns at most this many… */
 const MAX_PAGE_SIZE = 100;
 /** …and this many when `first`/`last` is not given. */
 const DEFAULT_PAGE_SIZE = 20;
 
+function isConnection(typeName: string): boolean {
+  return typeName.endsWith('Connection');
+}
+
+/** A list field's declared hard cap (Pothos `extensions: { maxItems }`), if it has one. */
+function declaredMaxItems(fieldDef: GraphQLField<unknown, unknown>): number | null {
+  const { maxItems } = fieldDef.extensions as { maxItems?: unknown };
+  return typeof maxItems === 'number' && maxItems >= 1 ? maxItems : null;
+}
+
 /**
- * How many items a field can return per parent. Page sizes count as the server caps them, so
- * `first: 100000` costs what it fetches (100), unlike graphql-armor's cost rule, which
- * multiplies by the literal; a variable counts as the cap.
+ * How many items a field can return per parent:
+ * - `first`/`last` count as the server caps them, so `first: 100000` costs what it fetches
+ *   (100), unlike graphql-armor's cost rule, which multiplies by the literal; a variable counts
+ *   as the cap. Without them a connection counts its default page.
+ * - A plain list counts at its declared `maxItems`, else at the page cap; a list looked up by
+ *   a literal `ids` list counts one item per id. A connection's own lists (`edges`) are its
+ *   page, already counted on the connection field.
  */
-function multiplier(field: FieldNode, typeName: string | undefined): number {
+function multiplier(
+  field: FieldNode,
+  fieldDef: GraphQLField<unknown, unknown>,
+  parentTypeName: string,
+): number {
   const size = field.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
   if (size) {
     if (size.value.kind !== Kind.INT) return MAX_PAGE_SIZE;
     return Math.max(1, Math.min(Number(size.value.value), MAX_PAGE_SIZE));
   }
-  return typeName?.endsWith('Connection') ? DEFAULT_PAGE_SIZE : 1;
+  if (isConnection(getNamedType(fieldDef.type).name)) return DEFAULT_PAGE_SIZE;
+  if (!isListType(getNullableType(fieldDef.type)) || isConnection(parentTypeName)) return 1;
+  const cap = declaredMaxItems(fieldDef) ?? MAX_PAGE_SIZE;
+  const ids = field.arguments?.find((a) => a.name.value === 'ids');
+  if (ids?.value.kind === Kind.LIST) return Math.max(1, Math.min(ids.value.values.length, cap));
+  return cap;
+}
+
+function fieldDefOf(
+  schema: GraphQLSchema,
+  parentTypeName: string,
+  fieldName: string,
+): GraphQLField<unknown, unknown> | undefined {
+  const parent = schema.getType(parentTypeName);
+  return isObjectType(parent) || isInterfaceType(parent)
+    ? parent.getFields()[fieldName]
+    : undefined;
 }
 
 /**
  * Cost: every field selected counts once per item it may be resolved for, i.e. the product of
- * the page sizes above it. Fragments are followed (each spread at most once per path), so
- * fragment bombs cost what they expand to.
+ * the multipliers above it. Introspection fields count 1: their answer is bounded by the schema.
+ *
+ * Linear in the document: a named fragment's cost does not depend on where it is spread (its
+ * fields resolve against its own type condition), so it is computed once and reused, and a
+ * fragment bomb costs what it expands to without being expanded. A spread of a fragment whose
+ * cost is being computed (a cycle, reported by NoFragmentCycles) counts 0. The walk stops at
+ * the first figure over the limit. `counter` counts the selections visited (tests).
  */
-export function costLimitRule(maxCost: number, tier: string): ValidationRule {
+export function costLimitRule(
+  maxCost: number,
+  tier: string,
+  counter?: WalkCounter,
+): ValidationRule {
   const rule = (context: ValidationContext): ASTVisitor => {
     const schema = context.getSchema();
-    const cost = (
-      selectionSet: SelectionSetNode,
-      parentType: string,
-      seen: Set<string>,
-    ): number => {
+    const fragmentCosts = new Map<string, number>();
+    const fragmentCost = (name: string): number => {
+      const known = fragmentCosts.get(name);
+      if (known !== undefined) return known;
+      const fragment = context.getFragment(name);
+      if (!fragment) return 0;
+      fragmentCosts.set(name, 0);
+      const computed = cost(fragment.selectionSet, fragment.typeCondition.name.value);
+      fragmentCosts.set(name, computed);
+      return computed;
+    };
+    const cost = (selectionSet: SelectionSetNode, parentTypeName: string): number => {
       let total = 0;
       for (const selection of selectionSet.selections) {
+        if (counter) counter.visits += 1;
         if (selection.kind === Kind.FIELD) {
-          const parent = schema.getType(parentType);
-          const fieldDef =
-            parent && 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
-          const typeName = fieldDef ? getNamedType(fieldDef.type).name : undefined;
-          const inner =
-            selection.selectionSet && typeName ? cost(selection.selectionSet, typeName, seen) : 0;
-          total += multiplier(selection, typeName) * (1 + inner);
+          const fieldDef = fieldDefOf(schema, parentTypeName, selection.name.value);
+          if (fieldDef) {
+            const inner = selection.selectionSet
+              ? cost(selection.selectionSet, getNamedType(fieldDef.type).name)
+              : 0;
+            total += multiplier(selection, fieldDef, parentTypeName) * (1 + inner);
+          } else {
+            total += 1;
+          }
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           total += cost(
             selection.selectionSet,
-            selection.typeCondition?.name.value ?? parentType,
-            seen,
+            selection.typeCondition?.name.value ?? parentTypeName,
           );
         } else {
-          const fragment = context.getFragment(selection.name.value);
-          if (!fragment || seen.has(fragment.name.value)) continue;
-          const inPath = new Set(seen).add(fragment.name.value);
-          total += cost(fragment.selectionSet, fragment.typeCondition.name.value, inPath);
+          total += fragmentCost(selection.name.value);
         }
-        // Past the limit the exact figure does not matter: stopping bounds the work a bomb costs.
+        // Past the limit the exact figure does not matter: stopping bounds the work.
         if (total > maxCost) return total;
       }
       return total;
@@ -72,7 +128,7 @@ export function costLimitRule(maxCost: number, tier: string): ValidationRule {
       OperationDefinition(operation) {
         const root = schema.getRootType(operation.operation);
         if (!root) return;
-        const total = cost(operation.selectionSet, root.name, new Set());
+        const total = cost(operation.selectionSet, root.name);
         if (total > maxCost) {
           context.reportError(
             new GraphQLError(

@@ -14,6 +14,7 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Viewer } from '../auth/viewer.js';
 import type { Config, DocumentLimits } from '../config.js';
 import { costLimitRule } from './cost-limit.js';
+import { expandedFieldCount } from './fragment-expansion.js';
 import { mayIntrospect, tierOf, type Tier } from './policy.js';
 
 /**
@@ -32,7 +33,8 @@ const report = {
   ],
 };
 
-function rulesFor(tier: Tier, limits: DocumentLimits): ValidationRule[] {
+/** The validation rules that enforce a tier's limits (exported for the linearity tests). */
+export function documentRules(tier: Tier, limits: DocumentLimits): ValidationRule[] {
   return [
     named(`maxDepth_${tier}`, maxDepthRule({ n: limits.depth, ...report })),
     named(`maxAliases_${tier}`, maxAliasesRule({ n: limits.aliases, ...report })),
@@ -57,15 +59,19 @@ function countTokensUpTo(text: string, limit: number): number {
   return count;
 }
 
-/** Depth, alias, directive, token and cost limits per tier (graphql-armor rules and ours). */
+/**
+ * Depth, alias, directive, token, expansion and cost limits per tier (graphql-armor rules and
+ * ours). Every rule here walks each fragment once however often it is spread (armor's memoise
+ * per fragment too), so validation work is linear in the document.
+ */
 export function documentLimitsPlugin(
   viewers: WeakMap<Request, Viewer>,
   config: Pick<Config, 'restrictedLimits' | 'trustedLimits' | 'introspection' | 'production'>,
 ): Plugin {
   const limitsOf = { restricted: config.restrictedLimits, trusted: config.trustedLimits };
   const rules = {
-    restricted: rulesFor('restricted', config.restrictedLimits),
-    trusted: rulesFor('trusted', config.trustedLimits),
+    restricted: documentRules('restricted', config.restrictedLimits),
+    trusted: documentRules('trusted', config.trustedLimits),
   };
   const viewerOf = (request: Request): Viewer => viewers.get(request) ?? { kind: 'anonymous' };
   return {
@@ -80,12 +86,25 @@ export function documentLimitsPlugin(
         );
       }
     },
-    onValidate({ addValidationRule, context }) {
+    onValidate({ addValidationRule, context, params, setResult }) {
       // Validation runs before the GraphQL context is built: the request is in the initial one.
       const request = (context as { request?: Request }).request;
       const viewer = request ? viewerOf(request) : { kind: 'anonymous' as const };
-      for (const rule of rules[tierOf(viewer, config)]) addValidationRule(rule);
+      const tier = tierOf(viewer, config);
+      for (const rule of rules[tier]) addValidationRule(rule);
       if (!mayIntrospect(viewer, config)) addValidationRule(NoSchemaIntrospectionCustomRule);
+      // Before any rule runs (a set result skips validation): rules outside our control may
+      // expand fragments, and execution does. The rules stay added, so Yoga's validation
+      // cache files this refusal under this tier's rules.
+      const { expandedFields } = limitsOf[tier];
+      if (expandedFieldCount(params.documentAST, expandedFields) > expandedFields) {
+        setResult([
+          createGraphQLError(
+            `expanded fields limit of ${expandedFields} for ${tier} callers exceeded: with its fragments expanded, the document reaches more than ${expandedFields} fields`,
+            { extensions: { code: 'DOCUMENT_TOO_COMPLEX', http: { status: 400 } } },
+          ),
+        ]);
+      }
     },
   };
 }

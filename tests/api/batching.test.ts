@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/yoga.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createApp, type App } from '../../src/yoga.js';
 import {
   insertActor,
   insertBriefing,
@@ -7,7 +9,7 @@ import {
   insertRelationship,
   insertSource,
 } from '../factories/records.js';
-import { createTestApp, query } from '../helpers/graphql.js';
+import { query } from '../helpers/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 let database: TestDatabase;
@@ -15,7 +17,13 @@ let app: App;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = createTestApp(database);
+  // This measures batching, not limits: the deep query counts every plain list at its cap of
+  // 100 (README "Limits"), past the default trusted cost.
+  app = createApp({
+    db: database.db,
+    logger: createLogger('silent'),
+    config: loadConfig({ TRUSTED_MAX_COST: '1000000000' }),
+  });
 });
 afterAll(() => database.close());
 

@@ -224,6 +224,34 @@ describe('expensive documents', () => {
     expectClearError(answer, 400, /limit of \d+ .*exceeded/);
   });
 
+  it('refuses fragments that expand exponentially before validating them', async () => {
+    // 40 fragments, each spreading the previous one twice: 2^39 fields once expanded.
+    const chain = (spreads: (previous: string) => string) =>
+      Array.from({ length: 40 }, (_, i) =>
+        i === 0
+          ? 'fragment F0 on Actor { name }'
+          : `fragment F${i} on Actor { ${spreads(`...F${i - 1}`)} }`,
+      ).join('\n');
+    for (const fragments of [
+      chain((f) => `${f} ${f}`),
+      chain((f) => `${f} ... on Actor { ${f} }`),
+      chain((f) => `${f} relationships { edges { node { to { ${f} } } } }`),
+    ]) {
+      for (const caller of [analyst, {}]) {
+        const answer = await send(
+          app,
+          json({ query: `{ actors { edges { node { ...F39 } } } } ${fragments}` }, caller),
+        );
+        expectClearError(
+          answer,
+          400,
+          /expanded fields limit of 50000 for trusted callers exceeded/,
+        );
+        expect(answer.errors.map((e) => e.extensions?.code)).toEqual(['DOCUMENT_TOO_COMPLEX']);
+      }
+    }
+  });
+
   it('refuses too many tokens and too many directives', async () => {
     const tokens = `{ ${'briefings { totalCount } '.repeat(3000)} }`;
     expectClearError(
