@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { documentIdOf } from '../../src/persisted/document-id.js';
@@ -387,19 +387,26 @@ describe('HTTP guards', () => {
   });
 
   it('answers 429 with Retry-After past a key’s rate limit', async () => {
-    const limited = createApp({
-      db: database.db,
-      logger: createLogger('silent'),
-      config: loadConfig({ RATE_LIMIT_KEY: '3' }),
-    });
-    const statuses: number[] = [];
-    let last: Answer | undefined;
-    for (let i = 0; i < 4; i++) {
-      last = await send(limited, json({ query: '{ briefings { totalCount } }' }, analyst));
-      statuses.push(last.status);
+    // Date only: the four requests must fall in one fixed window, wherever the clock is.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-03-01T12:00:10Z'));
+    try {
+      const limited = createApp({
+        db: database.db,
+        logger: createLogger('silent'),
+        config: loadConfig({ RATE_LIMIT_KEY: '3' }),
+      });
+      const statuses: number[] = [];
+      let last: Answer | undefined;
+      for (let i = 0; i < 4; i++) {
+        last = await send(limited, json({ query: '{ briefings { totalCount } }' }, analyst));
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect(last?.headers.get('retry-after')).toBe('50');
+      expect(last?.errors[0]?.message).toMatch(/rate limit of 3 requests per 60 s exceeded/);
+    } finally {
+      vi.useRealTimers();
     }
-    expect(statuses).toEqual([200, 200, 200, 429]);
-    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(last?.errors[0]?.message).toMatch(/rate limit of 3 requests per 60 s exceeded/);
   });
 });

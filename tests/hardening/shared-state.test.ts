@@ -107,8 +107,8 @@ describe('execution timeout', () => {
     });
     const result = await post(app, {
       query:
-        // Within the trusted cost limit, which counts the plain lists at their cap.
-        '{ briefings { edges { node { claims(first: 100) { edges { node { citations { source { title } } } } } } } } }',
+        // Within the trusted cost limit.
+        '{ briefings { edges { node { claims(first: 100) { edges { node { citations { edges { node { source { title } } } } } } } } } } }',
     });
     expect(result.status).toBe(503);
     expect(result.body.errors?.[0]).toMatchObject({

@@ -165,12 +165,13 @@ describe('server process on the embedded database', () => {
     await running().stop();
     server = undefined;
 
-    // Written while the server is down, straight into its data directory.
+    // Written while the server is down, straight into its data directory (released, as an
+    // editor's publishActor would, so anonymous readers may see it).
     const direct = await openDatabase({ databaseUrl: null, dataDir, maxConnections: 1 });
     try {
       await direct.db
         .insertInto('actor')
-        .values({ kind: 'PERSON', name: 'Restart Probe Person' })
+        .values({ kind: 'PERSON', name: 'Restart Probe Person', released_to: 'CLEAR' })
         .execute();
     } finally {
       await direct.close();
