@@ -3,30 +3,34 @@ import { createGraphQLError, handleStreamOrSingleExecutionResult, type Plugin } 
 /**
  * Whether `value`, written as JSON, would take more than `limit` bytes. It walks the value
  * instead of serialising it, and stops as soon as the count passes the limit, so measuring a
- * huge answer costs no more than measuring one of `limit` bytes. String escapes are not
- * counted: the figure is a lower bound, close enough for a backstop.
+ * huge answer costs no more than measuring one of `limit` bytes. It counts UTF-16 code units
+ * and no string escapes, a lower bound close enough for a backstop; counting exact bytes made
+ * the walk cost as much as the rest of a large answer's request.
  */
 export function jsonExceeds(value: unknown, limit: number): boolean {
   let bytes = 0;
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     let item = pending.pop();
-    if (item !== null && typeof item === 'object' && 'toJSON' in item) {
-      const { toJSON } = item;
-      if (typeof toJSON === 'function') item = toJSON.call(item) as unknown;
-    }
-    if (typeof item === 'string') bytes += Buffer.byteLength(item) + 2;
+    if (typeof item === 'string') bytes += item.length + 2;
+    else if (item === null || typeof item !== 'object') bytes += 5;
     else if (Array.isArray(item)) {
       bytes += 1 + item.length;
       for (let i = item.length - 1; i >= 0; i -= 1) pending.push(item[i]);
-    } else if (item !== null && typeof item === 'object') {
-      const entries = Object.entries(item).filter(([, inner]) => inner !== undefined);
-      bytes += 1 + entries.length;
-      for (const [key, inner] of entries) {
-        bytes += Buffer.byteLength(key) + 3;
+    } else {
+      // GraphQL errors are written through their toJSON.
+      const { toJSON } = item as { toJSON?: unknown };
+      if (typeof toJSON === 'function') item = toJSON.call(item) as unknown;
+      const fields = item as Record<string, unknown>;
+      bytes += 1;
+      // Execution results are plain objects: for…in reads them without copying their entries.
+      for (const key in fields) {
+        const inner = fields[key];
+        if (inner === undefined) continue;
+        bytes += key.length + 4;
         pending.push(inner);
       }
-    } else bytes += String(item).length;
+    }
     if (bytes > limit) return true;
   }
   return false;
