@@ -1,4 +1,5 @@
-import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
+import type { ActorRelationshipRow } from '../db/rows.js';
+import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
@@ -19,7 +20,7 @@ import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { visibleSurvivorId, type ActorRow } from './actor.repository.js';
 import { anyId } from '../db/any-id.js';
 
-export type ActorRelationshipRow = Omit<Selectable<ActorRelationshipTable>, 'valid_period'>;
+export type { ActorRelationshipRow };
 export type ActorRelationshipPageRow = ActorRelationshipRow & SortKeyed;
 
 export type RelationshipDirection = 'OUTGOING' | 'INCOMING' | 'BOTH';

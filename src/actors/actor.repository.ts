@@ -1,4 +1,5 @@
-import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
+import type { ActorRow } from '../db/rows.js';
+import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
@@ -12,7 +13,7 @@ import type { ActorKind, ActorTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
 
-export type ActorRow = Selectable<ActorTable>;
+export type { ActorRow };
 export type ActorPageRow = ActorRow & SortKeyed;
 
 export interface ActorFilter {

@@ -1,3 +1,4 @@
+import type { ClaimRow } from '../db/rows.js';
 import {
   sql,
   type ExpressionBuilder,
@@ -27,7 +28,7 @@ import {
   type ClaimColumn,
 } from '../common/field-columns.js';
 
-export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;
+export type { ClaimRow };
 export type ClaimPageRow = ClaimRow & SortKeyed;
 export type CitationRow = Selectable<CitationTable>;
 

@@ -1,7 +1,4 @@
-import type { ActorRelationshipRow } from '../actors/actor-relationship.repository.js';
-import type { ActorRow } from '../actors/actor.repository.js';
-import type { ClaimRow } from '../claims/claim.repository.js';
-import type { SourceRow } from '../sources/source.repository.js';
+import type { ActorRelationshipRow, ActorRow, ClaimRow, SourceRow } from '../db/rows.js';
 
 // Which columns each GraphQL field of the busiest types reads from its row, so that a large
 // read (a page of claims with their sources and actors) selects only those: fewer values for

@@ -1,4 +1,5 @@
-import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
+import type { SourceRow } from '../db/rows.js';
+import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import { containsPattern } from '../actors/actor.repository.js';
 import type { Executor } from '../db/executor.js';
 import {
@@ -16,7 +17,7 @@ import { anyId } from '../db/any-id.js';
 import { SOURCE_COLUMN_NAMES, type SourceColumn } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 
-export type SourceRow = Selectable<SourceTable>;
+export type { SourceRow };
 export type SourcePageRow = SourceRow & SortKeyed;
 
 export interface SourceFilter {

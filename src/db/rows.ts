@@ -1,0 +1,11 @@
+import type { Selectable } from 'kysely';
+import type { ActorRelationshipTable, ActorTable, ClaimTable, SourceTable } from './types.js';
+
+// Row types that code outside the repositories reads (the column maps in common/), kept here so
+// that importing them does not tie common/ to the repositories and back.
+
+export type ActorRow = Selectable<ActorTable>;
+/** `valid_period` is derived in the database from the valid-time columns; no one reads it. */
+export type ActorRelationshipRow = Omit<Selectable<ActorRelationshipTable>, 'valid_period'>;
+export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;
+export type SourceRow = Selectable<SourceTable>;
