@@ -158,7 +158,11 @@ async function restrictModes(directory: string): Promise<void> {
   for (const entry of await readdir(directory, { withFileTypes: true })) {
     const entryPath = path.join(directory, entry.name);
     if (entry.isDirectory()) await restrictModes(entryPath);
-    else if (entry.isFile()) await chmod(entryPath, 0o600);
+    // A file may vanish meanwhile (another starter's draft lock file): nothing left to protect.
+    else if (entry.isFile())
+      await chmod(entryPath, 0o600).catch((error: unknown) => {
+        if (!isCode(error, 'ENOENT')) throw error;
+      });
   }
 }
 
