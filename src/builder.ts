@@ -11,6 +11,7 @@ import { DOMAIN_ERRORS, ForbiddenError } from './errors/domain-errors.js';
 import { decodeGlobalId, encodeGlobalId } from './common/global-id.js';
 import { LIST_CAPS, cappedList } from './common/list-caps.js';
 import { badInput } from './errors/bad-input.js';
+import { sqlField } from './compiled/sql-spec.js';
 
 export type Scalars = {
   ID: { Input: string; Output: string | number };
@@ -52,6 +53,7 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: decodeGlobalId,
     nodeQueryOptions: {
       description: 'Fetches any object by its global id; null when it does not exist.',
+      extensions: sqlField({ kind: 'anyNode' }),
     },
     nodesQueryOptions: {
       description: `Fetches at most ${LIST_CAPS.nodes} objects by global id, in the order asked; null for each id that does not exist. An id asked for twice is loaded once and answered at both positions.`,

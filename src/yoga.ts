@@ -7,6 +7,7 @@ import { responseCachePlugin } from './cache/response-cache-plugin.js';
 import type { ResponseInvalidation } from './cache/response-store.js';
 import { loadConfig, type Config } from './config.js';
 import { selectionPlugin } from './common/selection.js';
+import { compiledReadsPlugin } from './compiled/compiled-reads-plugin.js';
 import { createContext, type Context } from './context.js';
 import type { Database } from './db/database.js';
 import { graphiqlPlugin } from './graphiql/graphiql-plugin.js';
@@ -38,6 +39,8 @@ export interface AppOptions {
   responseCache?: ResponseInvalidation;
   /** Read only the columns the operation's fields need (on by default; off to compare). */
   columnPruning?: boolean;
+  /** Answer reads with one compiled statement where possible (on by default; off to compare). */
+  compiledReads?: boolean;
 }
 
 /** `/readyz` answers within this even when the database hangs (a load balancer's probe waits). */
@@ -104,6 +107,7 @@ export function createApp({
   rateCounter = createMemoryRateCounter(),
   responseCache,
   columnPruning = true,
+  compiledReads = true,
 }: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
   const deadlines: RequestDeadlines = new WeakMap();
@@ -157,6 +161,7 @@ export function createApp({
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
       documentLimitsPlugin(viewers, config),
       clientInputPlugin(config.maxReadStringLength),
+      ...(compiledReads ? [compiledReadsPlugin()] : []),
       executionTimeoutPlugin(config.executionTimeoutMs, deadlines),
       databaseOutagePlugin(),
       responseSizePlugin(config.maxResponseBytes),

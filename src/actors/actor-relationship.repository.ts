@@ -161,6 +161,27 @@ function relationshipsOfActor(
   });
 }
 
+/** One actor's visible relationships' rows, unordered: a nested list for compiled reads. */
+export function relationshipRowsOfActorQuery(
+  db: Executor,
+  visibility: Visibility,
+  filter: Omit<ActorRelationshipFilter, 'actorId'>,
+  actorId: RawBuilder<number>,
+) {
+  return relationshipsOfActor(db, visibility, filter, actorId).selectAll('actor_relationship');
+}
+
+/** The visible relationship with this id (none when hidden), for compiled reads. */
+export function relationshipByIdQuery(
+  db: Executor,
+  visibility: Visibility,
+  id: RawBuilder<number> | number,
+) {
+  return visibleRelationships(db, visibility)
+    .selectAll('actor_relationship')
+    .where('actor_relationship.id', '=', id);
+}
+
 type End = 'from_actor' | 'to_actor';
 type ActorJson = Omit<ActorRow, 'created_at' | 'updated_at'> & {
   created_at: string;

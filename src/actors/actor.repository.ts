@@ -124,6 +124,23 @@ export function visibleSurvivorId(
   return sql<number>`(${visibleSurvivors(db, visibility).select('actor.id').where('requested.id', '=', id)})`;
 }
 
+/** Visible actors' rows under a filter, unordered: a list for compiled reads to page. */
+export function actorRowsQuery(db: Executor, visibility: Visibility, filter: ActorFilter) {
+  return visibleActors(db, visibility, filter).selectAll('actor');
+}
+
+/**
+ * The visible actor that answers for this id (its survivor when merged; none when hidden), for
+ * compiled reads, as findActorsByIds.
+ */
+export function actorByIdQuery(
+  db: Executor,
+  visibility: Visibility,
+  id: RawBuilder<number> | number,
+) {
+  return visibleSurvivors(db, visibility).selectAll('actor').where('requested.id', '=', id);
+}
+
 /** Ids of every actor row (merged ones included) the caller may see, as a subquery. */
 export function visibleActorIds(db: Executor, visibility: Visibility) {
   return visibleSurvivors(db, visibility).select('requested.id');

@@ -21,9 +21,17 @@ import {
   loadClaimPages,
 } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
+import {
+  connectionSql,
+  sqlColumn,
+  sqlConnection,
+  sqlField,
+  sqlType,
+} from '../compiled/sql-spec.js';
 import { ActorConnection, ActorRef, ActorRelationshipRef, BriefingConnection } from '../refs.js';
 import {
   ACTOR_ORDERINGS,
+  actorByIdQuery,
   countActors,
   findActorsPage,
   findAliasesByActorIds,
@@ -35,6 +43,8 @@ import {
 import {
   RELATIONSHIP_ORDERINGS,
   countRelationships,
+  relationshipByIdQuery,
+  relationshipRowsOfActorQuery,
   countRelationshipsPerActor,
   findRelationshipsPage,
   findRelationshipsPagePerActor,
@@ -136,10 +146,11 @@ function checkTypes(
 const AliasRef = builder.objectRef<ActorAliasRow>('ActorAlias').implement({
   description: 'Another name for an actor (spelling, transliteration, designation).',
   fields: (t) => ({
-    name: t.string({ resolve: (a) => a.alias }),
+    name: t.string({ extensions: sqlColumn('alias'), resolve: (a) => a.alias }),
     language: t.string({
       nullable: true,
       description: 'BCP 47 language of the alias, when specific.',
+      extensions: sqlColumn('language'),
       resolve: (a) => a.language,
     }),
   }),
@@ -150,15 +161,32 @@ const ExternalIdRef = builder.objectRef<ActorExternalIdRow>('ExternalId').implem
   fields: (t) => ({
     scheme: t.exposeString('scheme', { description: 'Which register, as a slug.' }),
     value: t.exposeString('value'),
-    url: t.string({ nullable: true, resolve: (e) => e.url }),
+    url: t.string({ nullable: true, extensions: sqlColumn('url'), resolve: (e) => e.url }),
   }),
 });
 
+type RelationshipArgs = {
+  direction: RelationshipDirection;
+  type?: readonly string[] | null;
+  asOf?: string | null;
+  orderBy: RelationshipOrder;
+};
+
+/** `Actor.relationships`' arguments as a repository filter; bad values are client errors. */
+function relationshipFilterOf(args: RelationshipArgs) {
+  return {
+    direction: args.direction,
+    types: checkTypes(args.type, 'type'),
+    asOf: args.asOf ? parseIsoDate(args.asOf) : null,
+  };
+}
+
 ActorRef.implement({
+  extensions: sqlType({ byId: (env, id) => actorByIdQuery(env.db, env.visibility, id) }),
   description:
     'A state, person, organisation, government body, military unit, equipment type or programme that claims are about. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
-    kind: t.field({ type: ActorKindEnum, resolve: (a) => a.kind }),
+    kind: t.field({ type: ActorKindEnum, extensions: sqlColumn('kind'), resolve: (a) => a.kind }),
     name: t.exposeString('name', { description: 'Preferred name.' }),
     aliases: t.loadableList({
       type: AliasRef,
@@ -174,11 +202,13 @@ ActorRef.implement({
     country: t.string({
       nullable: true,
       description: 'ISO 3166-1 alpha-2 code of the actor’s country (its own, for a state).',
+      extensions: sqlColumn('country'),
       resolve: (a) => a.country,
     }),
     wikidataQid: t.string({
       nullable: true,
       description: 'Wikidata item id, e.g. `Q717`.',
+      extensions: sqlColumn('wikidata_qid'),
       resolve: (a) => a.wikidata_qid,
     }),
     wikidataUrl: t.string({
@@ -196,8 +226,16 @@ ActorRef.implement({
           LIST_CAPS.actorExternalIds,
         ),
     }),
-    description: t.string({ nullable: true, resolve: (a) => a.description }),
-    marking: t.field({ type: MarkingEnum, resolve: (a) => a.marking }),
+    description: t.string({
+      nullable: true,
+      extensions: sqlColumn('description'),
+      resolve: (a) => a.description,
+    }),
+    marking: t.field({
+      type: MarkingEnum,
+      extensions: sqlColumn('marking'),
+      resolve: (a) => a.marking,
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -215,14 +253,21 @@ ActorRef.implement({
           defaultValue: 'VALID_FROM_ASC',
         }),
       },
+      extensions: sqlConnection((env, args: RelationshipArgs, row) =>
+        connectionSql(
+          relationshipRowsOfActorQuery(
+            env.db,
+            env.visibility,
+            relationshipFilterOf(args),
+            row('id'),
+          ),
+          RELATIONSHIP_ORDERINGS[args.orderBy],
+        ),
+      ),
       byPath: true,
       resolve: (a) => a.id,
       load: async (actorIds: number[], ctx, args) => {
-        const filter = {
-          direction: args.direction,
-          types: checkTypes(args.type, 'type'),
-          asOf: args.asOf ? parseIsoDate(args.asOf) : null,
-        };
+        const filter = relationshipFilterOf(args);
         const ordering = RELATIONSHIP_ORDERINGS[args.orderBy];
         const window = pageWindow(args, ordering);
         const rows = await findRelationshipsPagePerActor(
@@ -279,17 +324,34 @@ ActorRef.implement({
           (ids) => countBriefingsPerActor(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.field({ type: 'DateTime', resolve: (a) => a.created_at }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (a) => a.updated_at }),
+    createdAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('created_at'),
+      resolve: (a) => a.created_at,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('updated_at'),
+      resolve: (a) => a.updated_at,
+    }),
   }),
 });
 
 ActorRelationshipRef.implement({
+  extensions: sqlType({ byId: (env, id) => relationshipByIdQuery(env.db, env.visibility, id) }),
   description:
     'A typed, dated link between two actors (“Russia supplies Venezuela”, “ANSU-100 variant-of Mohajer-2”), with the claims that evidence it. Under embargo until a published briefing references it or an editor publishes it, and its two ends are visible (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
-    from: t.field({ type: ActorRef, resolve: (r) => r.from_actor_id }),
-    to: t.field({ type: ActorRef, resolve: (r) => r.to_actor_id }),
+    from: t.field({
+      type: ActorRef,
+      extensions: sqlField({ kind: 'ref', id: (row) => row('from_actor_id') }),
+      resolve: (r) => r.from_actor_id,
+    }),
+    to: t.field({
+      type: ActorRef,
+      extensions: sqlField({ kind: 'ref', id: (row) => row('to_actor_id') }),
+      resolve: (r) => r.to_actor_id,
+    }),
     type: t.exposeString('type', {
       description:
         'What the link is, as a slug read from → to (`supplies`, `leads`, `variant-of`).',
@@ -303,15 +365,25 @@ ActorRelationshipRef.implement({
     confidence: t.int({
       nullable: true,
       description: 'Confidence 0–100 (STIX 2.1 scale).',
+      extensions: sqlColumn('confidence'),
       resolve: (r) => r.confidence,
     }),
     attributes: t.field({
       type: 'JSONObject',
       description: 'Extra facts about the link, e.g. `{"equipment": "Su-30MK2", "quantity": 24}`.',
+      extensions: sqlColumn('attributes'),
       resolve: (r) => r.attributes,
     }),
-    description: t.string({ nullable: true, resolve: (r) => r.description }),
-    marking: t.field({ type: MarkingEnum, resolve: (r) => r.marking }),
+    description: t.string({
+      nullable: true,
+      extensions: sqlColumn('description'),
+      resolve: (r) => r.description,
+    }),
+    marking: t.field({
+      type: MarkingEnum,
+      extensions: sqlColumn('marking'),
+      resolve: (r) => r.marking,
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -328,8 +400,16 @@ ActorRelationshipRef.implement({
       load: (ids: number[], ctx, args) =>
         loadClaimPages(ctx, { kind: 'relationship' } as const, ids, args),
     }),
-    createdAt: t.field({ type: 'DateTime', resolve: (r) => r.created_at }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updated_at }),
+    createdAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('created_at'),
+      resolve: (r) => r.created_at,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('updated_at'),
+      resolve: (r) => r.updated_at,
+    }),
   }),
 });
 
@@ -375,6 +455,10 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One actor by global id; null when it does not exist or you may not see it.',
     args: { id: t.arg.id({ required: true }) },
+    extensions: sqlField({
+      kind: 'ref',
+      id: (_row, args) => databaseIdOf(String(args.id), 'Actor'),
+    }),
     resolve: (_root, args) => databaseIdOf(args.id, 'Actor'),
   }),
   actorRelationships: t.field({

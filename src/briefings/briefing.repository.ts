@@ -127,6 +127,25 @@ function visibleBriefings(db: Executor, visibility: Visibility, filter: Briefing
   return query;
 }
 
+/** Visible briefings' rows under a filter, unordered: a list for compiled reads to page. */
+export function briefingRowsQuery(db: Executor, visibility: Visibility, filter: BriefingFilter) {
+  return visibleBriefings(db, visibility, filter).selectAll('briefing');
+}
+
+/** The visible briefing with this id (none when hidden), for compiled reads. */
+export function briefingByIdQuery(
+  db: Executor,
+  visibility: Visibility,
+  id: RawBuilder<number> | number,
+) {
+  return visibleBriefings(db, visibility).selectAll('briefing').where('briefing.id', '=', id);
+}
+
+/** The visible briefing with this slug (none when hidden), for compiled reads. */
+export function briefingBySlugQuery(db: Executor, visibility: Visibility, slug: string) {
+  return visibleBriefings(db, visibility).selectAll('briefing').where('briefing.slug', '=', slug);
+}
+
 /** Ids of the briefings the caller may see, as a subquery. */
 export function visibleBriefingIds(db: Executor, visibility: Visibility) {
   return visibleBriefings(db, visibility).select('briefing.id');

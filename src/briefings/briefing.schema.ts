@@ -16,7 +16,9 @@ import {
   ClaimConnection,
   ClaimFilterInput,
   ClaimOrderEnum,
+  claimConnectionSql,
   loadClaimPages,
+  type ClaimConnectionArgs,
 } from '../claims/claim.schema.js';
 import {
   BRIEFING_SOURCE_ORDERING,
@@ -24,6 +26,14 @@ import {
   findSourcesPagePerBriefing,
 } from '../sources/source.repository.js';
 import { badInput } from '../errors/bad-input.js';
+import {
+  NotCompilable,
+  connectionSql,
+  sqlColumn,
+  sqlConnection,
+  sqlField,
+  sqlType,
+} from '../compiled/sql-spec.js';
 import { findBriefingAsOf } from '../audit/briefing-as-of.js';
 import {
   ActorConnection,
@@ -35,12 +45,16 @@ import {
 } from '../refs.js';
 import {
   BRIEFING_ORDERINGS,
+  briefingByIdQuery,
+  briefingBySlugQuery,
+  briefingRowsQuery,
   countBriefings,
   findAuthorsByBriefingIds,
   findBriefingBySlug,
   findBriefingsPage,
   findMediaByBriefingIds,
   findTagsByBriefingIds,
+  type BriefingFilter,
   type BriefingOrder,
   type MediaRow,
 } from './briefing.repository.js';
@@ -86,16 +100,42 @@ export const BriefingFilterInput = builder.inputType('BriefingFilter', {
   }),
 });
 
+type BriefingFilterShape = typeof BriefingFilterInput.$inferInput;
+
+/** Checks and converts a GraphQL briefing filter; bad values are client errors naming the field. */
+function toBriefingFilter(input: BriefingFilterShape | null | undefined): BriefingFilter {
+  if (input?.publishedFrom && input.publishedTo && input.publishedTo < input.publishedFrom) {
+    throw badInput(
+      'expected filter.publishedTo after filter.publishedFrom',
+      'BAD_USER_INPUT',
+      'filter.publishedTo',
+    );
+  }
+  return {
+    statuses: input?.status,
+    markings: input?.marking,
+    tags: input?.tag,
+    authorId: input?.authorId ? requireIdOf(input.authorId, 'Author', 'filter.authorId') : null,
+    publishedFrom: input?.publishedFrom,
+    publishedTo: input?.publishedTo,
+    mentionsActorId: input?.mentionsActorId
+      ? requireIdOf(input.mentionsActorId, 'Actor', 'filter.mentionsActorId')
+      : null,
+  };
+}
+
 const LicenceRef = builder.objectRef<MediaRow>('Licence').implement({
   description: 'Terms under which a media item may be reused.',
   fields: (t) => ({
     name: t.string({
       description: 'E.g. “Creative Commons Attribution 3.0”.',
+      extensions: sqlColumn('licence_name'),
       resolve: (m) => m.licence_name,
     }),
     url: t.string({
       nullable: true,
       description: 'The licence text.',
+      extensions: sqlColumn('licence_url'),
       resolve: (m) => m.licence_url,
     }),
   }),
@@ -104,9 +144,9 @@ const LicenceRef = builder.objectRef<MediaRow>('Licence').implement({
 const MediaRef = builder.objectRef<MediaRow>('Media').implement({
   description: 'A photo or other item illustrating a briefing, with its credit and licence.',
   fields: (t) => ({
-    kind: t.field({ type: MediaKindEnum, resolve: (m) => m.kind }),
+    kind: t.field({ type: MediaKindEnum, extensions: sqlColumn('kind'), resolve: (m) => m.kind }),
     position: t.exposeInt('position', { description: 'Order within the briefing (0 first).' }),
-    url: t.string({ nullable: true, resolve: (m) => m.url }),
+    url: t.string({ nullable: true, extensions: sqlColumn('url'), resolve: (m) => m.url }),
     caption: t.exposeString('caption'),
     credit: t.exposeString('credit', { description: 'Who made it, as they are to be credited.' }),
     licence: t.field({ type: LicenceRef, resolve: (m) => m }),
@@ -135,11 +175,12 @@ AuthorRef.implement({
     'A person who wrote briefings. Visible only on the byline of a briefing you may see: the author of drafts only, or of briefings above your clearance only, does not exist for you.',
   fields: (t) => ({
     name: t.exposeString('name'),
-    bio: t.string({ nullable: true, resolve: (a) => a.bio }),
+    bio: t.string({ nullable: true, extensions: sqlColumn('bio'), resolve: (a) => a.bio }),
   }),
 });
 
 BriefingRef.implement({
+  extensions: sqlType({ byId: (env, id) => briefingByIdQuery(env.db, env.visibility, id) }),
   description:
     'An analytic article broken down into claims, each traced to its sources, about actors and their relationships.',
   fields: (t) => ({
@@ -148,16 +189,42 @@ BriefingRef.implement({
         'Unique, URL-safe name, e.g. `venezuela-seeks-military-aid-from-russia-china-iran`.',
     }),
     title: t.exposeString('title'),
-    summary: t.string({ nullable: true, resolve: (b) => b.summary }),
+    summary: t.string({
+      nullable: true,
+      extensions: sqlColumn('summary'),
+      resolve: (b) => b.summary,
+    }),
     body: t.exposeString('body', {
       description: 'The article text as Markdown; claim spans index into it.',
     }),
-    status: t.field({ type: BriefingStatusEnum, resolve: (b) => b.status }),
+    status: t.field({
+      type: BriefingStatusEnum,
+      extensions: sqlColumn('status'),
+      resolve: (b) => b.status,
+    }),
     language: t.exposeString('language', { description: 'BCP 47 language tag, e.g. `en`.' }),
-    publishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (b) => b.published_at }),
-    retractedAt: t.field({ type: 'DateTime', nullable: true, resolve: (b) => b.retracted_at }),
-    retractionReason: t.string({ nullable: true, resolve: (b) => b.retraction_reason }),
-    marking: t.field({ type: MarkingEnum, resolve: (b) => b.marking }),
+    publishedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      extensions: sqlColumn('published_at'),
+      resolve: (b) => b.published_at,
+    }),
+    retractedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      extensions: sqlColumn('retracted_at'),
+      resolve: (b) => b.retracted_at,
+    }),
+    retractionReason: t.string({
+      nullable: true,
+      extensions: sqlColumn('retraction_reason'),
+      resolve: (b) => b.retraction_reason,
+    }),
+    marking: t.field({
+      type: MarkingEnum,
+      extensions: sqlColumn('marking'),
+      resolve: (b) => b.marking,
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back to update (optimistic concurrency).',
     }),
@@ -166,6 +233,7 @@ BriefingRef.implement({
       nullable: true,
       description:
         'The briefing itself as a source, at the end of its relay chain (this article → The Washington Post → …).',
+      extensions: sqlField({ kind: 'ref', id: (row) => row('source_id') }),
       resolve: (b) => b.source_id,
     }),
     authors: t.loadableList({
@@ -209,6 +277,9 @@ BriefingRef.implement({
         filter: t.arg({ type: ClaimFilterInput }),
         orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
       },
+      extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
+        claimConnectionSql(env, { kind: 'briefing' }, args, row('id')),
+      ),
       byPath: true,
       resolve: (b) => b.id,
       load: (ids: number[], ctx, args) =>
@@ -251,8 +322,16 @@ BriefingRef.implement({
           (ids) => countActorsPerBriefing(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.field({ type: 'DateTime', resolve: (b) => b.created_at }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updated_at }),
+    createdAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('created_at'),
+      resolve: (b) => b.created_at,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('updated_at'),
+      resolve: (b) => b.updated_at,
+    }),
   }),
 });
 
@@ -266,6 +345,14 @@ builder.queryFields((t) => ({
       slug: t.arg.string({ required: true }),
       asOf: t.arg({ type: 'DateTime', description: 'An instant in the past, from the audit log.' }),
     },
+    extensions: sqlField({
+      kind: 'one',
+      row: (env, args) => {
+        // Past states come from the audit log, on the loader path.
+        if (args.asOf != null) throw new NotCompilable('briefing(asOf:)');
+        return briefingBySlugQuery(env.db, env.visibility, String(args.slug));
+      },
+    }),
     resolve: async (_root, args, ctx) => {
       const current = await findBriefingBySlug(ctx.db, ctx.visibility, args.slug);
       if (!current || !args.asOf) return current ?? null;
@@ -284,26 +371,15 @@ builder.queryFields((t) => ({
         defaultValue: 'PUBLISHED_AT_DESC',
       }),
     },
+    extensions: sqlConnection(
+      (env, args: { filter?: BriefingFilterShape | null; orderBy: BriefingOrder }) =>
+        connectionSql(
+          briefingRowsQuery(env.db, env.visibility, toBriefingFilter(args.filter)),
+          BRIEFING_ORDERINGS[args.orderBy],
+        ),
+    ),
     resolve: async (_root, args, ctx) => {
-      const input = args.filter;
-      if (input?.publishedFrom && input.publishedTo && input.publishedTo < input.publishedFrom) {
-        throw badInput(
-          'expected filter.publishedTo after filter.publishedFrom',
-          'BAD_USER_INPUT',
-          'filter.publishedTo',
-        );
-      }
-      const filter = {
-        statuses: input?.status,
-        markings: input?.marking,
-        tags: input?.tag,
-        authorId: input?.authorId ? requireIdOf(input.authorId, 'Author', 'filter.authorId') : null,
-        publishedFrom: input?.publishedFrom,
-        publishedTo: input?.publishedTo,
-        mentionsActorId: input?.mentionsActorId
-          ? requireIdOf(input.mentionsActorId, 'Actor', 'filter.mentionsActorId')
-          : null,
-      };
+      const filter = toBriefingFilter(args.filter);
       const ordering = BRIEFING_ORDERINGS[args.orderBy];
       const window = pageWindow(args, ordering);
       const rows = await findBriefingsPage(ctx.db, ctx.visibility, filter, args.orderBy, window);

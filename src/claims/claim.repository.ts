@@ -136,6 +136,20 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
   return query;
 }
 
+/** Visible claims' rows under a filter, unordered: a list for compiled reads to page. */
+export function claimRowsQuery(db: Executor, visibility: Visibility, filter: ClaimFilter) {
+  return visibleClaims(db, visibility, filter).selectAll('claim');
+}
+
+/** The visible claim with this id (none when hidden), for compiled reads. */
+export function claimByIdQuery(
+  db: Executor,
+  visibility: Visibility,
+  id: RawBuilder<number> | number,
+) {
+  return visibleClaims(db, visibility).selectAll('claim').where('claim.id', '=', id);
+}
+
 /** Ids of the claims the caller may see, as a subquery. */
 export function visibleClaimIds(db: Executor, visibility: Visibility) {
   return visibleClaims(db, visibility).select('claim.id');
@@ -211,6 +225,17 @@ function claimsOfParent(
   });
 }
 
+/** One parent's visible claims' rows, unordered: a nested list for compiled reads to page. */
+export function claimRowsOfParentQuery(
+  db: Executor,
+  visibility: Visibility,
+  parent: ClaimParent,
+  filter: ClaimFilter,
+  parentId: RawBuilder<number>,
+) {
+  return claimsOfParent(db, visibility, parent, filter, parentId).selectAll('claim');
+}
+
 /** `columns`: what the operation's Claim fields need (see common/field-columns.ts). */
 export async function findClaimsPagePerParent(
   db: Executor,
@@ -277,6 +302,25 @@ export async function findObjectActorsByClaimIds(
     .orderBy('claim_object.claim_id')
     .orderBy('claim_object.position')
     .execute();
+}
+
+/**
+ * One claim's visible object actors (a merged one's survivor), in order as `list_rank`, at
+ * most `cap`: `Claim.objects` for compiled reads.
+ */
+export function objectActorsOfClaimQuery(
+  db: Executor,
+  visibility: Visibility,
+  claimId: RawBuilder<number>,
+  cap: number,
+) {
+  return visibleSurvivors(db, visibility)
+    .innerJoin('claim_object', 'claim_object.actor_id', 'requested.id')
+    .selectAll('actor')
+    .select('claim_object.position as list_rank')
+    .where('claim_object.claim_id', '=', claimId)
+    .orderBy('claim_object.position')
+    .limit(cap);
 }
 
 export const CITATION_ORDERING: Ordering = {

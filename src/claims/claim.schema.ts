@@ -14,6 +14,7 @@ import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested
 import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
 import {
   CLAIM_CITATION_ORDERING,
+  citationRowsOfClaimQuery,
   countCitationsPerClaim,
   findCitationsPagePerClaim,
 } from '../sources/source.repository.js';
@@ -25,11 +26,26 @@ import {
   validTimeOf,
 } from '../common/time-and-quantity.schema.js';
 import type { Context } from '../context.js';
+import {
+  allPresent,
+  connectionSql,
+  sqlColumn,
+  sqlConnection,
+  sqlField,
+  sqlType,
+  type ConnectionSql,
+  type SqlEnv,
+  type SqlValue,
+} from '../compiled/sql-spec.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
 import {
   CLAIM_ORDERINGS,
+  claimByIdQuery,
+  claimRowsOfParentQuery,
+  claimRowsQuery,
   countClaims,
+  objectActorsOfClaimQuery,
   findClaimsPage,
   findObjectActorsByClaimIds,
   countClaimsPerParent,
@@ -183,6 +199,22 @@ export async function loadClaimPages(
   );
 }
 
+/** The same pages in SQL, for compiled reads (src/compiled): one parent's claims. */
+export function claimConnectionSql(
+  env: SqlEnv,
+  parent: ClaimParent,
+  args: ClaimConnectionArgs,
+  parentId: SqlValue<number>,
+): ConnectionSql {
+  return connectionSql(
+    claimRowsOfParentQuery(env.db, env.visibility, parent, toClaimFilter(args.filter), parentId),
+    CLAIM_ORDERINGS[args.orderBy],
+  );
+}
+
+/** A claims connection's own arguments (paging is read by the compiler). */
+export type ClaimConnectionArgs = { filter?: ClaimFilterShape | null; orderBy: ClaimOrder };
+
 export const CitationRef = builder.objectRef<CitationRow>('Citation').implement({
   description:
     'A claim’s link to one source: what the source does for the claim and how credible it is there.',
@@ -190,9 +222,14 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
     id: t.id({
       description:
         'Names this citation to `removeCitation` (not a node: fetch it through its claim).',
+      extensions: sqlField({ kind: 'globalId', typename: 'Citation' }),
       resolve: (c) => encodeGlobalId('Citation', c.id),
     }),
-    role: t.field({ type: CitationRoleEnum, resolve: (c) => c.role }),
+    role: t.field({
+      type: CitationRoleEnum,
+      extensions: sqlColumn('role'),
+      resolve: (c) => c.role,
+    }),
     position: t.exposeInt('position', {
       description:
         'Order among the claim’s citations (0 first): the attribution chain, origin first.',
@@ -200,27 +237,32 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
     source: t.field({
       type: SourceRef,
       description: 'The cited source.',
+      extensions: sqlField({ kind: 'ref', id: (row) => row('source_id') }),
       resolve: (c) => c.source_id,
     }),
     claim: t.field({
       type: ClaimRef,
       description: 'The claim this citation supports or disputes.',
+      extensions: sqlField({ kind: 'ref', id: (row) => row('claim_id') }),
       resolve: (c) => c.claim_id,
     }),
     locator: t.string({
       nullable: true,
       description: 'Where in the source (page, paragraph, timestamp).',
+      extensions: sqlColumn('locator'),
       resolve: (c) => c.locator,
     }),
     quote: t.string({
       nullable: true,
       description: 'The source’s own words, when quoted.',
+      extensions: sqlColumn('quote'),
       resolve: (c) => c.quote,
     }),
     credibility: t.int({
       nullable: true,
       description:
         'Admiralty information credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.',
+      extensions: sqlColumn('credibility'),
       resolve: (c) => c.credibility,
     }),
   }),
@@ -238,30 +280,38 @@ const SpanRef = builder.objectRef<{ start: number; end: number }>('TextSpan').im
 });
 
 ClaimRef.implement({
+  extensions: sqlType({ byId: (env, id) => claimByIdQuery(env.db, env.visibility, id) }),
   description:
     'One normalised statement from a briefing (“Russia supplied 24 Su-30MK2 to Venezuela”), anchored in its text, with who it is about, when it holds, how sure we are, and the sources that carry it.',
   fields: (t) => ({
     briefing: t.field({
       type: BriefingRef,
       description: 'The briefing the claim comes from.',
+      extensions: sqlField({ kind: 'ref', id: (row) => row('briefing_id') }),
       resolve: (c) => c.briefing_id,
     }),
     position: t.exposeInt('position', {
       description: 'Order of the claim within its briefing (0 first).',
     }),
-    kind: t.field({ type: ClaimKindEnum, resolve: (c) => c.kind }),
+    kind: t.field({ type: ClaimKindEnum, extensions: sqlColumn('kind'), resolve: (c) => c.kind }),
     statement: t.exposeString('statement', {
       description: 'The claim as one normalised sentence.',
     }),
     quote: t.string({
       nullable: true,
       description: 'The briefing’s own words for it.',
+      extensions: sqlColumn('quote'),
       resolve: (c) => c.quote,
     }),
     span: t.field({
       type: SpanRef,
       nullable: true,
       description: 'Where `quote` sits in the briefing body.',
+      extensions: sqlField({
+        kind: 'embedded',
+        columns: { start: 'span_start', end: 'span_end' },
+        present: (row) => allPresent(row('span_start'), row('span_end')),
+      }),
       resolve: (c) =>
         c.span_start !== null && c.span_end !== null
           ? { start: c.span_start, end: c.span_end }
@@ -271,6 +321,7 @@ ClaimRef.implement({
       type: ActorRef,
       nullable: true,
       description: 'The actor the claim is about; null when none or not visible to you.',
+      extensions: sqlField({ kind: 'ref', id: (row) => row('subject_actor_id') }),
       resolve: (c) => c.subject_actor_id,
     }),
     predicate: t.exposeString('predicate', {
@@ -281,6 +332,14 @@ ClaimRef.implement({
       type: ActorRef,
       description: `The other actors in the claim, in order (e.g. the supplier and the equipment; at most ${LIST_CAPS.claimObjects}).`,
       ...cappedList(LIST_CAPS.claimObjects),
+      extensions: {
+        ...cappedList(LIST_CAPS.claimObjects).extensions,
+        ...sqlField({
+          kind: 'list',
+          rows: (env, row) =>
+            objectActorsOfClaimQuery(env.db, env.visibility, row('id'), LIST_CAPS.claimObjects),
+        }),
+      },
       resolve: (c) => c.id,
       load: async (claimIds: number[], ctx) => {
         const rows = await findObjectActorsByClaimIds(
@@ -317,16 +376,26 @@ ClaimRef.implement({
       nullable: true,
       description:
         'ICD 203 likelihood band of the claim being true (for assessments: of the judged outcome).',
+      extensions: sqlColumn('likelihood'),
       resolve: (c) => c.likelihood,
     }),
     confidence: t.int({
       nullable: true,
       description:
         'Confidence in the claim, 0–100 (STIX 2.1 scale); kept separate from likelihood.',
+      extensions: sqlColumn('confidence'),
       resolve: (c) => c.confidence,
     }),
-    status: t.field({ type: ClaimStatusEnum, resolve: (c) => c.status }),
-    marking: t.field({ type: MarkingEnum, resolve: (c) => c.marking }),
+    status: t.field({
+      type: ClaimStatusEnum,
+      extensions: sqlColumn('status'),
+      resolve: (c) => c.status,
+    }),
+    marking: t.field({
+      type: MarkingEnum,
+      extensions: sqlColumn('marking'),
+      resolve: (c) => c.marking,
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -335,6 +404,12 @@ ClaimRef.implement({
       description:
         'The sources behind the claim, origin first, each with its role and credibility (those whose source you may see).',
       args: { ...t.arg.connectionArgs() },
+      extensions: sqlConnection((env, _args: ConnectionArgs, row) =>
+        connectionSql(
+          citationRowsOfClaimQuery(env.db, env.visibility, row('id')),
+          CLAIM_CITATION_ORDERING,
+        ),
+      ),
       byPath: true,
       resolve: (c) => c.id,
       load: (claimIds: number[], ctx, args) =>
@@ -357,8 +432,16 @@ ClaimRef.implement({
           (ids) => countCitationsPerClaim(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.field({ type: 'DateTime', resolve: (c) => c.created_at }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updated_at }),
+    createdAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('created_at'),
+      resolve: (c) => c.created_at,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('updated_at'),
+      resolve: (c) => c.updated_at,
+    }),
   }),
 });
 
@@ -373,6 +456,12 @@ builder.queryField('claims', (t) =>
       filter: t.arg({ type: ClaimFilterInput }),
       orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
     },
+    extensions: sqlConnection((env, args: ClaimConnectionArgs) =>
+      connectionSql(
+        claimRowsQuery(env.db, env.visibility, toClaimFilter(args.filter)),
+        CLAIM_ORDERINGS[args.orderBy],
+      ),
+    ),
     resolve: async (_root, args, ctx) => {
       const filter = toClaimFilter(args.filter);
       const ordering = CLAIM_ORDERINGS[args.orderBy];

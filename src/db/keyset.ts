@@ -82,6 +82,26 @@ export function paginate<QueryDB, TB extends keyof QueryDB, O>(
     .limit(window.limit);
 }
 
+/**
+ * `paginate` with each row's place in the page (`page_rank`, 1 first), for a page read inside
+ * a larger statement (src/compiled), where the outer query orders and cuts by it.
+ */
+export function rankedPage<QueryDB, TB extends keyof QueryDB, O>(
+  query: SelectQueryBuilder<QueryDB, TB, O>,
+  ordering: Ordering,
+  window: PageWindow,
+) {
+  const order = orderList(ordering, window);
+  return query
+    .select([
+      sortKeySelection(ordering).as('sort_key'),
+      sql<number>`row_number() over (order by ${order})`.as('page_rank'),
+    ])
+    .where(keysetCondition(ordering, window))
+    .orderBy(order)
+    .limit(window.limit);
+}
+
 /** The parent id inside a per-parent query: the row of `unnest(parentIds)` being joined. */
 const PARENT_ID = sql<number>`parent.id`;
 

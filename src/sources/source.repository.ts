@@ -66,6 +66,20 @@ function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilt
   return query;
 }
 
+/** Visible sources' rows under a filter, unordered: a list for compiled reads to page. */
+export function sourceRowsQuery(db: Executor, visibility: Visibility, filter: SourceFilter) {
+  return visibleSources(db, visibility, filter).selectAll('source');
+}
+
+/** The visible source with this id (none when hidden), for compiled reads. */
+export function sourceByIdQuery(
+  db: Executor,
+  visibility: Visibility,
+  id: RawBuilder<number> | number,
+) {
+  return visibleSources(db, visibility).selectAll('source').where('source.id', '=', id);
+}
+
 /** Ids of the sources the caller may see, as a subquery. */
 export function visibleSourceIds(db: Executor, visibility: Visibility) {
   return visibleSources(db, visibility).select('source.id');
@@ -209,6 +223,15 @@ function citationsOfClaim(db: Executor, visibility: Visibility, claimId: RawBuil
   return visibleSources(db, visibility)
     .innerJoin('citation', 'citation.source_id', 'source.id')
     .where('citation.claim_id', '=', claimId);
+}
+
+/** One claim's citations whose source the caller may see, unordered, for compiled reads. */
+export function citationRowsOfClaimQuery(
+  db: Executor,
+  visibility: Visibility,
+  claimId: RawBuilder<number>,
+) {
+  return citationsOfClaim(db, visibility, claimId).selectAll('citation');
 }
 
 /**

@@ -10,12 +10,14 @@ import {
   findCitationsPagePerSource,
 } from '../claims/claim.repository.js';
 import { SourceConnection, SourceRef } from '../refs.js';
+import { sqlColumn, sqlType } from '../compiled/sql-spec.js';
 import {
   SOURCE_ORDERINGS,
   countSources,
   findDerivationChains,
   findSourcesPage,
   type SourceOrder,
+  sourceByIdQuery,
 } from './source.repository.js';
 
 export const SourceOrderEnum = builder.enumType('SourceOrder', {
@@ -51,22 +53,34 @@ export const SourceFilterInput = builder.inputType('SourceFilter', {
 });
 
 SourceRef.implement({
+  extensions: sqlType({ byId: (env, id) => sourceByIdQuery(env.db, env.visibility, id) }),
   description:
     'A document or record that carries claims: an intelligence briefing, a news report, a letter, a dataset. `derivedFrom` follows who relayed whom. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
-    kind: t.field({ type: SourceKindEnum, resolve: (s) => s.kind }),
+    kind: t.field({ type: SourceKindEnum, extensions: sqlColumn('kind'), resolve: (s) => s.kind }),
     title: t.exposeString('title'),
-    publisher: t.string({ nullable: true, resolve: (s) => s.publisher }),
+    publisher: t.string({
+      nullable: true,
+      extensions: sqlColumn('publisher'),
+      resolve: (s) => s.publisher,
+    }),
     url: t.string({
       nullable: true,
       description: 'Where to read it, when public.',
+      extensions: sqlColumn('url'),
       resolve: (s) => s.url,
     }),
-    publishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.published_at }),
+    publishedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      extensions: sqlColumn('published_at'),
+      resolve: (s) => s.published_at,
+    }),
     accessedAt: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'When we last read it.',
+      extensions: sqlColumn('accessed_at'),
       resolve: (s) => s.accessed_at,
     }),
     reliability: t.field({
@@ -74,10 +88,19 @@ SourceRef.implement({
       nullable: true,
       description:
         'Admiralty grade of the source itself (A–F); the credibility of each item is on its citation.',
+      extensions: sqlColumn('reliability'),
       resolve: (s) => s.reliability,
     }),
-    description: t.string({ nullable: true, resolve: (s) => s.description }),
-    marking: t.field({ type: MarkingEnum, resolve: (s) => s.marking }),
+    description: t.string({
+      nullable: true,
+      extensions: sqlColumn('description'),
+      resolve: (s) => s.description,
+    }),
+    marking: t.field({
+      type: MarkingEnum,
+      extensions: sqlColumn('marking'),
+      resolve: (s) => s.marking,
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -124,8 +147,16 @@ SourceRef.implement({
         );
       },
     }),
-    createdAt: t.field({ type: 'DateTime', resolve: (s) => s.created_at }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (s) => s.updated_at }),
+    createdAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('created_at'),
+      resolve: (s) => s.created_at,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('updated_at'),
+      resolve: (s) => s.updated_at,
+    }),
   }),
 });
 

@@ -19,10 +19,13 @@ beforeAll(async () => {
   database = await createTestDatabase();
   // This measures batching, not limits: the deep query counts every plain list at its cap of
   // 100 (README "Limits"), past the default trusted cost.
+  // The loader path (what answers whatever the compiler does not cover) must batch on its
+  // own; tests/api/compiled-reads.test.ts counts the compiled path's one statement.
   app = createApp({
     db: database.db,
     logger: createLogger('silent'),
     config: loadConfig({ TRUSTED_MAX_COST: '1000000000' }),
+    compiledReads: false,
   });
 });
 afterAll(() => database.close());

@@ -27,8 +27,9 @@ let whole: App;
 beforeAll(async () => {
   database = await createTestDatabase();
   const logger = createLogger('silent');
-  pruned = createApp({ db: database.db, logger });
-  whole = createApp({ db: database.db, logger, columnPruning: false });
+  // Column pruning serves the loader path; compiled reads select inside one statement.
+  pruned = createApp({ db: database.db, logger, compiledReads: false });
+  whole = createApp({ db: database.db, logger, columnPruning: false, compiledReads: false });
 });
 afterAll(() => database.close());
 

@@ -1,0 +1,386 @@
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getVariableValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isLeafType,
+  isObjectType,
+  Kind,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import { pageWindow } from '../common/connection.js';
+import { decodeGlobalId } from '../common/global-id.js';
+import {
+  NotCompilable,
+  type FieldSql,
+  type RowRef,
+  type SqlEnv,
+  type TypeSql,
+} from './sql-spec.js';
+
+/**
+ * Compiles a read into one SQL statement that builds the whole `data` object as JSON, the way
+ * PostGraphile and the raw floor do: PostgreSQL joins and nests, Node only relays the text.
+ * Each field's SQL comes from its `extensions.sql` (sql-spec.ts); visibility comes with the
+ * repositories' query builders those specifications call, at every level.
+ *
+ * Anything the compiler does not know (a field without SQL, `last`/`before` pages, a
+ * directive other than @skip/@include, a bad argument) makes it give up: the operation then
+ * runs on the loader path, which answers with the same data and raises the typed errors.
+ */
+
+/** json_build_object takes at most 100 arguments: 50 keys and their values. */
+const MAX_KEYS_PER_OBJECT = 50;
+
+interface Scope {
+  env: SqlEnv;
+  schema: GraphQLSchema;
+  variables: Record<string, unknown>;
+  fragments: Record<string, FragmentDefinitionNode>;
+  aliases: number;
+}
+
+type FieldGroups = Map<string, FieldNode[]>;
+
+export function compileOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  rawVariables: Record<string, unknown> | null | undefined,
+  env: SqlEnv,
+): RawBuilder<{ data: unknown }> | null {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
+  const queryType = schema.getQueryType();
+  if (!operation || operation.operation !== 'query' || !queryType) return null;
+  const coerced = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    rawVariables ?? {},
+  );
+  if (coerced.errors) return null;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) {
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  }
+  const scope: Scope = { env, schema, variables: coerced.coerced, fragments, aliases: 0 };
+  try {
+    const data = objectJson(scope, queryType, [operation.selectionSet], () => {
+      throw new NotCompilable('the query root has no columns');
+    });
+    return sql<{ data: unknown }>`select ${data} as data`;
+  } catch {
+    // Not compilable, or an argument the loader path will refuse with a proper error.
+    return null;
+  }
+}
+
+function included(scope: Scope, node: { readonly directives?: readonly DirectiveNode[] }): boolean {
+  for (const directive of node.directives ?? []) {
+    const name = directive.name.value;
+    if (name !== 'skip' && name !== 'include') throw new NotCompilable(`@${name}`);
+  }
+  const skip = getDirectiveValues(GraphQLSkipDirective, node, scope.variables);
+  if (skip?.if === true) return false;
+  const include = getDirectiveValues(GraphQLIncludeDirective, node, scope.variables);
+  return include?.if !== false;
+}
+
+function typeConditionHolds(
+  scope: Scope,
+  type: GraphQLObjectType,
+  condition: string | undefined,
+): boolean {
+  if (!condition || condition === type.name) return true;
+  const conditionType = scope.schema.getType(condition);
+  return (
+    conditionType !== undefined &&
+    isAbstractType(conditionType) &&
+    scope.schema.isSubType(conditionType, type)
+  );
+}
+
+/** graphql-js' CollectFields: response keys in first-seen order, each with its field nodes. */
+function collectFields(
+  scope: Scope,
+  type: GraphQLObjectType,
+  selectionSets: readonly SelectionSetNode[],
+  groups: FieldGroups = new Map(),
+  visited = new Set<string>(),
+): FieldGroups {
+  for (const selectionSet of selectionSets) {
+    for (const selection of selectionSet.selections) {
+      if (!included(scope, selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const group = groups.get(key);
+        if (group) group.push(selection);
+        else groups.set(key, [selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (typeConditionHolds(scope, type, selection.typeCondition?.name.value))
+          collectFields(scope, type, [selection.selectionSet], groups, visited);
+      } else {
+        const name = selection.name.value;
+        const fragment = scope.fragments[name];
+        if (visited.has(name) || !fragment) continue;
+        visited.add(name);
+        if (typeConditionHolds(scope, type, fragment.typeCondition.name.value))
+          collectFields(scope, type, [fragment.selectionSet], groups, visited);
+      }
+    }
+  }
+  return groups;
+}
+
+function subSelections(nodes: readonly FieldNode[]): SelectionSetNode[] {
+  return nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+}
+
+function nextAlias(scope: Scope): { name: string; row: RowRef } {
+  scope.aliases += 1;
+  const name = `_c${scope.aliases}`;
+  return { name, row: <T>(column: string) => sql.ref<T>(`${name}.${column}`) };
+}
+
+function fieldSql(field: GraphQLField<unknown, unknown>): FieldSql | undefined {
+  const spec: unknown = field.extensions.sql;
+  return spec && typeof spec === 'object' ? (spec as FieldSql) : undefined;
+}
+
+function typeSql(type: GraphQLObjectType): TypeSql {
+  const spec: unknown = type.extensions.sql;
+  if (!spec || typeof spec !== 'object') throw new NotCompilable(`${type.name} has no byId`);
+  return spec as TypeSql;
+}
+
+function jsonObject(scope: Scope, entries: [string, RawBuilder<unknown>][]): RawBuilder<unknown> {
+  if (entries.length > MAX_KEYS_PER_OBJECT) throw new NotCompilable('too many keys');
+  return sql`json_build_object(${sql.join(
+    entries.map(([key, value]) => sql`${key}::text, ${value}`),
+  )})`;
+}
+
+function objectJson(
+  scope: Scope,
+  type: GraphQLObjectType,
+  selectionSets: readonly SelectionSetNode[],
+  row: RowRef,
+): RawBuilder<unknown> {
+  const entries: [string, RawBuilder<unknown>][] = [];
+  for (const [key, nodes] of collectFields(scope, type, selectionSets)) {
+    entries.push([key, fieldJson(scope, type, nodes, row)]);
+  }
+  return jsonObject(scope, entries);
+}
+
+/** The `id` of a node type: its global id, base64url("Type:id") as common/global-id.ts writes. */
+function globalIdJson(typename: string, id: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`translate(encode(convert_to(${typename}::text || ':' || ${id}, 'UTF8'), 'base64'), ${'+/=\n'}, ${'-_'})`;
+}
+
+function leafJson(
+  type: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  spec: FieldSql | undefined,
+  row: RowRef,
+): RawBuilder<unknown> {
+  const named = getNamedType(field.type);
+  if (spec?.kind === 'globalId') return globalIdJson(spec.typename, row('id'));
+  if (
+    field.name === 'id' &&
+    named.name === 'ID' &&
+    type.getInterfaces().some((i) => i.name === 'Node')
+  )
+    return globalIdJson(type.name, row('id'));
+  const exposed: unknown = field.extensions.pothosExposedField;
+  const column =
+    spec?.kind === 'column' ? spec.column : typeof exposed === 'string' ? exposed : undefined;
+  if (column === undefined || named.name === 'ID')
+    throw new NotCompilable(`${type.name}.${field.name}`);
+  const value = row(column);
+  // DateTime is written as JavaScript's toISOString does (UTC, milliseconds, `Z`).
+  if (named.name === 'DateTime')
+    return sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  if (named.name === 'JSONObject' || named.name === 'Date') throw new NotCompilable(named.name);
+  return value;
+}
+
+function fieldJson(
+  scope: Scope,
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  row: RowRef,
+): RawBuilder<unknown> {
+  const [first] = nodes;
+  if (!first) throw new NotCompilable('empty field group');
+  const name = first.name.value;
+  if (name === '__typename') return sql`${type.name}::text`;
+  const field = type.getFields()[name];
+  if (!field) throw new NotCompilable(`${type.name}.${name}`);
+  const spec = fieldSql(field);
+  const named = getNamedType(field.type);
+  if (isLeafType(named)) return leafJson(type, field, spec, row);
+  if (!spec) throw new NotCompilable(`${type.name}.${name}`);
+  const args = getArgumentValues(field, first, scope.variables);
+  const selections = subSelections(nodes);
+  switch (spec.kind) {
+    case 'embedded': {
+      if (!isObjectType(named)) throw new NotCompilable(named.name);
+      const columns = spec.columns;
+      const inner: RowRef = <T>(column: string) => {
+        const mapped = columns[column];
+        if (mapped === undefined) throw new NotCompilable(`${named.name}.${column}`);
+        return row<T>(mapped);
+      };
+      return sql`case when ${spec.present(row)} then ${objectJson(scope, named, selections, inner)} end`;
+    }
+    case 'ref': {
+      if (!isObjectType(named)) throw new NotCompilable(named.name);
+      const id = spec.id(row, args);
+      if (id === null) return sql`null::json`;
+      return recordJson(scope, named, selections, typeSql(named).byId(scope.env, id));
+    }
+    case 'one': {
+      if (!isObjectType(named)) throw new NotCompilable(named.name);
+      const query = spec.row(scope.env, args);
+      if (query === null) return sql`null::json`;
+      return recordJson(scope, named, selections, query);
+    }
+    case 'anyNode':
+      return anyNodeJson(scope, args, selections);
+    case 'list': {
+      if (!isObjectType(named)) throw new NotCompilable(named.name);
+      const alias = nextAlias(scope);
+      const item = objectJson(scope, named, selections, alias.row);
+      return sql`(select coalesce(json_agg(${item} order by ${alias.row('list_rank')}), '[]'::json) from (${spec.rows(scope.env, row)}) as ${sql.id(alias.name)})`;
+    }
+    case 'connection': {
+      if (!isObjectType(named)) throw new NotCompilable(named.name);
+      return connectionJson(scope, named, selections, spec.page(scope.env, args, row), args);
+    }
+    case 'column':
+    case 'globalId':
+      throw new NotCompilable(`${type.name}.${name} is not a leaf`);
+  }
+}
+
+/** The object for the (at most one) row `query` yields, or null. */
+function recordJson(
+  scope: Scope,
+  type: GraphQLObjectType,
+  selections: readonly SelectionSetNode[],
+  query: Expression<unknown>,
+): RawBuilder<unknown> {
+  const alias = nextAlias(scope);
+  return sql`(select ${objectJson(scope, type, selections, alias.row)} from (${query}) as ${sql.id(alias.name)} limit 1)`;
+}
+
+function anyNodeJson(
+  scope: Scope,
+  args: Record<string, unknown>,
+  selections: readonly SelectionSetNode[],
+): RawBuilder<unknown> {
+  const id = args.id;
+  if (typeof id !== 'string') throw new NotCompilable('node id');
+  const decoded = decodeGlobalId(id);
+  const type = scope.schema.getType(decoded.typename);
+  if (!type || !isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node'))
+    return sql`null::json`;
+  return recordJson(scope, type, selections, typeSql(type).byId(scope.env, Number(decoded.id)));
+}
+
+/** The object type a field of `type` returns (edges → Edge, node → the node type). */
+function objectField(type: GraphQLObjectType, name: string): GraphQLObjectType {
+  const field = type.getFields()[name];
+  const named = field ? getNamedType(field.type) : undefined;
+  if (!named || !isObjectType(named)) throw new NotCompilable(`${type.name}.${name}`);
+  return named;
+}
+
+/** A cursor as common/connection.ts encodeCursor writes it: base64url of {"o","k","i"}. */
+function cursorJson(orderingName: string, row: RowRef): RawBuilder<unknown> {
+  const payload = sql`'{"o":' || to_json(${orderingName}::text)::text || ',"k":' || array_to_json(${row('sort_key')})::text || ',"i":' || ${row('id')} || '}'`;
+  return sql`translate(encode(convert_to(${payload}, 'UTF8'), 'base64'), ${'+/=\n'}, ${'-_'})`;
+}
+
+function connectionJson(
+  scope: Scope,
+  connectionType: GraphQLObjectType,
+  selections: readonly SelectionSetNode[],
+  connection: ReturnType<Extract<FieldSql, { kind: 'connection' }>['page']>,
+  args: Record<string, unknown>,
+): RawBuilder<unknown> {
+  const window = pageWindow(args, connection.ordering);
+  if (window.inverted || window.before) throw new NotCompilable('backward pages');
+  const page = nextAlias(scope);
+  const rank = page.row('page_rank');
+  const inPage = sql`${rank} <= ${window.size}`;
+  const cursor = () => cursorJson(connection.ordering.name, page.row);
+  const entries: [string, RawBuilder<unknown>][] = [];
+  for (const [key, nodes] of collectFields(scope, connectionType, selections)) {
+    const name = nodes[0]?.name.value;
+    const inner = subSelections(nodes);
+    if (name === '__typename') entries.push([key, sql`${connectionType.name}::text`]);
+    else if (name === 'totalCount') entries.push([key, sql`(${connection.count})`]);
+    else if (name === 'edges') {
+      const edgeType = objectField(connectionType, 'edges');
+      const edge: [string, RawBuilder<unknown>][] = [];
+      for (const [edgeKey, edgeNodes] of collectFields(scope, edgeType, inner)) {
+        const edgeField = edgeNodes[0]?.name.value;
+        if (edgeField === '__typename') edge.push([edgeKey, sql`${edgeType.name}::text`]);
+        else if (edgeField === 'cursor') edge.push([edgeKey, cursor()]);
+        else if (edgeField === 'node')
+          edge.push([
+            edgeKey,
+            objectJson(scope, objectField(edgeType, 'node'), subSelections(edgeNodes), page.row),
+          ]);
+        else throw new NotCompilable(`${edgeType.name}.${edgeField}`);
+      }
+      entries.push([
+        key,
+        sql`coalesce(json_agg(${jsonObject(scope, edge)} order by ${rank}) filter (where ${inPage}), '[]'::json)`,
+      ]);
+    } else if (name === 'pageInfo') {
+      const pageInfoType = objectField(connectionType, 'pageInfo');
+      const info: [string, RawBuilder<unknown>][] = [];
+      for (const [infoKey, infoNodes] of collectFields(scope, pageInfoType, inner)) {
+        const infoField = infoNodes[0]?.name.value;
+        if (infoField === '__typename') info.push([infoKey, sql`${pageInfoType.name}::text`]);
+        else if (infoField === 'hasNextPage') info.push([infoKey, sql`count(*) > ${window.size}`]);
+        else if (infoField === 'hasPreviousPage')
+          info.push([infoKey, window.after ? sql`true` : sql`false`]);
+        else if (infoField === 'startCursor')
+          info.push([
+            infoKey,
+            sql`(array_agg(${cursor()} order by ${rank}) filter (where ${inPage}))[1]`,
+          ]);
+        else if (infoField === 'endCursor')
+          info.push([
+            infoKey,
+            sql`(array_agg(${cursor()} order by ${rank} desc) filter (where ${inPage}))[1]`,
+          ]);
+        else throw new NotCompilable(`${pageInfoType.name}.${infoField}`);
+      }
+      entries.push([key, jsonObject(scope, info)]);
+    } else throw new NotCompilable(`${connectionType.name}.${name}`);
+  }
+  return sql`(select ${jsonObject(scope, entries)} from (${connection.page(window)}) as ${sql.id(page.name)})`;
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createApp, type App } from '../../src/yoga.js';
+import { encodeGlobalId } from '../../src/common/global-id.js';
+import { graphql } from '../helpers/graphql.js';
+import { createKey, bearer } from '../helpers/api-keys.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+// The compiled path (one statement building the JSON answer) against the loader path: every
+// compiled field, every bench query shape, every role must give byte-identical JSON, and the
+// compiled path must really be taken (one statement per request).
+
+let database: TestDatabase;
+let compiled: App;
+let loaders: App;
+const headers: Record<string, Record<string, string>> = { anonymous: {} };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const logger = createLogger('silent');
+  const config = loadConfig({ TRUSTED_MAX_COST: '1000000000', RESTRICTED_MAX_COST: '1000000000' });
+  compiled = createApp({ db: database.db, logger, config });
+  loaders = createApp({ db: database.db, logger, config, compiledReads: false });
+  headers.editor = bearer(await createKey(database, 'editor', { clearance: 'AMBER' }));
+  headers.admin = bearer(await createKey(database, 'admin', { clearance: 'RED' }));
+});
+afterAll(() => database.close());
+
+const CLAIM_FIELDS = `__typename id position kind statement quote span { start end } predicate
+  likelihood confidence status marking version createdAt updatedAt
+  briefing { id slug }
+  subject { id name kind }
+  objects { id name country wikidataQid marking }
+  citations(first: 3) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id role position locator quote credibility
+      claim { id } source { id kind title publisher url publishedAt accessedAt reliability description marking version createdAt updatedAt } } }
+  }`;
+
+const BRIEFING_FIELDS = `__typename id slug title summary body status language publishedAt retractedAt
+  retractionReason marking version createdAt updatedAt asSource { id title }`;
+
+const ACTOR_FIELDS = `__typename id kind name country wikidataQid description marking version createdAt updatedAt`;
+
+const QUERIES: Record<string, string> = {
+  bench_q1: `{ briefings(first: 20, orderBy: PUBLISHED_AT_DESC) { edges { node { title claims(first: 10) { edges { node { statement citations(first: 5) { edges { node { source { title } } } } objects { name } } } } } } } }`,
+  bench_q3: `{ briefings(first: 1) { edges { node { title summary publishedAt claims(first: 50) { edges { node { statement predicate confidence status } } } } } } }`,
+  every_claim_field: `{ claims(first: 40) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { ${CLAIM_FIELDS} } } } }`,
+  every_briefing_field: `{ briefings(first: 5, orderBy: TITLE_ASC) { __typename totalCount edges { __typename cursor node { ${BRIEFING_FIELDS} claims(first: 4, orderBy: CONFIDENCE_DESC) { totalCount edges { node { id confidence } } } } } } }`,
+  actor_network: `{ claims(first: 30) { edges { node { subject { ${ACTOR_FIELDS} relationships(first: 5, orderBy: TYPE_ASC) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { __typename id type confidence description marking version createdAt updatedAt from { id name } to { ${ACTOR_FIELDS} relationships(first: 2, direction: OUTGOING) { edges { node { type to { name } } } } } } } } } } } } }`,
+  aliases_and_fragments: `query Frag($n: Int!, $skip: Boolean!) { first: briefings(first: $n) { edges { node { ...B t2: title title @skip(if: $skip) } } } second: claims(first: $n, orderBy: CREATED_AT_DESC) { edges { node { ... on Claim { statement } ...C } } } }
+    fragment B on Briefing { title slug claims(first: 2) { edges { node { ...C } } } }
+    fragment C on Claim { id statement s: span { end } }`,
+  filtered: `{ claims(first: 10, filter: { kind: [FACT], minConfidence: 50 }) { totalCount edges { node { id statement confidence kind } } } briefings(filter: { status: [PUBLISHED] }) { totalCount edges { node { slug } } } }`,
+};
+
+async function answer(
+  app: App,
+  document: string,
+  role: string,
+  variables?: Record<string, unknown>,
+) {
+  database.statements.reset();
+  const response = await graphql(app, document, variables, headers[role]);
+  return { text: JSON.stringify(response), statements: database.statements.count };
+}
+
+describe('compiled reads answer exactly as the loader path', () => {
+  for (const role of ['anonymous', 'editor', 'admin']) {
+    for (const [name, document] of Object.entries(QUERIES)) {
+      it(`${name} as ${role}`, async () => {
+        const variables = { n: 3, skip: false };
+        const viaLoaders = await answer(loaders, document, role, variables);
+        const viaCompiled = await answer(compiled, document, role, variables);
+        expect(viaLoaders.text).not.toContain('"errors"');
+        expect(viaCompiled.text).toBe(viaLoaders.text);
+        // Authentication reads the key first; the answer itself is one statement.
+        expect(viaCompiled.statements - (role === 'anonymous' ? 0 : 1)).toBe(1);
+      });
+    }
+  }
+
+  it('pages on with a cursor from either path', async () => {
+    const first = await graphql<{ claims: { pageInfo: { endCursor: string } } }>(
+      compiled,
+      `
+        {
+          claims(first: 5) {
+            pageInfo {
+              endCursor
+            }
+          }
+        }
+      `,
+    );
+    const after = first.data?.claims.pageInfo.endCursor;
+    const next = `query($after: String) { claims(first: 5, after: $after) { pageInfo { hasPreviousPage } edges { cursor node { id } } } }`;
+    const viaLoaders = await answer(loaders, next, 'anonymous', { after });
+    const viaCompiled = await answer(compiled, next, 'anonymous', { after });
+    expect(viaCompiled.text).toBe(viaLoaders.text);
+    expect(viaCompiled.statements).toBe(1);
+  });
+
+  it('answers node, actor and briefing lookups, hidden ones as null', async () => {
+    const ids = await database.db
+      .selectFrom('briefing')
+      .select(['id', 'slug', 'status'])
+      .orderBy('id')
+      .execute();
+    const actors = await database.db
+      .selectFrom('actor')
+      .select('id')
+      .orderBy('id')
+      .limit(3)
+      .execute();
+    for (const b of ids.slice(0, 3)) {
+      const document = `query($id: ID!, $slug: String!, $actor: ID!) { node(id: $id) { __typename id ... on Briefing { slug title } ... on Actor { name } } briefing(slug: $slug) { ${BRIEFING_FIELDS} } actor(id: $actor) { ${ACTOR_FIELDS} } }`;
+      for (const role of ['anonymous', 'editor']) {
+        const variables = {
+          id: encodeGlobalId('Briefing', b.id),
+          slug: b.slug,
+          actor: encodeGlobalId('Actor', actors[0]?.id ?? 1),
+        };
+        const viaLoaders = await answer(loaders, document, role, variables);
+        const viaCompiled = await answer(compiled, document, role, variables);
+        expect(viaCompiled.text).toBe(viaLoaders.text);
+      }
+    }
+  });
+
+  it('takes the loader path, with its errors, for what it does not compile', async () => {
+    const bad = `{ claims(first: -1) { edges { node { id } } } }`;
+    const viaLoaders = await answer(loaders, bad, 'anonymous');
+    const viaCompiled = await answer(compiled, bad, 'anonymous');
+    expect(viaCompiled.text).toBe(viaLoaders.text);
+    expect(viaCompiled.text).toContain('BAD_USER_INPUT');
+    const backwards = `{ claims(last: 3) { edges { node { id } } } }`;
+    expect((await answer(compiled, backwards, 'anonymous')).text).toBe(
+      (await answer(loaders, backwards, 'anonymous')).text,
+    );
+  });
+});
