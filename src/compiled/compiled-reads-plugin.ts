@@ -1,6 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { prepareStatement } from '../db/prepared-statements.js';
 import { compileOperation } from './compile.js';
 
 /**
@@ -23,7 +24,9 @@ export function compiledReadsPlugin(): Plugin {
         );
         if (statement) {
           try {
-            const { rows } = await statement.execute(ctx.db);
+            const query = statement.compile(ctx.db);
+            prepareStatement(query.sql);
+            const { rows } = await ctx.db.executeQuery(query);
             const [row] = rows;
             if (row) return { data: row.data } as ExecutionResult;
           } catch (error) {

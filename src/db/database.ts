@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { DB } from './types.js';
+import { namePreparedStatements } from './prepared-statements.js';
 import { typeParsers } from './type-parsers.js';
 
 export type Database = Kysely<DB>;
@@ -31,6 +32,7 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
   // Without a listener an idle client's error (e.g. the server restarting) crashes the process.
   pool.on('error', (error) => options.onPoolError?.(error));
+  pool.on('connect', namePreparedStatements);
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: options.onQuery ? (event) => options.onQuery?.(event) : undefined,
