@@ -177,6 +177,38 @@ export interface ActorAliasRow {
   language: string | null;
 }
 
+/** One visible actor's aliases A–Z as `list_rank`, at most `cap` (compiled reads). */
+export function aliasesOfActorQuery(db: Executor, actorId: RawBuilder<number>, cap: number) {
+  return db
+    .selectFrom('actor_alias')
+    .select([
+      'actor_alias.alias',
+      'actor_alias.language',
+      sql<number>`row_number() over (order by actor_alias.alias)`.as('list_rank'),
+    ])
+    .where('actor_alias.actor_id', '=', actorId)
+    .orderBy('actor_alias.alias')
+    .limit(cap);
+}
+
+/** One visible actor's external ids by scheme and value as `list_rank`, at most `cap`. */
+export function externalIdsOfActorQuery(db: Executor, actorId: RawBuilder<number>, cap: number) {
+  return db
+    .selectFrom('actor_external_id')
+    .select([
+      'actor_external_id.scheme',
+      'actor_external_id.value',
+      'actor_external_id.url',
+      sql<number>`row_number() over (order by actor_external_id.scheme, actor_external_id.value)`.as(
+        'list_rank',
+      ),
+    ])
+    .where('actor_external_id.actor_id', '=', actorId)
+    .orderBy('actor_external_id.scheme')
+    .orderBy('actor_external_id.value')
+    .limit(cap);
+}
+
 export async function findAliasesByActorIds(
   db: Executor,
   actorIds: readonly number[],
@@ -241,6 +273,15 @@ function actorsOfBriefing(db: Executor, visibility: Visibility, briefingId: RawB
     'in',
     actorIdsNamedByBriefing(db, visibility, briefingId),
   );
+}
+
+/** One briefing's visible actors' rows, unordered: a nested list for compiled reads. */
+export function actorRowsOfBriefingQuery(
+  db: Executor,
+  visibility: Visibility,
+  briefingId: RawBuilder<number>,
+) {
+  return actorsOfBriefing(db, visibility, briefingId).selectAll('actor');
 }
 
 /** A page of the visible actors each briefing's visible claims name, per briefing. */

@@ -9,20 +9,25 @@ import { parseIsoDate } from '../common/scalars.js';
 import { ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
 import {
   ACTOR_BRIEFING_ORDERING,
+  briefingRowsNamingActorQuery,
   countBriefingsPerActor,
   findBriefingsPagePerActor,
 } from '../briefings/briefing.repository.js';
-import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
+import { LIST_CAPS, capLists } from '../common/list-caps.js';
 import {
   ActorRoleEnum,
   ClaimConnection,
   ClaimFilterInput,
   ClaimOrderEnum,
+  claimConnectionSql,
   loadClaimPages,
+  type ClaimConnectionArgs,
 } from '../claims/claim.schema.js';
+import type { ActorRole } from '../claims/claim.repository.js';
 import { badInput } from '../errors/bad-input.js';
 import {
   connectionSql,
+  sqlCappedList,
   sqlColumn,
   sqlConnection,
   sqlField,
@@ -32,6 +37,8 @@ import { ActorConnection, ActorRef, ActorRelationshipRef, BriefingConnection } f
 import {
   ACTOR_ORDERINGS,
   actorByIdQuery,
+  aliasesOfActorQuery,
+  externalIdsOfActorQuery,
   countActors,
   findActorsPage,
   findAliasesByActorIds,
@@ -181,6 +188,8 @@ function relationshipFilterOf(args: RelationshipArgs) {
   };
 }
 
+const WIKIDATA_URL = 'https://www.wikidata.org/wiki/';
+
 ActorRef.implement({
   extensions: sqlType({ byId: (env, id) => actorByIdQuery(env.db, env.visibility, id) }),
   description:
@@ -191,7 +200,9 @@ ActorRef.implement({
     aliases: t.loadableList({
       type: AliasRef,
       description: `Other names, A–Z (at most ${LIST_CAPS.actorAliases}).`,
-      ...cappedList(LIST_CAPS.actorAliases),
+      ...sqlCappedList(LIST_CAPS.actorAliases, (env, row, cap) =>
+        aliasesOfActorQuery(env.db, row('id'), cap),
+      ),
       resolve: (a) => a.id,
       load: async (ids: number[], ctx) =>
         capLists(
@@ -213,12 +224,15 @@ ActorRef.implement({
     }),
     wikidataUrl: t.string({
       nullable: true,
-      resolve: (a) => (a.wikidata_qid ? `https://www.wikidata.org/wiki/${a.wikidata_qid}` : null),
+      extensions: sqlField({ kind: 'prefixed', column: 'wikidata_qid', prefix: WIKIDATA_URL }),
+      resolve: (a) => (a.wikidata_qid ? `${WIKIDATA_URL}${a.wikidata_qid}` : null),
     }),
     externalIds: t.loadableList({
       type: ExternalIdRef,
       description: `Ids in other registers (at most ${LIST_CAPS.actorExternalIds}).`,
-      ...cappedList(LIST_CAPS.actorExternalIds),
+      ...sqlCappedList(LIST_CAPS.actorExternalIds, (env, row, cap) =>
+        externalIdsOfActorQuery(env.db, row('id'), cap),
+      ),
       resolve: (a) => a.id,
       load: async (ids: number[], ctx) =>
         capLists(
@@ -304,6 +318,9 @@ ActorRef.implement({
         filter: t.arg({ type: ClaimFilterInput }),
         orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'VALID_FROM_ASC' }),
       },
+      extensions: sqlConnection((env, args: ClaimConnectionArgs & { role: ActorRole }, row) =>
+        claimConnectionSql(env, { kind: 'actor', role: args.role }, args, row('id')),
+      ),
       byPath: true,
       resolve: (a) => a.id,
       load: (ids: number[], ctx, args) =>
@@ -313,6 +330,12 @@ ActorRef.implement({
       type: BriefingConnection,
       description: 'Briefings whose claims involve this actor (those you may see), newest first.',
       args: { ...t.arg.connectionArgs() },
+      extensions: sqlConnection((env, _args: object, row) =>
+        connectionSql(
+          briefingRowsNamingActorQuery(env.db, env.visibility, row('id')),
+          ACTOR_BRIEFING_ORDERING,
+        ),
+      ),
       byPath: true,
       resolve: (a) => a.id,
       load: (actorIds: number[], ctx, args) =>
@@ -395,6 +418,9 @@ ActorRelationshipRef.implement({
         filter: t.arg({ type: ClaimFilterInput }),
         orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
       },
+      extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
+        claimConnectionSql(env, { kind: 'relationship' }, args, row('id')),
+      ),
       byPath: true,
       resolve: (r) => r.id,
       load: (ids: number[], ctx, args) =>

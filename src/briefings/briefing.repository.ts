@@ -220,6 +220,44 @@ export async function findAuthorsByIds(
     .execute();
 }
 
+/** One visible briefing's byline, in order as `list_rank`, at most `cap` (compiled reads). */
+export function authorsOfBriefingQuery(db: Executor, briefingId: RawBuilder<number>, cap: number) {
+  return db
+    .selectFrom('briefing_author')
+    .innerJoin('author', 'author.id', 'briefing_author.author_id')
+    .selectAll('author')
+    .select('briefing_author.position as list_rank')
+    .where('briefing_author.briefing_id', '=', briefingId)
+    .orderBy('briefing_author.position')
+    .limit(cap);
+}
+
+/** One visible briefing's media, in order as `list_rank`, at most `cap` (compiled reads). */
+export function mediaOfBriefingQuery(db: Executor, briefingId: RawBuilder<number>, cap: number) {
+  return db
+    .selectFrom('media')
+    .selectAll('media')
+    .select('media.position as list_rank')
+    .where('media.briefing_id', '=', briefingId)
+    .orderBy('media.position')
+    .limit(cap);
+}
+
+/** One visible briefing's tags by kind and name as `list_rank`, at most `cap` (compiled reads). */
+export function tagsOfBriefingQuery(db: Executor, briefingId: RawBuilder<number>, cap: number) {
+  return db
+    .selectFrom('briefing_tag')
+    .select([
+      'briefing_tag.tag',
+      'briefing_tag.kind',
+      sql<number>`row_number() over (order by briefing_tag.kind, briefing_tag.tag)`.as('list_rank'),
+    ])
+    .where('briefing_tag.briefing_id', '=', briefingId)
+    .orderBy('briefing_tag.kind')
+    .orderBy('briefing_tag.tag')
+    .limit(cap);
+}
+
 /** The bylines of briefings (which the caller has already been allowed to see), in order. */
 export async function findAuthorsByBriefingIds(
   db: Executor,
@@ -285,6 +323,15 @@ function briefingsNamingActor(db: Executor, visibility: Visibility, actorId: Raw
           .where('claim.marking', 'in', visibility.markings),
       ),
   );
+}
+
+/** One actor's visible briefings' rows, unordered: a nested list for compiled reads. */
+export function briefingRowsNamingActorQuery(
+  db: Executor,
+  visibility: Visibility,
+  actorId: RawBuilder<number>,
+) {
+  return briefingsNamingActor(db, visibility, actorId).selectAll('briefing');
 }
 
 /** A page of the visible briefings naming each actor, per actor. */

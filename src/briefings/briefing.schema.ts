@@ -3,12 +3,13 @@ import { pageWindow, toPage } from '../common/connection.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
 import { groupByKey, loadPagesPerParent } from '../common/nested-connection.js';
-import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
+import { LIST_CAPS, capLists } from '../common/list-caps.js';
 import { columnsFor } from '../common/selection.js';
 import { SOURCE_COLUMNS } from '../common/field-columns.js';
 import { PartialDateRef, partialDate } from '../common/time-and-quantity.schema.js';
 import {
   BRIEFING_ACTOR_ORDERING,
+  actorRowsOfBriefingQuery,
   countActorsPerBriefing,
   findActorsPagePerBriefing,
 } from '../actors/actor.repository.js';
@@ -23,12 +24,15 @@ import {
 import {
   BRIEFING_SOURCE_ORDERING,
   countSourcesPerBriefing,
+  sourceRowsOfBriefingQuery,
   findSourcesPagePerBriefing,
 } from '../sources/source.repository.js';
 import { badInput } from '../errors/bad-input.js';
 import {
+  ALWAYS_PRESENT,
   NotCompilable,
   connectionSql,
+  sqlCappedList,
   sqlColumn,
   sqlConnection,
   sqlField,
@@ -45,6 +49,7 @@ import {
 } from '../refs.js';
 import {
   BRIEFING_ORDERINGS,
+  authorsOfBriefingQuery,
   briefingByIdQuery,
   briefingBySlugQuery,
   briefingRowsQuery,
@@ -54,6 +59,8 @@ import {
   findBriefingsPage,
   findMediaByBriefingIds,
   findTagsByBriefingIds,
+  mediaOfBriefingQuery,
+  tagsOfBriefingQuery,
   type BriefingFilter,
   type BriefingOrder,
   type MediaRow,
@@ -149,7 +156,15 @@ const MediaRef = builder.objectRef<MediaRow>('Media').implement({
     url: t.string({ nullable: true, extensions: sqlColumn('url'), resolve: (m) => m.url }),
     caption: t.exposeString('caption'),
     credit: t.exposeString('credit', { description: 'Who made it, as they are to be credited.' }),
-    licence: t.field({ type: LicenceRef, resolve: (m) => m }),
+    licence: t.field({
+      type: LicenceRef,
+      extensions: sqlField({
+        kind: 'embedded',
+        columns: { licence_name: 'licence_name', licence_url: 'licence_url' },
+        present: () => ALWAYS_PRESENT,
+      }),
+      resolve: (m) => m,
+    }),
     takenOn: t.field({
       type: PartialDateRef,
       nullable: true,
@@ -164,9 +179,10 @@ const TagRef = builder.objectRef<{ tag: string; kind: 'TOPIC' | 'REGION' }>('Tag
   fields: (t) => ({
     name: t.string({
       description: 'The tag as a slug, e.g. `arms-transfers`.',
+      extensions: sqlColumn('tag'),
       resolve: (tag) => tag.tag,
     }),
-    kind: t.field({ type: TagKindEnum, resolve: (tag) => tag.kind }),
+    kind: t.field({ type: TagKindEnum, extensions: sqlColumn('kind'), resolve: (tag) => tag.kind }),
   }),
 });
 
@@ -239,7 +255,9 @@ BriefingRef.implement({
     authors: t.loadableList({
       type: AuthorRef,
       description: `Authors in byline order (at most ${LIST_CAPS.briefingAuthors}).`,
-      ...cappedList(LIST_CAPS.briefingAuthors),
+      ...sqlCappedList(LIST_CAPS.briefingAuthors, (env, row, cap) =>
+        authorsOfBriefingQuery(env.db, row('id'), cap),
+      ),
       resolve: (b) => b.id,
       load: async (ids: number[], ctx) =>
         capLists(
@@ -250,7 +268,9 @@ BriefingRef.implement({
     media: t.loadableList({
       type: MediaRef,
       description: `Photos and other media, in order (at most ${LIST_CAPS.briefingMedia}).`,
-      ...cappedList(LIST_CAPS.briefingMedia),
+      ...sqlCappedList(LIST_CAPS.briefingMedia, (env, row, cap) =>
+        mediaOfBriefingQuery(env.db, row('id'), cap),
+      ),
       resolve: (b) => b.id,
       load: async (ids: number[], ctx) =>
         capLists(
@@ -261,7 +281,9 @@ BriefingRef.implement({
     tags: t.loadableList({
       type: TagRef,
       description: `Topics and regions (at most ${LIST_CAPS.briefingTags}).`,
-      ...cappedList(LIST_CAPS.briefingTags),
+      ...sqlCappedList(LIST_CAPS.briefingTags, (env, row, cap) =>
+        tagsOfBriefingQuery(env.db, row('id'), cap),
+      ),
       resolve: (b) => b.id,
       load: async (ids: number[], ctx) =>
         capLists(
@@ -289,6 +311,12 @@ BriefingRef.implement({
       type: SourceConnection,
       description: 'Every source the briefing’s claims cite (those you may see), by title.',
       args: { ...t.arg.connectionArgs() },
+      extensions: sqlConnection((env, _args: object, row) =>
+        connectionSql(
+          sourceRowsOfBriefingQuery(env.db, env.visibility, row('id')),
+          BRIEFING_SOURCE_ORDERING,
+        ),
+      ),
       byPath: true,
       resolve: (b) => b.id,
       load: (briefingIds: number[], ctx, args) =>
@@ -311,6 +339,12 @@ BriefingRef.implement({
       type: ActorConnection,
       description: 'Every actor the briefing’s claims involve (those you may see), by name.',
       args: { ...t.arg.connectionArgs() },
+      extensions: sqlConnection((env, _args: object, row) =>
+        connectionSql(
+          actorRowsOfBriefingQuery(env.db, env.visibility, row('id')),
+          BRIEFING_ACTOR_ORDERING,
+        ),
+      ),
       byPath: true,
       resolve: (b) => b.id,
       load: (briefingIds: number[], ctx, args) =>

@@ -330,6 +330,15 @@ export const CITATION_ORDERING: Ordering = {
   descending: false,
 };
 
+/** One source's citations from visible claims, unordered: a nested list for compiled reads. */
+export function citationRowsOfSourceQuery(
+  db: Executor,
+  visibility: Visibility,
+  sourceId: RawBuilder<number>,
+) {
+  return citationsOfSource(db, visibility, sourceId).selectAll('citation');
+}
+
 /** Citations of each source from claims the caller may see, paged per source. */
 export async function findCitationsPagePerSource(
   db: Executor,

@@ -204,6 +204,8 @@ function leafJson(
 ): RawBuilder<unknown> {
   const named = getNamedType(field.type);
   if (spec?.kind === 'globalId') return globalIdJson(spec.typename, row('id'));
+  if (spec?.kind === 'prefixed')
+    return sql`${spec.prefix}::text || nullif(${row(spec.column)}, '')`;
   if (
     field.name === 'id' &&
     named.name === 'ID' &&
@@ -277,6 +279,7 @@ function fieldJson(
       return connectionJson(scope, named, selections, spec.page(scope.env, args, row), args);
     }
     case 'column':
+    case 'prefixed':
     case 'globalId':
       throw new NotCompilable(`${type.name}.${name} is not a leaf`);
   }

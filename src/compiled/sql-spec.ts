@@ -32,6 +32,8 @@ export interface ConnectionSql {
 export type FieldSql =
   /** A column of the row (leaf fields; the compiler formats it by the field's GraphQL type). */
   | { kind: 'column'; column: string }
+  /** A text column behind a fixed prefix, null when the column is null or empty (a URL). */
+  | { kind: 'prefixed'; column: string; prefix: string }
   /** The row's own global id (`Citation.id`); node types' `id` needs no declaration. */
   | { kind: 'globalId'; typename: string }
   /** An object made of the same row's columns (`TextSpan`), absent when `present` is false. */
@@ -83,6 +85,22 @@ export function allPresent(...values: RawBuilder<unknown>[]): RawBuilder<boolean
     values.map((value) => sql`${value} is not null`),
     sql` and `,
   )}`;
+}
+
+/** Always true: an embedded object that is never null (`Media.licence`). */
+export const ALWAYS_PRESENT = sql<boolean>`true`;
+
+/**
+ * A capped list field's extensions: its cap for the cost limit (common/list-caps.ts) and its
+ * rows in SQL, read at most `cap` at a time.
+ */
+export function sqlCappedList(
+  cap: number,
+  rows: (env: SqlEnv, row: RowRef, cap: number) => Expression<unknown>,
+): { extensions: { maxItems: number; sql: FieldSql } } {
+  return {
+    extensions: { maxItems: cap, sql: { kind: 'list', rows: (env, row) => rows(env, row, cap) } },
+  };
 }
 
 export function sqlField(spec: FieldSql): { sql: FieldSql } {

@@ -180,6 +180,15 @@ function sourcesOfBriefing(db: Executor, visibility: Visibility, briefingId: Raw
   );
 }
 
+/** One briefing's visible cited sources' rows, unordered: a nested list for compiled reads. */
+export function sourceRowsOfBriefingQuery(
+  db: Executor,
+  visibility: Visibility,
+  briefingId: RawBuilder<number>,
+) {
+  return sourcesOfBriefing(db, visibility, briefingId).selectAll('source');
+}
+
 /** A page of the distinct visible sources each briefing's visible claims cite, per briefing. */
 export async function findSourcesPagePerBriefing(
   db: Executor,

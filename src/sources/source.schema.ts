@@ -6,11 +6,18 @@ import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { CitationConnection } from '../claims/claim.schema.js';
 import {
   CITATION_ORDERING,
+  citationRowsOfSourceQuery,
   countCitationsPerSource,
   findCitationsPagePerSource,
 } from '../claims/claim.repository.js';
 import { SourceConnection, SourceRef } from '../refs.js';
-import { sqlColumn, sqlType } from '../compiled/sql-spec.js';
+import {
+  connectionSql,
+  sqlColumn,
+  sqlConnection,
+  sqlField,
+  sqlType,
+} from '../compiled/sql-spec.js';
 import {
   SOURCE_ORDERINGS,
   countSources,
@@ -109,6 +116,7 @@ SourceRef.implement({
       nullable: true,
       description:
         'The source this one relays (The Washington Post → the U.S. intelligence briefing it saw).',
+      extensions: sqlField({ kind: 'ref', id: (row) => row('derived_from_id') }),
       resolve: (s) => s.derived_from_id,
     }),
     derivationChain: t.loadableList({
@@ -137,6 +145,12 @@ SourceRef.implement({
       type: CitationConnection,
       description: 'Claims citing this source (that you may see), oldest citation first.',
       args: { ...t.arg.connectionArgs() },
+      extensions: sqlConnection((env, _args: object, row) =>
+        connectionSql(
+          citationRowsOfSourceQuery(env.db, env.visibility, row('id')),
+          CITATION_ORDERING,
+        ),
+      ),
       byPath: true,
       resolve: (s) => s.id,
       load: async (sourceIds: number[], ctx, args) => {
