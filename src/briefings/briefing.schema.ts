@@ -24,7 +24,6 @@ import {
   findSourcesPagePerBriefing,
 } from '../sources/source.repository.js';
 import { badInput } from '../errors/bad-input.js';
-import { findBriefingAsOf } from '../audit/briefing-as-of.js';
 import {
   ActorConnection,
   AuthorRef,
@@ -44,6 +43,7 @@ import {
   type BriefingOrder,
   type MediaRow,
 } from './briefing.repository.js';
+import { findBriefingAsOf } from './briefing-as-of.repository.js';
 
 export const BriefingOrderEnum = builder.enumType('BriefingOrder', {
   description: 'Orders for briefing lists; ties break on id.',
