@@ -82,3 +82,25 @@ export type TagKind = (typeof TAG_KINDS)[number];
 
 export const ROLES = ['partner', 'analyst', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * Each list under the name of its type: how the generated table types (codegen.ts) type a
+ * column, and how their test compares the lists with the CHECK constraints.
+ */
+export const VALUE_LISTS = {
+  ActorKind: ACTOR_KINDS,
+  BriefingStatus: BRIEFING_STATUSES,
+  CitationRole: CITATION_ROLES,
+  ClaimKind: CLAIM_KINDS,
+  ClaimStatus: CLAIM_STATUSES,
+  Likelihood: LIKELIHOODS,
+  Marking: MARKINGS,
+  MediaKind: MEDIA_KINDS,
+  Precision: PRECISIONS,
+  QuantityQualifier: QUANTITY_QUALIFIERS,
+  Reliability: RELIABILITIES,
+  Role: ROLES,
+  SourceKind: SOURCE_KINDS,
+  TagKind: TAG_KINDS,
+} as const;
+export type ValueListName = keyof typeof VALUE_LISTS;
