@@ -16,6 +16,7 @@ import {
 } from './hardening/rate-limit.js';
 import { createRedisApqStore } from './persisted/apq-store.js';
 import { seedDatabase } from './seed/load-seed.js';
+import { schemaHash } from './schema.js';
 import { createApp } from './yoga.js';
 
 export interface RunningServer {
@@ -94,7 +95,14 @@ export function createRequestHandler(options: {
     ...(responseCache && { responseCache }),
   });
   const handler: RequestListener = responseCache
-    ? createCacheFront({ app, store: responseCache, rateCounter, config, logger })
+    ? createCacheFront({
+        app,
+        store: responseCache,
+        rateCounter,
+        config,
+        logger,
+        schemaHash: schemaHash(),
+      })
     : app.requestListener;
   // Yoga answers some requests before any plugin runs (its health check and CORS preflights on
   // any path with the right ending): unserved paths end here, before Yoga sees them.

@@ -1,4 +1,5 @@
-import { lexicographicSortSchema } from 'graphql';
+import { createHash } from 'node:crypto';
+import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './common/scalars.js';
 import './errors/errors.schema.js';
@@ -21,4 +22,12 @@ export const schema = builder.toSchema();
 /** The SDL committed as schema.graphql: sorted, so diffs show real changes only. */
 export function printableSchema() {
   return lexicographicSortSchema(schema);
+}
+
+/**
+ * A hash of the schema's SDL: caches shared between instances (the response cache in Redis)
+ * key on it, so instances serving different schemas never share entries.
+ */
+export function schemaHash(): string {
+  return createHash('sha256').update(printSchema(schema)).digest('hex');
 }

@@ -12,6 +12,7 @@ import {
 import type { ActorKind, ActorTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
+import { containsPattern } from '../db/text-search.js';
 
 export type { ActorRow };
 export type ActorPageRow = ActorRow & SortKeyed;
@@ -44,11 +45,6 @@ export const ACTOR_ORDERINGS = {
   },
 } satisfies Record<string, Ordering>;
 export type ActorOrder = keyof typeof ACTOR_ORDERINGS;
-
-/** LIKE pattern for a folded substring search, with LIKE's own wildcards escaped. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /**
  * Actors the caller may see in lists (clearance and embargo): merged ones live on only through

@@ -21,9 +21,9 @@ import {
   ClaimOrderEnum,
   claimConnectionSql,
   loadClaimPages,
+  type ActorClaimConnectionArgs,
   type ClaimConnectionArgs,
 } from '../claims/claim.schema.js';
-import type { ActorRole } from '../claims/claim.repository.js';
 import { badInput } from '../errors/bad-input.js';
 import {
   connectionSql,
@@ -318,7 +318,7 @@ ActorRef.implement({
         filter: t.arg({ type: ClaimFilterInput }),
         orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'VALID_FROM_ASC' }),
       },
-      extensions: sqlConnection((env, args: ClaimConnectionArgs & { role: ActorRole }, row) =>
+      extensions: sqlConnection((env, args: ActorClaimConnectionArgs, row) =>
         claimConnectionSql(env, { kind: 'actor', role: args.role }, args, row('id')),
       ),
       byPath: true,

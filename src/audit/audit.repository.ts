@@ -209,22 +209,3 @@ export async function countHistoryPerBriefing(
     historyOfBriefing(db, visibility, briefingId),
   );
 }
-
-/** The briefing's snapshot in the last entry at or before `asOf`; null when it did not exist yet. */
-export async function findBriefingSnapshotAsOf(
-  db: Executor,
-  briefingId: number,
-  asOf: Date,
-): Promise<unknown> {
-  const row = await db
-    .selectFrom('audit_log')
-    .select('after')
-    .where('entity_type', '=', 'Briefing')
-    .where('entity_id', '=', briefingId)
-    .where('at', '<=', asOf)
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? row.after : null;
-}

@@ -38,7 +38,6 @@ import {
   sqlField,
   sqlType,
 } from '../compiled/sql-spec.js';
-import { findBriefingAsOf } from '../audit/briefing-as-of.js';
 import {
   ActorConnection,
   AuthorRef,
@@ -65,6 +64,7 @@ import {
   type BriefingOrder,
   type MediaRow,
 } from './briefing.repository.js';
+import { findBriefingAsOf } from './briefing-as-of.repository.js';
 
 export const BriefingOrderEnum = builder.enumType('BriefingOrder', {
   description: 'Orders for briefing lists; ties break on id.',

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { printSchema } from 'graphql';
 import type { Config } from '../config.js';
 import {
   anonymousCaller,
@@ -11,7 +10,6 @@ import {
   type RateCounter,
 } from '../hardening/rate-limit.js';
 import { errorFields, type Logger } from '../logger.js';
-import { schema } from '../schema.js';
 import type { App } from '../yoga.js';
 import { createRequestKeyer } from './request-key.js';
 import { CACHE_PROBE, type CacheProbe } from './response-cache-plugin.js';
@@ -24,6 +22,8 @@ export interface CacheFrontOptions {
   rateCounter: RateCounter;
   config: Config;
   logger: Logger;
+  /** Identifies the schema's shape (`schemaHash()` in schema.ts); the front never needs more of it. */
+  schemaHash: string;
 }
 
 /** Response headers that describe one transfer, not the response: never stored. */
@@ -39,9 +39,9 @@ const JSON_TYPES = ['application/json', 'application/graphql-response+json'];
  * Instances sharing Redis during a rolling deploy (or configured differently) never share
  * entries they would not have answered alike.
  */
-function variantOf(config: Config): string {
+function variantOf(config: Config, schemaHash: string): string {
   return createHash('sha256')
-    .update(printSchema(schema))
+    .update(schemaHash)
     .update(
       JSON.stringify([
         config.anonymousOperations,
@@ -164,9 +164,9 @@ function isErrorFree(body: Buffer): boolean {
  * which is what makes their answers shareable; keyed callers never touch the cache.
  */
 export function createCacheFront(options: CacheFrontOptions) {
-  const { app, store, rateCounter, config, logger } = options;
+  const { app, store, rateCounter, config, logger, schemaHash } = options;
   const requestKey = createRequestKeyer({
-    variant: variantOf(config),
+    variant: variantOf(config, schemaHash),
     maxTokens: Math.max(config.restrictedLimits.tokens, config.trustedLimits.tokens),
   });
   const { anonymous: anonymousLimit, windowSeconds } = config.rateLimit;

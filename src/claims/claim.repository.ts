@@ -1,10 +1,9 @@
-import type { ClaimRow } from '../db/rows.js';
+import type { CitationRow, ClaimRow } from '../db/rows.js';
 import {
   sql,
   type ExpressionBuilder,
   type Insertable,
   type RawBuilder,
-  type Selectable,
   type Updateable,
 } from 'kysely';
 import type { Executor } from '../db/executor.js';
@@ -28,9 +27,8 @@ import {
   type ClaimColumn,
 } from '../common/field-columns.js';
 
-export type { ClaimRow };
+export type { CitationRow, ClaimRow };
 export type ClaimPageRow = ClaimRow & SortKeyed;
-export type CitationRow = Selectable<CitationTable>;
 
 export type ActorRole = 'SUBJECT' | 'OBJECT' | 'ANY';
 

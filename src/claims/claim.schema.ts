@@ -215,6 +215,9 @@ export function claimConnectionSql(
 /** A claims connection's own arguments (paging is read by the compiler). */
 export type ClaimConnectionArgs = { filter?: ClaimFilterShape | null; orderBy: ClaimOrder };
 
+/** `Actor.claims`' arguments: a claims connection with the actor's role. */
+export type ActorClaimConnectionArgs = ClaimConnectionArgs & { role: ActorRole };
+
 export const CitationRef = builder.objectRef<CitationRow>('Citation').implement({
   description:
     'A claim’s link to one source: what the source does for the claim and how credible it is there.',

@@ -1,6 +1,5 @@
-import type { SourceRow } from '../db/rows.js';
+import type { CitationRow, SourceRow } from '../db/rows.js';
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
-import { containsPattern } from '../actors/actor.repository.js';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
@@ -11,9 +10,9 @@ import {
   type SortKeyed,
 } from '../db/keyset.js';
 import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
-import type { CitationRow } from '../claims/claim.repository.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
+import { containsPattern } from '../db/text-search.js';
 import { SOURCE_COLUMN_NAMES, type SourceColumn } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 

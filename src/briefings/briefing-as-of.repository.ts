@@ -1,9 +1,30 @@
-import type { BriefingRow } from '../briefings/briefing.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
-import { findBriefingSnapshotAsOf } from './audit.repository.js';
+import type { BriefingRow } from './briefing.repository.js';
+
+// Reads the audit log, but belongs to briefings: audit/ depends on every domain (its visibility
+// rules), so a briefing read that lived in audit/ tied the two folders into a loop.
 
 const TIMESTAMPS = ['published_at', 'retracted_at', 'created_at', 'updated_at'] as const;
+
+/** The briefing's snapshot in the last entry at or before `asOf`; null when it did not exist yet. */
+async function findBriefingSnapshotAsOf(
+  db: Executor,
+  briefingId: number,
+  asOf: Date,
+): Promise<unknown> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('after')
+    .where('entity_type', '=', 'Briefing')
+    .where('entity_id', '=', briefingId)
+    .where('at', '<=', asOf)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? row.after : null;
+}
 
 /**
  * The briefing as it stood at `asOf`, rebuilt from the audit log's last snapshot of it (the

@@ -1,0 +1,106 @@
+// The values each text column's CHECK constraint allows (migrations/), as lists the GraphQL
+// enums and validators share. The generated table types (tables.generated.ts) use these types
+// for those columns: the database cannot say more than `text` about them.
+
+export const MARKINGS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] as const;
+export type Marking = (typeof MARKINGS)[number];
+
+export const PRECISIONS = ['DAY', 'MONTH', 'QUARTER', 'YEAR', 'DECADE'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
+export const BRIEFING_STATUSES = ['DRAFT', 'IN_REVIEW', 'PUBLISHED', 'RETRACTED'] as const;
+export type BriefingStatus = (typeof BRIEFING_STATUSES)[number];
+
+export const SOURCE_KINDS = [
+  'INTELLIGENCE_BRIEFING',
+  'NEWS_REPORT',
+  'OFFICIAL_DOCUMENT',
+  'STATEMENT',
+  'DATASET',
+  'IMAGE',
+  'ANALYSIS',
+  'SOCIAL_MEDIA_POST',
+  'OTHER',
+] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+export const RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+export type Reliability = (typeof RELIABILITIES)[number];
+
+export const ACTOR_KINDS = [
+  'STATE',
+  'PERSON',
+  'ORGANIZATION',
+  'GOVERNMENT_BODY',
+  'MILITARY_UNIT',
+  'EQUIPMENT',
+  'PROGRAM',
+] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+export const CLAIM_KINDS = ['FACT', 'ASSESSMENT'] as const;
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
+
+export const CLAIM_STATUSES = [
+  'REPORTED',
+  'CORROBORATED',
+  'DISPUTED',
+  'REFUTED',
+  'SUPERSEDED',
+] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+export const QUANTITY_QUALIFIERS = [
+  'EXACT',
+  'APPROXIMATE',
+  'AT_LEAST',
+  'AT_MOST',
+  'RANGE',
+] as const;
+export type QuantityQualifier = (typeof QUANTITY_QUALIFIERS)[number];
+
+/** ICD 203 likelihood bands, lowest to highest. */
+export const LIKELIHOODS = [
+  'ALMOST_NO_CHANCE',
+  'VERY_UNLIKELY',
+  'UNLIKELY',
+  'ROUGHLY_EVEN_CHANCE',
+  'LIKELY',
+  'VERY_LIKELY',
+  'ALMOST_CERTAIN',
+] as const;
+export type Likelihood = (typeof LIKELIHOODS)[number];
+
+export const CITATION_ROLES = ['ORIGIN', 'RELAY', 'CORROBORATES', 'CONTRADICTS'] as const;
+export type CitationRole = (typeof CITATION_ROLES)[number];
+
+export const MEDIA_KINDS = ['IMAGE', 'VIDEO', 'MAP', 'DOCUMENT'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+export const TAG_KINDS = ['TOPIC', 'REGION'] as const;
+export type TagKind = (typeof TAG_KINDS)[number];
+
+export const ROLES = ['partner', 'analyst', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Each list under the name of its type: how the generated table types (codegen.ts) type a
+ * column, and how their test compares the lists with the CHECK constraints.
+ */
+export const VALUE_LISTS = {
+  ActorKind: ACTOR_KINDS,
+  BriefingStatus: BRIEFING_STATUSES,
+  CitationRole: CITATION_ROLES,
+  ClaimKind: CLAIM_KINDS,
+  ClaimStatus: CLAIM_STATUSES,
+  Likelihood: LIKELIHOODS,
+  Marking: MARKINGS,
+  MediaKind: MEDIA_KINDS,
+  Precision: PRECISIONS,
+  QuantityQualifier: QUANTITY_QUALIFIERS,
+  Reliability: RELIABILITIES,
+  Role: ROLES,
+  SourceKind: SOURCE_KINDS,
+  TagKind: TAG_KINDS,
+} as const;
+export type ValueListName = keyof typeof VALUE_LISTS;

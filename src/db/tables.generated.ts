@@ -1,0 +1,255 @@
+// Generated from a freshly migrated database by `npm run db:types` (src/db/codegen.ts,
+// kysely-codegen): do not edit. tests/db/table-types.test.ts fails when it is stale.
+
+import type { ActorKind, BriefingStatus, CitationRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, Precision, QuantityQualifier, Reliability, Role, SourceKind, TagKind } from "./column-values.js";
+import type { ColumnType, GeneratedAlways } from "kysely";
+
+export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
+  ? ColumnType<S, I | undefined, U>
+  : ColumnType<T, T | undefined, T>;
+
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface Actor {
+  country: string | null;
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  id: Generated<number>;
+  kind: ActorKind;
+  marking: Generated<Marking>;
+  merged_into_id: number | null;
+  name: string;
+  released_to: Marking | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  wikidata_qid: string | null;
+}
+
+export interface ActorAlias {
+  actor_id: number;
+  alias: string;
+  language: string | null;
+}
+
+export interface ActorExternalId {
+  actor_id: number;
+  scheme: string;
+  url: string | null;
+  value: string;
+}
+
+export interface ActorRelationship {
+  attributes: Generated<Record<string, unknown>>;
+  confidence: number | null;
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  from_actor_id: number;
+  id: Generated<number>;
+  marking: Generated<Marking>;
+  released_to: Marking | null;
+  to_actor_id: number;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  valid_from: string | null;
+  valid_from_precision: Precision | null;
+  valid_period: GeneratedAlways<string | null>;
+  valid_time_note: string | null;
+  valid_to: string | null;
+  valid_to_precision: Precision | null;
+  version: Generated<number>;
+}
+
+export interface ApiKey {
+  clearance: Generated<Marking>;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  expires_at: Timestamp | null;
+  id: Generated<number>;
+  key_hash: string;
+  key_prefix: string;
+  name: string;
+  revoked_at: Timestamp | null;
+  role: Role;
+}
+
+export interface AuditLog {
+  action: string;
+  actor_name: string;
+  after: unknown | null;
+  api_key_id: number | null;
+  at: Generated<Timestamp>;
+  before: unknown | null;
+  entity_id: number | null;
+  entity_type: string;
+  id: Generated<number>;
+  request_id: string | null;
+}
+
+export interface AuditMention {
+  audit_id: number;
+  entity_id: number;
+  entity_type: string;
+}
+
+export interface Author {
+  bio: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  name: string;
+}
+
+export interface Briefing {
+  body: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  language: Generated<string>;
+  marking: Generated<Marking>;
+  published_at: Timestamp | null;
+  retracted_at: Timestamp | null;
+  retraction_reason: string | null;
+  slug: string;
+  source_id: number | null;
+  status: Generated<BriefingStatus>;
+  summary: string | null;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface BriefingAuthor {
+  author_id: number;
+  briefing_id: number;
+  position: number;
+}
+
+export interface BriefingTag {
+  briefing_id: number;
+  kind: Generated<TagKind>;
+  tag: string;
+}
+
+export interface Citation {
+  claim_id: number;
+  credibility: number | null;
+  id: Generated<number>;
+  locator: string | null;
+  position: number;
+  quote: string | null;
+  role: CitationRole;
+  source_id: number;
+}
+
+export interface Claim {
+  briefing_id: number;
+  confidence: number | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  kind: Generated<ClaimKind>;
+  likelihood: Likelihood | null;
+  marking: Generated<Marking>;
+  position: number;
+  predicate: string;
+  quantity_max: number | null;
+  quantity_min: number | null;
+  quantity_qualifier: QuantityQualifier | null;
+  quantity_unit: string | null;
+  quantity_value: number | null;
+  quote: string | null;
+  span_end: number | null;
+  span_start: number | null;
+  statement: string;
+  status: Generated<ClaimStatus>;
+  subject_actor_id: number | null;
+  updated_at: Generated<Timestamp>;
+  valid_from: string | null;
+  valid_from_precision: Precision | null;
+  valid_period: GeneratedAlways<string | null>;
+  valid_time_note: string | null;
+  valid_to: string | null;
+  valid_to_precision: Precision | null;
+  version: Generated<number>;
+}
+
+export interface ClaimObject {
+  actor_id: number;
+  claim_id: number;
+  position: number;
+}
+
+export interface IdempotencyKey {
+  api_key_id: number;
+  created_at: Generated<Timestamp>;
+  key: string;
+  operation: string;
+  request_hash: string;
+  result: unknown | null;
+}
+
+export interface Media {
+  briefing_id: number;
+  caption: string;
+  credit: string;
+  id: Generated<number>;
+  kind: Generated<MediaKind>;
+  licence_name: string;
+  licence_url: string | null;
+  position: number;
+  taken_on: string | null;
+  taken_on_precision: Precision | null;
+  url: string | null;
+}
+
+export interface PersistedOperation {
+  body: string;
+  client_name: string | null;
+  document_id: string;
+  enabled: Generated<boolean>;
+  operation_name: string | null;
+  registered_at: Generated<Timestamp>;
+  registered_by: string;
+}
+
+export interface RelationshipEvidence {
+  claim_id: number;
+  relationship_id: number;
+}
+
+export interface Source {
+  accessed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  derived_from_id: number | null;
+  description: string | null;
+  id: Generated<number>;
+  kind: SourceKind;
+  marking: Generated<Marking>;
+  published_at: Timestamp | null;
+  publisher: string | null;
+  released_to: Marking | null;
+  reliability: Reliability | null;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  url: string | null;
+  version: Generated<number>;
+}
+
+export interface DB {
+  actor: Actor;
+  actor_alias: ActorAlias;
+  actor_external_id: ActorExternalId;
+  actor_relationship: ActorRelationship;
+  api_key: ApiKey;
+  audit_log: AuditLog;
+  audit_mention: AuditMention;
+  author: Author;
+  briefing: Briefing;
+  briefing_author: BriefingAuthor;
+  briefing_tag: BriefingTag;
+  citation: Citation;
+  claim: Claim;
+  claim_object: ClaimObject;
+  idempotency_key: IdempotencyKey;
+  media: Media;
+  persisted_operation: PersistedOperation;
+  relationship_evidence: RelationshipEvidence;
+  source: Source;
+}
