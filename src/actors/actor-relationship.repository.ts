@@ -161,6 +161,15 @@ function relationshipsOfActor(
   });
 }
 
+/** Visible relationships' rows under a filter, unordered: a list for compiled reads to page. */
+export function relationshipRowsQuery(
+  db: Executor,
+  visibility: Visibility,
+  filter: ActorRelationshipFilter,
+) {
+  return visibleRelationships(db, visibility, filter).selectAll('actor_relationship');
+}
+
 /** One actor's visible relationships' rows, unordered: a nested list for compiled reads. */
 export function relationshipRowsOfActorQuery(
   db: Executor,

@@ -6,7 +6,7 @@ import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
 import { databaseIdOf, requireIdOf } from '../common/global-id.js';
 import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
 import { parseIsoDate } from '../common/scalars.js';
-import { ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
+import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
 import {
   ACTOR_BRIEFING_ORDERING,
   briefingRowsNamingActorQuery,
@@ -37,6 +37,8 @@ import { ActorConnection, ActorRef, ActorRelationshipRef, BriefingConnection } f
 import {
   ACTOR_ORDERINGS,
   actorByIdQuery,
+  actorRowsQuery,
+  type ActorFilter,
   aliasesOfActorQuery,
   externalIdsOfActorQuery,
   countActors,
@@ -51,6 +53,8 @@ import {
   RELATIONSHIP_ORDERINGS,
   countRelationships,
   relationshipByIdQuery,
+  relationshipRowsQuery,
+  type ActorRelationshipFilter,
   relationshipRowsOfActorQuery,
   countRelationshipsPerActor,
   findRelationshipsPage,
@@ -185,6 +189,44 @@ function relationshipFilterOf(args: RelationshipArgs) {
     direction: args.direction,
     types: checkTypes(args.type, 'type'),
     asOf: args.asOf ? parseIsoDate(args.asOf) : null,
+  };
+}
+
+type ActorFilterShape = typeof ActorFilterInput.$inferInput;
+
+/** Checks and converts a GraphQL actor filter; bad values are client errors naming the field. */
+function toActorFilter(input: ActorFilterShape | null | undefined): ActorFilter {
+  const countries = input?.country ?? null;
+  for (const country of countries ?? []) {
+    if (!/^[A-Z]{2}$/.test(country)) {
+      throw badInput(
+        `expected filter.country to be ISO 3166-1 alpha-2 codes like VE, got ${JSON.stringify(country.slice(0, 80))}`,
+        'BAD_USER_INPUT',
+        'filter.country',
+      );
+    }
+  }
+  return { kinds: input?.kind, countries, name: input?.name?.trim() || null };
+}
+
+type RelationshipFilterShape = typeof ActorRelationshipFilterInput.$inferInput;
+
+/** Checks and converts a GraphQL relationship filter; bad values are client errors. */
+function toRelationshipFilter(
+  input: RelationshipFilterShape | null | undefined,
+): ActorRelationshipFilter {
+  if (input?.direction && !input.actorId) {
+    throw badInput(
+      'expected filter.actorId with filter.direction',
+      'BAD_USER_INPUT',
+      'filter.direction',
+    );
+  }
+  return {
+    types: checkTypes(input?.type, 'filter.type'),
+    actorId: input?.actorId ? requireIdOf(input.actorId, 'Actor', 'filter.actorId') : null,
+    direction: input?.direction,
+    asOf: input?.asOf ? parseIsoDate(input.asOf) : null,
   };
 }
 
@@ -383,6 +425,7 @@ ActorRelationshipRef.implement({
       type: ValidTimeRef,
       nullable: true,
       description: 'When the link holds.',
+      extensions: VALID_TIME_SQL,
       resolve: (r) => validTimeOf(r),
     }),
     confidence: t.int({
@@ -454,22 +497,15 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: ActorFilterInput }),
       orderBy: t.arg({ type: ActorOrderEnum, required: true, defaultValue: 'NAME_ASC' }),
     },
+    extensions: sqlConnection(
+      (env, args: { filter?: ActorFilterShape | null; orderBy: ActorOrder }) =>
+        connectionSql(
+          actorRowsQuery(env.db, env.visibility, toActorFilter(args.filter)),
+          ACTOR_ORDERINGS[args.orderBy],
+        ),
+    ),
     resolve: async (_root, args, ctx) => {
-      const countries = args.filter?.country ?? null;
-      for (const country of countries ?? []) {
-        if (!/^[A-Z]{2}$/.test(country)) {
-          throw badInput(
-            `expected filter.country to be ISO 3166-1 alpha-2 codes like VE, got ${JSON.stringify(country.slice(0, 80))}`,
-            'BAD_USER_INPUT',
-            'filter.country',
-          );
-        }
-      }
-      const filter = {
-        kinds: args.filter?.kind,
-        countries,
-        name: args.filter?.name?.trim() || null,
-      };
+      const filter = toActorFilter(args.filter);
       const ordering = ACTOR_ORDERINGS[args.orderBy];
       const window = pageWindow(args, ordering);
       const rows = await findActorsPage(ctx.db, ctx.visibility, filter, args.orderBy, window);
@@ -499,21 +535,15 @@ builder.queryFields((t) => ({
         defaultValue: 'VALID_FROM_ASC',
       }),
     },
+    extensions: sqlConnection(
+      (env, args: { filter?: RelationshipFilterShape | null; orderBy: RelationshipOrder }) =>
+        connectionSql(
+          relationshipRowsQuery(env.db, env.visibility, toRelationshipFilter(args.filter)),
+          RELATIONSHIP_ORDERINGS[args.orderBy],
+        ),
+    ),
     resolve: async (_root, args, ctx) => {
-      const input = args.filter;
-      if (input?.direction && !input.actorId) {
-        throw badInput(
-          'expected filter.actorId with filter.direction',
-          'BAD_USER_INPUT',
-          'filter.direction',
-        );
-      }
-      const filter = {
-        types: checkTypes(input?.type, 'filter.type'),
-        actorId: input?.actorId ? requireIdOf(input.actorId, 'Actor', 'filter.actorId') : null,
-        direction: input?.direction,
-        asOf: input?.asOf ? parseIsoDate(input.asOf) : null,
-      };
+      const filter = toRelationshipFilter(args.filter);
       const ordering = RELATIONSHIP_ORDERINGS[args.orderBy];
       const window = pageWindow(args, ordering);
       const rows = await findRelationshipsPage(

@@ -20,6 +20,8 @@ import {
 } from '../sources/source.repository.js';
 import { parseIsoDate } from '../common/scalars.js';
 import {
+  QUANTITY_SQL,
+  VALID_TIME_SQL,
   QuantityRef,
   ValidTimeRef,
   quantityOf,
@@ -366,12 +368,14 @@ ClaimRef.implement({
       type: QuantityRef,
       nullable: true,
       description: 'The number the claim states, with its uncertainty.',
+      extensions: QUANTITY_SQL,
       resolve: (c) => quantityOf(c),
     }),
     validTime: t.field({
       type: ValidTimeRef,
       nullable: true,
       description: 'When the claim holds.',
+      extensions: VALID_TIME_SQL,
       resolve: (c) => validTimeOf(c),
     }),
     likelihood: t.field({

@@ -1,6 +1,8 @@
 import { builder } from '../builder.js';
 import type { Precision, QuantityQualifier } from '../db/types.js';
 import { DatePrecisionEnum, QuantityQualifierEnum } from './enums.js';
+import { allPresent, anyPresent, sqlColumn, sqlField } from '../compiled/sql-spec.js';
+import { partialDateEndSql, partialDateLabelSql } from '../db/partial-date-sql.js';
 
 export interface PartialDateShape {
   date: string;
@@ -64,6 +66,37 @@ export function partialDateEnd({ date, precision }: PartialDateShape): string {
   return end.toISOString().slice(0, 10);
 }
 
+/** A partial date made of two of the row's columns, null unless both are set. */
+function partialDateSql(date: string, precision: string) {
+  return sqlField({
+    kind: 'embedded',
+    columns: { date, precision },
+    present: (row) => allPresent(row(date), row(precision)),
+  });
+}
+
+/** `ValidTime` over the row's valid-time columns: null when none of them is set. */
+export const VALID_TIME_SQL = sqlField({
+  kind: 'embedded',
+  columns: Object.fromEntries(
+    ['valid_from', 'valid_from_precision', 'valid_to', 'valid_to_precision', 'valid_time_note'].map(
+      (column) => [column, column],
+    ),
+  ),
+  present: (row) => anyPresent(row('valid_from'), row('valid_to'), row('valid_time_note')),
+});
+
+/** `Quantity` over the row's quantity columns: null without a qualifier. */
+export const QUANTITY_SQL = sqlField({
+  kind: 'embedded',
+  columns: Object.fromEntries(
+    ['quantity_value', 'quantity_min', 'quantity_max', 'quantity_unit', 'quantity_qualifier'].map(
+      (column) => [column, column],
+    ),
+  ),
+  present: (row) => allPresent(row('quantity_qualifier')),
+});
+
 export const PartialDateRef = builder.objectRef<PartialDateShape>('PartialDate').implement({
   description:
     'A date known to a given precision: `2006-07-01` with MONTH precision means “July 2006”.',
@@ -71,13 +104,30 @@ export const PartialDateRef = builder.objectRef<PartialDateShape>('PartialDate')
     date: t.field({
       type: 'Date',
       description: 'First day of the period.',
+      extensions: sqlColumn('date'),
       resolve: (p) => p.date,
     }),
-    precision: t.field({ type: DatePrecisionEnum, resolve: (p) => p.precision }),
-    end: t.field({ type: 'Date', description: 'Last day of the period.', resolve: partialDateEnd }),
+    precision: t.field({
+      type: DatePrecisionEnum,
+      extensions: sqlColumn('precision'),
+      resolve: (p) => p.precision,
+    }),
+    end: t.field({
+      type: 'Date',
+      description: 'Last day of the period.',
+      extensions: sqlField({
+        kind: 'expression',
+        value: (row) => partialDateEndSql(row('date'), row('precision')),
+      }),
+      resolve: partialDateEnd,
+    }),
     label: t.string({
       description:
         'The date as precisely as it is known: `2006-07-15`, `2006-07`, `2006-Q4`, `2006`, `2000s`.',
+      extensions: sqlField({
+        kind: 'expression',
+        value: (row) => partialDateLabelSql(row('date'), row('precision')),
+      }),
       resolve: partialDateLabel,
     }),
   }),
@@ -91,17 +141,20 @@ export const ValidTimeRef = builder.objectRef<ValidTimeColumns>('ValidTime').imp
       type: PartialDateRef,
       nullable: true,
       description: 'Start, at its own precision; null when unknown or open.',
+      extensions: partialDateSql('valid_from', 'valid_from_precision'),
       resolve: (v) => partialDate(v.valid_from, v.valid_from_precision),
     }),
     to: t.field({
       type: PartialDateRef,
       nullable: true,
       description: 'End, at its own precision; null while ongoing or unknown.',
+      extensions: partialDateSql('valid_to', 'valid_to_precision'),
       resolve: (v) => partialDate(v.valid_to, v.valid_to_precision),
     }),
     note: t.string({
       nullable: true,
       description: 'The source’s own wording of the time, e.g. “early 2000s”, “end of 2006”.',
+      extensions: sqlColumn('valid_time_note'),
       resolve: (v) => v.valid_time_note,
     }),
   }),
@@ -143,24 +196,32 @@ export const QuantityRef = builder
       value: t.float({
         nullable: true,
         description: 'The stated number, when one is given.',
+        extensions: sqlColumn('quantity_value'),
         resolve: (q) => q.quantity_value,
       }),
       min: t.float({
         nullable: true,
         description: 'Lower bound, when known.',
+        extensions: sqlColumn('quantity_min'),
         resolve: (q) => q.quantity_min,
       }),
       max: t.float({
         nullable: true,
         description: 'Upper bound, when known.',
+        extensions: sqlColumn('quantity_max'),
         resolve: (q) => q.quantity_max,
       }),
       unit: t.string({
         nullable: true,
         description: 'What is counted, e.g. `aircraft`, `km`.',
+        extensions: sqlColumn('quantity_unit'),
         resolve: (q) => q.quantity_unit,
       }),
-      qualifier: t.field({ type: QuantityQualifierEnum, resolve: (q) => q.quantity_qualifier }),
+      qualifier: t.field({
+        type: QuantityQualifierEnum,
+        extensions: sqlColumn('quantity_qualifier'),
+        resolve: (q) => q.quantity_qualifier,
+      }),
       text: t.string({
         description: 'Human-readable form, e.g. `~21 aircraft`.',
         resolve: quantityText,

@@ -160,6 +160,15 @@ function nextAlias(scope: Scope): { name: string; row: RowRef } {
   return { name, row: <T>(column: string) => sql.ref<T>(`${name}.${column}`) };
 }
 
+/**
+ * A field or type with auth scopes is checked by scope-auth as it resolves; the compiled path
+ * resolves nothing, so such a read stays on the loader path.
+ */
+function hasAuthScopes(extensions: { readonly pothosOptions?: unknown }): boolean {
+  const options = extensions.pothosOptions;
+  return typeof options === 'object' && options !== null && 'authScopes' in options;
+}
+
 function fieldSql(field: GraphQLField<unknown, unknown>): FieldSql | undefined {
   const spec: unknown = field.extensions.sql;
   return spec && typeof spec === 'object' ? (spec as FieldSql) : undefined;
@@ -204,6 +213,7 @@ function leafJson(
 ): RawBuilder<unknown> {
   const named = getNamedType(field.type);
   if (spec?.kind === 'globalId') return globalIdJson(spec.typename, row('id'));
+  if (spec?.kind === 'expression') return spec.value(row);
   if (spec?.kind === 'prefixed')
     return sql`${spec.prefix}::text || nullif(${row(spec.column)}, '')`;
   if (
@@ -221,7 +231,8 @@ function leafJson(
   // DateTime is written as JavaScript's toISOString does (UTC, milliseconds, `Z`).
   if (named.name === 'DateTime')
     return sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  if (named.name === 'JSONObject' || named.name === 'Date') throw new NotCompilable(named.name);
+  // `date` columns are written as 'YYYY-MM-DD' in JSON, as the loader path reads them.
+  if (named.name === 'JSONObject') throw new NotCompilable(named.name);
   return value;
 }
 
@@ -236,7 +247,8 @@ function fieldJson(
   const name = first.name.value;
   if (name === '__typename') return sql`${type.name}::text`;
   const field = type.getFields()[name];
-  if (!field) throw new NotCompilable(`${type.name}.${name}`);
+  if (!field || hasAuthScopes(field.extensions) || hasAuthScopes(type.extensions))
+    throw new NotCompilable(`${type.name}.${name}`);
   const spec = fieldSql(field);
   const named = getNamedType(field.type);
   if (isLeafType(named)) return leafJson(type, field, spec, row);
@@ -279,6 +291,7 @@ function fieldJson(
       return connectionJson(scope, named, selections, spec.page(scope.env, args, row), args);
     }
     case 'column':
+    case 'expression':
     case 'prefixed':
     case 'globalId':
       throw new NotCompilable(`${type.name}.${name} is not a leaf`);

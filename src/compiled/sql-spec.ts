@@ -34,6 +34,8 @@ export type FieldSql =
   | { kind: 'column'; column: string }
   /** A text column behind a fixed prefix, null when the column is null or empty (a URL). */
   | { kind: 'prefixed'; column: string; prefix: string }
+  /** A value computed from the row's columns in SQL (a partial date's label). */
+  | { kind: 'expression'; value: (row: RowRef) => RawBuilder<unknown> }
   /** The row's own global id (`Citation.id`); node types' `id` needs no declaration. */
   | { kind: 'globalId'; typename: string }
   /** An object made of the same row's columns (`TextSpan`), absent when `present` is false. */
@@ -85,6 +87,14 @@ export function allPresent(...values: RawBuilder<unknown>[]): RawBuilder<boolean
     values.map((value) => sql`${value} is not null`),
     sql` and `,
   )}`;
+}
+
+/** True when any of `values` is neither null nor empty text (JavaScript's truthiness). */
+export function anyPresent(...values: RawBuilder<unknown>[]): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.join(
+    values.map((value) => sql`coalesce(${value}::text, '') <> ''`),
+    sql` or `,
+  )})`;
 }
 
 /** Always true: an embedded object that is never null (`Media.licence`). */

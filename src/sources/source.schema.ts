@@ -25,6 +25,8 @@ import {
   findSourcesPage,
   type SourceOrder,
   sourceByIdQuery,
+  sourceRowsQuery,
+  type SourceFilter,
 } from './source.repository.js';
 
 export const SourceOrderEnum = builder.enumType('SourceOrder', {
@@ -174,6 +176,16 @@ SourceRef.implement({
   }),
 });
 
+type SourceFilterShape = typeof SourceFilterInput.$inferInput;
+
+function toSourceFilter(input: SourceFilterShape | null | undefined): SourceFilter {
+  return {
+    kinds: input?.kind,
+    publisher: input?.publisher?.trim() || null,
+    reliabilities: input?.reliability,
+  };
+}
+
 builder.queryField('sources', (t) =>
   t.field({
     type: SourceConnection,
@@ -183,12 +195,15 @@ builder.queryField('sources', (t) =>
       filter: t.arg({ type: SourceFilterInput }),
       orderBy: t.arg({ type: SourceOrderEnum, required: true, defaultValue: 'TITLE_ASC' }),
     },
+    extensions: sqlConnection(
+      (env, args: { filter?: SourceFilterShape | null; orderBy: SourceOrder }) =>
+        connectionSql(
+          sourceRowsQuery(env.db, env.visibility, toSourceFilter(args.filter)),
+          SOURCE_ORDERINGS[args.orderBy],
+        ),
+    ),
     resolve: async (_root, args, ctx) => {
-      const filter = {
-        kinds: args.filter?.kind,
-        publisher: args.filter?.publisher?.trim() || null,
-        reliabilities: args.filter?.reliability,
-      };
+      const filter = toSourceFilter(args.filter);
       const ordering = SOURCE_ORDERINGS[args.orderBy];
       const window = pageWindow(args, ordering);
       const rows = await findSourcesPage(ctx.db, ctx.visibility, filter, args.orderBy, window);

@@ -5,6 +5,7 @@ import { createApp, type App } from '../../src/yoga.js';
 import { encodeGlobalId } from '../../src/common/global-id.js';
 import { graphql } from '../helpers/graphql.js';
 import { createKey, bearer } from '../helpers/api-keys.js';
+import { insertActor, insertBriefing, insertClaim, insertSource } from '../factories/records.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // The compiled path (one statement building the JSON answer) against the loader path: every
@@ -22,12 +23,59 @@ beforeAll(async () => {
   const config = loadConfig({ TRUSTED_MAX_COST: '1000000000', RESTRICTED_MAX_COST: '1000000000' });
   compiled = createApp({ db: database.db, logger, config });
   loaders = createApp({ db: database.db, logger, config, compiledReads: false });
+  await insertEdgeCases(database);
   headers.editor = bearer(await createKey(database, 'editor', { clearance: 'AMBER' }));
   headers.admin = bearer(await createKey(database, 'admin', { clearance: 'RED' }));
 });
 afterAll(() => database.close());
 
+/**
+ * Values the seed briefing lacks: every date precision, each quantity qualifier, fractional
+ * and large numbers, an empty note, quotes and control characters in text (cursors carry it),
+ * a hidden (embargoed, AMBER) source and actor beside visible ones.
+ */
+async function insertEdgeCases({ db }: TestDatabase) {
+  const briefing = await insertBriefing(db, { title: 'Edge "cases"\n\t\u0001 ü', summary: '' });
+  const hidden = await insertActor(db, { released_to: null, marking: 'AMBER' });
+  const visible = await insertActor(db, { name: 'Ünïcode "quoted"', wikidata_qid: 'Q42' });
+  const hiddenSource = await insertSource(db, { released_to: null });
+  const source = await insertSource(db, { title: 'Line\nbreak', derived_from_id: hiddenSource.id });
+  const cases = [
+    ['DAY', '2006-07-15', 'EXACT', 1234567.5],
+    ['MONTH', '2006-02-01', 'APPROXIMATE', 21],
+    ['QUARTER', '2006-10-01', 'AT_LEAST', 0.000001],
+    ['YEAR', '1999-01-01', 'RANGE', null],
+    ['DECADE', '0990-01-01', 'AT_MOST', 1e15],
+  ] as const;
+  for (const [i, [precision, date, qualifier, value]] of cases.entries()) {
+    await insertClaim(
+      db,
+      {
+        briefing_id: briefing.id,
+        position: i,
+        subject_actor_id: i % 2 ? hidden.id : visible.id,
+        valid_from: date,
+        valid_from_precision: precision,
+        valid_to: i % 2 ? null : '2024-12-31',
+        valid_to_precision: i % 2 ? null : 'DAY',
+        valid_time_note: i === 3 ? '' : `note ${i}`,
+        quantity_qualifier: qualifier,
+        quantity_value: value,
+        quantity_min: qualifier === 'RANGE' ? 5 : null,
+        quantity_max: qualifier === 'RANGE' ? 10.25 : null,
+        quantity_unit: i % 2 ? 'aircraft' : null,
+        confidence: i * 20,
+      },
+      {
+        objects: [visible.id, hidden.id],
+        citations: [{ sourceId: source.id }, { sourceId: hiddenSource.id, role: 'RELAY' }],
+      },
+    );
+  }
+}
+
 const CLAIM_FIELDS = `__typename id position kind statement quote span { start end } predicate
+  quantity { value min max unit qualifier } validTime { note from { date precision end label } to { date precision end label } }
   likelihood confidence status marking version createdAt updatedAt
   briefing { id slug }
   subject { id name kind }
@@ -55,6 +103,8 @@ const QUERIES: Record<string, string> = {
     fragment C on Claim { id statement s: span { end } }`,
   briefing_lists: `{ briefings(first: 6) { edges { node { slug authors { __typename name bio } media { kind position url caption credit licence { name url } } tags { name kind } sources(first: 4) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title derivedFrom { id title derivedFrom { id } } citations(first: 2) { totalCount edges { cursor node { id position claim { id statement } } } } } } } actors(first: 5) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${ACTOR_FIELDS} wikidataUrl aliases { name language } externalIds { scheme value url } } } } } } } }`,
   actor_lists: `{ claims(first: 25) { edges { node { objects { id name briefings(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { slug } } } claims(first: 3, role: SUBJECT) { totalCount edges { node { id statement } } } anyClaims: claims(first: 2, orderBy: BRIEFING_POSITION) { totalCount edges { cursor node { id } } } relationships(first: 3) { edges { node { type evidence(first: 2) { totalCount edges { node { id statement } } } } } } } } } } }`,
+  edge_cases: `{ claims(first: 5, orderBy: CREATED_AT_DESC) { pageInfo { endCursor } edges { cursor node { ${CLAIM_FIELDS} } } } briefings(first: 2, orderBy: CREATED_AT_DESC) { pageInfo { startCursor endCursor } edges { cursor node { ${BRIEFING_FIELDS} } } } byTitle: briefings(first: 50, orderBy: TITLE_ASC) { edges { cursor } } }`,
+  roots: `{ actors(first: 8, orderBy: NAME_ASC, filter: { kind: [STATE, PERSON] }) { totalCount edges { cursor node { ${ACTOR_FIELDS} } } } sources(first: 6, filter: { publisher: "a" }) { totalCount pageInfo { hasNextPage endCursor } edges { node { id title publisher } } } actorRelationships(first: 10) { totalCount edges { cursor node { id type validTime { from { label end } to { label } note } from { name } to { name } } } } }`,
   filtered: `{ claims(first: 10, filter: { kind: [FACT], minConfidence: 50 }) { totalCount edges { node { id statement confidence kind } } } briefings(filter: { status: [PUBLISHED] }) { totalCount edges { node { slug } } } }`,
 };
 
@@ -77,6 +127,7 @@ describe('compiled reads answer exactly as the loader path', () => {
         const viaLoaders = await answer(loaders, document, role, variables);
         const viaCompiled = await answer(compiled, document, role, variables);
         expect(viaLoaders.text).not.toContain('"errors"');
+        if (name === 'edge_cases') expect(viaLoaders.text).toContain('"label":"2006-Q4"');
         expect(viaCompiled.text).toBe(viaLoaders.text);
         // Authentication reads the key first; the answer itself is one statement.
         expect(viaCompiled.statements - (role === 'anonymous' ? 0 : 1)).toBe(1);
