@@ -35,7 +35,6 @@ const { values: args } = parseArgs({
     'skip-rates': { type: 'boolean', default: false },
     connections: { type: 'string', default: '10' },
     pool: { type: 'string', default: '10' },
-    port: { type: 'string', default: '47310' },
     out: { type: 'string' },
     'drop-after': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
@@ -98,7 +97,7 @@ log(
   `ours-cached: response cache in ${cache.store === 'redis' ? `Redis at ${redactUrl(cache.redisUrl ?? '')}` : 'memory'} (${cache.reason}), TTL ${cache.ttlSeconds} s`,
 );
 
-const allSpecs = peerSpecs(settings.databaseUrl, settings.poolMax, Number(args.port), cache);
+const allSpecs = peerSpecs(settings.databaseUrl, settings.poolMax, cache);
 const specs = args.peers
   ? allSpecs.filter((s) => args.peers?.split(',').includes(s.name))
   : allSpecs;
