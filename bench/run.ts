@@ -1,5 +1,6 @@
 // `npm run bench`: briefgraph vs PostGraphile v5 vs a raw SQL floor on the same data.
 // See bench/README.md for what it measures and how.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,16 @@ function log(message: string): void {
 
 if (!existsSync(path.join(BENCH_DIR, 'node_modules/autocannon')) || !existsSync(NODE22)) {
   console.error('bench/node_modules is missing: run `npm ci --prefix bench` first.');
+  process.exit(2);
+}
+
+// `ours` runs the compiled server, as `npm start` does: built from the sources as they are now
+// (before pinning, so that tsc has both cores).
+log('building the server (npm run build)');
+const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_DIR, encoding: 'utf8' });
+if (build.status !== 0) {
+  console.error(`npm run build failed (${build.error?.message ?? `exit ${build.status}`}):`);
+  console.error(build.stdout, build.stderr);
   process.exit(2);
 }
 

@@ -40,8 +40,9 @@ export function peerSpecs(databaseUrl: string, poolMax: number, cache: CacheSetu
   const common = { NODE_ENV: 'production', DATABASE_URL: databaseUrl };
   const ours = (extra: Record<string, string>) => ({
     family: 'ours' as const,
+    // The compiled server, as `npm start` runs it (run.ts builds it first).
     command: process.execPath,
-    args: ['--import', 'tsx', 'src/server.ts'],
+    args: ['dist/src/server.js'],
     cwd: REPO_DIR,
     env: {
       ...common,
