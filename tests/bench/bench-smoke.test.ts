@@ -70,7 +70,6 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
           'bench/node_modules is missing: run `npm ci --prefix bench` to install the benchmark dependencies',
         );
       }
-      const port = 40_000 + (process.pid % 20_000);
       const child = spawn(
         process.execPath,
         [
@@ -88,8 +87,6 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
           '--skip-rates',
           '--no-pin',
           '--drop-after',
-          '--port',
-          String(port),
           '--out',
           outDir,
         ],

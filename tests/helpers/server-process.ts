@@ -63,9 +63,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts the real server (`src/server.ts`, as `npm start` does) in a child process and resolves
- * once /readyz answers 200, i.e. after migrating and seeding. On any failure the child is killed
- * and the error carries its output.
+ * Starts the real server (`src/server.ts` through tsx: the code `npm start` runs compiled, with no
+ * build per test) in a child process and resolves once /readyz answers 200, i.e. after migrating
+ * and seeding. On any failure the child is killed and the error carries its output.
  */
 export async function startServerProcess(
   options: StartServerProcessOptions = {},
