@@ -398,5 +398,6 @@ function connectionJson(
       entries.push([key, jsonObject(scope, info)]);
     } else throw new NotCompilable(`${connectionType.name}.${name}`);
   }
-  return sql`(select ${jsonObject(scope, entries)} from (${connection.page(window)}) as ${sql.id(page.name)})`;
+  // `group by ()`: one row even for an empty page or a selection with no aggregate in it.
+  return sql`(select ${jsonObject(scope, entries)} from (${connection.page(window)}) as ${sql.id(page.name)} group by ())`;
 }

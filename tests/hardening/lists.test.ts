@@ -423,13 +423,19 @@ describe('batching of the nested connections', () => {
       claims(first: 3) { edges { node { citations(first: 2) { totalCount edges { node { role source { title } } } } } } }
   } } } }`;
 
-  async function statementsFor(): Promise<number> {
+  async function statementsFor(on: App = loaderPath()): Promise<number> {
     database.statements.reset();
-    await query(app, NESTED);
+    await query(on, NESTED);
     return database.statements.count;
   }
 
+  /** The path that answers what the compiler does not cover, which batches on its own. */
+  function loaderPath(): App {
+    return createApp({ db: database.db, logger: createLogger('silent'), compiledReads: false });
+  }
+
   it('reads each connection in one statement per level (and one for its counts), however many parents', async () => {
+    expect(await statementsFor(app)).toBe(1);
     const before = await statementsFor();
     const actors = await Promise.all(Array.from({ length: 4 }, () => insertActor(database.db)));
     const source = await insertSource(database.db);
@@ -444,7 +450,9 @@ describe('batching of the nested connections', () => {
       }
     }
     expect(await statementsFor()).toBe(before);
-    // briefings; actors page + count; their briefings page + count; sources page + count;
+    // Compiled, the whole read is one statement.
+    expect(await statementsFor(app)).toBe(1);
+    // On the loader path: briefings; actors page + count; their briefings page + count; sources page + count;
     // claims page; citations page + count.
     expect(before).toBe(10);
   });
