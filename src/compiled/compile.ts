@@ -7,6 +7,7 @@ import {
   GraphQLSkipDirective,
   isAbstractType,
   isLeafType,
+  isNonNullType,
   isObjectType,
   Kind,
   type DirectiveNode,
@@ -269,14 +270,17 @@ function fieldJson(
     case 'ref': {
       if (!isObjectType(named)) throw new NotCompilable(named.name);
       const id = spec.id(row, args);
-      if (id === null) return sql`null::json`;
-      return recordJson(scope, named, selections, typeSql(named).byId(scope.env, id));
+      if (id === null) return nonNull(field, sql`null::json`);
+      return nonNull(
+        field,
+        recordJson(scope, named, selections, typeSql(named).byId(scope.env, id)),
+      );
     }
     case 'one': {
       if (!isObjectType(named)) throw new NotCompilable(named.name);
       const query = spec.row(scope.env, args);
-      if (query === null) return sql`null::json`;
-      return recordJson(scope, named, selections, query);
+      if (query === null) return nonNull(field, sql`null::json`);
+      return nonNull(field, recordJson(scope, named, selections, query));
     }
     case 'anyNode':
       return anyNodeJson(scope, args, selections);
@@ -296,6 +300,19 @@ function fieldJson(
     case 'globalId':
       throw new NotCompilable(`${type.name}.${name} is not a leaf`);
   }
+}
+
+/**
+ * A record a non-null field must have: when it is missing the statement fails (a division by
+ * zero PostgreSQL cannot fold away at planning), and the loader path answers with the
+ * non-null error graphql-js raises there, instead of a null where the schema promises a value.
+ */
+function nonNull(
+  field: GraphQLField<unknown, unknown>,
+  value: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  if (!isNonNullType(field.type)) return value;
+  return sql`coalesce(${value}, (1 / (random() * 0)::int)::text::json)`;
 }
 
 /** The object for the (at most one) row `query` yields, or null. */
