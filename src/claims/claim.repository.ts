@@ -23,6 +23,7 @@ import { anyId } from '../db/any-id.js';
 import {
   ACTOR_COLUMN_NAMES,
   CLAIM_COLUMN_NAMES,
+  citedSourceColumns,
   type ActorColumn,
   type ClaimColumn,
 } from '../common/field-columns.js';
@@ -334,7 +335,10 @@ export function citationRowsOfSourceQuery(
   visibility: Visibility,
   sourceId: RawBuilder<number>,
 ) {
-  return citationsOfSource(db, visibility, sourceId).selectAll('citation');
+  return citationsOfSource(db, visibility, sourceId)
+    .innerJoin('source', 'source.id', 'citation.source_id')
+    .selectAll('citation')
+    .select(citedSourceColumns());
 }
 
 /** Citations of each source from claims the caller may see, paged per source. */

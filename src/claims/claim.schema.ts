@@ -1,4 +1,10 @@
-import { ACTOR_COLUMNS, CLAIM_COLUMNS, SOURCE_COLUMNS } from '../common/field-columns.js';
+import {
+  ACTOR_COLUMNS,
+  CITED_SOURCE_PREFIX,
+  CLAIM_COLUMNS,
+  SOURCE_COLUMN_NAMES,
+  SOURCE_COLUMNS,
+} from '../common/field-columns.js';
 import { columnsFor } from '../common/selection.js';
 import { builder, connectionOf } from '../builder.js';
 import { pageWindow, toPage, type ConnectionArgs } from '../common/connection.js';
@@ -29,6 +35,7 @@ import {
 } from '../common/time-and-quantity.schema.js';
 import type { Context } from '../context.js';
 import {
+  ALWAYS_PRESENT,
   allPresent,
   connectionSql,
   sqlColumn,
@@ -242,7 +249,14 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
     source: t.field({
       type: SourceRef,
       description: 'The cited source.',
-      extensions: sqlField({ kind: 'ref', id: (row) => row('source_id') }),
+      // Compiled citation rows carry their (visible) source's columns.
+      extensions: sqlField({
+        kind: 'embedded',
+        columns: Object.fromEntries(
+          SOURCE_COLUMN_NAMES.map((name) => [name, `${CITED_SOURCE_PREFIX}${name}`]),
+        ),
+        present: () => ALWAYS_PRESENT,
+      }),
       resolve: (c) => c.source_id,
     }),
     claim: t.field({

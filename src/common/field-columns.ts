@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ActorRelationshipRow, ActorRow, ClaimRow, SourceRow } from '../db/rows.js';
 
 // Which columns each GraphQL field of the busiest types reads from its row, so that a large
@@ -103,6 +104,20 @@ export const SOURCE_COLUMN_NAMES = [
   'updated_at',
 ] as const satisfies readonly (keyof SourceRow)[];
 export type SourceColumn = (typeof SOURCE_COLUMN_NAMES)[number];
+
+/**
+ * A citation row carries its source's columns under this prefix (`source__title`) in compiled
+ * reads, which join the source anyway to check it is visible: `Citation.source` then reads
+ * them instead of looking the source up again.
+ */
+export const CITED_SOURCE_PREFIX = 'source__';
+
+/** The source's columns as a citation row carries them (see CITED_SOURCE_PREFIX). */
+export function citedSourceColumns() {
+  return SOURCE_COLUMN_NAMES.map((name) =>
+    sql.ref(`source.${name}`).as(`${CITED_SOURCE_PREFIX}${name}`),
+  );
+}
 
 const SOURCE_ALWAYS: readonly SourceColumn[] = ['id'];
 

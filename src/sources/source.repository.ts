@@ -13,7 +13,11 @@ import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
 import { containsPattern } from '../db/text-search.js';
-import { SOURCE_COLUMN_NAMES, type SourceColumn } from '../common/field-columns.js';
+import {
+  SOURCE_COLUMN_NAMES,
+  citedSourceColumns,
+  type SourceColumn,
+} from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 
 export type { SourceRow };
@@ -239,7 +243,9 @@ export function citationRowsOfClaimQuery(
   visibility: Visibility,
   claimId: RawBuilder<number>,
 ) {
-  return citationsOfClaim(db, visibility, claimId).selectAll('citation');
+  return citationsOfClaim(db, visibility, claimId)
+    .selectAll('citation')
+    .select(citedSourceColumns());
 }
 
 /**
