@@ -166,6 +166,43 @@ export async function findDerivationChains(
     .execute();
 }
 
+/**
+ * One source's relay chain for compiled reads: the sources it derives from, nearest first
+ * (`list_rank`), as findDerivationChains walks them, ending before the first source the caller
+ * may not see (what lies beyond a hidden link would reveal it exists).
+ */
+export function derivationChainQuery(
+  db: Executor,
+  visibility: Visibility,
+  sourceId: RawBuilder<number>,
+) {
+  return db
+    .withRecursive('chain(source_id, depth)', (qb) =>
+      qb
+        .selectFrom('source')
+        .select([sql<number>`source.derived_from_id`.as('source_id'), sql<number>`1`.as('depth')])
+        .where('source.id', '=', sourceId)
+        .where('source.derived_from_id', 'is not', null)
+        .unionAll(
+          qb
+            .selectFrom('chain')
+            .innerJoin('source', 'source.id', 'chain.source_id')
+            .select([
+              sql<number>`source.derived_from_id`.as('source_id'),
+              sql<number>`chain.depth + 1`.as('depth'),
+            ])
+            .where(sharedRecordVisible(visibility, 'source'))
+            .where('source.derived_from_id', 'is not', null)
+            .where('chain.depth', '<', MAX_CHAIN_DEPTH),
+        ),
+    )
+    .selectFrom('chain')
+    .innerJoin('source', 'source.id', 'chain.source_id')
+    .selectAll('source')
+    .select('chain.depth as list_rank')
+    .where(sharedRecordVisible(visibility, 'source'));
+}
+
 /** `Briefing.sources` lists a briefing's sources by title. */
 export const BRIEFING_SOURCE_ORDERING = SOURCE_ORDERINGS.TITLE_ASC;
 

@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { LIST_CAPS, cappedList } from '../common/list-caps.js';
+import { LIST_CAPS } from '../common/list-caps.js';
 import { pageWindow, toPage } from '../common/connection.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
@@ -13,6 +13,7 @@ import {
 import { SourceConnection, SourceRef } from '../refs.js';
 import {
   connectionSql,
+  sqlCappedList,
   sqlColumn,
   sqlConnection,
   sqlField,
@@ -24,6 +25,7 @@ import {
   findDerivationChains,
   findSourcesPage,
   type SourceOrder,
+  derivationChainQuery,
   sourceByIdQuery,
   sourceRowsQuery,
   type SourceFilter,
@@ -124,7 +126,9 @@ SourceRef.implement({
     derivationChain: t.loadableList({
       type: SourceRef,
       description: `Every source up the relay chain, nearest first, ending at the origin (at most ${LIST_CAPS.derivationChain}). Sources you may not see end the chain.`,
-      ...cappedList(LIST_CAPS.derivationChain),
+      ...sqlCappedList(LIST_CAPS.derivationChain, (env, row) =>
+        derivationChainQuery(env.db, env.visibility, row('id')),
+      ),
       resolve: (s) => s.id,
       load: async (sourceIds: number[], ctx) => {
         const links = await findDerivationChains(ctx.db, sourceIds);

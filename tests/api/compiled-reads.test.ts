@@ -39,7 +39,19 @@ async function insertEdgeCases({ db }: TestDatabase) {
   const hidden = await insertActor(db, { released_to: null, marking: 'AMBER' });
   const visible = await insertActor(db, { name: 'Ünïcode "quoted"', wikidata_qid: 'Q42' });
   const hiddenSource = await insertSource(db, { released_to: null });
-  const source = await insertSource(db, { title: 'Line\nbreak', derived_from_id: hiddenSource.id });
+  const origin = await insertSource(db, { title: 'Origin' });
+  const relay = await insertSource(db, { title: 'Relay', derived_from_id: origin.id });
+  const beyondHidden = await insertSource(db, { title: 'Beyond a hidden link' });
+  await db
+    .updateTable('source')
+    .set({ derived_from_id: beyondHidden.id })
+    .where('id', '=', hiddenSource.id)
+    .execute();
+  const source = await insertSource(db, { title: 'Line\nbreak', derived_from_id: relay.id });
+  const hiddenRelay = await insertSource(db, {
+    title: 'Via hidden',
+    derived_from_id: hiddenSource.id,
+  });
   const cases = [
     ['DAY', '2006-07-15', 'EXACT', 1234567.5],
     ['MONTH', '2006-02-01', 'APPROXIMATE', 21],
@@ -68,7 +80,11 @@ async function insertEdgeCases({ db }: TestDatabase) {
       },
       {
         objects: [visible.id, hidden.id],
-        citations: [{ sourceId: source.id }, { sourceId: hiddenSource.id, role: 'RELAY' }],
+        citations: [
+          { sourceId: source.id },
+          { sourceId: hiddenSource.id, role: 'RELAY' },
+          { sourceId: hiddenRelay.id, role: 'RELAY' },
+        ],
       },
     );
   }
@@ -84,7 +100,7 @@ const CLAIM_FIELDS = `__typename id position kind statement quote span { start e
     totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id role position locator quote credibility
-      claim { id } source { id kind title publisher url publishedAt accessedAt reliability description marking version createdAt updatedAt } } }
+      claim { id } source { id derivationChain { id title } kind title publisher url publishedAt accessedAt reliability description marking version createdAt updatedAt } } }
   }`;
 
 const BRIEFING_FIELDS = `__typename id slug title summary body status language publishedAt retractedAt
@@ -128,7 +144,10 @@ describe('compiled reads answer exactly as the loader path', () => {
         const viaLoaders = await answer(loaders, document, role, variables);
         const viaCompiled = await answer(compiled, document, role, variables);
         expect(viaLoaders.text).not.toContain('"errors"');
-        if (name === 'edge_cases') expect(viaLoaders.text).toContain('"label":"2006-Q4"');
+        if (name === 'edge_cases') {
+          expect(viaLoaders.text).toContain('"label":"2006-Q4"');
+          expect(viaLoaders.text).toContain('"derivationChain":[{"id":');
+        }
         expect(viaCompiled.text).toBe(viaLoaders.text);
         // Authentication reads the key first; the answer itself is one statement.
         expect(viaCompiled.statements - (role === 'anonymous' ? 0 : 1)).toBe(1);
