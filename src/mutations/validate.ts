@@ -5,6 +5,29 @@ import { ForbiddenError, ValidationError, type ValidationIssue } from '../errors
 
 export type Path = (string | number)[];
 
+/** A global id from the input, decoded, with what the caller sent and where, to name it if missing. */
+export interface Reference {
+  id: number;
+  globalId: string;
+  path: Path;
+}
+
+/**
+ * What a mutation's parser returns: the command as read from the input, and every problem found
+ * in it. The service throws the problems before it writes, together with those only the stored
+ * records can reveal (a quote missing from the body, a move the workflow forbids), so the caller
+ * gets them all at once; while there are any, the command's values are placeholders.
+ */
+export interface Parsed<Command> {
+  command: Command;
+  issues: Issues;
+}
+
+/** A patch field that may be cleared: undefined leaves it as it is, anything else is checked. */
+export function ifGiven<T, R>(value: T | undefined, check: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : check(value);
+}
+
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const RELATIONSHIP_TYPE = /^[a-z0-9-]+$/;
 
@@ -36,6 +59,29 @@ export class Issues {
       this.add(path, `expected ${min} to ${limits.max} characters, got ${trimmed.length}`);
     }
     return trimmed;
+  }
+
+  /**
+   * A patch field that may be changed but not cleared: undefined leaves it, null is refused
+   * (`expected ${what}, got null`, or a generic message without `what`), a value is checked.
+   */
+  required<T, R>(
+    path: Path,
+    value: T | null | undefined,
+    check: (value: T) => R,
+    what?: string,
+  ): R | undefined {
+    if (value === undefined) return undefined;
+    if (value === null) {
+      this.add(
+        path,
+        what === undefined
+          ? 'expected a value, got null (this field cannot be cleared)'
+          : `expected ${what}, got null`,
+      );
+      return undefined;
+    }
+    return check(value);
   }
 
   slug(path: Path, value: string, max = 120): string {
@@ -101,6 +147,11 @@ export class Issues {
       );
     }
     return 0;
+  }
+
+  /** A global id that must name a `typename`, kept with what was sent and where. */
+  reference(path: Path, globalId: string, typename: string): Reference {
+    return { id: this.id(path, globalId, typename), globalId, path };
   }
 }
 

@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import { auditName, type Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
 import type { DB } from '../db/types.js';
+import type { Visibility } from '../db/visibility.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors/domain-errors.js';
 import { domainErrorFromPostgres } from '../errors/pg-errors.js';
 
@@ -19,6 +20,8 @@ export interface AuditEntry {
 export interface Write {
   trx: Transaction<DB>;
   viewer: KeyViewer;
+  /** What the caller may see: a write can name, change and report only that. */
+  visibility: Visibility;
   /** Appends to the audit log inside the same transaction: no write without its record. */
   audit(entry: AuditEntry): Promise<void>;
 }
@@ -98,6 +101,7 @@ export async function runWrite(
       const write: Write = {
         trx,
         viewer,
+        visibility: ctx.visibility,
         async audit(entry) {
           await trx
             .insertInto('audit_log')
