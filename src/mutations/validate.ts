@@ -23,6 +23,12 @@ export interface Parsed<Command> {
   issues: Issues;
 }
 
+/** The parsed command, once no problem was found; otherwise a ValidationError listing them all. */
+export function commandOf<Command>({ command, issues }: Parsed<Command>): Command {
+  issues.throwIfAny();
+  return command;
+}
+
 /** A patch field that may be cleared: undefined leaves it as it is, anything else is checked. */
 export function ifGiven<T, R>(value: T | undefined, check: (value: T) => R): R | undefined {
   return value === undefined ? undefined : check(value);
@@ -30,6 +36,8 @@ export function ifGiven<T, R>(value: T | undefined, check: (value: T) => R): R |
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const RELATIONSHIP_TYPE = /^[a-z0-9-]+$/;
+/** BCP 47 as this API takes it: a language, optionally with a region (`es`, `pt-BR`). */
+export const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
 /**
  * Collects every problem with a mutation's input before anything is written, so the caller
@@ -82,6 +90,28 @@ export class Issues {
       return undefined;
     }
     return check(value);
+  }
+
+  /** Trims, then checks against `pattern`; `expected` says what it stands for in the message. */
+  matching(path: Path, value: string, pattern: RegExp, expected: string): string;
+  matching(
+    path: Path,
+    value: string | null | undefined,
+    pattern: RegExp,
+    expected: string,
+  ): string | null;
+  matching(
+    path: Path,
+    value: string | null | undefined,
+    pattern: RegExp,
+    expected: string,
+  ): string | null {
+    if (value == null) return null;
+    const trimmed = value.trim();
+    if (!pattern.test(trimmed)) {
+      this.add(path, `expected ${expected}, got ${JSON.stringify(trimmed.slice(0, 80))}`);
+    }
+    return trimmed;
   }
 
   slug(path: Path, value: string, max = 120): string {

@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { commandOf } from '../mutations/validate.js';
 import { writeField } from '../mutations/write-field.js';
 import { SourceRef } from '../refs.js';
 import {
@@ -17,11 +18,7 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'source',
       args: { input: t.arg({ type: CreateSourceInput, required: true }) },
-      run: (args, write) => {
-        const { command, issues } = parseCreateSource(args.input);
-        issues.throwIfAny();
-        return createSource(write, command);
-      },
+      run: (args, write) => createSource(write, commandOf(parseCreateSource(args.input))),
     }),
   }),
   updateSource: t.field({
@@ -36,11 +33,7 @@ builder.mutationFields((t) => ({
         expectedVersion: t.arg.int({ required: true }),
         input: t.arg({ type: UpdateSourceInput, required: true }),
       },
-      run: (args, write) => {
-        const { command, issues } = parseUpdateSource(args);
-        issues.throwIfAny();
-        return updateSource(write, command);
-      },
+      run: (args, write) => updateSource(write, commandOf(parseUpdateSource(args))),
     }),
   }),
 }));
