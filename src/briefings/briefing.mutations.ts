@@ -17,6 +17,7 @@ import { Issues, assertMarkingAllowed, type Path } from '../mutations/validate.j
 import { assertVersion } from '../mutations/versioning.js';
 import { runWrite, type Write } from '../mutations/write.js';
 import { BriefingRef } from '../refs.js';
+import { codePointLength, locateQuote } from './quote-anchoring.js';
 import { findSourcesByIds } from '../sources/source.repository.js';
 import {
   findAuthorsByBriefingIds,
@@ -151,28 +152,6 @@ interface BriefingLists {
   tags?: { tag: string; kind: TagKind }[];
   authors?: BylineEntry[];
   media?: NewMedia[];
-}
-
-/** Length in Unicode code points, as PostgreSQL's length() and claim spans count. */
-export function codePointLength(text: string): number {
-  return [...text].length;
-}
-
-/**
- * Where `quote` occurs in `body`: how many times (overlapping ones included) and, when exactly
- * once, its span in code points.
- */
-export function locateQuote(
-  body: string,
-  quote: string,
-): { count: number; span: { start: number; end: number } | null } {
-  if (quote === '') return { count: 0, span: null };
-  const found: number[] = [];
-  for (let at = body.indexOf(quote); at !== -1; at = body.indexOf(quote, at + 1)) found.push(at);
-  const [only] = found;
-  if (only === undefined || found.length > 1) return { count: found.length, span: null };
-  const start = codePointLength(body.slice(0, only));
-  return { count: 1, span: { start, end: start + codePointLength(quote) } };
 }
 
 /** A retracted briefing is kept as it was, for the record: neither it nor its claims change. */
