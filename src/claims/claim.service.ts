@@ -1,5 +1,5 @@
 import { findActorsByIds } from '../actors/actor.repository.js';
-import { assertEditable } from '../briefings/briefing.mutations.js';
+import { assertEditable } from '../briefings/briefing.service.js';
 import { lockVisibleBriefing, type BriefingRow } from '../briefings/briefing.repository.js';
 import { anchorQuote } from '../briefings/quote-anchoring.js';
 import type { Executor } from '../db/executor.js';
