@@ -29,6 +29,12 @@ export function commandOf<Command>({ command, issues }: Parsed<Command>): Comman
   return command;
 }
 
+/** A mutation's `id` argument, which must name a `typename`. */
+export function parseIdArgument(globalId: string, typename: string): Parsed<Reference> {
+  const issues = new Issues();
+  return { command: issues.reference(['id'], globalId, typename), issues };
+}
+
 /** A patch field that may be cleared: undefined leaves it as it is, anything else is checked. */
 export function ifGiven<T, R>(value: T | undefined, check: (value: T) => R): R | undefined {
   return value === undefined ? undefined : check(value);

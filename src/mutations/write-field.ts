@@ -4,15 +4,8 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { runWrite, type Write } from './write.js';
 
-const idempotencyKeyArgs = builder.args((t) => ({
-  idempotencyKey: t.string({
-    description: 'Retries with the same key within 24 h return the first result and write nothing.',
-  }),
-}));
-
-// schema.graphql is frozen for this pass and six mutations were published without the
-// description; `describeIdempotencyKey: false` keeps them so until the contract may change.
-const undescribedIdempotencyKeyArgs = builder.args((t) => ({ idempotencyKey: t.string() }));
+const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Retries with the same key within 24 h return the first result and write nothing.';
 
 export interface WriteFieldOptions<Args extends InputFieldMap> {
   role: 'editor' | 'admin';
@@ -20,9 +13,13 @@ export interface WriteFieldOptions<Args extends InputFieldMap> {
   result: string;
   /** The mutation's own arguments; the helper adds `idempotencyKey`. */
   args: Args;
+  /**
+   * schema.graphql is frozen for this pass and six mutations were published without the key's
+   * description: `false` keeps them so until the contract may change.
+   */
   describeIdempotencyKey?: false;
   /** The work, inside the write's transaction; returns the id of the record to answer with. */
-  run: (args: InputShapeFromFields<Args>, write: Write, ctx: Context) => Promise<number>;
+  run: (args: InputShapeFromFields<Args>, write: Write) => Promise<number>;
 }
 
 /**
@@ -48,9 +45,14 @@ export function writeField<Args extends InputFieldMap>(options: WriteFieldOption
     errors: { dataField: { name: options.result } },
     args: {
       ...options.args,
-      ...(options.describeIdempotencyKey === false
-        ? undescribedIdempotencyKeyArgs
-        : idempotencyKeyArgs),
+      // A fresh argument per field: Pothos refs run their first-use hooks once.
+      ...builder.args((t) => ({
+        idempotencyKey: t.string(
+          options.describeIdempotencyKey === false
+            ? {}
+            : { description: IDEMPOTENCY_KEY_DESCRIPTION },
+        ),
+      })),
     },
     resolve: (
       _root: unknown,
@@ -66,7 +68,7 @@ export function writeField<Args extends InputFieldMap>(options: WriteFieldOption
           idempotencyKey: args.idempotencyKey,
           input: request(args),
         },
-        (write) => options.run(args, write, ctx),
+        (write) => options.run(args, write),
       ),
   };
 }
