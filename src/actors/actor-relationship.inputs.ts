@@ -3,7 +3,16 @@ import { MarkingEnum } from '../common/enums.js';
 import type { PartialDateShape, ValidTimeColumns } from '../common/time-and-quantity.schema.js';
 import type { Marking } from '../db/types.js';
 import { ValidTimeInput, validTimeColumns } from '../mutations/common-inputs.js';
-import { Issues, ifGiven, type Parsed, type Path, type Reference } from '../mutations/validate.js';
+import {
+  Issues,
+  ifGiven,
+  parseAtVersion,
+  type AtVersion,
+  type Parsed,
+  type Path,
+  type Reference,
+  type UpdateArgs,
+} from '../mutations/validate.js';
 
 /** Attributes are a handful of facts about a link, not a document store. */
 const MAX_ATTRIBUTES_LENGTH = 10_000;
@@ -55,9 +64,7 @@ export interface RelateActorsCommand {
 }
 
 /** Omitted fields are undefined (unchanged); null clears an optional one. */
-export interface UpdateRelationshipCommand {
-  id: Reference;
-  expectedVersion: number;
+export interface RelationshipChange {
   from: Reference | undefined;
   to: Reference | undefined;
   type: string | undefined;
@@ -69,11 +76,9 @@ export interface UpdateRelationshipCommand {
   evidence: Reference[] | undefined;
 }
 
-export interface EndRelationshipCommand {
-  id: Reference;
-  expectedVersion: number;
-  validTo: PartialDateShape;
-}
+export type UpdateRelationshipCommand = AtVersion & RelationshipChange;
+
+export type EndRelationshipCommand = AtVersion & { validTo: PartialDateShape };
 
 function attributesValue(
   issues: Issues,
@@ -130,58 +135,51 @@ export function parseRelateActors(
     validTime: validTimeColumns(issues, ['input', 'validTime'], input.validTime),
     confidence: issues.intRange(['input', 'confidence'], input.confidence, 0, 100),
     attributes: attributesValue(issues, ['input', 'attributes'], input.attributes ?? {}),
-    description: issues.text(['input', 'description'], input.description, { max: 5000 }),
+    description: issues.description(input.description),
     evidence: claimReferences(issues, ['input', 'evidenceClaimIds'], input.evidenceClaimIds ?? []),
     marking: input.marking ?? 'CLEAR',
   };
   return { command, issues };
 }
 
-export function parseUpdateRelationship(args: {
-  id: string;
-  expectedVersion: number;
-  input: typeof UpdateRelationshipInput.$inferInput;
-}): Parsed<UpdateRelationshipCommand> {
+export function parseUpdateRelationship(
+  args: UpdateArgs<typeof UpdateRelationshipInput.$inferInput>,
+): Parsed<UpdateRelationshipCommand> {
   const { input } = args;
-  const issues = new Issues();
-  const id = issues.reference(['id'], args.id, 'ActorRelationship');
-  // Both ends are refused as null before either is decoded, so their issues come in that order.
-  const fromId = issues.required(['input', 'fromId'], input.fromId, (end) => end, 'an actor');
-  const toId = issues.required(['input', 'toId'], input.toId, (end) => end, 'an actor');
-  const command: UpdateRelationshipCommand = {
-    id,
-    expectedVersion: args.expectedVersion,
-    from: ifGiven(fromId, (end) => issues.reference(['input', 'fromId'], end, 'Actor')),
-    to: ifGiven(toId, (end) => issues.reference(['input', 'toId'], end, 'Actor')),
-    type: issues.required(
-      ['input', 'type'],
-      input.type,
-      (type) => issues.relationshipType(['input', 'type'], type),
-      'a type',
-    ),
-    validTime: ifGiven(input.validTime, (validTime) =>
-      validTimeColumns(issues, ['input', 'validTime'], validTime),
-    ),
-    confidence: ifGiven(input.confidence, (confidence) =>
-      issues.intRange(['input', 'confidence'], confidence, 0, 100),
-    ),
-    attributes: ifGiven(input.attributes, (attributes) =>
-      attributesValue(issues, ['input', 'attributes'], attributes ?? {}),
-    ),
-    description: ifGiven(input.description, (description) =>
-      issues.text(['input', 'description'], description, { max: 5000 }),
-    ),
-    marking: issues.required(
-      ['input', 'marking'],
-      input.marking,
-      (marking) => marking,
-      'a marking',
-    ),
-    evidence: ifGiven(input.evidenceClaimIds, (ids) =>
-      claimReferences(issues, ['input', 'evidenceClaimIds'], ids ?? []),
-    ),
-  };
-  return { command, issues };
+  return parseAtVersion(args, 'ActorRelationship', (issues): RelationshipChange => {
+    // Both ends are refused as null before either is decoded, so their issues come in that order.
+    const fromId = issues.required(['input', 'fromId'], input.fromId, (end) => end, 'an actor');
+    const toId = issues.required(['input', 'toId'], input.toId, (end) => end, 'an actor');
+    return {
+      from: ifGiven(fromId, (end) => issues.reference(['input', 'fromId'], end, 'Actor')),
+      to: ifGiven(toId, (end) => issues.reference(['input', 'toId'], end, 'Actor')),
+      type: issues.required(
+        ['input', 'type'],
+        input.type,
+        (type) => issues.relationshipType(['input', 'type'], type),
+        'a type',
+      ),
+      validTime: ifGiven(input.validTime, (validTime) =>
+        validTimeColumns(issues, ['input', 'validTime'], validTime),
+      ),
+      confidence: ifGiven(input.confidence, (confidence) =>
+        issues.intRange(['input', 'confidence'], confidence, 0, 100),
+      ),
+      attributes: ifGiven(input.attributes, (attributes) =>
+        attributesValue(issues, ['input', 'attributes'], attributes ?? {}),
+      ),
+      description: ifGiven(input.description, (description) => issues.description(description)),
+      marking: issues.required(
+        ['input', 'marking'],
+        input.marking,
+        (marking) => marking,
+        'a marking',
+      ),
+      evidence: ifGiven(input.evidenceClaimIds, (ids) =>
+        claimReferences(issues, ['input', 'evidenceClaimIds'], ids ?? []),
+      ),
+    };
+  });
 }
 
 export function parseEndRelationship(args: {
@@ -189,8 +187,8 @@ export function parseEndRelationship(args: {
   expectedVersion: number;
   validTo: PartialDateShape;
 }): Parsed<EndRelationshipCommand> {
-  const issues = new Issues();
-  const id = issues.reference(['id'], args.id, 'ActorRelationship');
-  checkEnd(issues, null, args.validTo);
-  return { command: { id, expectedVersion: args.expectedVersion, validTo: args.validTo }, issues };
+  return parseAtVersion(args, 'ActorRelationship', (issues) => {
+    checkEnd(issues, null, args.validTo);
+    return { validTo: args.validTo };
+  });
 }

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { PartialDateInput } from '../mutations/common-inputs.js';
 import { commandOf } from '../mutations/validate.js';
-import { writeField } from '../mutations/write-field.js';
+import { atVersion, writeField } from '../mutations/write-field.js';
 import { ActorRelationshipRef } from '../refs.js';
 import {
   RelateActorsInput,
@@ -31,8 +31,7 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'relationship',
       args: {
-        id: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
+        ...atVersion(),
         input: t.arg({ type: UpdateRelationshipInput, required: true }),
       },
       run: (args, write) => updateRelationship(write, commandOf(parseUpdateRelationship(args))),
@@ -47,8 +46,7 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'relationship',
       args: {
-        id: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
+        ...atVersion(),
         validTo: t.arg({ type: PartialDateInput, required: true }),
       },
       run: (args, write) => endRelationship(write, commandOf(parseEndRelationship(args))),

@@ -6,9 +6,12 @@ import {
   Issues,
   LANGUAGE_TAG,
   ifGiven,
+  parseAtVersion,
+  type AtVersion,
   type Parsed,
   type Path,
   type Reference,
+  type UpdateArgs,
 } from '../mutations/validate.js';
 
 const COUNTRY = /^[A-Z]{2}$/;
@@ -77,9 +80,7 @@ export interface CreateActorCommand {
 }
 
 /** Omitted fields are undefined (unchanged); null clears an optional one. */
-export interface UpdateActorCommand {
-  id: Reference;
-  expectedVersion: number;
+export interface ActorChange {
   kind: ActorKind | undefined;
   name: string | undefined;
   aliases: AliasValue[] | undefined;
@@ -89,6 +90,8 @@ export interface UpdateActorCommand {
   marking: Marking | undefined;
   externalIds: ExternalIdValue[] | undefined;
 }
+
+export type UpdateActorCommand = AtVersion & ActorChange;
 
 export interface MergeActorsCommand {
   survivor: Reference;
@@ -166,23 +169,18 @@ export function parseCreateActor(
     aliases: aliasValues(issues, ['input', 'aliases'], input.aliases ?? []),
     country: country(issues, ['input', 'country'], input.country),
     wikidataQid: wikidataQid(issues, ['input', 'wikidataQid'], input.wikidataQid),
-    description: issues.text(['input', 'description'], input.description, { max: 5000 }),
+    description: issues.description(input.description),
     externalIds: externalIdValues(issues, ['input', 'externalIds'], input.externalIds ?? []),
     marking: input.marking ?? 'CLEAR',
   };
   return { command, issues };
 }
 
-export function parseUpdateActor(args: {
-  id: string;
-  expectedVersion: number;
-  input: typeof UpdateActorInput.$inferInput;
-}): Parsed<UpdateActorCommand> {
+export function parseUpdateActor(
+  args: UpdateArgs<typeof UpdateActorInput.$inferInput>,
+): Parsed<UpdateActorCommand> {
   const { input } = args;
-  const issues = new Issues();
-  const command: UpdateActorCommand = {
-    id: issues.reference(['id'], args.id, 'Actor'),
-    expectedVersion: args.expectedVersion,
+  return parseAtVersion(args, 'Actor', (issues): ActorChange => ({
     kind: issues.required(['input', 'kind'], input.kind, (kind) => kind, 'a kind'),
     name: issues.required(
       ['input', 'name'],
@@ -197,9 +195,7 @@ export function parseUpdateActor(args: {
     wikidataQid: ifGiven(input.wikidataQid, (value) =>
       wikidataQid(issues, ['input', 'wikidataQid'], value),
     ),
-    description: ifGiven(input.description, (description) =>
-      issues.text(['input', 'description'], description, { max: 5000 }),
-    ),
+    description: ifGiven(input.description, (description) => issues.description(description)),
     marking: issues.required(
       ['input', 'marking'],
       input.marking,
@@ -209,8 +205,7 @@ export function parseUpdateActor(args: {
     externalIds: ifGiven(input.externalIds, (externalIds) =>
       externalIdValues(issues, ['input', 'externalIds'], externalIds ?? []),
     ),
-  };
-  return { command, issues };
+  }));
 }
 
 export function parseMergeActors(args: {

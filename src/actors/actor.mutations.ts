@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { commandOf } from '../mutations/validate.js';
-import { writeField } from '../mutations/write-field.js';
+import { atVersion, writeField } from '../mutations/write-field.js';
 import { ActorRef } from '../refs.js';
 import { mergeActors } from './actor-merge.service.js';
 import {
@@ -31,8 +31,7 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'actor',
       args: {
-        id: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
+        ...atVersion(),
         input: t.arg({ type: UpdateActorInput, required: true }),
       },
       run: (args, write) => updateActor(write, commandOf(parseUpdateActor(args))),

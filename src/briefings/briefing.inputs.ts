@@ -7,9 +7,12 @@ import {
   Issues,
   LANGUAGE_TAG,
   ifGiven,
+  parseAtVersion,
+  type AtVersion,
   type Parsed,
   type Path,
   type Reference,
+  type UpdateArgs,
 } from '../mutations/validate.js';
 import type { NewMedia } from './briefing.repository.js';
 import { codePointLength } from './quote-anchoring.js';
@@ -133,9 +136,7 @@ export interface CreateBriefingCommand {
 }
 
 /** Omitted fields are undefined (unchanged); null clears an optional one. */
-export interface UpdateBriefingCommand {
-  id: Reference;
-  expectedVersion: number;
+export interface BriefingChange {
   slug: string | undefined;
   title: string | undefined;
   summary: string | null | undefined;
@@ -146,13 +147,15 @@ export interface UpdateBriefingCommand {
   lists: BriefingLists;
 }
 
-export interface TransitionBriefingCommand {
-  id: Reference;
-  expectedVersion: number;
+export type UpdateBriefingCommand = AtVersion & BriefingChange;
+
+export interface Transition {
   to: BriefingStatus;
   publishedAt: Date | null;
   retractionReason: string | null;
 }
+
+export type TransitionBriefingCommand = AtVersion & Transition;
 
 function checkBody(issues: Issues, path: Path, body: string): string {
   const length = codePointLength(body);
@@ -276,16 +279,11 @@ export function parseCreateBriefing(
   return { command, issues };
 }
 
-export function parseUpdateBriefing(args: {
-  id: string;
-  expectedVersion: number;
-  input: typeof UpdateBriefingInput.$inferInput;
-}): Parsed<UpdateBriefingCommand> {
+export function parseUpdateBriefing(
+  args: UpdateArgs<typeof UpdateBriefingInput.$inferInput>,
+): Parsed<UpdateBriefingCommand> {
   const { input } = args;
-  const issues = new Issues();
-  const command: UpdateBriefingCommand = {
-    id: issues.reference(['id'], args.id, 'Briefing'),
-    expectedVersion: args.expectedVersion,
+  return parseAtVersion(args, 'Briefing', (issues): BriefingChange => ({
     slug: issues.required(['input', 'slug'], input.slug, (slug) =>
       issues.slug(['input', 'slug'], slug),
     ),
@@ -313,8 +311,7 @@ export function parseUpdateBriefing(args: {
       ),
       media: ifGiven(input.media, (media) => checkMedia(issues, ['input', 'media'], media ?? [])),
     },
-  };
-  return { command, issues };
+  }));
 }
 
 export function parseTransitionBriefing(args: {
@@ -325,29 +322,22 @@ export function parseTransitionBriefing(args: {
   publishedAt?: Date | null;
 }): Parsed<TransitionBriefingCommand> {
   const { to, reason, publishedAt } = args;
-  const issues = new Issues();
-  const id = issues.reference(['id'], args.id, 'Briefing');
-  const retractionReason = issues.text(['reason'], reason, { max: 2000 });
-  if (to === 'RETRACTED' && reason == null)
-    issues.add(['reason'], 'expected a reason to retract a briefing');
-  if (to !== 'RETRACTED' && reason != null)
-    issues.add(['reason'], `expected no reason: only a retraction records one, not ${to}`);
-  if (publishedAt && to !== 'PUBLISHED')
-    issues.add(
-      ['publishedAt'],
-      `expected no publishedAt: only a publication records one, not ${to}`,
-    );
-  if (publishedAt && publishedAt.getTime() > Date.now())
-    issues.add(
-      ['publishedAt'],
-      `expected an instant in the past, got ${publishedAt.toISOString()}`,
-    );
-  const command: TransitionBriefingCommand = {
-    id,
-    expectedVersion: args.expectedVersion,
-    to,
-    publishedAt: publishedAt ?? null,
-    retractionReason,
-  };
-  return { command, issues };
+  return parseAtVersion(args, 'Briefing', (issues): Transition => {
+    const retractionReason = issues.text(['reason'], reason, { max: 2000 });
+    if (to === 'RETRACTED' && reason == null)
+      issues.add(['reason'], 'expected a reason to retract a briefing');
+    if (to !== 'RETRACTED' && reason != null)
+      issues.add(['reason'], `expected no reason: only a retraction records one, not ${to}`);
+    if (publishedAt && to !== 'PUBLISHED')
+      issues.add(
+        ['publishedAt'],
+        `expected no publishedAt: only a publication records one, not ${to}`,
+      );
+    if (publishedAt && publishedAt.getTime() > Date.now())
+      issues.add(
+        ['publishedAt'],
+        `expected an instant in the past, got ${publishedAt.toISOString()}`,
+      );
+    return { to, publishedAt: publishedAt ?? null, retractionReason };
+  });
 }

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { BriefingStatusEnum } from '../common/enums.js';
 import { commandOf } from '../mutations/validate.js';
-import { writeField } from '../mutations/write-field.js';
+import { atVersion, writeField } from '../mutations/write-field.js';
 import { BriefingRef } from '../refs.js';
 import {
   CreateBriefingInput,
@@ -32,8 +32,7 @@ builder.mutationFields((t) => ({
       result: 'briefing',
       describeIdempotencyKey: false,
       args: {
-        id: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
+        ...atVersion(),
         input: t.arg({ type: UpdateBriefingInput, required: true }),
       },
       run: (args, write) => updateBriefing(write, parseUpdateBriefing(args)),
@@ -48,8 +47,7 @@ builder.mutationFields((t) => ({
       result: 'briefing',
       describeIdempotencyKey: false,
       args: {
-        id: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
+        ...atVersion(),
         to: t.arg({ type: BriefingStatusEnum, required: true }),
         reason: t.arg.string({
           description: 'Why it is retracted (1 to 2,000 characters); only with `to: RETRACTED`.',

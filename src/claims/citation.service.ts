@@ -20,7 +20,7 @@ import {
 export async function citeSource(write: Write, command: CiteSourceCommand): Promise<number> {
   const { trx, audit, visibility } = write;
   const { citation } = command;
-  const { claim: before } = await lockEditableClaim(write, command);
+  const { claim: before } = await lockEditableClaim(write, command.claim, command.expectedVersion);
   await assertSourcesVisible(trx, visibility, [citation.source]);
   const links = await findClaimLinks(trx, before.id);
   if (links.citations.some((c) => c.source_id === citation.source_id && c.role === citation.role))
@@ -44,7 +44,7 @@ export async function removeCitation(
   command: RemoveCitationCommand,
 ): Promise<number> {
   const { trx, audit, visibility } = write;
-  const { claim: before } = await lockEditableClaim(write, command);
+  const { claim: before } = await lockEditableClaim(write, command.claim, command.expectedVersion);
   const links = await findClaimLinks(trx, before.id);
   const citation = links.citations.find((c) => c.id === command.citation.id);
   // A citation of a source the caller may not see is not there for them either.

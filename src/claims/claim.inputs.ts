@@ -16,7 +16,16 @@ import {
   quantityColumns,
   validTimeColumns,
 } from '../mutations/common-inputs.js';
-import { Issues, ifGiven, type Parsed, type Path, type Reference } from '../mutations/validate.js';
+import {
+  Issues,
+  ifGiven,
+  parseAtVersion,
+  type AtVersion,
+  type Parsed,
+  type Path,
+  type Reference,
+  type UpdateArgs,
+} from '../mutations/validate.js';
 import type { NewCitation } from './claim.repository.js';
 
 // Caps on list inputs, so one request cannot write unbounded rows.
@@ -126,9 +135,7 @@ export interface AddClaimCommand {
 }
 
 /** Omitted fields are undefined (unchanged); null clears an optional one. */
-export interface UpdateClaimCommand {
-  id: Reference;
-  expectedVersion: number;
+export interface ClaimChange {
   statement: string | undefined;
   kind: ClaimKind | undefined;
   quote: string | null | undefined;
@@ -145,17 +152,18 @@ export interface UpdateClaimCommand {
   citations: CheckedCitation[] | undefined;
 }
 
-/** A claim named at the version the caller read. */
-export interface ClaimAtVersion {
+export type UpdateClaimCommand = AtVersion & ClaimChange;
+
+/** A citation added to `claim`, named by `claimId`, at the claim version the caller read. */
+export interface CiteSourceCommand {
   claim: Reference;
   expectedVersion: number;
-}
-
-export interface CiteSourceCommand extends ClaimAtVersion {
   citation: CheckedCitation;
 }
 
-export interface RemoveCitationCommand extends ClaimAtVersion {
+export interface RemoveCitationCommand {
+  claim: Reference;
+  expectedVersion: number;
   citation: Reference;
 }
 
@@ -234,63 +242,53 @@ export function parseAddClaim(args: {
   return { command, issues };
 }
 
-export function parseUpdateClaim(args: {
-  id: string;
-  expectedVersion: number;
-  input: typeof UpdateClaimInput.$inferInput;
-}): Parsed<UpdateClaimCommand> {
+export function parseUpdateClaim(
+  args: UpdateArgs<typeof UpdateClaimInput.$inferInput>,
+): Parsed<UpdateClaimCommand> {
   const { input } = args;
-  const issues = new Issues();
-  const id = issues.reference(['id'], args.id, 'Claim');
-  // The fields that may not be cleared are refused first, so their issues lead the list.
-  const keep = <T>(name: keyof typeof input, value: T | null | undefined) =>
-    issues.required(['input', name], value, (given) => given);
-  const statement = keep('statement', input.statement);
-  const kind = keep('kind', input.kind);
-  const predicate = keep('predicate', input.predicate);
-  const status = keep('status', input.status);
-  const marking = keep('marking', input.marking);
-  const command: UpdateClaimCommand = {
-    id,
-    expectedVersion: args.expectedVersion,
-    statement: ifGiven(
-      statement,
-      (text) => issues.text(['input', 'statement'], text, { max: 2000 }) ?? '',
-    ),
-    kind,
-    quote: ifGiven(input.quote, (quote) => issues.text(['input', 'quote'], quote, { max: 5000 })),
-    span: input.span,
-    subject: ifGiven(input.subjectId, (subjectId) =>
-      subjectId === null ? null : issues.reference(['input', 'subjectId'], subjectId, 'Actor'),
-    ),
-    predicate: ifGiven(predicate, (slug) => issues.slug(['input', 'predicate'], slug, 80)),
-    objects: ifGiven(input.objectIds, (ids) => checkObjectIds(issues, ids ?? [])),
-    quantity:
-      ifGiven(input.quantity, (quantity) =>
-        quantityColumns(issues, ['input', 'quantity'], quantity),
-      ) ?? {},
-    validTime:
-      ifGiven(input.validTime, (validTime) =>
-        validTimeColumns(issues, ['input', 'validTime'], validTime),
-      ) ?? {},
-    likelihood: input.likelihood,
-    confidence: ifGiven(input.confidence, (confidence) =>
-      issues.intRange(['input', 'confidence'], confidence, 0, 100),
-    ),
-    status,
-    marking,
-    citations: ifGiven(input.citations, (citations) => checkCitations(issues, citations ?? [])),
-  };
-  return { command, issues };
+  return parseAtVersion(args, 'Claim', (issues): ClaimChange => {
+    // The fields that may not be cleared are refused first, so their issues lead the list.
+    const keep = <T>(name: keyof typeof input, value: T | null | undefined) =>
+      issues.required(['input', name], value, (given) => given);
+    const statement = keep('statement', input.statement);
+    const kind = keep('kind', input.kind);
+    const predicate = keep('predicate', input.predicate);
+    const status = keep('status', input.status);
+    const marking = keep('marking', input.marking);
+    return {
+      statement: ifGiven(
+        statement,
+        (text) => issues.text(['input', 'statement'], text, { max: 2000 }) ?? '',
+      ),
+      kind,
+      quote: ifGiven(input.quote, (quote) => issues.text(['input', 'quote'], quote, { max: 5000 })),
+      span: input.span,
+      subject: ifGiven(input.subjectId, (subjectId) =>
+        subjectId === null ? null : issues.reference(['input', 'subjectId'], subjectId, 'Actor'),
+      ),
+      predicate: ifGiven(predicate, (slug) => issues.slug(['input', 'predicate'], slug, 80)),
+      objects: ifGiven(input.objectIds, (ids) => checkObjectIds(issues, ids ?? [])),
+      quantity:
+        ifGiven(input.quantity, (quantity) =>
+          quantityColumns(issues, ['input', 'quantity'], quantity),
+        ) ?? {},
+      validTime:
+        ifGiven(input.validTime, (validTime) =>
+          validTimeColumns(issues, ['input', 'validTime'], validTime),
+        ) ?? {},
+      likelihood: input.likelihood,
+      confidence: ifGiven(input.confidence, (confidence) =>
+        issues.intRange(['input', 'confidence'], confidence, 0, 100),
+      ),
+      status,
+      marking,
+      citations: ifGiven(input.citations, (citations) => checkCitations(issues, citations ?? [])),
+    };
+  });
 }
 
-export function parseClaimAtVersion(args: {
-  id: string;
-  expectedVersion: number;
-}): Parsed<ClaimAtVersion> {
-  const issues = new Issues();
-  const claim = issues.reference(['id'], args.id, 'Claim');
-  return { command: { claim, expectedVersion: args.expectedVersion }, issues };
+export function parseRemoveClaim(args: { id: string; expectedVersion: number }): Parsed<AtVersion> {
+  return parseAtVersion(args, 'Claim', () => ({}));
 }
 
 export function parseCiteSource(args: {

@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { commandOf } from '../mutations/validate.js';
-import { writeField } from '../mutations/write-field.js';
+import { atVersion, writeField } from '../mutations/write-field.js';
 import { BriefingRef, ClaimRef } from '../refs.js';
 import { citeSource, removeCitation } from './citation.service.js';
 import {
@@ -9,7 +9,7 @@ import {
   UpdateClaimInput,
   parseAddClaim,
   parseCiteSource,
-  parseClaimAtVersion,
+  parseRemoveClaim,
   parseRemoveCitation,
   parseUpdateClaim,
 } from './claim.inputs.js';
@@ -38,8 +38,7 @@ builder.mutationFields((t) => ({
       result: 'claim',
       describeIdempotencyKey: false,
       args: {
-        id: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
+        ...atVersion(),
         input: t.arg({ type: UpdateClaimInput, required: true }),
       },
       run: (args, write) => updateClaim(write, parseUpdateClaim(args)),
@@ -54,10 +53,9 @@ builder.mutationFields((t) => ({
       result: 'briefing',
       describeIdempotencyKey: false,
       args: {
-        id: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
+        ...atVersion(),
       },
-      run: (args, write) => removeClaim(write, commandOf(parseClaimAtVersion(args))),
+      run: (args, write) => removeClaim(write, commandOf(parseRemoveClaim(args))),
     }),
   }),
   citeSource: t.field({

@@ -9,18 +9,14 @@ import { replaceVisibleEntries } from '../mutations/partial-replacement.js';
 import {
   Issues,
   assertMarkingAllowed,
+  type AtVersion,
   type Parsed,
   type Reference,
 } from '../mutations/validate.js';
 import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
 import { findSourcesByIds } from '../sources/source.repository.js';
-import type {
-  AddClaimCommand,
-  CheckedCitation,
-  ClaimAtVersion,
-  UpdateClaimCommand,
-} from './claim.inputs.js';
+import type { AddClaimCommand, CheckedCitation, UpdateClaimCommand } from './claim.inputs.js';
 import {
   countEvidenceLinks,
   deleteClaim,
@@ -193,7 +189,8 @@ async function lockClaimForWrite(
  */
 export async function lockEditableClaim(
   { trx, visibility }: Write,
-  { claim: ref, expectedVersion }: ClaimAtVersion,
+  ref: Reference,
+  expectedVersion: number,
 ): Promise<{ briefing: BriefingRow; claim: ClaimRow }> {
   const target = await lockClaimForWrite(trx, visibility, ref.id);
   if (!target) throw new NotFoundError('Claim', ref.globalId, ref.path);
@@ -323,11 +320,11 @@ export async function updateClaim(
 }
 
 /** Deletes the claim with its objects and citations; returns its briefing's id. */
-export async function removeClaim(write: Write, command: ClaimAtVersion): Promise<number> {
+export async function removeClaim(write: Write, command: AtVersion): Promise<number> {
   const { trx, audit, visibility } = write;
-  const { briefing, claim } = await lockEditableClaim(write, command);
+  const { briefing, claim } = await lockEditableClaim(write, command.id, command.expectedVersion);
   const evidence = await countEvidenceLinks(trx, visibility, claim.id);
-  const id = command.claim.globalId;
+  const id = command.id.globalId;
   // Relationships the caller may not see are neither counted nor named.
   if (evidence.visible > 0)
     throw new ConflictError(

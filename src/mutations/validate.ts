@@ -29,6 +29,33 @@ export function commandOf<Command>({ command, issues }: Parsed<Command>): Comman
   return command;
 }
 
+/** A record a write changes: named by its global id, at the version the caller read. */
+export interface AtVersion {
+  id: Reference;
+  expectedVersion: number;
+}
+
+/** The arguments of an update: the record, the version read, and the changes. */
+export interface UpdateArgs<Input> {
+  id: string;
+  expectedVersion: number;
+  input: Input;
+}
+
+/**
+ * Parses a write to an existing record: its `id` (first, so that issue leads the list), the
+ * version read, and what `parseChange` reads from the other arguments.
+ */
+export function parseAtVersion<Change extends object>(
+  args: { id: string; expectedVersion: number },
+  typename: string,
+  parseChange: (issues: Issues) => Change,
+): Parsed<AtVersion & Change> {
+  const issues = new Issues();
+  const id = issues.reference(['id'], args.id, typename);
+  return { command: { id, expectedVersion: args.expectedVersion, ...parseChange(issues) }, issues };
+}
+
 /** A mutation's `id` argument, which must name a `typename`. */
 export function parseIdArgument(globalId: string, typename: string): Parsed<Reference> {
   const issues = new Issues();
@@ -118,6 +145,11 @@ export class Issues {
       this.add(path, `expected ${expected}, got ${JSON.stringify(trimmed.slice(0, 80))}`);
     }
     return trimmed;
+  }
+
+  /** The free-text `input.description` of actors, relationships and sources. */
+  description(value: string | null | undefined): string | null {
+    return this.text(['input', 'description'], value, { max: 5000 });
   }
 
   slug(path: Path, value: string, max = 120): string {

@@ -22,6 +22,14 @@ export interface WriteFieldOptions<Args extends InputFieldMap> {
   run: (args: InputShapeFromFields<Args>, write: Write) => Promise<number>;
 }
 
+/** `id` and `expectedVersion`: the record a write changes, at the version the caller read. */
+export function atVersion() {
+  return builder.args((t) => ({
+    id: t.id({ required: true }),
+    expectedVersion: t.int({ required: true }),
+  }));
+}
+
 /**
  * What the idempotency record hashes: the arguments without the key. A lone `input` stands for
  * itself, as the mutations hashed it before this helper, so stored keys keep matching.

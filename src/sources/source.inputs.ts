@@ -1,7 +1,15 @@
 import { builder } from '../builder.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import type { Marking, Reliability, SourceKind } from '../db/types.js';
-import { Issues, ifGiven, type Parsed, type Reference } from '../mutations/validate.js';
+import {
+  Issues,
+  ifGiven,
+  parseAtVersion,
+  type AtVersion,
+  type Parsed,
+  type Reference,
+  type UpdateArgs,
+} from '../mutations/validate.js';
 
 export const CreateSourceInput = builder.inputType('CreateSourceInput', {
   description: 'A new source.',
@@ -49,9 +57,7 @@ export interface CreateSourceCommand {
 }
 
 /** Omitted fields are undefined (unchanged); null clears an optional one. */
-export interface UpdateSourceCommand {
-  id: Reference;
-  expectedVersion: number;
+export interface SourceChange {
   kind: SourceKind | undefined;
   title: string | undefined;
   publisher: string | null | undefined;
@@ -63,6 +69,8 @@ export interface UpdateSourceCommand {
   description: string | null | undefined;
   marking: Marking | undefined;
 }
+
+export type UpdateSourceCommand = AtVersion & SourceChange;
 
 export function parseCreateSource(
   input: typeof CreateSourceInput.$inferInput,
@@ -76,7 +84,7 @@ export function parseCreateSource(
     publishedAt: input.publishedAt ?? null,
     accessedAt: input.accessedAt ?? null,
     reliability: input.reliability ?? null,
-    description: issues.text(['input', 'description'], input.description, { max: 5000 }),
+    description: issues.description(input.description),
     derivedFrom: input.derivedFromId
       ? issues.reference(['input', 'derivedFromId'], input.derivedFromId, 'Source')
       : null,
@@ -85,44 +93,29 @@ export function parseCreateSource(
   return { command, issues };
 }
 
-export function parseUpdateSource(args: {
-  id: string;
-  expectedVersion: number;
-  input: typeof UpdateSourceInput.$inferInput;
-}): Parsed<UpdateSourceCommand> {
+export function parseUpdateSource(
+  args: UpdateArgs<typeof UpdateSourceInput.$inferInput>,
+): Parsed<UpdateSourceCommand> {
   const { input } = args;
-  const issues = new Issues();
-  const id = issues.reference(['id'], args.id, 'Source');
-  const title = ifGiven(
-    input.title,
-    (title) => issues.text(['input', 'title'], title ?? '', { max: 500 }) ?? '',
-  );
-  const publisher = ifGiven(input.publisher, (publisher) =>
-    issues.text(['input', 'publisher'], publisher, { max: 200 }),
-  );
-  const url = ifGiven(input.url, (url) => issues.url(['input', 'url'], url));
-  const description = ifGiven(input.description, (description) =>
-    issues.text(['input', 'description'], description, { max: 5000 }),
-  );
-  const derivedFrom = ifGiven(input.derivedFromId, (derivedFromId) =>
-    derivedFromId === null
-      ? null
-      : issues.reference(['input', 'derivedFromId'], derivedFromId, 'Source'),
-  );
-  const kind = issues.required(['input', 'kind'], input.kind, (kind) => kind, 'a kind');
-  const command: UpdateSourceCommand = {
-    id,
-    expectedVersion: args.expectedVersion,
-    kind,
-    title,
-    publisher,
-    url,
+  return parseAtVersion(args, 'Source', (issues): SourceChange => ({
+    title: ifGiven(
+      input.title,
+      (title) => issues.text(['input', 'title'], title ?? '', { max: 500 }) ?? '',
+    ),
+    publisher: ifGiven(input.publisher, (publisher) =>
+      issues.text(['input', 'publisher'], publisher, { max: 200 }),
+    ),
+    url: ifGiven(input.url, (url) => issues.url(['input', 'url'], url)),
+    description: ifGiven(input.description, (description) => issues.description(description)),
+    derivedFrom: ifGiven(input.derivedFromId, (derivedFromId) =>
+      derivedFromId === null
+        ? null
+        : issues.reference(['input', 'derivedFromId'], derivedFromId, 'Source'),
+    ),
+    kind: issues.required(['input', 'kind'], input.kind, (kind) => kind, 'a kind'),
     publishedAt: input.publishedAt,
     accessedAt: input.accessedAt,
     reliability: input.reliability,
-    derivedFrom,
-    description,
     marking: input.marking ?? undefined,
-  };
-  return { command, issues };
+  }));
 }

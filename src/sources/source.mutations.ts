@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { commandOf } from '../mutations/validate.js';
-import { writeField } from '../mutations/write-field.js';
+import { atVersion, writeField } from '../mutations/write-field.js';
 import { SourceRef } from '../refs.js';
 import {
   CreateSourceInput,
@@ -29,8 +29,7 @@ builder.mutationFields((t) => ({
       result: 'source',
       describeIdempotencyKey: false,
       args: {
-        id: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
+        ...atVersion(),
         input: t.arg({ type: UpdateSourceInput, required: true }),
       },
       run: (args, write) => updateSource(write, commandOf(parseUpdateSource(args))),
