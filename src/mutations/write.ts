@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import { z } from 'zod';
 import { auditName, type Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
 import type { DB } from '../db/types.js';
@@ -136,6 +137,9 @@ export async function runWrite(
   return id;
 }
 
+/** What runWrite stores once the first request with a key commits; null while it runs. */
+const FirstResult = z.object({ id: z.number() });
+
 /**
  * Takes the key for this request, or returns the id the first request with it produced.
  * A concurrent retry blocks on the key's row until the first one commits or rolls back.
@@ -183,10 +187,10 @@ async function claimIdempotencyKey(
       `idempotency key ${JSON.stringify(key)} was already used for a different request (${existing.operation})`,
     );
   }
-  const result = existing.result as { id?: unknown } | null;
-  if (typeof result?.id !== 'number')
+  const result = FirstResult.safeParse(existing.result);
+  if (!result.success)
     throw new ConflictError(
       `idempotency key ${JSON.stringify(key)} is in use by a request still running`,
     );
-  return result.id;
+  return result.data.id;
 }
