@@ -14,7 +14,7 @@ export interface WriteFieldOptions<Args extends InputFieldMap> {
   /** The mutation's own arguments; the helper adds `idempotencyKey`. */
   args: Args;
   /**
-   * schema.graphql is frozen for this pass and six mutations were published without the key's
+   * schema.graphql is frozen for this pass and seven mutations were published without the key's
    * description: `false` keeps them so until the contract may change.
    */
   describeIdempotencyKey?: false;
