@@ -12,6 +12,7 @@ import './sources/source.mutations.js';
 import './briefings/briefing.mutations.js';
 import './claims/claim.mutations.js';
 import './actors/actor.mutations.js';
+import './actors/actor-relationship.mutations.js';
 import './embargo/publish.mutations.js';
 import './auth/api-key.schema.js';
 import './audit/audit.schema.js';

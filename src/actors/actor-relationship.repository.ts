@@ -19,6 +19,7 @@ import {
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { visibleSurvivorId, type ActorRow } from './actor.repository.js';
 import { anyId } from '../db/any-id.js';
+import { movedOn } from '../db/at-version.js';
 
 export type { ActorRelationshipRow };
 export type ActorRelationshipPageRow = ActorRelationshipRow & SortKeyed;
@@ -291,20 +292,20 @@ export async function insertRelationship(
     .executeTakeFirstOrThrow();
 }
 
-/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+/** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
 export async function updateRelationshipAtVersion(
   db: Executor,
   id: number,
   expectedVersion: number,
   values: RelationshipUpdate,
-): Promise<ActorRelationshipRow | undefined> {
+): Promise<ActorRelationshipRow> {
   return db
     .updateTable('actor_relationship')
     .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returning(RELATIONSHIP_COLUMNS)
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow(movedOn('ActorRelationship', id, expectedVersion));
 }
 
 /** The relationship as the caller may see it (it and both ends), locked for the transaction. */

@@ -13,6 +13,7 @@ import type { ActorKind, ActorTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
 import { containsPattern } from '../db/text-search.js';
+import { movedOn } from '../db/at-version.js';
 
 export type { ActorRow };
 export type ActorPageRow = ActorRow & SortKeyed;
@@ -313,20 +314,20 @@ export async function insertActor(db: Executor, values: NewActor): Promise<Actor
   return db.insertInto('actor').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+/** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
 export async function updateActorAtVersion(
   db: Executor,
   id: number,
   expectedVersion: number,
   values: ActorUpdate,
-): Promise<ActorRow | undefined> {
+): Promise<ActorRow> {
   return db
     .updateTable('actor')
     .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returningAll()
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow(movedOn('Actor', id, expectedVersion));
 }
 
 /**

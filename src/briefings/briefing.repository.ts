@@ -19,6 +19,7 @@ import type {
 import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivorId } from '../actors/actor.repository.js';
 import { anyId } from '../db/any-id.js';
+import { movedOn } from '../db/at-version.js';
 
 export type BriefingRow = Selectable<BriefingTable>;
 export type BriefingPageRow = BriefingRow & SortKeyed;
@@ -394,20 +395,20 @@ export async function lockVisibleBriefing(
     .executeTakeFirst();
 }
 
-/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+/** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
 export async function updateBriefingAtVersion(
   db: Executor,
   id: number,
   expectedVersion: number,
   values: BriefingUpdate,
-): Promise<BriefingRow | undefined> {
+): Promise<BriefingRow> {
   return db
     .updateTable('briefing')
     .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returningAll()
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow(movedOn('Briefing', id, expectedVersion));
 }
 
 export async function insertAuthor(
@@ -419,8 +420,8 @@ export async function insertAuthor(
 
 /**
  * Moves the briefing to `status` at `expectedVersion`, bumping it; stamps `published_at` (with
- * `publishedAt` when given) or the retraction with the database's clock. Undefined when the
- * version moved on.
+ * `publishedAt` when given) or the retraction with the database's clock. A ConflictError when
+ * the version moved on.
  */
 export async function transitionBriefingAtVersion(
   db: Executor,
@@ -428,7 +429,7 @@ export async function transitionBriefingAtVersion(
   expectedVersion: number,
   status: BriefingStatus,
   details: { publishedAt: Date | null; retractionReason: string | null },
-): Promise<BriefingRow | undefined> {
+): Promise<BriefingRow> {
   const { publishedAt, retractionReason } = details;
   return db
     .updateTable('briefing')
@@ -444,7 +445,7 @@ export async function transitionBriefingAtVersion(
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returningAll()
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow(movedOn('Briefing', id, expectedVersion));
 }
 
 /** Sets the byline: these authors, in this order, replacing any before. */

@@ -27,6 +27,7 @@ import {
   type ActorColumn,
   type ClaimColumn,
 } from '../common/field-columns.js';
+import { movedOn } from '../db/at-version.js';
 
 export type { CitationRow, ClaimRow };
 export type ClaimPageRow = ClaimRow & SortKeyed;
@@ -453,20 +454,20 @@ export async function insertClaim(db: Executor, values: NewClaim): Promise<Claim
   return db.insertInto('claim').values(values).returning(CLAIM_COLUMNS).executeTakeFirstOrThrow();
 }
 
-/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+/** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
 export async function updateClaimAtVersion(
   db: Executor,
   id: number,
   expectedVersion: number,
   values: ClaimUpdate,
-): Promise<ClaimRow | undefined> {
+): Promise<ClaimRow> {
   return db
     .updateTable('claim')
     .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
     .where('claim.id', '=', id)
     .where('claim.version', '=', expectedVersion)
     .returning(CLAIM_COLUMNS)
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow(movedOn('Claim', id, expectedVersion));
 }
 
 export async function deleteClaim(db: Executor, id: number): Promise<void> {

@@ -5,8 +5,72 @@ import { ForbiddenError, ValidationError, type ValidationIssue } from '../errors
 
 export type Path = (string | number)[];
 
+/** A global id from the input, decoded, with what the caller sent and where, to name it if missing. */
+export interface Reference {
+  id: number;
+  globalId: string;
+  path: Path;
+}
+
+/**
+ * What a mutation's parser returns: the command as read from the input, and every problem found
+ * in it. The service throws the problems before it writes, together with those only the stored
+ * records can reveal (a quote missing from the body, a move the workflow forbids), so the caller
+ * gets them all at once; while there are any, the command's values are placeholders.
+ */
+export interface Parsed<Command> {
+  command: Command;
+  issues: Issues;
+}
+
+/** The parsed command, once no problem was found; otherwise a ValidationError listing them all. */
+export function commandOf<Command>({ command, issues }: Parsed<Command>): Command {
+  issues.throwIfAny();
+  return command;
+}
+
+/** A record a write changes: named by its global id, at the version the caller read. */
+export interface AtVersion {
+  id: Reference;
+  expectedVersion: number;
+}
+
+/** The arguments of an update: the record, the version read, and the changes. */
+export interface UpdateArgs<Input> {
+  id: string;
+  expectedVersion: number;
+  input: Input;
+}
+
+/**
+ * Parses a write to an existing record: its `id` (first, so that issue leads the list), the
+ * version read, and what `parseChange` reads from the other arguments.
+ */
+export function parseAtVersion<Change extends object>(
+  args: { id: string; expectedVersion: number },
+  typename: string,
+  parseChange: (issues: Issues) => Change,
+): Parsed<AtVersion & Change> {
+  const issues = new Issues();
+  const id = issues.reference(['id'], args.id, typename);
+  return { command: { id, expectedVersion: args.expectedVersion, ...parseChange(issues) }, issues };
+}
+
+/** A mutation's `id` argument, which must name a `typename`. */
+export function parseIdArgument(globalId: string, typename: string): Parsed<Reference> {
+  const issues = new Issues();
+  return { command: issues.reference(['id'], globalId, typename), issues };
+}
+
+/** A patch field that may be cleared: undefined leaves it as it is, anything else is checked. */
+export function ifGiven<T, R>(value: T | undefined, check: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : check(value);
+}
+
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const RELATIONSHIP_TYPE = /^[a-z0-9-]+$/;
+/** BCP 47 as this API takes it: a language, optionally with a region (`es`, `pt-BR`). */
+export const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
 /**
  * Collects every problem with a mutation's input before anything is written, so the caller
@@ -36,6 +100,56 @@ export class Issues {
       this.add(path, `expected ${min} to ${limits.max} characters, got ${trimmed.length}`);
     }
     return trimmed;
+  }
+
+  /**
+   * A patch field that may be changed but not cleared: undefined leaves it, null is refused
+   * (`expected ${what}, got null`, or a generic message without `what`), a value is checked.
+   */
+  required<T, R>(
+    path: Path,
+    value: T | null | undefined,
+    check: (value: T) => R,
+    what?: string,
+  ): R | undefined {
+    if (value === undefined) return undefined;
+    if (value === null) {
+      this.add(
+        path,
+        what === undefined
+          ? 'expected a value, got null (this field cannot be cleared)'
+          : `expected ${what}, got null`,
+      );
+      return undefined;
+    }
+    return check(value);
+  }
+
+  /** Trims, then checks against `pattern`; `expected` says what it stands for in the message. */
+  matching(path: Path, value: string, pattern: RegExp, expected: string): string;
+  matching(
+    path: Path,
+    value: string | null | undefined,
+    pattern: RegExp,
+    expected: string,
+  ): string | null;
+  matching(
+    path: Path,
+    value: string | null | undefined,
+    pattern: RegExp,
+    expected: string,
+  ): string | null {
+    if (value == null) return null;
+    const trimmed = value.trim();
+    if (!pattern.test(trimmed)) {
+      this.add(path, `expected ${expected}, got ${JSON.stringify(trimmed.slice(0, 80))}`);
+    }
+    return trimmed;
+  }
+
+  /** The free-text `input.description` of actors, relationships and sources. */
+  description(value: string | null | undefined): string | null {
+    return this.text(['input', 'description'], value, { max: 5000 });
   }
 
   slug(path: Path, value: string, max = 120): string {
@@ -101,6 +215,11 @@ export class Issues {
       );
     }
     return 0;
+  }
+
+  /** A global id that must name a `typename`, kept with what was sent and where. */
+  reference(path: Path, globalId: string, typename: string): Reference {
+    return { id: this.id(path, globalId, typename), globalId, path };
   }
 }
 

@@ -5,12 +5,12 @@ import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
  * names the current version, so the client can re-read and retry. Exactly one of several
  * concurrent writers at the same version wins (the UPDATE's WHERE version = … decides).
  */
-export function assertVersion(
+export function assertVersion<Row extends { version: number }>(
   entity: string,
   reference: string,
-  current: { version: number } | undefined,
+  current: Row | undefined,
   expected: number,
-): void {
+): asserts current is Row {
   if (!current) throw new NotFoundError(entity, reference, ['id']);
   if (current.version !== expected) {
     throw new ConflictError(

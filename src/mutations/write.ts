@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import { z } from 'zod';
 import { auditName, type Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
 import type { DB } from '../db/types.js';
+import type { Visibility } from '../db/visibility.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors/domain-errors.js';
 import { domainErrorFromPostgres } from '../errors/pg-errors.js';
 
@@ -19,6 +21,8 @@ export interface AuditEntry {
 export interface Write {
   trx: Transaction<DB>;
   viewer: KeyViewer;
+  /** What the caller may see: a write can name, change and report only that. */
+  visibility: Visibility;
   /** Appends to the audit log inside the same transaction: no write without its record. */
   audit(entry: AuditEntry): Promise<void>;
 }
@@ -98,6 +102,7 @@ export async function runWrite(
       const write: Write = {
         trx,
         viewer,
+        visibility: ctx.visibility,
         async audit(entry) {
           await trx
             .insertInto('audit_log')
@@ -131,6 +136,9 @@ export async function runWrite(
   if (!replayed) await ctx.responseCache?.invalidate();
   return id;
 }
+
+/** What runWrite stores once the first request with a key commits; null while it runs. */
+const FirstResult = z.object({ id: z.number() });
 
 /**
  * Takes the key for this request, or returns the id the first request with it produced.
@@ -179,10 +187,10 @@ async function claimIdempotencyKey(
       `idempotency key ${JSON.stringify(key)} was already used for a different request (${existing.operation})`,
     );
   }
-  const result = existing.result as { id?: unknown } | null;
-  if (typeof result?.id !== 'number')
+  const result = FirstResult.safeParse(existing.result);
+  if (!result.success)
     throw new ConflictError(
       `idempotency key ${JSON.stringify(key)} is in use by a request still running`,
     );
-  return result.id;
+  return result.data.id;
 }

@@ -19,6 +19,7 @@ import {
   type SourceColumn,
 } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
+import { movedOn } from '../db/at-version.js';
 
 export type { SourceRow };
 export type SourcePageRow = SourceRow & SortKeyed;
@@ -359,20 +360,20 @@ export async function insertSource(db: Executor, values: NewSource): Promise<Sou
   return db.insertInto('source').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Applies the update only at `expectedVersion`, bumping it; undefined when the version moved on. */
+/** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
 export async function updateSourceAtVersion(
   db: Executor,
   id: number,
   expectedVersion: number,
   values: SourceUpdate,
-): Promise<SourceRow | undefined> {
+): Promise<SourceRow> {
   return db
     .updateTable('source')
     .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returningAll()
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow(movedOn('Source', id, expectedVersion));
 }
 
 /** The row as the caller may see it, locked for the rest of the transaction. */

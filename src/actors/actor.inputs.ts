@@ -1,0 +1,230 @@
+import { builder } from '../builder.js';
+import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
+import { LIST_CAPS } from '../common/list-caps.js';
+import type { ActorKind, Marking } from '../db/types.js';
+import {
+  Issues,
+  LANGUAGE_TAG,
+  ifGiven,
+  parseAtVersion,
+  type AtVersion,
+  type Parsed,
+  type Path,
+  type Reference,
+  type UpdateArgs,
+} from '../mutations/validate.js';
+
+const COUNTRY = /^[A-Z]{2}$/;
+const WIKIDATA_QID = /^Q[1-9][0-9]*$/;
+
+export const ActorAliasInput = builder.inputType('ActorAliasInput', {
+  description: 'Another name for an actor (spelling, transliteration, designation).',
+  fields: (t) => ({
+    name: t.string({ required: true, description: '1 to 300 characters.' }),
+    language: t.string({
+      description: 'Language of the alias when specific, e.g. `es` or `pt-BR`.',
+    }),
+  }),
+});
+
+export const ExternalIdInput = builder.inputType('ExternalIdInput', {
+  description: 'The actor’s id in another register; (scheme, value) belongs to one actor only.',
+  fields: (t) => ({
+    scheme: t.string({ required: true, description: 'The register, as a slug (`sipri`).' }),
+    value: t.string({ required: true, description: '1 to 300 characters.' }),
+    url: t.string({ description: 'An http(s) URL of the entry.' }),
+  }),
+});
+
+export const CreateActorInput = builder.inputType('CreateActorInput', {
+  description: 'A new actor.',
+  fields: (t) => ({
+    kind: t.field({ type: ActorKindEnum, required: true }),
+    name: t.string({ required: true, description: 'Preferred name, 1 to 300 characters.' }),
+    aliases: t.field({ type: [ActorAliasInput], description: 'Other names, each once.' }),
+    country: t.string({ description: 'ISO 3166-1 alpha-2 code, e.g. `VE`.' }),
+    wikidataQid: t.string({ description: 'Wikidata item id, e.g. `Q717`; one actor per item.' }),
+    description: t.string({ description: 'At most 5,000 characters.' }),
+    marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
+    externalIds: t.field({ type: [ExternalIdInput], description: 'Ids in other registers.' }),
+  }),
+});
+
+export const UpdateActorInput = builder.inputType('UpdateActorInput', {
+  description:
+    'Changes to an actor: omitted fields stay as they are; null clears an optional one; `aliases` and `externalIds`, when given, replace the whole list.',
+  fields: (t) => ({
+    kind: t.field({ type: ActorKindEnum }),
+    name: t.string(),
+    aliases: t.field({ type: [ActorAliasInput] }),
+    country: t.string(),
+    wikidataQid: t.string(),
+    description: t.string(),
+    marking: t.field({ type: MarkingEnum }),
+    externalIds: t.field({ type: [ExternalIdInput] }),
+  }),
+});
+
+export type AliasValue = { alias: string; language: string | null };
+export type ExternalIdValue = { scheme: string; value: string; url: string | null };
+
+export interface CreateActorCommand {
+  kind: ActorKind;
+  name: string;
+  aliases: AliasValue[];
+  country: string | null;
+  wikidataQid: string | null;
+  description: string | null;
+  marking: Marking;
+  externalIds: ExternalIdValue[];
+}
+
+/** Omitted fields are undefined (unchanged); null clears an optional one. */
+export interface ActorChange {
+  kind: ActorKind | undefined;
+  name: string | undefined;
+  aliases: AliasValue[] | undefined;
+  country: string | null | undefined;
+  wikidataQid: string | null | undefined;
+  description: string | null | undefined;
+  marking: Marking | undefined;
+  externalIds: ExternalIdValue[] | undefined;
+}
+
+export type UpdateActorCommand = AtVersion & ActorChange;
+
+export interface MergeActorsCommand {
+  survivor: Reference;
+  expectedSurvivorVersion: number;
+  merged: Reference;
+  expectedMergedVersion: number;
+}
+
+function country(issues: Issues, path: Path, value: string | null | undefined): string | null {
+  return issues.matching(path, value, COUNTRY, 'an ISO 3166-1 alpha-2 code like VE');
+}
+
+function wikidataQid(issues: Issues, path: Path, value: string | null | undefined): string | null {
+  return issues.matching(path, value, WIKIDATA_QID, 'a Wikidata item id like Q717');
+}
+
+function aliasValues(
+  issues: Issues,
+  path: Path,
+  aliases: readonly { name: string; language?: string | null }[],
+): AliasValue[] {
+  if (aliases.length > LIST_CAPS.actorAliases)
+    issues.add(path, `expected at most ${LIST_CAPS.actorAliases} aliases, got ${aliases.length}`);
+  const seen = new Map<string, number>();
+  return aliases.map((input, i) => {
+    const alias = issues.text([...path, i, 'name'], input.name, { max: 300 }) ?? '';
+    const language = issues.matching(
+      [...path, i, 'language'],
+      input.language,
+      LANGUAGE_TAG,
+      'a language tag like es or pt-BR',
+    );
+    const first = seen.get(alias);
+    if (first === undefined) seen.set(alias, i);
+    else
+      issues.add([...path, i, 'name'], `expected each alias once, got a repeat of index ${first}`);
+    return { alias, language };
+  });
+}
+
+function externalIdValues(
+  issues: Issues,
+  path: Path,
+  externalIds: readonly { scheme: string; value: string; url?: string | null }[],
+): ExternalIdValue[] {
+  if (externalIds.length > LIST_CAPS.actorExternalIds)
+    issues.add(
+      path,
+      `expected at most ${LIST_CAPS.actorExternalIds} external ids, got ${externalIds.length}`,
+    );
+  const seen = new Map<string, number>();
+  return externalIds.map((input, i) => {
+    const scheme = issues.slug([...path, i, 'scheme'], input.scheme, 80);
+    const value = issues.text([...path, i, 'value'], input.value, { max: 300 }) ?? '';
+    const url = issues.url([...path, i, 'url'], input.url);
+    const key = JSON.stringify([scheme, value]);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else
+      issues.add(
+        [...path, i, 'value'],
+        `expected each scheme and value once, got a repeat of index ${first}`,
+      );
+    return { scheme, value, url };
+  });
+}
+
+export function parseCreateActor(
+  input: typeof CreateActorInput.$inferInput,
+): Parsed<CreateActorCommand> {
+  const issues = new Issues();
+  const command: CreateActorCommand = {
+    kind: input.kind,
+    name: issues.text(['input', 'name'], input.name, { max: 300 }) ?? '',
+    aliases: aliasValues(issues, ['input', 'aliases'], input.aliases ?? []),
+    country: country(issues, ['input', 'country'], input.country),
+    wikidataQid: wikidataQid(issues, ['input', 'wikidataQid'], input.wikidataQid),
+    description: issues.description(input.description),
+    externalIds: externalIdValues(issues, ['input', 'externalIds'], input.externalIds ?? []),
+    marking: input.marking ?? 'CLEAR',
+  };
+  return { command, issues };
+}
+
+export function parseUpdateActor(
+  args: UpdateArgs<typeof UpdateActorInput.$inferInput>,
+): Parsed<UpdateActorCommand> {
+  const { input } = args;
+  return parseAtVersion(args, 'Actor', (issues): ActorChange => ({
+    kind: issues.required(['input', 'kind'], input.kind, (kind) => kind, 'a kind'),
+    name: issues.required(
+      ['input', 'name'],
+      input.name,
+      (name) => issues.text(['input', 'name'], name, { max: 300 }) ?? '',
+      'a name',
+    ),
+    aliases: ifGiven(input.aliases, (aliases) =>
+      aliasValues(issues, ['input', 'aliases'], aliases ?? []),
+    ),
+    country: ifGiven(input.country, (value) => country(issues, ['input', 'country'], value)),
+    wikidataQid: ifGiven(input.wikidataQid, (value) =>
+      wikidataQid(issues, ['input', 'wikidataQid'], value),
+    ),
+    description: ifGiven(input.description, (description) => issues.description(description)),
+    marking: issues.required(
+      ['input', 'marking'],
+      input.marking,
+      (marking) => marking,
+      'a marking',
+    ),
+    externalIds: ifGiven(input.externalIds, (externalIds) =>
+      externalIdValues(issues, ['input', 'externalIds'], externalIds ?? []),
+    ),
+  }));
+}
+
+export function parseMergeActors(args: {
+  survivorId: string;
+  expectedSurvivorVersion: number;
+  mergedId: string;
+  expectedMergedVersion: number;
+}): Parsed<MergeActorsCommand> {
+  const issues = new Issues();
+  const survivor = issues.reference(['survivorId'], args.survivorId, 'Actor');
+  const merged = issues.reference(['mergedId'], args.mergedId, 'Actor');
+  if (survivor.id !== 0 && survivor.id === merged.id) {
+    issues.add(['mergedId'], 'expected another actor than the survivor, got the same one');
+  }
+  const command: MergeActorsCommand = {
+    survivor,
+    expectedSurvivorVersion: args.expectedSurvivorVersion,
+    merged,
+    expectedMergedVersion: args.expectedMergedVersion,
+  };
+  return { command, issues };
+}

@@ -1,0 +1,314 @@
+import { builder } from '../builder.js';
+import {
+  CitationRoleEnum,
+  ClaimKindEnum,
+  ClaimStatusEnum,
+  LikelihoodEnum,
+  MarkingEnum,
+} from '../common/enums.js';
+import { LIST_CAPS } from '../common/list-caps.js';
+import type { QuantityColumns, ValidTimeColumns } from '../common/time-and-quantity.schema.js';
+import type { Span } from '../common/quote-anchoring.js';
+import type { ClaimKind, ClaimStatus, Likelihood, Marking } from '../db/types.js';
+import {
+  QuantityInput,
+  ValidTimeInput,
+  quantityColumns,
+  validTimeColumns,
+} from '../mutations/common-inputs.js';
+import {
+  Issues,
+  ifGiven,
+  parseAtVersion,
+  type AtVersion,
+  type Parsed,
+  type Path,
+  type Reference,
+  type UpdateArgs,
+} from '../mutations/validate.js';
+import type { NewCitation } from './claim.repository.js';
+
+// Caps on list inputs, so one request cannot write unbounded rows.
+const MAX_OBJECTS = LIST_CAPS.claimObjects;
+const MAX_CITATIONS = 50;
+
+export const TextSpanInput = builder.inputType('TextSpanInput', {
+  description:
+    'Where a quote sits in the briefing body, in Unicode code points: `body[start, end)`.',
+  fields: (t) => ({
+    start: t.int({ required: true }),
+    end: t.int({ required: true }),
+  }),
+});
+
+export const CitationInput = builder.inputType('CitationInput', {
+  description: 'A source behind a claim: what it does for the claim and how credible it is there.',
+  fields: (t) => ({
+    sourceId: t.id({ required: true }),
+    role: t.field({ type: CitationRoleEnum, required: true }),
+    locator: t.string({
+      description: 'Where in the source (page, paragraph, timestamp); at most 500 characters.',
+    }),
+    quote: t.string({ description: 'The source’s own words; at most 5,000 characters.' }),
+    credibility: t.int({
+      description: 'Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged).',
+    }),
+  }),
+});
+
+const claimFieldDescriptions = {
+  quote:
+    'The briefing’s own words for the claim (at most 5,000 characters). Without `span` it must occur exactly once in the body.',
+  span: 'Where the quote sits, when it occurs more than once; `body[start, end)` must equal it.',
+  objectIds: 'The other actors in the claim, in order (at most 20, each once).',
+  citations: 'The sources behind the claim, origin first (at most 50; each source once per role).',
+};
+
+export const AddClaimInput = builder.inputType('AddClaimInput', {
+  description: 'A new claim, appended after the briefing’s last one.',
+  fields: (t) => ({
+    statement: t.string({
+      required: true,
+      description: 'The claim as one normalised sentence (1 to 2,000 characters).',
+    }),
+    kind: t.field({ type: ClaimKindEnum, description: 'Default FACT.' }),
+    quote: t.string({ description: claimFieldDescriptions.quote }),
+    span: t.field({ type: TextSpanInput, description: claimFieldDescriptions.span }),
+    subjectId: t.id({ description: 'The actor the claim is about.' }),
+    predicate: t.string({
+      required: true,
+      description: 'What is claimed of the subject, as a slug such as `requested-from`.',
+    }),
+    objectIds: t.idList({ description: claimFieldDescriptions.objectIds }),
+    quantity: t.field({ type: QuantityInput }),
+    validTime: t.field({ type: ValidTimeInput }),
+    likelihood: t.field({ type: LikelihoodEnum }),
+    confidence: t.int({ description: '0 to 100 (STIX 2.1 scale).' }),
+    status: t.field({ type: ClaimStatusEnum, description: 'Default REPORTED.' }),
+    marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
+    citations: t.field({ type: [CitationInput], description: claimFieldDescriptions.citations }),
+  }),
+});
+
+export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
+  description:
+    'Changes to a claim: omitted fields stay as they are; null clears an optional one. `objectIds` and `citations`, when given, replace the entries you may see; objects and citations of records above your clearance stay where they were. A new `quote` without `span` is located in the body again.',
+  fields: (t) => ({
+    statement: t.string(),
+    kind: t.field({ type: ClaimKindEnum }),
+    quote: t.string({ description: claimFieldDescriptions.quote }),
+    span: t.field({ type: TextSpanInput, description: claimFieldDescriptions.span }),
+    subjectId: t.id(),
+    predicate: t.string(),
+    objectIds: t.idList({ description: claimFieldDescriptions.objectIds }),
+    quantity: t.field({ type: QuantityInput }),
+    validTime: t.field({ type: ValidTimeInput }),
+    likelihood: t.field({ type: LikelihoodEnum }),
+    confidence: t.int(),
+    status: t.field({ type: ClaimStatusEnum }),
+    marking: t.field({ type: MarkingEnum }),
+    citations: t.field({ type: [CitationInput], description: claimFieldDescriptions.citations }),
+  }),
+});
+
+type CitationShape = typeof CitationInput.$inferInput;
+
+/** A citation to store, with the source as the caller named it. */
+export type CheckedCitation = NewCitation & { source: Reference };
+
+export interface AddClaimCommand {
+  briefing: Reference;
+  statement: string;
+  kind: ClaimKind;
+  quote: string | null;
+  span: Span | null | undefined;
+  subject: Reference | null;
+  predicate: string;
+  objects: Reference[];
+  quantity: QuantityColumns;
+  validTime: ValidTimeColumns;
+  likelihood: Likelihood | null;
+  confidence: number | null;
+  status: ClaimStatus;
+  marking: Marking;
+  citations: CheckedCitation[];
+}
+
+/** Omitted fields are undefined (unchanged); null clears an optional one. */
+export interface ClaimChange {
+  statement: string | undefined;
+  kind: ClaimKind | undefined;
+  quote: string | null | undefined;
+  span: Span | null | undefined;
+  subject: Reference | null | undefined;
+  predicate: string | undefined;
+  objects: Reference[] | undefined;
+  quantity: Partial<QuantityColumns>;
+  validTime: Partial<ValidTimeColumns>;
+  likelihood: Likelihood | null | undefined;
+  confidence: number | null | undefined;
+  status: ClaimStatus | undefined;
+  marking: Marking | undefined;
+  citations: CheckedCitation[] | undefined;
+}
+
+export type UpdateClaimCommand = AtVersion & ClaimChange;
+
+/** A citation added to `claim`, named by `claimId`, at the claim version the caller read. */
+export interface CiteSourceCommand {
+  claim: Reference;
+  expectedVersion: number;
+  citation: CheckedCitation;
+}
+
+export interface RemoveCitationCommand {
+  claim: Reference;
+  expectedVersion: number;
+  citation: Reference;
+}
+
+function checkObjectIds(issues: Issues, ids: readonly string[]): Reference[] {
+  const path = ['input', 'objectIds'];
+  if (ids.length > MAX_OBJECTS)
+    issues.add(path, `expected at most ${MAX_OBJECTS} objects, got ${ids.length}`);
+  const seen = new Map<number, number>();
+  return ids.map((globalId, i) => {
+    const ref = issues.reference([...path, i], globalId, 'Actor');
+    const earlier = seen.get(ref.id);
+    if (ref.id && earlier !== undefined)
+      issues.add(ref.path, `expected each actor once, got objectIds.${earlier} again`);
+    seen.set(ref.id, i);
+    return ref;
+  });
+}
+
+function checkCitation(issues: Issues, path: Path, citation: CitationShape): CheckedCitation {
+  const source = issues.reference([...path, 'sourceId'], citation.sourceId, 'Source');
+  return {
+    source,
+    source_id: source.id,
+    role: citation.role,
+    locator: issues.text([...path, 'locator'], citation.locator, { max: 500 }),
+    quote: issues.text([...path, 'quote'], citation.quote, { max: 5000 }),
+    credibility: issues.intRange([...path, 'credibility'], citation.credibility, 1, 6),
+  };
+}
+
+function checkCitations(issues: Issues, citations: readonly CitationShape[]): CheckedCitation[] {
+  const path = ['input', 'citations'];
+  if (citations.length > MAX_CITATIONS)
+    issues.add(path, `expected at most ${MAX_CITATIONS} citations, got ${citations.length}`);
+  const seen = new Map<string, number>();
+  return citations.map((citation, i) => {
+    const checked = checkCitation(issues, [...path, i], citation);
+    const key = `${checked.source_id} ${checked.role}`;
+    const earlier = seen.get(key);
+    if (checked.source_id && earlier !== undefined)
+      issues.add(
+        [...path, i],
+        `expected each source once per role, got the source of citations.${earlier} as ${checked.role} again`,
+      );
+    seen.set(key, i);
+    return checked;
+  });
+}
+
+export function parseAddClaim(args: {
+  briefingId: string;
+  input: typeof AddClaimInput.$inferInput;
+}): Parsed<AddClaimCommand> {
+  const { input } = args;
+  const issues = new Issues();
+  const command: AddClaimCommand = {
+    briefing: issues.reference(['briefingId'], args.briefingId, 'Briefing'),
+    statement: issues.text(['input', 'statement'], input.statement, { max: 2000 }) ?? '',
+    kind: input.kind ?? 'FACT',
+    quote: issues.text(['input', 'quote'], input.quote, { max: 5000 }),
+    span: input.span,
+    subject:
+      input.subjectId == null
+        ? null
+        : issues.reference(['input', 'subjectId'], input.subjectId, 'Actor'),
+    predicate: issues.slug(['input', 'predicate'], input.predicate, 80),
+    objects: checkObjectIds(issues, input.objectIds ?? []),
+    quantity: quantityColumns(issues, ['input', 'quantity'], input.quantity),
+    validTime: validTimeColumns(issues, ['input', 'validTime'], input.validTime),
+    likelihood: input.likelihood ?? null,
+    confidence: issues.intRange(['input', 'confidence'], input.confidence, 0, 100),
+    status: input.status ?? 'REPORTED',
+    marking: input.marking ?? 'CLEAR',
+    citations: checkCitations(issues, input.citations ?? []),
+  };
+  return { command, issues };
+}
+
+export function parseUpdateClaim(
+  args: UpdateArgs<typeof UpdateClaimInput.$inferInput>,
+): Parsed<UpdateClaimCommand> {
+  const { input } = args;
+  return parseAtVersion(args, 'Claim', (issues): ClaimChange => {
+    // The fields that may not be cleared are refused first, so their issues lead the list.
+    const keep = <T>(name: keyof typeof input, value: T | null | undefined) =>
+      issues.required(['input', name], value, (given) => given);
+    const statement = keep('statement', input.statement);
+    const kind = keep('kind', input.kind);
+    const predicate = keep('predicate', input.predicate);
+    const status = keep('status', input.status);
+    const marking = keep('marking', input.marking);
+    return {
+      statement: ifGiven(
+        statement,
+        (text) => issues.text(['input', 'statement'], text, { max: 2000 }) ?? '',
+      ),
+      kind,
+      quote: ifGiven(input.quote, (quote) => issues.text(['input', 'quote'], quote, { max: 5000 })),
+      span: input.span,
+      subject: ifGiven(input.subjectId, (subjectId) =>
+        subjectId === null ? null : issues.reference(['input', 'subjectId'], subjectId, 'Actor'),
+      ),
+      predicate: ifGiven(predicate, (slug) => issues.slug(['input', 'predicate'], slug, 80)),
+      objects: ifGiven(input.objectIds, (ids) => checkObjectIds(issues, ids ?? [])),
+      quantity:
+        ifGiven(input.quantity, (quantity) =>
+          quantityColumns(issues, ['input', 'quantity'], quantity),
+        ) ?? {},
+      validTime:
+        ifGiven(input.validTime, (validTime) =>
+          validTimeColumns(issues, ['input', 'validTime'], validTime),
+        ) ?? {},
+      likelihood: input.likelihood,
+      confidence: ifGiven(input.confidence, (confidence) =>
+        issues.intRange(['input', 'confidence'], confidence, 0, 100),
+      ),
+      status,
+      marking,
+      citations: ifGiven(input.citations, (citations) => checkCitations(issues, citations ?? [])),
+    };
+  });
+}
+
+export function parseRemoveClaim(args: { id: string; expectedVersion: number }): Parsed<AtVersion> {
+  return parseAtVersion(args, 'Claim', () => ({}));
+}
+
+export function parseCiteSource(args: {
+  claimId: string;
+  expectedVersion: number;
+  input: CitationShape;
+}): Parsed<CiteSourceCommand> {
+  const issues = new Issues();
+  const claim = issues.reference(['claimId'], args.claimId, 'Claim');
+  const citation = checkCitation(issues, ['input'], args.input);
+  return { command: { claim, expectedVersion: args.expectedVersion, citation }, issues };
+}
+
+export function parseRemoveCitation(args: {
+  claimId: string;
+  expectedVersion: number;
+  citationId: string;
+}): Parsed<RemoveCitationCommand> {
+  const issues = new Issues();
+  const claim = issues.reference(['claimId'], args.claimId, 'Claim');
+  const citation = issues.reference(['citationId'], args.citationId, 'Citation');
+  return { command: { claim, expectedVersion: args.expectedVersion, citation }, issues };
+}
