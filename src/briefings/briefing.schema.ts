@@ -6,7 +6,7 @@ import { groupByKey, loadPagesPerParent } from '../common/nested-connection.js';
 import { LIST_CAPS, capLists } from '../common/list-caps.js';
 import { columnsFor } from '../common/selection.js';
 import { SOURCE_COLUMNS } from '../common/field-columns.js';
-import { PartialDateRef, partialDate } from '../common/time-and-quantity.schema.js';
+import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-quantity.schema.js';
 import {
   BRIEFING_ACTOR_ORDERING,
   actorRowsOfBriefingQuery,
@@ -169,6 +169,7 @@ const MediaRef = builder.objectRef<MediaRow>('Media').implement({
       type: PartialDateRef,
       nullable: true,
       description: 'When it was made, as precisely as known.',
+      extensions: partialDateSql('taken_on', 'taken_on_precision'),
       resolve: (m) => partialDate(m.taken_on, m.taken_on_precision),
     }),
   }),

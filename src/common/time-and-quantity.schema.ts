@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import type { Precision, QuantityQualifier } from '../db/types.js';
 import { DatePrecisionEnum, QuantityQualifierEnum } from './enums.js';
 import { allPresent, anyPresent, sqlColumn, sqlField } from '../compiled/sql-spec.js';
-import { partialDateEndSql, partialDateLabelSql } from '../db/partial-date-sql.js';
+import { partialDateEndSql, partialDateLabelSql, quantityTextSql } from '../db/display-sql.js';
 
 export interface PartialDateShape {
   date: string;
@@ -67,7 +67,7 @@ export function partialDateEnd({ date, precision }: PartialDateShape): string {
 }
 
 /** A partial date made of two of the row's columns, null unless both are set. */
-function partialDateSql(date: string, precision: string) {
+export function partialDateSql(date: string, precision: string) {
   return sqlField({
     kind: 'embedded',
     columns: { date, precision },
@@ -224,6 +224,7 @@ export const QuantityRef = builder
       }),
       text: t.string({
         description: 'Human-readable form, e.g. `~21 aircraft`.',
+        extensions: sqlField({ kind: 'expression', value: (row) => quantityTextSql(row) }),
         resolve: quantityText,
       }),
     }),

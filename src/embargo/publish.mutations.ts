@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { sqlColumn } from '../compiled/sql-spec.js';
 import { MarkingEnum } from '../common/enums.js';
 import { commandOf, parseIdArgument } from '../mutations/validate.js';
 import { writeField } from '../mutations/write-field.js';
@@ -18,6 +19,7 @@ for (const ref of [ActorRef, SourceRef, ActorRelationshipRef] as const) {
       type: MarkingEnum,
       nullable: true,
       description: RELEASED_TO_DESCRIPTION,
+      extensions: sqlColumn('released_to'),
       resolve: (row) => row.released_to,
     }),
   );

@@ -91,7 +91,7 @@ async function insertEdgeCases({ db }: TestDatabase) {
 }
 
 const CLAIM_FIELDS = `__typename id position kind statement quote span { start end } predicate
-  quantity { value min max unit qualifier } validTime { note from { date precision end label } to { date precision end label } }
+  quantity { value min max unit qualifier text } validTime { note from { date precision end label } to { date precision end label } }
   likelihood confidence status marking version createdAt updatedAt
   briefing { id slug }
   subject { id name kind }
@@ -100,24 +100,24 @@ const CLAIM_FIELDS = `__typename id position kind statement quote span { start e
     totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id role position locator quote credibility
-      claim { id } source { id derivationChain { id title } kind title publisher url publishedAt accessedAt reliability description marking version createdAt updatedAt } } }
+      claim { id } source { id releasedTo derivationChain { id title } kind title publisher url publishedAt accessedAt reliability description marking version createdAt updatedAt } } }
   }`;
 
 const BRIEFING_FIELDS = `__typename id slug title summary body status language publishedAt retractedAt
   retractionReason marking version createdAt updatedAt asSource { id title }`;
 
-const ACTOR_FIELDS = `__typename id kind name country wikidataQid description marking version createdAt updatedAt`;
+const ACTOR_FIELDS = `__typename id kind name country wikidataQid description marking releasedTo version createdAt updatedAt`;
 
 const QUERIES: Record<string, string> = {
   bench_q1: `{ briefings(first: 20, orderBy: PUBLISHED_AT_DESC) { edges { node { title claims(first: 10) { edges { node { statement citations(first: 5) { edges { node { source { title } } } } objects { name } } } } } } } }`,
   bench_q3: `{ briefings(first: 1) { edges { node { title summary publishedAt claims(first: 50) { edges { node { statement predicate confidence status } } } } } } }`,
   every_claim_field: `{ claims(first: 40) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { ${CLAIM_FIELDS} } } } }`,
   every_briefing_field: `{ briefings(first: 5, orderBy: TITLE_ASC) { __typename totalCount edges { __typename cursor node { ${BRIEFING_FIELDS} claims(first: 4, orderBy: CONFIDENCE_DESC) { totalCount edges { node { id confidence } } } } } } }`,
-  actor_network: `{ claims(first: 30) { edges { node { subject { ${ACTOR_FIELDS} relationships(first: 5, orderBy: TYPE_ASC) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { __typename id type confidence description marking version createdAt updatedAt from { id name } to { ${ACTOR_FIELDS} relationships(first: 2, direction: OUTGOING) { edges { node { type to { name } } } } } } } } } } } } }`,
+  actor_network: `{ claims(first: 30) { edges { node { subject { ${ACTOR_FIELDS} relationships(first: 5, orderBy: TYPE_ASC) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { __typename id type confidence description marking releasedTo version createdAt updatedAt from { id name } to { ${ACTOR_FIELDS} relationships(first: 2, direction: OUTGOING) { edges { node { type to { name } } } } } } } } } } } } }`,
   aliases_and_fragments: `query Frag($n: Int!, $skip: Boolean!) { first: briefings(first: $n) { edges { node { ...B t2: title title @skip(if: $skip) } } } second: claims(first: $n, orderBy: CREATED_AT_DESC) { edges { node { ... on Claim { statement } ...C } } } }
     fragment B on Briefing { title slug claims(first: 2) { edges { node { ...C } } } }
     fragment C on Claim { id statement s: span { end } }`,
-  briefing_lists: `{ briefings(first: 6) { edges { node { slug authors { __typename name bio } media { kind position url caption credit licence { name url } } tags { name kind } sources(first: 4) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title derivedFrom { id title derivedFrom { id } } citations(first: 2) { totalCount edges { cursor node { id position claim { id statement } } } } } } } actors(first: 5) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${ACTOR_FIELDS} wikidataUrl aliases { name language } externalIds { scheme value url } } } } } } } }`,
+  briefing_lists: `{ briefings(first: 6) { edges { node { slug authors { __typename name bio } media { kind position url caption credit licence { name url } takenOn { date precision label end } } tags { name kind } sources(first: 4) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title derivedFrom { id title derivedFrom { id } } citations(first: 2) { totalCount edges { cursor node { id position claim { id statement } } } } } } } actors(first: 5) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${ACTOR_FIELDS} wikidataUrl aliases { name language } externalIds { scheme value url } } } } } } } }`,
   actor_lists: `{ claims(first: 25) { edges { node { objects { id name briefings(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { slug } } } claims(first: 3, role: SUBJECT) { totalCount edges { node { id statement } } } anyClaims: claims(first: 2, orderBy: BRIEFING_POSITION) { totalCount edges { cursor node { id } } } relationships(first: 3) { edges { node { type evidence(first: 2) { totalCount edges { node { id statement } } } } } } } } } } }`,
   edge_cases: `{ claims(first: 5, orderBy: CREATED_AT_DESC) { pageInfo { endCursor } edges { cursor node { ${CLAIM_FIELDS} } } } briefings(first: 2, orderBy: CREATED_AT_DESC) { pageInfo { startCursor endCursor } edges { cursor node { ${BRIEFING_FIELDS} } } } byTitle: briefings(first: 50, orderBy: TITLE_ASC) { edges { cursor } } }`,
   roots: `{ actors(first: 8, orderBy: NAME_ASC, filter: { kind: [STATE, PERSON] }) { totalCount edges { cursor node { ${ACTOR_FIELDS} } } } sources(first: 6, filter: { publisher: "a" }) { totalCount pageInfo { hasNextPage endCursor } edges { node { id title publisher } } } actorRelationships(first: 10) { totalCount edges { cursor node { id type validTime { from { label end } to { label } note } from { name } to { name } } } } }`,
@@ -147,6 +147,7 @@ describe('compiled reads answer exactly as the loader path', () => {
         if (name === 'edge_cases') {
           expect(viaLoaders.text).toContain('"label":"2006-Q4"');
           expect(viaLoaders.text).toContain('"derivationChain":[{"id":');
+          expect(viaLoaders.text).toContain('"text":"5–10.25 aircraft"');
         }
         expect(viaCompiled.text).toBe(viaLoaders.text);
         // Authentication reads the key first; the answer itself is one statement.
