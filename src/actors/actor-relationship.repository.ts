@@ -3,7 +3,6 @@ import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
-  paginate,
   paginatePerParent,
   type Ordering,
   type PageWindow,
@@ -116,31 +115,6 @@ export async function findRelationshipsByIds(
     .select(RELATIONSHIP_COLUMNS)
     .where('actor_relationship.id', '=', anyId(ids))
     .execute();
-}
-
-export async function findRelationshipsPage(
-  db: Executor,
-  visibility: Visibility,
-  filter: ActorRelationshipFilter,
-  order: RelationshipOrder,
-  window: PageWindow,
-): Promise<ActorRelationshipPageRow[]> {
-  return paginate(
-    visibleRelationships(db, visibility, filter).select(RELATIONSHIP_COLUMNS),
-    RELATIONSHIP_ORDERINGS[order],
-    window,
-  ).execute();
-}
-
-export async function countRelationships(
-  db: Executor,
-  visibility: Visibility,
-  filter: ActorRelationshipFilter,
-): Promise<number> {
-  const row = await visibleRelationships(db, visibility, filter)
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
 }
 
 /** One actor's relationships in a direction; `actorId` is the per-parent query's current actor. */

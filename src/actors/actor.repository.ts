@@ -3,7 +3,6 @@ import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
-  paginate,
   paginatePerParent,
   type Ordering,
   type PageWindow,
@@ -141,31 +140,6 @@ export function actorByIdQuery(
 /** Ids of every actor row (merged ones included) the caller may see, as a subquery. */
 export function visibleActorIds(db: Executor, visibility: Visibility) {
   return visibleSurvivors(db, visibility).select('requested.id');
-}
-
-export async function findActorsPage(
-  db: Executor,
-  visibility: Visibility,
-  filter: ActorFilter,
-  order: ActorOrder,
-  window: PageWindow,
-): Promise<ActorPageRow[]> {
-  return paginate(
-    visibleActors(db, visibility, filter).selectAll('actor'),
-    ACTOR_ORDERINGS[order],
-    window,
-  ).execute();
-}
-
-export async function countActors(
-  db: Executor,
-  visibility: Visibility,
-  filter: ActorFilter,
-): Promise<number> {
-  const row = await visibleActors(db, visibility, filter)
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
 }
 
 export interface ActorAliasRow {

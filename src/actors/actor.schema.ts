@@ -1,7 +1,8 @@
 import { ACTOR_COLUMNS, RELATIONSHIP_COLUMNS } from '../common/field-columns.js';
 import { columnsFor } from '../common/selection.js';
 import { builder, connectionOf } from '../builder.js';
-import { pageWindow, toPage } from '../common/connection.js';
+import { listingField } from '../compiled/listing.js';
+import { pageWindow, type ConnectionArgs } from '../common/connection.js';
 import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
 import { databaseIdOf, requireIdOf } from '../common/global-id.js';
 import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
@@ -39,10 +40,9 @@ import {
   actorByIdQuery,
   actorRowsQuery,
   type ActorFilter,
+  type ActorRow,
   aliasesOfActorQuery,
   externalIdsOfActorQuery,
-  countActors,
-  findActorsPage,
   findAliasesByActorIds,
   findExternalIdsByActorIds,
   type ActorAliasRow,
@@ -51,13 +51,12 @@ import {
 } from './actor.repository.js';
 import {
   RELATIONSHIP_ORDERINGS,
-  countRelationships,
   relationshipByIdQuery,
   relationshipRowsQuery,
   type ActorRelationshipFilter,
+  type ActorRelationshipRow,
   relationshipRowsOfActorQuery,
   countRelationshipsPerActor,
-  findRelationshipsPage,
   findRelationshipsPagePerActor,
   type RelationshipDirection,
   type RelationshipOrder,
@@ -497,20 +496,15 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: ActorFilterInput }),
       orderBy: t.arg({ type: ActorOrderEnum, required: true, defaultValue: 'NAME_ASC' }),
     },
-    extensions: sqlConnection(
-      (env, args: { filter?: ActorFilterShape | null; orderBy: ActorOrder }) =>
-        connectionSql(
-          actorRowsQuery(env.db, env.visibility, toActorFilter(args.filter)),
-          ACTOR_ORDERINGS[args.orderBy],
-        ),
+    ...listingField<
+      ConnectionArgs & { filter?: ActorFilterShape | null; orderBy: ActorOrder },
+      ActorRow
+    >((env, args) =>
+      connectionSql(
+        actorRowsQuery(env.db, env.visibility, toActorFilter(args.filter)),
+        ACTOR_ORDERINGS[args.orderBy],
+      ),
     ),
-    resolve: async (_root, args, ctx) => {
-      const filter = toActorFilter(args.filter);
-      const ordering = ACTOR_ORDERINGS[args.orderBy];
-      const window = pageWindow(args, ordering);
-      const rows = await findActorsPage(ctx.db, ctx.visibility, filter, args.orderBy, window);
-      return toPage(rows, ordering, window, () => countActors(ctx.db, ctx.visibility, filter));
-    },
   }),
   actor: t.field({
     type: ActorRef,
@@ -535,27 +529,14 @@ builder.queryFields((t) => ({
         defaultValue: 'VALID_FROM_ASC',
       }),
     },
-    extensions: sqlConnection(
-      (env, args: { filter?: RelationshipFilterShape | null; orderBy: RelationshipOrder }) =>
-        connectionSql(
-          relationshipRowsQuery(env.db, env.visibility, toRelationshipFilter(args.filter)),
-          RELATIONSHIP_ORDERINGS[args.orderBy],
-        ),
+    ...listingField<
+      ConnectionArgs & { filter?: RelationshipFilterShape | null; orderBy: RelationshipOrder },
+      ActorRelationshipRow
+    >((env, args) =>
+      connectionSql(
+        relationshipRowsQuery(env.db, env.visibility, toRelationshipFilter(args.filter)),
+        RELATIONSHIP_ORDERINGS[args.orderBy],
+      ),
     ),
-    resolve: async (_root, args, ctx) => {
-      const filter = toRelationshipFilter(args.filter);
-      const ordering = RELATIONSHIP_ORDERINGS[args.orderBy];
-      const window = pageWindow(args, ordering);
-      const rows = await findRelationshipsPage(
-        ctx.db,
-        ctx.visibility,
-        filter,
-        args.orderBy,
-        window,
-      );
-      return toPage(rows, ordering, window, () =>
-        countRelationships(ctx.db, ctx.visibility, filter),
-      );
-    },
   }),
 }));

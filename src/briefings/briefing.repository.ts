@@ -2,7 +2,6 @@ import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
-  paginate,
   paginatePerParent,
   type Ordering,
   type PageWindow,
@@ -172,31 +171,6 @@ export async function findBriefingBySlug(
     .selectAll('briefing')
     .where('briefing.slug', '=', slug)
     .executeTakeFirst();
-}
-
-export async function findBriefingsPage(
-  db: Executor,
-  visibility: Visibility,
-  filter: BriefingFilter,
-  order: BriefingOrder,
-  window: PageWindow,
-): Promise<BriefingPageRow[]> {
-  return paginate(
-    visibleBriefings(db, visibility, filter).selectAll('briefing'),
-    BRIEFING_ORDERINGS[order],
-    window,
-  ).execute();
-}
-
-export async function countBriefings(
-  db: Executor,
-  visibility: Visibility,
-  filter: BriefingFilter,
-): Promise<number> {
-  const row = await visibleBriefings(db, visibility, filter)
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
 }
 
 /**

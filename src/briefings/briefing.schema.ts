@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
-import { pageWindow, toPage } from '../common/connection.js';
+import type { ConnectionArgs } from '../common/connection.js';
+import { listingField } from '../compiled/listing.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
 import { groupByKey, loadPagesPerParent } from '../common/nested-connection.js';
@@ -52,16 +53,15 @@ import {
   briefingByIdQuery,
   briefingBySlugQuery,
   briefingRowsQuery,
-  countBriefings,
   findAuthorsByBriefingIds,
   findBriefingBySlug,
-  findBriefingsPage,
   findMediaByBriefingIds,
   findTagsByBriefingIds,
   mediaOfBriefingQuery,
   tagsOfBriefingQuery,
   type BriefingFilter,
   type BriefingOrder,
+  type BriefingRow,
   type MediaRow,
 } from './briefing.repository.js';
 import { findBriefingAsOf } from './briefing-as-of.repository.js';
@@ -406,19 +406,14 @@ builder.queryFields((t) => ({
         defaultValue: 'PUBLISHED_AT_DESC',
       }),
     },
-    extensions: sqlConnection(
-      (env, args: { filter?: BriefingFilterShape | null; orderBy: BriefingOrder }) =>
-        connectionSql(
-          briefingRowsQuery(env.db, env.visibility, toBriefingFilter(args.filter)),
-          BRIEFING_ORDERINGS[args.orderBy],
-        ),
+    ...listingField<
+      ConnectionArgs & { filter?: BriefingFilterShape | null; orderBy: BriefingOrder },
+      BriefingRow
+    >((env, args) =>
+      connectionSql(
+        briefingRowsQuery(env.db, env.visibility, toBriefingFilter(args.filter)),
+        BRIEFING_ORDERINGS[args.orderBy],
+      ),
     ),
-    resolve: async (_root, args, ctx) => {
-      const filter = toBriefingFilter(args.filter);
-      const ordering = BRIEFING_ORDERINGS[args.orderBy];
-      const window = pageWindow(args, ordering);
-      const rows = await findBriefingsPage(ctx.db, ctx.visibility, filter, args.orderBy, window);
-      return toPage(rows, ordering, window, () => countBriefings(ctx.db, ctx.visibility, filter));
-    },
   }),
 }));

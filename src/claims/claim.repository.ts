@@ -9,7 +9,6 @@ import {
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
-  paginate,
   paginatePerParent,
   type Ordering,
   type PageWindow,
@@ -164,31 +163,6 @@ export async function findClaimsByIds(
     .select(CLAIM_COLUMNS)
     .where('claim.id', '=', anyId(ids))
     .execute();
-}
-
-export async function findClaimsPage(
-  db: Executor,
-  visibility: Visibility,
-  filter: ClaimFilter,
-  order: ClaimOrder,
-  window: PageWindow,
-): Promise<ClaimPageRow[]> {
-  return paginate(
-    visibleClaims(db, visibility, filter).select(CLAIM_COLUMNS),
-    CLAIM_ORDERINGS[order],
-    window,
-  ).execute();
-}
-
-export async function countClaims(
-  db: Executor,
-  visibility: Visibility,
-  filter: ClaimFilter,
-): Promise<number> {
-  const row = await visibleClaims(db, visibility, filter)
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
 }
 
 /**

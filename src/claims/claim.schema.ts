@@ -7,7 +7,8 @@ import {
 } from '../common/field-columns.js';
 import { columnsFor } from '../common/selection.js';
 import { builder, connectionOf } from '../builder.js';
-import { pageWindow, toPage, type ConnectionArgs } from '../common/connection.js';
+import { listingField } from '../compiled/listing.js';
+import { pageWindow, type ConnectionArgs } from '../common/connection.js';
 import {
   CitationRoleEnum,
   ClaimKindEnum,
@@ -53,15 +54,14 @@ import {
   claimByIdQuery,
   claimRowsOfParentQuery,
   claimRowsQuery,
-  countClaims,
   objectActorsOfClaimQuery,
-  findClaimsPage,
   findObjectActorsByClaimIds,
   countClaimsPerParent,
   findClaimsPagePerParent,
   type ActorRole,
   type CitationRow,
   type ClaimFilter,
+  type ClaimRow,
   type ClaimOrder,
   type ClaimParent,
 } from './claim.repository.js';
@@ -477,18 +477,11 @@ builder.queryField('claims', (t) =>
       filter: t.arg({ type: ClaimFilterInput }),
       orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
     },
-    extensions: sqlConnection((env, args: ClaimConnectionArgs) =>
+    ...listingField<ConnectionArgs & ClaimConnectionArgs, ClaimRow>((env, args) =>
       connectionSql(
         claimRowsQuery(env.db, env.visibility, toClaimFilter(args.filter)),
         CLAIM_ORDERINGS[args.orderBy],
       ),
     ),
-    resolve: async (_root, args, ctx) => {
-      const filter = toClaimFilter(args.filter);
-      const ordering = CLAIM_ORDERINGS[args.orderBy];
-      const window = pageWindow(args, ordering);
-      const rows = await findClaimsPage(ctx.db, ctx.visibility, filter, args.orderBy, window);
-      return toPage(rows, ordering, window, () => countClaims(ctx.db, ctx.visibility, filter));
-    },
   }),
 );

@@ -3,7 +3,6 @@ import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
-  paginate,
   paginatePerParent,
   type Ordering,
   type PageWindow,
@@ -98,31 +97,6 @@ export async function findSourcesByIds(
     .selectAll('source')
     .where('source.id', '=', anyId(ids))
     .execute();
-}
-
-export async function findSourcesPage(
-  db: Executor,
-  visibility: Visibility,
-  filter: SourceFilter,
-  order: SourceOrder,
-  window: PageWindow,
-): Promise<SourcePageRow[]> {
-  return paginate(
-    visibleSources(db, visibility, filter).selectAll('source'),
-    SOURCE_ORDERINGS[order],
-    window,
-  ).execute();
-}
-
-export async function countSources(
-  db: Executor,
-  visibility: Visibility,
-  filter: SourceFilter,
-): Promise<number> {
-  const row = await visibleSources(db, visibility, filter)
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
 }
 
 /** Bounds the walk up a derivation chain, which the schema does not stop from looping. */

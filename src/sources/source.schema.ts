@@ -1,6 +1,8 @@
 import { builder } from '../builder.js';
+import { listingField } from '../compiled/listing.js';
+import type { ConnectionArgs } from '../common/connection.js';
 import { LIST_CAPS } from '../common/list-caps.js';
-import { pageWindow, toPage } from '../common/connection.js';
+import { pageWindow } from '../common/connection.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { CitationConnection } from '../claims/claim.schema.js';
@@ -21,14 +23,13 @@ import {
 } from '../compiled/sql-spec.js';
 import {
   SOURCE_ORDERINGS,
-  countSources,
   findDerivationChains,
-  findSourcesPage,
   type SourceOrder,
   derivationChainQuery,
   sourceByIdQuery,
   sourceRowsQuery,
   type SourceFilter,
+  type SourceRow,
 } from './source.repository.js';
 
 export const SourceOrderEnum = builder.enumType('SourceOrder', {
@@ -199,19 +200,14 @@ builder.queryField('sources', (t) =>
       filter: t.arg({ type: SourceFilterInput }),
       orderBy: t.arg({ type: SourceOrderEnum, required: true, defaultValue: 'TITLE_ASC' }),
     },
-    extensions: sqlConnection(
-      (env, args: { filter?: SourceFilterShape | null; orderBy: SourceOrder }) =>
-        connectionSql(
-          sourceRowsQuery(env.db, env.visibility, toSourceFilter(args.filter)),
-          SOURCE_ORDERINGS[args.orderBy],
-        ),
+    ...listingField<
+      ConnectionArgs & { filter?: SourceFilterShape | null; orderBy: SourceOrder },
+      SourceRow
+    >((env, args) =>
+      connectionSql(
+        sourceRowsQuery(env.db, env.visibility, toSourceFilter(args.filter)),
+        SOURCE_ORDERINGS[args.orderBy],
+      ),
     ),
-    resolve: async (_root, args, ctx) => {
-      const filter = toSourceFilter(args.filter);
-      const ordering = SOURCE_ORDERINGS[args.orderBy];
-      const window = pageWindow(args, ordering);
-      const rows = await findSourcesPage(ctx.db, ctx.visibility, filter, args.orderBy, window);
-      return toPage(rows, ordering, window, () => countSources(ctx.db, ctx.visibility, filter));
-    },
   }),
 );
