@@ -110,6 +110,8 @@ const ACTOR_FIELDS = `__typename id kind name country wikidataQid description ma
 
 const QUERIES: Record<string, string> = {
   bench_q1: `{ briefings(first: 20, orderBy: PUBLISHED_AT_DESC) { edges { node { title claims(first: 10) { edges { node { statement citations(first: 5) { edges { node { source { title } } } } objects { name } } } } } } } }`,
+  bench_q1x2: `{ briefings(first: 40, orderBy: PUBLISHED_AT_DESC) { edges { node { title claims(first: 20) { edges { node { statement citations(first: 5) { edges { node { source { title } } } } objects { name } } } } } } } }`,
+  bench_q2: `{ claims(first: 3) { edges { node { subject { name relationships(first: 10, direction: OUTGOING, orderBy: TYPE_ASC) { edges { node { type to { name relationships(first: 10, direction: OUTGOING, orderBy: TYPE_ASC) { edges { node { type to { name } } } } } } } } } } } } }`,
   bench_q3: `{ briefings(first: 1) { edges { node { title summary publishedAt claims(first: 50) { edges { node { statement predicate confidence status } } } } } } }`,
   every_claim_field: `{ claims(first: 40) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { ${CLAIM_FIELDS} } } } }`,
   every_briefing_field: `{ briefings(first: 5, orderBy: TITLE_ASC) { __typename totalCount edges { __typename cursor node { ${BRIEFING_FIELDS} claims(first: 4, orderBy: CONFIDENCE_DESC) { totalCount edges { node { id confidence } } } } } } }`,
