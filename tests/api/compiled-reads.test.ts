@@ -1,4 +1,8 @@
+import { GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileOperation } from '../../src/compiled/compile.js';
+import { ANONYMOUS_VISIBILITY } from '../../src/db/visibility.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/yoga.js';
@@ -216,5 +220,31 @@ describe('compiled reads answer exactly as the loader path', () => {
     expect((await answer(compiled, backwards, 'anonymous')).text).toBe(
       (await answer(loaders, backwards, 'anonymous')).text,
     );
+  });
+});
+
+describe('what the compiler leaves to the loader path', () => {
+  /** A one-type schema whose field has SQL, with or without auth scopes. */
+  function schemaWith(fieldExtensions: Record<string, unknown>): GraphQLSchema {
+    const secret = new GraphQLObjectType({
+      name: 'Secret',
+      fields: { title: { type: GraphQLString, extensions: fieldExtensions } },
+    });
+    const row = sql`select 'x' as title`;
+    return new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: { secret: { type: secret, extensions: { sql: { kind: 'one', row: () => row } } } },
+      }),
+    });
+  }
+
+  it('does not compile a field with auth scopes, which only its resolver checks', () => {
+    const env = { db: database.db, visibility: ANONYMOUS_VISIBILITY };
+    const document = parse('{ secret { title } }');
+    const column = { sql: { kind: 'column', column: 'title' } };
+    expect(compileOperation(schemaWith(column), document, null, {}, env)).not.toBeNull();
+    const scoped = { ...column, pothosOptions: { authScopes: { admin: true } } };
+    expect(compileOperation(schemaWith(scoped), document, null, {}, env)).toBeNull();
   });
 });
