@@ -211,6 +211,14 @@ async function openDataDir(dataDir: string): Promise<{ release(): Promise<void> 
 }
 
 /**
+ * PostgreSQL's shared buffers live in PGlite's WebAssembly memory, which never shrinks, and
+ * are all resident from the start: initdb's 128MB default held 140 MB of the server's 377 MB.
+ * A briefing database is tens of MB and its files sit in the OS page cache (or, in memory, in
+ * JavaScript buffers), so a buffer miss costs a copy, not a disk read.
+ */
+const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+/**
  * Starts PGlite behind a PostgreSQL wire-protocol socket. `dataDir` null keeps everything in
  * memory on a loopback TCP port (tests); otherwise data persists across restarts, the socket
  * lives in DATA_DIR, and the directory is this process's (see lockDataDir) until `stop`.
@@ -228,6 +236,7 @@ export async function startEmbeddedDatabase(
     pglite = await PGlite.create(dataDir ?? 'memory://', {
       extensions: { pg_trgm },
       loadDataDir: initialData,
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
     });
     // PGlite executes one statement at a time; the socket server queues the rest and keeps a
     // transaction on the connection that opened it.
