@@ -1,5 +1,6 @@
 import {
   isAbstractType,
+  isObjectType,
   Kind,
   TypeInfo,
   visit,
@@ -8,10 +9,17 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { columnsOfField } from '../compiled/columns.js';
 import type { TypeColumns } from './field-columns.js';
 
-/** Field names an operation selects on each object type, through fragments and interfaces. */
-export type SelectedFields = ReadonlyMap<string, ReadonlySet<string>>;
+/**
+ * Field names an operation selects on each object type, through fragments and interfaces, and
+ * the schema they belong to (whose fields declare the columns they read).
+ */
+export interface SelectedFields {
+  schema: GraphQLSchema;
+  byType: ReadonlyMap<string, ReadonlySet<string>>;
+}
 
 export function selectedFieldsByType(
   schema: GraphQLSchema,
@@ -43,7 +51,7 @@ export function selectedFieldsByType(
       },
     }),
   );
-  return fields;
+  return { schema, byType: fields };
 }
 
 /**
@@ -70,21 +78,26 @@ export function selectionPlugin(): Plugin<{ selection: SelectedFields | null }> 
 
 /**
  * The columns to read for rows of `columns.typeName`: the union of what its selected fields
- * need (`columns.byField`) plus `columns.always`; every column when there is no selection (a
- * write's own reads, tests) or when a selected field has no entry in `byField`, so that a field
- * added later and not listed reads whole rows instead of missing columns.
+ * declare (compiled/columns.ts) plus `columns.always`; every column when there is no selection
+ * (a write's own reads, tests) or when a selected field declares nothing, so that a field added
+ * without a declaration reads whole rows instead of missing columns.
  */
 export function columnsFor<Column extends string>(
   selection: SelectedFields | null,
   columns: TypeColumns<Column>,
 ): readonly Column[] {
   if (!selection) return columns.all;
-  const needed = new Set<Column>(columns.always);
-  for (const field of selection.get(columns.typeName) ?? []) {
-    if (field.startsWith('__')) continue;
-    const read = Object.hasOwn(columns.byField, field) ? columns.byField[field] : undefined;
-    if (!read) return columns.all;
+  const type = selection.schema.getType(columns.typeName);
+  if (!isObjectType(type)) return columns.all;
+  const fields = type.getFields();
+  const all: readonly string[] = columns.all;
+  const needed = new Set<string>(columns.always);
+  for (const name of selection.byType.get(columns.typeName) ?? []) {
+    if (name.startsWith('__')) continue;
+    const field = fields[name];
+    const read = field ? columnsOfField(field) : null;
+    if (!read || read.some((column) => !all.includes(column))) return columns.all;
     for (const column of read) needed.add(column);
   }
-  return [...needed];
+  return columns.all.filter((column) => needed.has(column));
 }
