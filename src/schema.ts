@@ -7,6 +7,7 @@ import './common/time-and-quantity.schema.js';
 import './claims/claim.schema.js';
 import './sources/source.schema.js';
 import './actors/actor.schema.js';
+import './actors/actor-relationship.schema.js';
 import './briefings/briefing.schema.js';
 import './sources/source.mutations.js';
 import './briefings/briefing.mutations.js';

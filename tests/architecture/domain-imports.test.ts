@@ -36,6 +36,7 @@ const KNOWN_SIDEWAYS = [
   // claims): to go with the shared listings of issue 11, point 5.
   'actors/actor.schema.ts → briefings/briefing.repository.ts',
   'actors/actor.schema.ts → claims/claim.schema.ts',
+  'actors/actor-relationship.schema.ts → claims/claim.schema.ts',
   'briefings/briefing.schema.ts → actors/actor.repository.ts',
   'briefings/briefing.schema.ts → claims/claim.schema.ts',
   'briefings/briefing.schema.ts → sources/source.repository.ts',

@@ -1,0 +1,246 @@
+import { builder, connectionOf } from '../builder.js';
+import { listingField } from '../compiled/listing.js';
+import { type ConnectionArgs } from '../common/connection.js';
+import { MarkingEnum } from '../common/enums.js';
+import { requireIdOf } from '../common/global-id.js';
+import { parseIsoDate } from '../common/scalars.js';
+import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
+import {
+  ClaimConnection,
+  ClaimFilterInput,
+  ClaimOrderEnum,
+  claimConnectionSql,
+  loadClaimPages,
+  type ClaimConnectionArgs,
+} from '../claims/claim.schema.js';
+import { badInput } from '../errors/bad-input.js';
+import {
+  connectionSql,
+  sqlColumn,
+  sqlConnection,
+  sqlField,
+  sqlType,
+} from '../compiled/sql-spec.js';
+import { ActorRef, ActorRelationshipRef } from '../refs.js';
+import {
+  RELATIONSHIP_ORDERINGS,
+  relationshipByIdQuery,
+  relationshipRowsQuery,
+  type ActorRelationshipFilter,
+  type ActorRelationshipRow,
+  type RelationshipDirection,
+  type RelationshipOrder,
+} from './actor-relationship.repository.js';
+
+const TYPE_SLUG = /^[a-z0-9-]+$/;
+
+export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
+  description: 'Which end of a relationship an actor is on.',
+  values: {
+    OUTGOING: {
+      value: 'OUTGOING',
+      description: 'The actor is `from` (e.g. the supplier in `supplies`).',
+    },
+    INCOMING: { value: 'INCOMING', description: 'The actor is `to` (e.g. the recipient).' },
+    BOTH: { value: 'BOTH', description: 'Either end.' },
+  } as const satisfies Record<
+    RelationshipDirection,
+    { value: RelationshipDirection; description: string }
+  >,
+});
+
+export const RelationshipOrderEnum = builder.enumType('ActorRelationshipOrder', {
+  description: 'Orders for relationship lists; ties break on id.',
+  values: {
+    VALID_FROM_ASC: {
+      value: 'VALID_FROM_ASC',
+      description: 'Earliest start first; open-started ones first (default).',
+    },
+    TYPE_ASC: { value: 'TYPE_ASC', description: 'By type slug.' },
+    CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
+  } as const satisfies Record<RelationshipOrder, { value: RelationshipOrder; description: string }>,
+});
+
+export const ActorRelationshipFilterInput = builder.inputType('ActorRelationshipFilter', {
+  description: 'Narrows a relationship list; all given conditions must hold.',
+  fields: (t) => ({
+    type: t.stringList({ description: 'Only these types (slugs such as `supplies`, `leads`).' }),
+    actorId: t.id({
+      description:
+        'Only relationships of this actor (see `direction`); an actor you may not see matches nothing, like an unknown id.',
+    }),
+    direction: t.field({
+      type: RelationshipDirectionEnum,
+      description: 'Which end `actorId` is on; default BOTH.',
+    }),
+    asOf: t.field({
+      type: 'Date',
+      description:
+        'Only relationships in force on this day; those with no valid time at all are kept.',
+    }),
+  }),
+});
+
+function checkTypes(
+  types: readonly string[] | null | undefined,
+  argument: string,
+): readonly string[] | null {
+  for (const type of types ?? []) {
+    if (!TYPE_SLUG.test(type) || type.length > 80) {
+      throw badInput(
+        `expected ${argument} to be slugs like requested-aid-from, got ${JSON.stringify(type.slice(0, 80))}`,
+        'BAD_USER_INPUT',
+        argument,
+      );
+    }
+  }
+  return types ?? null;
+}
+
+export type RelationshipArgs = {
+  direction: RelationshipDirection;
+  type?: readonly string[] | null;
+  asOf?: string | null;
+  orderBy: RelationshipOrder;
+};
+
+/** `Actor.relationships`' arguments as a repository filter; bad values are client errors. */
+export function relationshipFilterOf(args: RelationshipArgs) {
+  return {
+    direction: args.direction,
+    types: checkTypes(args.type, 'type'),
+    asOf: args.asOf ? parseIsoDate(args.asOf) : null,
+  };
+}
+
+type RelationshipFilterShape = typeof ActorRelationshipFilterInput.$inferInput;
+
+/** Checks and converts a GraphQL relationship filter; bad values are client errors. */
+function toRelationshipFilter(
+  input: RelationshipFilterShape | null | undefined,
+): ActorRelationshipFilter {
+  if (input?.direction && !input.actorId) {
+    throw badInput(
+      'expected filter.actorId with filter.direction',
+      'BAD_USER_INPUT',
+      'filter.direction',
+    );
+  }
+  return {
+    types: checkTypes(input?.type, 'filter.type'),
+    actorId: input?.actorId ? requireIdOf(input.actorId, 'Actor', 'filter.actorId') : null,
+    direction: input?.direction,
+    asOf: input?.asOf ? parseIsoDate(input.asOf) : null,
+  };
+}
+
+ActorRelationshipRef.implement({
+  extensions: sqlType({ byId: (env, id) => relationshipByIdQuery(env.db, env.visibility, id) }),
+  description:
+    'A typed, dated link between two actors (“Russia supplies Venezuela”, “ANSU-100 variant-of Mohajer-2”), with the claims that evidence it. Under embargo until a published briefing references it or an editor publishes it, and its two ends are visible (`releasedTo`): until then it does not exist for anonymous callers and partners.',
+  fields: (t) => ({
+    from: t.field({
+      type: ActorRef,
+      extensions: sqlField({ kind: 'ref', id: (row) => row('from_actor_id') }),
+      resolve: (r) => r.from_actor_id,
+    }),
+    to: t.field({
+      type: ActorRef,
+      extensions: sqlField({ kind: 'ref', id: (row) => row('to_actor_id') }),
+      resolve: (r) => r.to_actor_id,
+    }),
+    type: t.exposeString('type', {
+      description:
+        'What the link is, as a slug read from → to (`supplies`, `leads`, `variant-of`).',
+    }),
+    validTime: t.field({
+      type: ValidTimeRef,
+      nullable: true,
+      description: 'When the link holds.',
+      extensions: VALID_TIME_SQL,
+      resolve: (r) => validTimeOf(r),
+    }),
+    confidence: t.int({
+      nullable: true,
+      description: 'Confidence 0–100 (STIX 2.1 scale).',
+      extensions: sqlColumn('confidence'),
+      resolve: (r) => r.confidence,
+    }),
+    attributes: t.field({
+      type: 'JSONObject',
+      description: 'Extra facts about the link, e.g. `{"equipment": "Su-30MK2", "quantity": 24}`.',
+      extensions: sqlColumn('attributes'),
+      resolve: (r) => r.attributes,
+    }),
+    description: t.string({
+      nullable: true,
+      extensions: sqlColumn('description'),
+      resolve: (r) => r.description,
+    }),
+    marking: t.field({
+      type: MarkingEnum,
+      extensions: sqlColumn('marking'),
+      resolve: (r) => r.marking,
+    }),
+    version: t.exposeInt('version', {
+      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
+    }),
+    evidence: t.loadable({
+      type: ClaimConnection,
+      description: 'Claims that support the link (those you may see), in briefing order.',
+      args: {
+        ...t.arg.connectionArgs(),
+        filter: t.arg({ type: ClaimFilterInput }),
+        orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
+      },
+      extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
+        claimConnectionSql(env, { kind: 'relationship' }, args, row('id')),
+      ),
+      byPath: true,
+      resolve: (r) => r.id,
+      load: (ids: number[], ctx, args) =>
+        loadClaimPages(ctx, { kind: 'relationship' } as const, ids, args),
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('created_at'),
+      resolve: (r) => r.created_at,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      extensions: sqlColumn('updated_at'),
+      resolve: (r) => r.updated_at,
+    }),
+  }),
+});
+
+export const ActorRelationshipConnection = connectionOf(
+  ActorRelationshipRef,
+  'ActorRelationship',
+  'A page of actor relationships.',
+);
+
+builder.queryFields((t) => ({
+  actorRelationships: t.field({
+    type: ActorRelationshipConnection,
+    description: 'All actor relationships you may see, filtered and ordered.',
+    args: {
+      ...t.arg.connectionArgs(),
+      filter: t.arg({ type: ActorRelationshipFilterInput }),
+      orderBy: t.arg({
+        type: RelationshipOrderEnum,
+        required: true,
+        defaultValue: 'VALID_FROM_ASC',
+      }),
+    },
+    ...listingField<
+      ConnectionArgs & { filter?: RelationshipFilterShape | null; orderBy: RelationshipOrder },
+      ActorRelationshipRow
+    >((env, args) =>
+      connectionSql(
+        relationshipRowsQuery(env.db, env.visibility, toRelationshipFilter(args.filter)),
+        RELATIONSHIP_ORDERINGS[args.orderBy],
+      ),
+    ),
+  }),
+}));
