@@ -134,7 +134,8 @@ export function createApp({
     // the original through `logging.error`.
     maskedErrors: { maskError: maskDatabaseUnavailable },
     cors: corsOptions(config.corsOrigins),
-    maxRequestBodySize: config.maxBodyBytes,
+    // httpGuardsPlugin enforces MAX_BODY_BYTES, counting only bodies without a Content-Length.
+    maxRequestBodySize: false,
     batching: { limit: config.maxBatch },
     // The GraphQL-over-HTTP persisted-documents parameter, read by the persisted plugin.
     extraParamNames: ['documentId'],

@@ -41,11 +41,28 @@ function literalProblem(document: DocumentNode, maxLength: MaxLength): string | 
       problem ??= problemWith(node.value, maxLength);
     },
   });
-  return problem;
+  return problem && `${problem} in a string of the document`;
 }
 
-function inputProblem(
-  document: DocumentNode,
+/**
+ * The document's literals checked once per document and length limit, not on every request:
+ * Yoga's parse cache hands out one document object per query text.
+ */
+function literalProblemCache() {
+  const problems = new WeakMap<DocumentNode, Map<MaxLength, string | null>>();
+  return (document: DocumentNode, maxLength: MaxLength): string | null => {
+    let byLength = problems.get(document);
+    if (!byLength) problems.set(document, (byLength = new Map()));
+    let problem = byLength.get(maxLength);
+    if (problem === undefined) {
+      problem = literalProblem(document, maxLength);
+      byLength.set(maxLength, problem);
+    }
+    return problem;
+  };
+}
+
+function variableProblem(
   variables: Record<string, unknown> | null | undefined,
   maxLength: MaxLength,
 ): string | null {
@@ -55,8 +72,7 @@ function inputProblem(
       if (problem) return `${problem} in variable $${name}`;
     }
   }
-  const problem = literalProblem(document, maxLength);
-  return problem && `${problem} in a string of the document`;
+  return null;
 }
 
 /**
@@ -79,13 +95,16 @@ function isRequestError(error: GraphQLError): boolean {
  * (`first: 2147483648`) get the code graphql-js leaves out. Runs before Yoga's error masking.
  */
 export function clientInputPlugin(maxReadStringLength: number): Plugin {
+  const literalProblemOf = literalProblemCache();
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
       // Writes take long text (briefing bodies); their inputs are validated field by field.
       const maxLength =
         operation?.operation === OperationTypeNode.MUTATION ? null : maxReadStringLength;
-      const problem = inputProblem(args.document, args.variableValues, maxLength);
+      const problem =
+        variableProblem(args.variableValues, maxLength) ??
+        literalProblemOf(args.document, maxLength);
       if (problem) {
         setResultAndStopExecution({
           errors: [

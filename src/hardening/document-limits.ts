@@ -7,6 +7,7 @@ import {
   NoSchemaIntrospectionCustomRule,
   Source,
   TokenKind,
+  type DocumentNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
@@ -74,6 +75,20 @@ export function documentLimitsPlugin(
     trusted: documentRules('trusted', config.trustedLimits),
   };
   const viewerOf = (request: Request): Viewer => viewers.get(request) ?? { kind: 'anonymous' };
+  // Yoga's parse cache hands out one document object per query text, so each document is
+  // counted once per tier, not on every request.
+  const expandedCounts = {
+    restricted: new WeakMap<DocumentNode, number>(),
+    trusted: new WeakMap<DocumentNode, number>(),
+  };
+  const expandedCount = (document: DocumentNode, tier: Tier): number => {
+    let count = expandedCounts[tier].get(document);
+    if (count === undefined) {
+      count = expandedFieldCount(document, limitsOf[tier].expandedFields);
+      expandedCounts[tier].set(document, count);
+    }
+    return count;
+  };
   return {
     onParams({ params, request }) {
       if (typeof params.query !== 'string') return;
@@ -97,7 +112,7 @@ export function documentLimitsPlugin(
       // expand fragments, and execution does. The rules stay added, so Yoga's validation
       // cache files this refusal under this tier's rules.
       const { expandedFields } = limitsOf[tier];
-      if (expandedFieldCount(params.documentAST, expandedFields) > expandedFields) {
+      if (expandedCount(params.documentAST, tier) > expandedFields) {
         setResult([
           createGraphQLError(
             `expanded fields limit of ${expandedFields} for ${tier} callers exceeded: with its fragments expanded, the document reaches more than ${expandedFields} fields`,

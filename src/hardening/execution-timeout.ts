@@ -1,4 +1,4 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, isPromise, type Plugin } from 'graphql-yoga';
 
 /**
  * When each request's time runs out: set when authentication starts, so the database lookup
@@ -38,17 +38,31 @@ export function executionTimeoutPlugin(timeoutMs: number, deadlines: RequestDead
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const { request } = args.contextValue as { request?: Request };
-      const error = createGraphQLError(`execution exceeded the time limit of ${timeoutMs} ms`, {
-        extensions: { code: 'TIMEOUT', http: { status: 503 } },
-      });
-      setExecuteFn(async (executeArgs) => {
-        const outcome = await withinTime(
-          Promise.resolve(executeFn(executeArgs)).then((result) => ({ result })),
-          remainingTime(deadlines, request, timeoutMs),
-          () => null,
-        );
-        if (outcome === null) throw error;
-        return outcome.result;
+      setExecuteFn((executeArgs) => {
+        const execution = executeFn(executeArgs);
+        // An execution that finished inside the call (no resolver waited) is within its time.
+        if (!isPromise(execution)) return execution;
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(
+            () =>
+              reject(
+                createGraphQLError(`execution exceeded the time limit of ${timeoutMs} ms`, {
+                  extensions: { code: 'TIMEOUT', http: { status: 503 } },
+                }),
+              ),
+            remainingTime(deadlines, request, timeoutMs),
+          );
+          execution.then(
+            (result) => {
+              clearTimeout(timer);
+              resolve(result);
+            },
+            (error: unknown) => {
+              clearTimeout(timer);
+              reject(error);
+            },
+          );
+        });
       });
     },
   };

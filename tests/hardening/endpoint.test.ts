@@ -166,6 +166,26 @@ describe('one GraphQL endpoint', () => {
     }
   });
 
+  it('cuts a chunked body off past MAX_BODY_BYTES with 413, and answers one within it', async () => {
+    const chunked = { ...JSON_HEADERS, 'transfer-encoding': 'chunked' };
+    const big = JSON.stringify({ query: `{ briefings { totalCount } } #${'x'.repeat(3000)}` });
+    // From an address of its own: the anonymous requests spend no other test's budget.
+    const localAddress = '127.0.0.2';
+    for (const headers of [chunked, { ...chunked, ...analyst }]) {
+      const answer = await send('POST', '/graphql', { headers, body: big, localAddress });
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        errors: [{ extensions: { code: 'REQUEST_TOO_LARGE', limit: MAX_BODY_BYTES } }],
+      });
+      const small = await send('POST', '/graphql', {
+        headers,
+        body: JSON.stringify({ query: `{ __typename } #${'x'.repeat(1900)}` }),
+        localAddress,
+      });
+      expect(JSON.parse(small.body)).toEqual({ data: { __typename: 'Query' } });
+    }
+  });
+
   it('counts every kind of request that executes against the client address', async () => {
     // Each from its own loopback address, so each case starts with a fresh budget.
     const cases: [string, (from: string) => Promise<Answer>][] = [

@@ -226,6 +226,36 @@ describe('strings PostgreSQL cannot store, or too long for a read', () => {
     expectNothingLogged();
   });
 
+  it('holds a document’s literals to the limit of the operation run, every time', async () => {
+    // One document text (one parsed document), a long literal in a read and in a write.
+    const long = 'x'.repeat(2500);
+    const document = `query Read { actors(filter: { name: "${long}" }) { totalCount } }
+      mutation Write {
+        createActor(input: { kind: PERSON, name: "Literal Person", description: "${long}" }) {
+          __typename
+        }
+      }`;
+    const run = async (operationName: string) => {
+      const response = await app.fetch('http://briefgraph.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...editor },
+        body: JSON.stringify({ query: document, operationName }),
+      });
+      return (await response.json()) as { data?: unknown; errors?: { message: string }[] };
+    };
+    for (const operationName of ['Read', 'Write', 'Read']) {
+      const answer = await run(operationName);
+      if (operationName === 'Read') {
+        expect(answer.errors?.map((e) => e.message)).toEqual([
+          'expected text PostgreSQL can store of at most 2000 characters, got 2500 characters, over the 2000 a read takes in a string of the document',
+        ]);
+      } else {
+        expect(answer).toEqual({ data: { createActor: { __typename: 'CreateActorSuccess' } } });
+      }
+    }
+    expectNothingLogged();
+  });
+
   it('bounds reads at MAX_READ_STRING_LENGTH', async () => {
     const tighter = createApp({
       db: database.db,
