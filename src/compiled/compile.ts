@@ -84,6 +84,9 @@ export function compileOperation(
   }
   const scope: Scope = { env, schema, variables: coerced.coerced, fragments, aliases: 0 };
   try {
+    // Nothing to read (`{ __typename }`): graphql-js answers without a statement.
+    const root = collectFields(scope, queryType, [operation.selectionSet]);
+    if ([...root.values()].every((nodes) => nodes[0]?.name.value === '__typename')) return null;
     const data = objectJson(scope, queryType, [operation.selectionSet], () => {
       throw new NotCompilable('the query root has no columns');
     });

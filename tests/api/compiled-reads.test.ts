@@ -162,6 +162,12 @@ describe('compiled reads answer exactly as the loader path', () => {
     }
   }
 
+  it('answers a read of nothing but __typename without a statement', async () => {
+    const viaCompiled = await answer(compiled, '{ __typename t: __typename }', 'anonymous');
+    expect(viaCompiled.text).toBe('{"data":{"__typename":"Query","t":"Query"},"status":200}');
+    expect(viaCompiled.statements).toBe(0);
+  });
+
   it('pages on with a cursor from either path', async () => {
     const first = await graphql<{ claims: { pageInfo: { endCursor: string } } }>(
       compiled,
