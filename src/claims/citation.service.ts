@@ -2,12 +2,8 @@ import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
 import type { Write } from '../mutations/write.js';
 import { findSourcesByIds } from '../sources/source.repository.js';
 import type { CiteSourceCommand, RemoveCitationCommand } from './claim.inputs.js';
-import {
-  appendCitation,
-  deleteCitation,
-  findClaimLinks,
-  updateClaimAtVersion,
-} from './claim.repository.js';
+import { findClaimLinks, updateClaimAtVersion } from './claim.repository.js';
+import { appendCitation, deleteCitation } from './citation.repository.js';
 import {
   assertSourcesVisible,
   claimSnapshot,

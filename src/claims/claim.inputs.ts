@@ -26,7 +26,7 @@ import {
   type Reference,
   type UpdateArgs,
 } from '../mutations/validate.js';
-import type { NewCitation } from './claim.repository.js';
+import type { NewCitation } from './citation.repository.js';
 
 // Caps on list inputs, so one request cannot write unbounded rows.
 const MAX_OBJECTS = LIST_CAPS.claimObjects;

@@ -14,7 +14,7 @@ import {
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
-import type { CitationTable, ClaimKind, ClaimStatus, ClaimTable, DB } from '../db/types.js';
+import type { ClaimKind, ClaimStatus, ClaimTable, DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivorId, visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
 import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
@@ -22,7 +22,6 @@ import { anyId } from '../db/any-id.js';
 import {
   ACTOR_COLUMN_NAMES,
   CLAIM_COLUMN_NAMES,
-  citedSourceColumns,
   type ActorColumn,
   type ClaimColumn,
 } from '../common/field-columns.js';
@@ -297,63 +296,8 @@ export function objectActorsOfClaimQuery(
     .limit(cap);
 }
 
-export const CITATION_ORDERING: Ordering = {
-  name: 'CITATION',
-  keys: [],
-  id: sql.ref('citation.id'),
-  descending: false,
-};
-
-/** One source's citations from visible claims, unordered: a nested list for compiled reads. */
-export function citationRowsOfSourceQuery(
-  db: Executor,
-  visibility: Visibility,
-  sourceId: RawBuilder<number>,
-) {
-  return citationsOfSource(db, visibility, sourceId)
-    .innerJoin('source', 'source.id', 'citation.source_id')
-    .selectAll('citation')
-    .select(citedSourceColumns());
-}
-
-/** Citations of each source from claims the caller may see, paged per source. */
-export async function findCitationsPagePerSource(
-  db: Executor,
-  visibility: Visibility,
-  sourceIds: readonly number[],
-  window: PageWindow,
-): Promise<(CitationRow & SortKeyed & { parent_id: number })[]> {
-  return paginatePerParent(
-    db,
-    sourceIds,
-    (sourceId) => citationsOfSource(db, visibility, sourceId).selectAll('citation'),
-    CITATION_ORDERING,
-    window,
-  );
-}
-
-function citationsOfSource(db: Executor, visibility: Visibility, sourceId: RawBuilder<number>) {
-  return db
-    .selectFrom('citation')
-    .innerJoin('claim', 'claim.id', 'citation.claim_id')
-    .innerJoin('briefing', 'briefing.id', 'claim.briefing_id')
-    .where('citation.source_id', '=', sourceId)
-    .where('claim.marking', 'in', visibility.markings)
-    .where('briefing.marking', 'in', visibility.markings)
-    .where('briefing.status', 'in', visibility.briefingStatuses);
-}
-
-export async function countCitationsPerSource(
-  db: Executor,
-  visibility: Visibility,
-  sourceIds: readonly number[],
-): Promise<{ parent_id: number; count: number }[]> {
-  return countPerParent(db, sourceIds, (sourceId) => citationsOfSource(db, visibility, sourceId));
-}
-
 export type NewClaim = Insertable<ClaimTable>;
 export type ClaimUpdate = Updateable<ClaimTable>;
-export type NewCitation = Omit<Insertable<CitationTable>, 'claim_id' | 'position'>;
 
 /**
  * The actor each requested id stands for, when the caller may see both: a merged actor's id
@@ -485,55 +429,6 @@ export async function replaceClaimObjects(
     .values(
       actorIds.map((actorId, position) => ({ claim_id: claimId, actor_id: actorId, position })),
     )
-    .execute();
-}
-
-/**
- * Sets the claim's citations, in this order (the attribution chain), replacing any before; a
- * citation given with its `id` is stored again under that id.
- */
-export async function replaceCitations(
-  db: Executor,
-  claimId: number,
-  citations: readonly NewCitation[],
-): Promise<void> {
-  await db.deleteFrom('citation').where('claim_id', '=', claimId).execute();
-  if (citations.length === 0) return;
-  await db
-    .insertInto('citation')
-    .values(citations.map((citation, position) => ({ ...citation, claim_id: claimId, position })))
-    .execute();
-}
-
-/** Adds a citation after the claim's last one. */
-export async function appendCitation(
-  db: Executor,
-  claimId: number,
-  citation: NewCitation,
-): Promise<CitationRow> {
-  return db
-    .insertInto('citation')
-    .values((eb) => ({
-      ...citation,
-      claim_id: claimId,
-      position: eb
-        .selectFrom('citation')
-        .select(sql<number>`coalesce(max(position) + 1, 0)`.as('next'))
-        .where('claim_id', '=', claimId),
-    }))
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
-export async function deleteCitation(
-  db: Executor,
-  claimId: number,
-  citationId: number,
-): Promise<void> {
-  await db
-    .deleteFrom('citation')
-    .where('id', '=', citationId)
-    .where('claim_id', '=', claimId)
     .execute();
 }
 

@@ -25,14 +25,13 @@ import {
   insertClaim,
   lockVisibleClaim,
   nextClaimPosition,
-  replaceCitations,
   replaceClaimObjects,
   resolveVisibleActorIds,
   updateClaimAtVersion,
   type CitationRow,
   type ClaimRow,
-  type NewCitation,
 } from './claim.repository.js';
+import { replaceCitations, type NewCitation } from './citation.repository.js';
 
 // Claims carry their own version: adding, editing or removing claims does not bump the
 // briefing's version, so an editor working on the text is not refused because a colleague

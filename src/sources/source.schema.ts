@@ -11,7 +11,7 @@ import {
   citationRowsOfSourceQuery,
   countCitationsPerSource,
   findCitationsPagePerSource,
-} from '../claims/claim.repository.js';
+} from '../claims/citation.repository.js';
 import { SourceConnection, SourceRef } from '../refs.js';
 import {
   connectionSql,
