@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -17,6 +18,9 @@ export default defineConfig({
     // Each test file gets its own database (PGlite in memory, or a fresh PostgreSQL database
     // when TEST_DATABASE_URL is set), so files run in parallel without seeing each other.
     pool: 'forks',
+    // Vitest's default keeps one core for itself (one worker on a 2-core CI machine), but the
+    // slow files mostly wait on server processes, a browser or PostgreSQL: one worker per core.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
