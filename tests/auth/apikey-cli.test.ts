@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/auth/apikey-cli.js';
+import { runCommand, type CommandRun } from '../helpers/commands.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 const run = promisify(execFile);
@@ -21,26 +22,16 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const env = () => ({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' });
-
 /** `npm run apikey -- …` in-process (its `main`), against the embedded database in dataDir. */
-async function apikey(...args: string[]): Promise<{ code: number; out: string[]; err: string }> {
-  const out: string[] = [];
-  let err = '';
-  const code = await main(args, {
-    env: env(),
-    out: (line) => out.push(line),
-    err: (line) => (err += `${line}\n`),
-  });
-  return { code, out, err };
-}
+const apikey = (...args: string[]): Promise<CommandRun> =>
+  runCommand(main, args, { DATA_DIR: dataDir, DATABASE_URL: '' });
 
 /** `npm run apikey -- …` as an operator types it: a process of its own. */
 async function apikeyProcess(...args: string[]): Promise<string[]> {
   const { stdout } = await run(
     process.execPath,
     ['--import', 'tsx', 'src/auth/apikey-cli.ts', ...args],
-    { cwd: ROOT, env: env() },
+    { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } },
   );
   return stdout.trim().split('\n');
 }

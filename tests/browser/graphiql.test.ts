@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as apikey } from '../../src/auth/apikey-cli.js';
+import { runCommand } from '../helpers/commands.js';
 import { startRealServer, type RealServer } from '../helpers/real-server.js';
 
 // GraphiQL as an analyst meets it: a real browser, the real server process, and no network
@@ -134,14 +135,13 @@ describe('GraphiQL in production, for a visitor without a key', () => {
     real = await startRealServer({ NODE_ENV: 'production' });
     // `npm run apikey` as an operator runs it, in-process (tests/auth/apikey-cli.test.ts runs
     // it as a process of its own).
-    const out: string[] = [];
-    const code = await apikey(['create', '--role', 'analyst', '--name', 'Desk'], {
-      env: { ...process.env, ...real.databaseEnv },
-      out: (line) => out.push(line),
-      err: (line) => out.push(line),
-    });
-    expect(code, out.join('\n')).toBe(0);
-    key = out.at(-1) ?? '';
+    const created = await runCommand(
+      apikey,
+      ['create', '--role', 'analyst', '--name', 'Desk'],
+      real.databaseEnv,
+    );
+    expect(created.code, created.err).toBe(0);
+    key = created.out.at(-1) ?? '';
     expect(key).toMatch(/^bg_/);
     ({ browser, page } = await openBrowser(new URL(real.server.url).origin, blocked, pageErrors));
   }, START_TIMEOUT_MS);

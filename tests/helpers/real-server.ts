@@ -1,10 +1,9 @@
-import { rm } from 'node:fs/promises';
 import { issueApiKey } from '../../src/auth/api-keys.js';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import { embeddedSocketUrl } from '../../src/db/embedded.js';
 import type { Role } from '../../src/db/types.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
-import { createTestDatabase, createTestDataDir } from './test-database.js';
+import { createDatabaseEnv } from './test-database.js';
 
 export interface RealServer {
   server: ServerProcess;
@@ -23,42 +22,18 @@ export interface RealServer {
  * seeding; tests/server/process.test.ts is the one that watches a first start do both.
  */
 export async function startRealServer(env: Record<string, string> = {}): Promise<RealServer> {
-  if (process.env.TEST_DATABASE_URL) {
-    const testDatabase = await createTestDatabase();
-    const databaseEnv = { DATABASE_URL: testDatabase.url ?? '' };
-    const server = await startServerProcess({ env: { ...databaseEnv, ...env } }).catch(
-      async (error: unknown) => {
-        await testDatabase.close();
-        throw error;
-      },
-    );
-    return realServer(server, testDatabase.db, databaseEnv, async () => {
-      await server.stop();
-      await testDatabase.close();
-    });
-  }
-  const dataDir = await createTestDataDir();
-  const databaseEnv = { DATA_DIR: dataDir, DATABASE_URL: '' };
+  const database = await createDatabaseEnv();
+  const databaseEnv = database.env;
   const server = await startServerProcess({ env: { ...databaseEnv, ...env } }).catch(
     async (error: unknown) => {
-      await rm(dataDir, { recursive: true, force: true });
+      await database.remove();
       throw error;
     },
   );
-  const db = createDatabase({ url: embeddedSocketUrl(dataDir), maxConnections: 1 });
-  return realServer(server, db, databaseEnv, async () => {
-    await db.destroy();
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
+  const db = createDatabase({
+    url: databaseEnv.DATABASE_URL || embeddedSocketUrl(databaseEnv.DATA_DIR ?? ''),
+    maxConnections: 1,
   });
-}
-
-function realServer(
-  server: ServerProcess,
-  db: Database,
-  databaseEnv: Record<string, string>,
-  stop: () => Promise<void>,
-): RealServer {
   return {
     server,
     db,
@@ -73,6 +48,10 @@ function realServer(
       });
       return key;
     },
-    stop,
+    async stop() {
+      await db.destroy();
+      await server.stop();
+      await database.remove();
+    },
   };
 }

@@ -104,3 +104,22 @@ export async function createTestDataDir(options: { seed?: boolean } = {}): Promi
   }
   return dataDir;
 }
+
+/** A copy of the run's template as a command or a server process is pointed at it. */
+export interface DatabaseEnv {
+  /** DATABASE_URL (PostgreSQL pass), or DATA_DIR with DATABASE_URL emptied (embedded pass). */
+  env: Record<string, string>;
+  remove(): Promise<void>;
+}
+
+export async function createDatabaseEnv(options: { seed?: boolean } = {}): Promise<DatabaseEnv> {
+  if (process.env.TEST_DATABASE_URL) {
+    const database = await createTestDatabase(options);
+    return { env: { DATABASE_URL: database.url ?? '' }, remove: () => database.close() };
+  }
+  const dataDir = await createTestDataDir(options);
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: '' },
+    remove: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
