@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { ProcessesFirstSequencer } from './tests/helpers/sequencer.js';
 
 const require = createRequire(import.meta.url);
 
@@ -25,6 +26,7 @@ export default defineConfig({
     // importing the app again (about a second of CPU per file). Files stay independent: each
     // builds its own database and app; what modules keep is the process's, as in production.
     isolate: false,
+    sequence: { sequencer: ProcessesFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
