@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { ProcessesFirstSequencer } from './tests/helpers/sequencer.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,6 +19,14 @@ export default defineConfig({
     // Each test file gets its own database (PGlite in memory, or a fresh PostgreSQL database
     // when TEST_DATABASE_URL is set), so files run in parallel without seeing each other.
     pool: 'forks',
+    // Vitest's default keeps one core for itself (one worker on a 2-core CI machine), but the
+    // slow files mostly wait on server processes, a browser or PostgreSQL: one worker per core.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // A worker keeps its loaded modules from one file to the next instead of forking afresh and
+    // importing the app again (about a second of CPU per file). Files stay independent: each
+    // builds its own database and app; what modules keep is the process's, as in production.
+    isolate: false,
+    sequence: { sequencer: ProcessesFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

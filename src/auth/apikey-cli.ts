@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { command, runAsProgram, UsageError, type CliIo } from '../cli.js';
 import { loadConfig } from '../config.js';
 import { createDatabase } from '../db/database.js';
 import { embeddedSocketUrl, isEmbeddedServerRunning } from '../db/embedded.js';
@@ -13,11 +14,6 @@ const USAGE = `usage:
   npm run apikey -- list
   npm run apikey -- revoke <id or key prefix>`;
 
-function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
 function describe(row: ApiKeyRow): string {
   const state = row.revoked_at
     ? `revoked ${row.revoked_at.toISOString()}`
@@ -31,8 +27,8 @@ function describe(row: ApiKeyRow): string {
  * Against DATABASE_URL, or the embedded database in DATA_DIR: through the running server's
  * socket when there is one (PGlite allows one process per directory), directly otherwise.
  */
-async function open() {
-  const config = loadConfig();
+async function open(env: NodeJS.ProcessEnv) {
+  const config = loadConfig(env);
   if (!config.databaseUrl && (await isEmbeddedServerRunning(config.dataDir))) {
     const db = createDatabase({ url: embeddedSocketUrl(config.dataDir), maxConnections: 1 });
     return { db, close: () => db.destroy() };
@@ -46,32 +42,25 @@ async function open() {
   return database;
 }
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    role: { type: 'string' },
-    name: { type: 'string' },
-    clearance: { type: 'string' },
-    expires: { type: 'string' },
-  },
-});
-const [command, target] = positionals;
-
-if (command === 'create') {
+async function create(values: Record<string, string | undefined>, io: CliIo): Promise<number> {
   const role = values.role;
   const name = values.name?.trim();
   const clearance = values.clearance ?? 'CLEAR';
   if (!role || !(ROLES as readonly string[]).includes(role))
-    fail(`expected --role to be one of ${ROLES.join(', ')}, got ${JSON.stringify(role ?? '')}`);
-  if (!name || name.length > 200) fail('expected --name with 1 to 200 characters');
+    throw new UsageError(
+      `expected --role to be one of ${ROLES.join(', ')}, got ${JSON.stringify(role ?? '')}`,
+    );
+  if (!name || name.length > 200) throw new UsageError('expected --name with 1 to 200 characters');
   if (!(MARKINGS as readonly string[]).includes(clearance))
-    fail(
+    throw new UsageError(
       `expected --clearance to be one of ${MARKINGS.join(', ')}, got ${JSON.stringify(clearance)}`,
     );
   const expiresAt = values.expires ? new Date(values.expires) : null;
   if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt <= new Date()))
-    fail(`expected --expires to be a future date, got ${JSON.stringify(values.expires)}`);
-  const database = await open();
+    throw new UsageError(
+      `expected --expires to be a future date, got ${JSON.stringify(values.expires)}`,
+    );
+  const database = await open(io.env);
   try {
     const { key, row } = await issueApiKey(database.db, {
       name,
@@ -80,42 +69,68 @@ if (command === 'create') {
       expiresAt,
       createdBy: 'apikey command',
     });
-    console.log(
+    io.out(
       `created API key ${row.id} for ${row.name}: role ${row.role}, clearance ${row.clearance}${row.expires_at ? `, expires ${row.expires_at.toISOString()}` : ''}`,
     );
-    console.log('store it now, it is not shown again:');
-    console.log(key);
+    io.out('store it now, it is not shown again:');
+    io.out(key);
   } finally {
     await database.close();
   }
-} else if (command === 'list') {
-  const database = await open();
+  return 0;
+}
+
+async function list(io: CliIo): Promise<number> {
+  const database = await open(io.env);
   try {
     const keys = await listApiKeys(database.db);
-    console.log('id\tprefix\trole\tclearance\tstate\tname');
-    for (const row of keys) console.log(describe(row));
+    io.out('id\tprefix\trole\tclearance\tstate\tname');
+    for (const row of keys) io.out(describe(row));
   } finally {
     await database.close();
   }
-} else if (command === 'revoke') {
-  if (!target) fail('expected the id or prefix of the key to revoke');
-  const database = await open();
+  return 0;
+}
+
+async function revoke(target: string | undefined, io: CliIo): Promise<number> {
+  if (!target) throw new UsageError('expected the id or prefix of the key to revoke');
+  const database = await open(io.env);
   try {
     const keys = await listApiKeys(database.db);
     const matches = keys.filter(
       (row) => String(row.id) === target || row.key_prefix === target.replace(/…$/, ''),
     );
     if (matches.length !== 1)
-      fail(
+      throw new UsageError(
         matches.length === 0
           ? `no API key ${target}`
           : `${target} matches ${matches.length} keys; use the id`,
       );
     const revoked = await revokeApiKey(database.db, matches[0]?.id ?? 0);
-    if (revoked) console.log(`revoked: ${describe(revoked)}`);
+    if (revoked) io.out(`revoked: ${describe(revoked)}`);
   } finally {
     await database.close();
   }
-} else {
-  fail(command ? `unknown command ${JSON.stringify(command)}` : 'expected a command');
+  return 0;
 }
+
+/** `npm run apikey -- <command> …`; tests call it in-process with their own environment. */
+export const main = command(USAGE, async (args, io) => {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      clearance: { type: 'string' },
+      expires: { type: 'string' },
+    },
+  });
+  const [name, target] = positionals;
+  if (name === 'create') return create(values, io);
+  if (name === 'list') return list(io);
+  if (name === 'revoke') return revoke(target, io);
+  throw new UsageError(name ? `unknown command ${JSON.stringify(name)}` : 'expected a command');
+});
+
+await runAsProgram(import.meta.url, main);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { command, runAsProgram, UsageError, type CliIo } from '../cli.js';
 import { loadConfig } from '../config.js';
 import { createDatabase } from '../db/database.js';
 import { embeddedSocketUrl, isEmbeddedServerRunning } from '../db/embedded.js';
@@ -16,17 +17,12 @@ const USAGE = `usage:
   npm run persisted -- list
   npm run persisted -- disable <sha256:…>`;
 
-function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
 /**
  * Against DATABASE_URL, or the embedded database in DATA_DIR: through the running server's
  * socket when there is one (PGlite allows one process per directory), directly otherwise.
  */
-async function open() {
-  const config = loadConfig();
+async function open(env: NodeJS.ProcessEnv) {
+  const config = loadConfig(env);
   if (!config.databaseUrl && (await isEmbeddedServerRunning(config.dataDir))) {
     const db = createDatabase({ url: embeddedSocketUrl(config.dataDir), maxConnections: 1 });
     return { db, close: () => db.destroy() };
@@ -40,53 +36,59 @@ async function open() {
   return database;
 }
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { client: { type: 'string' } },
-});
-const [command, target] = positionals;
-
-if (command === 'import') {
-  if (!target) fail('expected the path of a manifest');
+async function importManifest(
+  target: string | undefined,
+  client: string | undefined,
+  io: CliIo,
+): Promise<number> {
+  if (!target) throw new UsageError('expected the path of a manifest');
   let json: unknown;
   try {
     json = JSON.parse(await readFile(target, 'utf8'));
   } catch (error) {
-    fail(`cannot read ${target}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `cannot read ${target}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  const database = await open();
+  const database = await open(io.env);
   try {
     const rows = await registerDocuments(database.db, schema, parseManifest(json), {
       name: 'persisted command',
       apiKeyId: null,
       requestId: null,
-      clientName: values.client?.trim() || null,
+      clientName: client?.trim() || null,
     });
-    console.log(`registered ${rows.length} documents from ${target}:`);
-    for (const row of rows) console.log(`${row.document_id}\t${row.operation_name ?? ''}`);
+    io.out(`registered ${rows.length} documents from ${target}:`);
+    for (const row of rows) io.out(`${row.document_id}\t${row.operation_name ?? ''}`);
+    return 0;
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
-    console.error(`${target}: ${error.message}`);
-    process.exitCode = 1;
+    io.err(`${target}: ${error.message}`);
+    return 1;
   } finally {
     await database.close();
   }
-} else if (command === 'list') {
-  const database = await open();
+}
+
+async function list(io: CliIo): Promise<number> {
+  const database = await open(io.env);
   try {
-    console.log('documentId\tenabled\tclient\toperation\tregistered by');
+    io.out('documentId\tenabled\tclient\toperation\tregistered by');
     for (const row of await listPersistedOperations(database.db)) {
-      console.log(
+      io.out(
         `${row.document_id}\t${row.enabled}\t${row.client_name ?? ''}\t${row.operation_name ?? ''}\t${row.registered_by}`,
       );
     }
+    return 0;
   } finally {
     await database.close();
   }
-} else if (command === 'disable') {
+}
+
+async function disable(target: string | undefined, io: CliIo): Promise<number> {
   const documentId = target ? normalizeDocumentId(target) : null;
-  if (!documentId) fail('expected a document id of the form sha256:<64 hex>');
-  const database = await open();
+  if (!documentId) throw new UsageError('expected a document id of the form sha256:<64 hex>');
+  const database = await open(io.env);
   try {
     const row = await disableDocument(database.db, documentId, {
       name: 'persisted command',
@@ -94,12 +96,28 @@ if (command === 'import') {
       requestId: null,
     });
     if (!row) {
-      console.error(`no persisted operation ${documentId}`);
-      process.exitCode = 1;
-    } else console.log(`disabled ${row.document_id}`);
+      io.err(`no persisted operation ${documentId}`);
+      return 1;
+    }
+    io.out(`disabled ${row.document_id}`);
+    return 0;
   } finally {
     await database.close();
   }
-} else {
-  fail(command ? `unknown command ${JSON.stringify(command)}` : 'expected a command');
 }
+
+/** `npm run persisted -- <command> …`; tests call it in-process with their own environment. */
+export const main = command(USAGE, async (args, io) => {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { client: { type: 'string' } },
+  });
+  const [name, target] = positionals;
+  if (name === 'import') return importManifest(target, values.client, io);
+  if (name === 'list') return list(io);
+  if (name === 'disable') return disable(target, io);
+  throw new UsageError(name ? `unknown command ${JSON.stringify(name)}` : 'expected a command');
+});
+
+await runAsProgram(import.meta.url, main);

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/auth/apikey-cli.js';
+import { runCommand, type CommandRun } from '../helpers/commands.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 const run = promisify(execFile);
@@ -20,15 +22,16 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** `npm run apikey -- …` as an operator types it, against the embedded database in dataDir. */
-async function apikey(...args: string[]): Promise<string[]> {
+/** `npm run apikey -- …` in-process (its `main`), against the embedded database in dataDir. */
+const apikey = (...args: string[]): Promise<CommandRun> =>
+  runCommand(main, args, { DATA_DIR: dataDir, DATABASE_URL: '' });
+
+/** `npm run apikey -- …` as an operator types it: a process of its own. */
+async function apikeyProcess(...args: string[]): Promise<string[]> {
   const { stdout } = await run(
     process.execPath,
     ['--import', 'tsx', 'src/auth/apikey-cli.ts', ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
-    },
+    { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } },
   );
   return stdout.trim().split('\n');
 }
@@ -44,7 +47,7 @@ async function status(key: string): Promise<number> {
 }
 
 describe('npm run apikey', () => {
-  // Each command start compiles TypeScript and opens the database: allow for a loaded machine.
+  // Starting the server compiles TypeScript and opens the database: allow for a loaded machine.
   it(
     'creates keys with and without a running server, lists and revokes them',
     { timeout: 180_000 },
@@ -61,36 +64,42 @@ describe('npm run apikey', () => {
         '--expires',
         '2099-01-01',
       );
-      const offlineKey = offline.at(-1) ?? '';
+      expect(offline.code).toBe(0);
+      const offlineKey = offline.out.at(-1) ?? '';
       expect(offlineKey).toMatch(/^bg_[A-Za-z0-9_-]{43}$/);
-      expect(offline[0]).toBe(
+      expect(offline.out[0]).toBe(
         'created API key 1 for Desk: role editor, clearance AMBER, expires 2099-01-01T00:00:00.000Z',
       );
 
       server = await startServerProcess({ env: { DATA_DIR: dataDir, DATABASE_URL: '' } });
       expect(await status(offlineKey)).toBe(200);
 
-      // Server running: the command reaches the same data through the server's socket.
-      const online = await apikey('create', '--role', 'analyst', '--name', 'Night shift');
+      // Server running: the command reaches the same data through the server's socket. This one
+      // runs as its own process, as `npm run apikey` does: the file still starts `main` when run.
+      const online = await apikeyProcess('create', '--role', 'analyst', '--name', 'Night shift');
+      expect(online[0]).toBe('created API key 2 for Night shift: role analyst, clearance CLEAR');
       const onlineKey = online.at(-1) ?? '';
       expect(await status(onlineKey)).toBe(200);
 
       const listed = await apikey('list');
-      expect(listed).toHaveLength(3);
-      expect(listed[2]).toMatch(/^2\tbg_.{7}…\tanalyst\tCLEAR\tno expiry\tNight shift$/);
+      expect(listed.code).toBe(0);
+      expect(listed.out).toHaveLength(3);
+      expect(listed.out[2]).toMatch(/^2\tbg_.{7}…\tanalyst\tCLEAR\tno expiry\tNight shift$/);
 
       const revoked = await apikey('revoke', '2');
-      expect(revoked[0]).toMatch(/^revoked: 2\t/);
+      expect(revoked.out[0]).toMatch(/^revoked: 2\t/);
       expect(await status(onlineKey)).toBe(401);
       expect(await status(offlineKey)).toBe(200);
     },
   );
 
   it('refuses bad arguments with the usage and exit code 2', async () => {
-    await expect(apikey('create', '--role', 'root', '--name', 'x')).rejects.toMatchObject({
+    const refused = await apikey('create', '--role', 'root', '--name', 'x');
+    expect(refused).toEqual({
       code: 2,
-      stderr: expect.stringContaining(
-        'expected --role to be one of partner, analyst, editor, admin, got "root"',
+      out: [],
+      err: expect.stringMatching(
+        /^expected --role to be one of partner, analyst, editor, admin, got "root"\n\nusage:\n {2}npm run apikey -- create /,
       ),
     });
   });

@@ -35,6 +35,16 @@ function smokeDatabaseUrl(): string {
   return url.href;
 }
 
+/** bench/'s own dependencies that are not installed (`npm ci --prefix bench` installs them). */
+function missingBenchDependencies(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(BENCH_DIR, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  return Object.keys(manifest.dependencies).filter(
+    (name) => !existsSync(path.join(BENCH_DIR, 'node_modules', name, 'package.json')),
+  );
+}
+
 interface Results {
   peers: string[];
   queries: { id: string; peers?: string[] }[];
@@ -64,11 +74,16 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
       }
     });
 
-    it('passes its correctness gate and reports every peer × query at tiny scale', async () => {
-      if (!existsSync(path.join(BENCH_DIR, 'node_modules'))) {
-        throw new Error(
-          'bench/node_modules is missing: run `npm ci --prefix bench` to install the benchmark dependencies',
-        );
+    it('passes its correctness gate and reports every peer × query at tiny scale', async ({
+      skip,
+    }) => {
+      // A developer's `npm test` need not install PostGraphile and a second Node for this one
+      // test; CI installs them (.ci/run), so there it always runs.
+      const missing = missingBenchDependencies();
+      if (missing.length > 0) {
+        const note = `bench/ dependencies not installed (${missing.join(', ')}): run \`npm ci --prefix bench\` to run it`;
+        console.warn(`skipped the benchmark smoke test: ${note}`);
+        skip(note);
       }
       const child = spawn(
         process.execPath,

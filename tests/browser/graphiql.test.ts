@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { main as apikey } from '../../src/auth/apikey-cli.js';
+import { runCommand } from '../helpers/commands.js';
+import { startRealServer, type RealServer } from '../helpers/real-server.js';
 
 // GraphiQL as an analyst meets it: a real browser, the real server process, and no network
 // beyond the server itself, so anything fetched from a CDN would show up as a blocked request.
@@ -15,8 +14,8 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = path.join(ROOT, 'tests/.artifacts');
-// Starting compiles TypeScript, migrates and seeds: allow for a loaded machine.
-const READY_TIMEOUT_MS = 180_000;
+// Starting a server process compiles TypeScript: allow for a loaded machine.
+const START_TIMEOUT_MS = 180_000;
 const TITLE = 'Venezuela Seeks Military Aid from Russia, China, and Iran';
 
 // Monaco renders the editors; `.view-lines` holds the visible text of each.
@@ -71,29 +70,24 @@ async function openBrowser(origin: string, blocked: string[], pageErrors: string
 }
 
 describe('GraphiQL in a browser, offline', () => {
-  let dataDir: string | undefined;
-  let server: ServerProcess | undefined;
+  let real: RealServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
   const blocked: string[] = [];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-graphiql-'));
-    server = await startServerProcess({
-      env: { DATA_DIR: dataDir, DATABASE_URL: '' },
-      readyTimeoutMs: READY_TIMEOUT_MS,
-    });
-    ({ browser, page } = await openBrowser(new URL(server.url).origin, blocked, pageErrors));
-  }, READY_TIMEOUT_MS + 60_000);
+    real = await startRealServer();
+    ({ browser, page } = await openBrowser(new URL(real.server.url).origin, blocked, pageErrors));
+  }, START_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await real?.stop();
   });
 
   it('opens with the default query, runs it, shows the docs, and fetches nothing external', async () => {
+    const server = real?.server;
     if (!server) throw new Error('server not started');
     const response = await page.goto(`${server.url}/graphql`);
     expect(response?.status()).toBe(200);
@@ -130,8 +124,7 @@ describe('GraphiQL in a browser, offline', () => {
 });
 
 describe('GraphiQL in production, for a visitor without a key', () => {
-  let dataDir: string | undefined;
-  let server: ServerProcess | undefined;
+  let real: RealServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let key: string;
@@ -139,39 +132,27 @@ describe('GraphiQL in production, for a visitor without a key', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-graphiql-production-'));
-    const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
-    // `npm run apikey` as an operator runs it (it migrates the empty database itself).
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/auth/apikey-cli.ts',
-        'create',
-        '--role',
-        'analyst',
-        '--name',
-        'Desk',
-      ],
-      { cwd: ROOT, env: { ...process.env, ...env } },
+    real = await startRealServer({ NODE_ENV: 'production' });
+    // `npm run apikey` as an operator runs it, in-process (tests/auth/apikey-cli.test.ts runs
+    // it as a process of its own).
+    const created = await runCommand(
+      apikey,
+      ['create', '--role', 'analyst', '--name', 'Desk'],
+      real.databaseEnv,
     );
-    key = stdout.trim().split('\n').at(-1) ?? '';
+    expect(created.code, created.err).toBe(0);
+    key = created.out.at(-1) ?? '';
     expect(key).toMatch(/^bg_/);
-    server = await startServerProcess({
-      env: { ...env, NODE_ENV: 'production' },
-      readyTimeoutMs: READY_TIMEOUT_MS,
-    });
-    ({ browser, page } = await openBrowser(new URL(server.url).origin, blocked, pageErrors));
-  }, READY_TIMEOUT_MS + 60_000);
+    ({ browser, page } = await openBrowser(new URL(real.server.url).origin, blocked, pageErrors));
+  }, START_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await real?.stop();
   });
 
   it('says how to add the Authorization header, and works once it is added', async () => {
+    const server = real?.server;
     if (!server) throw new Error('server not started');
     const response = await page.goto(`${server.url}/graphql`);
     expect(response?.status()).toBe(200);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/persisted/document-id.js';
 import { SEED_BRIEFING_SLUG } from '../../src/seed/load-seed.js';
 import { ACTOR_NAMES, BRIEFING_TITLE } from './operations.js';
-import { startRealServer, type RealServer } from './real-server.js';
+import { startRealServer, type RealServer } from '../helpers/real-server.js';
 
 // Real clients against the real server process (development defaults: anonymous APQ allowed).
 

@@ -1,5 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,9 +26,17 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 let root: string;
+/** A data directory a server has used and stopped: the lock tests start from copies of it. */
+let pristine: string;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-datadir-'));
+  // One initdb for all the lock tests (copying the result takes a fraction of a second; initdb
+  // several seconds). The first test still initialises a directory of its own: that is where
+  // PGlite writes its files world-readable.
+  pristine = path.join(root, 'pristine');
+  const embedded = await startEmbeddedDatabase(pristine);
+  await embedded.stop();
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -44,6 +62,11 @@ async function loosen(directory: string): Promise<void> {
     if (entry.isDirectory()) await loosen(entryPath);
     else if (entry.isFile()) await chmod(entryPath, 0o666);
   }
+}
+
+/** `dir` holding a database already, as a server that ran there before leaves it. */
+async function previouslyUsed(dir: string): Promise<void> {
+  await cp(pristine, dir, { recursive: true });
 }
 
 /** The pid of a process that has exited. */
@@ -86,6 +109,7 @@ describe('embedded data directory', () => {
 
   it('refuses a second opener naming the holder, and is free again after stop', async () => {
     const dir = path.join(root, 'held');
+    await previouslyUsed(dir);
     const first = await startEmbeddedDatabase(dir);
     expect(await readFile(dataDirLockPath(dir), 'utf8')).toBe(`${process.pid}\n`);
     expect((await stat(dataDirLockPath(dir))).mode & 0o777).toBe(0o600);
@@ -106,7 +130,7 @@ describe('embedded data directory', () => {
 
   it('takes over a lock whose holder died', async () => {
     const dir = path.join(root, 'stale');
-    await mkdir(dir, { recursive: true });
+    await previouslyUsed(dir);
     await writeFile(dataDirLockPath(dir), `${await deadPid()}\n`);
     const embedded = await startEmbeddedDatabase(dir);
     expect(await readFile(dataDirLockPath(dir), 'utf8')).toBe(`${process.pid}\n`);
@@ -118,18 +142,31 @@ describe('embedded data directory', () => {
     { timeout: 120_000 },
     async () => {
       const dir = path.join(root, 'race');
-      await mkdir(dir, { recursive: true });
+      await previouslyUsed(dir);
       await writeFile(dataDirLockPath(dir), `${await deadPid()}\n`);
+      // Each starter notes that it has tried; one that opened holds the directory until both
+      // have, so the other cannot come late and find it free (however slowly either starts).
+      const attempts = path.join(root, 'race-attempts');
+      await mkdir(attempts);
       const script = `
+        const { readdir, writeFile } = await import('node:fs/promises');
         const { startEmbeddedDatabase } = await import(${JSON.stringify(path.join(ROOT, 'src/db/embedded.ts'))});
+        let embedded = null;
+        let outcome;
         try {
-          const embedded = await startEmbeddedDatabase(${JSON.stringify(dir)});
-          console.log('opened ' + process.pid);
-          await new Promise((resolve) => setTimeout(resolve, 5000));
-          await embedded.stop();
+          embedded = await startEmbeddedDatabase(${JSON.stringify(dir)});
+          outcome = 'opened ' + process.pid;
         } catch (error) {
-          console.log('refused ' + error.message);
-        }`;
+          outcome = 'refused ' + error.message;
+        }
+        await writeFile(${JSON.stringify(attempts)} + '/' + process.pid, '');
+        if (embedded) {
+          const deadline = Date.now() + 60000;
+          while ((await readdir(${JSON.stringify(attempts)})).length < 2 && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          await embedded.stop();
+        }
+        console.log(outcome);`;
       const start = () =>
         run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
           cwd: ROOT,

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../src/db/open.js';
@@ -79,5 +81,45 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
       await open.close();
       await dropDatabase();
     },
+  };
+}
+
+/**
+ * A new DATA_DIR (embedded pass) holding a copy of the run's migrated (and seeded) template, for
+ * a server process: it starts without initdb, migrations or seeding. The caller removes it.
+ */
+export async function createTestDataDir(options: { seed?: boolean } = {}): Promise<string> {
+  const templates = inject('testTemplates');
+  if (!templates.embedded) throw new Error('expected global-setup to prepare embedded templates');
+  const template = templates.embedded[(options.seed ?? true) ? 'seeded' : 'empty'];
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-datadir-'));
+  try {
+    // Imported only here, as src/db/open.ts does: the PostgreSQL pass never loads PGlite for it.
+    const { startEmbeddedDatabase } = await import('../../src/db/embedded.js');
+    const embedded = await startEmbeddedDatabase(dataDir, new Blob([await readFile(template)]));
+    await embedded.stop();
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return dataDir;
+}
+
+/** A copy of the run's template as a command or a server process is pointed at it. */
+export interface DatabaseEnv {
+  /** DATABASE_URL (PostgreSQL pass), or DATA_DIR with DATABASE_URL emptied (embedded pass). */
+  env: Record<string, string>;
+  remove(): Promise<void>;
+}
+
+export async function createDatabaseEnv(options: { seed?: boolean } = {}): Promise<DatabaseEnv> {
+  if (process.env.TEST_DATABASE_URL) {
+    const database = await createTestDatabase(options);
+    return { env: { DATABASE_URL: database.url ?? '' }, remove: () => database.close() };
+  }
+  const dataDir = await createTestDataDir(options);
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: '' },
+    remove: () => rm(dataDir, { recursive: true, force: true }),
   };
 }
