@@ -11,6 +11,7 @@ import {
 import type { ActorRelationshipTable } from '../db/types.js';
 import {
   ACTOR_COLUMN_NAMES,
+  relationshipEndColumns,
   RELATIONSHIP_COLUMN_NAMES,
   type ActorColumn,
   type RelationshipColumn,
@@ -142,7 +143,9 @@ export function relationshipRowsQuery(
   visibility: Visibility,
   filter: ActorRelationshipFilter,
 ) {
-  return visibleRelationships(db, visibility, filter).selectAll('actor_relationship');
+  return visibleRelationships(db, visibility, filter)
+    .selectAll('actor_relationship')
+    .select(relationshipEndColumns());
 }
 
 /** One actor's visible relationships' rows, unordered: a nested list for compiled reads. */
@@ -152,7 +155,9 @@ export function relationshipRowsOfActorQuery(
   filter: Omit<ActorRelationshipFilter, 'actorId'>,
   actorId: RawBuilder<number>,
 ) {
-  return relationshipsOfActor(db, visibility, filter, actorId).selectAll('actor_relationship');
+  return relationshipsOfActor(db, visibility, filter, actorId)
+    .selectAll('actor_relationship')
+    .select(relationshipEndColumns());
 }
 
 /** The visible relationship with this id (none when hidden), for compiled reads. */
@@ -163,6 +168,7 @@ export function relationshipByIdQuery(
 ) {
   return visibleRelationships(db, visibility)
     .selectAll('actor_relationship')
+    .select(relationshipEndColumns())
     .where('actor_relationship.id', '=', id);
 }
 

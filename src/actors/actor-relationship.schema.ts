@@ -1,3 +1,4 @@
+import { ACTOR_COLUMN_NAMES } from '../common/field-columns.js';
 import { builder, connectionOf } from '../builder.js';
 import { listingField } from '../compiled/listing.js';
 import { type ConnectionArgs } from '../common/connection.js';
@@ -16,6 +17,7 @@ import {
 import { badInput } from '../errors/bad-input.js';
 import {
   connectionSql,
+  isNull,
   sqlColumn,
   sqlConnection,
   sqlField,
@@ -134,6 +136,19 @@ function toRelationshipFilter(
   };
 }
 
+/**
+ * A relationship's end: the actor row the relationship's query joined to check it is visible
+ * (ends are never merged actors: a merge moves their relationships), by id otherwise.
+ */
+function endActorSql(end: 'from_actor' | 'to_actor') {
+  return sqlField({
+    kind: 'joinedRef',
+    columns: Object.fromEntries(ACTOR_COLUMN_NAMES.map((name) => [name, `${end}__${name}`])),
+    joined: (row) => isNull(row(`${end}__merged_into_id`)),
+    id: (row) => row(`${end}_id`),
+  });
+}
+
 ActorRelationshipRef.implement({
   extensions: sqlType({ byId: (env, id) => relationshipByIdQuery(env.db, env.visibility, id) }),
   description:
@@ -141,12 +156,12 @@ ActorRelationshipRef.implement({
   fields: (t) => ({
     from: t.field({
       type: ActorRef,
-      extensions: sqlField({ kind: 'ref', id: (row) => row('from_actor_id') }),
+      extensions: endActorSql('from_actor'),
       resolve: (r) => r.from_actor_id,
     }),
     to: t.field({
       type: ActorRef,
-      extensions: sqlField({ kind: 'ref', id: (row) => row('to_actor_id') }),
+      extensions: endActorSql('to_actor'),
       resolve: (r) => r.to_actor_id,
     }),
     type: t.exposeString('type', {

@@ -98,6 +98,16 @@ export const ACTOR_COLUMN_NAMES = [
 ] as const satisfies readonly (keyof ActorRow)[];
 export type ActorColumn = (typeof ACTOR_COLUMN_NAMES)[number];
 
+/**
+ * A relationship row carries its two ends' columns under `from_actor__` and `to_actor__` in
+ * compiled reads, which join both actors anyway to check they are visible.
+ */
+export function relationshipEndColumns() {
+  return (['from_actor', 'to_actor'] as const).flatMap((end) =>
+    ACTOR_COLUMN_NAMES.map((name) => sql.ref(`${end}.${name}`).as(`${end}__${name}`)),
+  );
+}
+
 const ACTOR_ALWAYS: readonly ActorColumn[] = ['id', 'merged_into_id'];
 
 export const RELATIONSHIP_COLUMN_NAMES = [

@@ -42,6 +42,10 @@ function declaredColumns(field: GraphQLField<unknown, unknown>): readonly string
     case 'expression':
       spec.value(row);
       return read;
+    case 'joinedRef':
+      // The loader path reads the record by id.
+      spec.id(row);
+      return read;
     case 'ref':
       try {
         spec.id(row, {});

@@ -279,6 +279,22 @@ function fieldJson(
         recordJson(scope, named, selections, typeSql(named).byId(scope.env, id)),
       );
     }
+    case 'joinedRef': {
+      if (!isObjectType(named)) throw new NotCompilable(named.name);
+      const columns = spec.columns;
+      const joined: RowRef = <T>(column: string) => {
+        const mapped = columns[column];
+        if (mapped === undefined) throw new NotCompilable(`${named.name}.${column}`);
+        return row<T>(mapped);
+      };
+      const byId = recordJson(
+        scope,
+        named,
+        selections,
+        typeSql(named).byId(scope.env, spec.id(row)),
+      );
+      return sql`case when ${spec.joined(row)} then ${objectJson(scope, named, selections, joined)} else ${nonNull(field, byId)} end`;
+    }
     case 'one': {
       if (!isObjectType(named)) throw new NotCompilable(named.name);
       const query = spec.row(scope.env, args);

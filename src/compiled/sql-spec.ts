@@ -44,6 +44,16 @@ export type FieldSql =
       columns: Readonly<Record<string, string>>;
       present: (row: RowRef) => RawBuilder<boolean>;
     }
+  /**
+   * Another record whose row the query already joined (to check its visibility), its columns
+   * carried under a prefix: read from them when `joined` holds, else by id like `ref`.
+   */
+  | {
+      kind: 'joinedRef';
+      columns: Readonly<Record<string, string>>;
+      joined: (row: RowRef) => RawBuilder<boolean>;
+      id: (row: RowRef) => RawBuilder<number>;
+    }
   /** Another record by id, read through its type's `byId` (so with its visibility). */
   | {
       kind: 'ref';
@@ -95,6 +105,11 @@ export function anyPresent(...values: RawBuilder<unknown>[]): RawBuilder<boolean
     values.map((value) => sql`coalesce(${value}::text, '') <> ''`),
     sql` or `,
   )})`;
+}
+
+/** True when `value` is null. */
+export function isNull(value: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`${value} is null`;
 }
 
 /** Always true: an embedded object that is never null (`Media.licence`). */

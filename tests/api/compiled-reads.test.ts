@@ -9,7 +9,13 @@ import { createApp, type App } from '../../src/yoga.js';
 import { encodeGlobalId } from '../../src/common/global-id.js';
 import { graphql } from '../helpers/graphql.js';
 import { createKey, bearer } from '../helpers/api-keys.js';
-import { insertActor, insertBriefing, insertClaim, insertSource } from '../factories/records.js';
+import {
+  insertActor,
+  insertBriefing,
+  insertClaim,
+  insertRelationship,
+  insertSource,
+} from '../factories/records.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // The compiled path (one statement building the JSON answer) against the loader path: every
@@ -43,6 +49,11 @@ async function insertEdgeCases({ db }: TestDatabase) {
   const hidden = await insertActor(db, { released_to: null, marking: 'AMBER' });
   const visible = await insertActor(db, { name: 'Ünïcode "quoted"', wikidata_qid: 'Q42' });
   const hiddenSource = await insertSource(db, { released_to: null });
+  // A relationship left pointing at a merged actor (merges move them; older data may not):
+  // its end answers for the survivor, on both paths.
+  const survivor = await insertActor(db, { name: 'Survivor' });
+  const merged = await insertActor(db, { name: 'Merged away', merged_into_id: survivor.id });
+  await insertRelationship(db, visible.id, merged.id, 'aaa-first');
   const origin = await insertSource(db, { title: 'Origin' });
   const relay = await insertSource(db, { title: 'Relay', derived_from_id: origin.id });
   const beyondHidden = await insertSource(db, { title: 'Beyond a hidden link' });
@@ -125,7 +136,7 @@ const QUERIES: Record<string, string> = {
     fragment C on Claim { id statement s: span { end } }`,
   briefing_lists: `{ briefings(first: 6) { edges { node { slug authors { __typename name bio } media { kind position url caption credit licence { name url } takenOn { date precision label end } } tags { name kind } sources(first: 4) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title derivedFrom { id title derivedFrom { id } } citations(first: 2) { totalCount edges { cursor node { id position claim { id statement } } } } } } } actors(first: 5) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${ACTOR_FIELDS} wikidataUrl aliases { name language } externalIds { scheme value url } } } } } } } }`,
   actor_lists: `{ claims(first: 25) { edges { node { objects { id name briefings(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { slug } } } claims(first: 3, role: SUBJECT) { totalCount edges { node { id statement } } } anyClaims: claims(first: 2, orderBy: BRIEFING_POSITION) { totalCount edges { cursor node { id } } } relationships(first: 3) { edges { node { type evidence(first: 2) { totalCount edges { node { id statement } } } } } } } } } } }`,
-  edge_cases: `{ claims(first: 5, orderBy: CREATED_AT_DESC) { pageInfo { endCursor } edges { cursor node { ${CLAIM_FIELDS} } } } briefings(first: 2, orderBy: CREATED_AT_DESC) { pageInfo { startCursor endCursor } edges { cursor node { ${BRIEFING_FIELDS} } } } byTitle: briefings(first: 50, orderBy: TITLE_ASC) { edges { cursor } } }`,
+  edge_cases: `{ actorRelationships(first: 3, orderBy: TYPE_ASC) { edges { node { type from { name } to { name } } } } claims(first: 5, orderBy: CREATED_AT_DESC) { pageInfo { endCursor } edges { cursor node { ${CLAIM_FIELDS} } } } briefings(first: 2, orderBy: CREATED_AT_DESC) { pageInfo { startCursor endCursor } edges { cursor node { ${BRIEFING_FIELDS} } } } byTitle: briefings(first: 50, orderBy: TITLE_ASC) { edges { cursor } } }`,
   roots: `{ actors(first: 8, orderBy: NAME_ASC, filter: { kind: [STATE, PERSON] }) { totalCount edges { cursor node { ${ACTOR_FIELDS} } } } sources(first: 6, filter: { publisher: "a" }) { totalCount pageInfo { hasNextPage endCursor } edges { node { id title publisher } } } actorRelationships(first: 10) { totalCount edges { cursor node { id type validTime { from { label end } to { label } note } from { name } to { name } } } } }`,
   counts_only: `{ actors(filter: { name: "no such actor" }) { totalCount } sources(first: 0) { totalCount pageInfo { hasNextPage } } claims(first: 2) { __typename } briefings(first: 1) { edges { node { claims(first: 0) { totalCount } actors(first: 1) { totalCount } } } } }`,
   filtered: `{ claims(first: 10, filter: { kind: [FACT], minConfidence: 50 }) { totalCount edges { node { id statement confidence kind } } } briefings(filter: { status: [PUBLISHED] }) { totalCount edges { node { slug } } } }`,
@@ -154,6 +165,7 @@ describe('compiled reads answer exactly as the loader path', () => {
           expect(viaLoaders.text).toContain('"label":"2006-Q4"');
           expect(viaLoaders.text).toContain('"derivationChain":[{"id":');
           expect(viaLoaders.text).toContain('"text":"5–10.25 aircraft"');
+          expect(viaLoaders.text).toContain('"to":{"name":"Survivor"}');
         }
         expect(viaCompiled.text).toBe(viaLoaders.text);
         // Authentication reads the key first; the answer itself is one statement.
