@@ -13,15 +13,17 @@ import {
 import { relationshipSnapshot } from './actor-relationship.service.js';
 import type { AliasValue, MergeActorsCommand } from './actor.inputs.js';
 import {
-  lockClaimsNamingActor,
   lockVisibleActors,
-  moveClaimActors,
-  moveExternalIds,
   replaceAliases,
-  repointMergedActors,
   updateActorAtVersion,
   type ActorRow,
 } from './actor.repository.js';
+import {
+  lockClaimsNamingActor,
+  moveClaimActors,
+  moveExternalIds,
+  repointMergedActors,
+} from './actor-merge.repository.js';
 import { actorGlobalId, actorSnapshot, survivorVisible } from './actor.service.js';
 
 function markingRank(row: ActorRow): number {

@@ -1,22 +1,11 @@
-import {
-  ACTOR_COLUMNS,
-  CITED_SOURCE_PREFIX,
-  CLAIM_COLUMNS,
-  SOURCE_COLUMN_NAMES,
-  SOURCE_COLUMNS,
-} from '../common/field-columns.js';
+import { ACTOR_COLUMNS, CLAIM_COLUMNS, SOURCE_COLUMNS } from '../common/field-columns.js';
 import { columnsFor } from '../common/selection.js';
 import { builder, connectionOf } from '../builder.js';
+import { CitationConnection } from './citation.schema.js';
 import { listingField } from '../compiled/listing.js';
 import { pageWindow, type ConnectionArgs } from '../common/connection.js';
-import {
-  CitationRoleEnum,
-  ClaimKindEnum,
-  ClaimStatusEnum,
-  LikelihoodEnum,
-  MarkingEnum,
-} from '../common/enums.js';
-import { encodeGlobalId, requireIdOf } from '../common/global-id.js';
+import { ClaimKindEnum, ClaimStatusEnum, LikelihoodEnum, MarkingEnum } from '../common/enums.js';
+import { requireIdOf } from '../common/global-id.js';
 import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
 import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
 import {
@@ -36,7 +25,6 @@ import {
 } from '../common/time-and-quantity.schema.js';
 import type { Context } from '../context.js';
 import {
-  ALWAYS_PRESENT,
   allPresent,
   connectionSql,
   sqlColumn,
@@ -59,7 +47,6 @@ import {
   countClaimsPerParent,
   findClaimsPagePerParent,
   type ActorRole,
-  type CitationRow,
   type ClaimFilter,
   type ClaimRow,
   type ClaimOrder,
@@ -226,68 +213,6 @@ export type ClaimConnectionArgs = { filter?: ClaimFilterShape | null; orderBy: C
 
 /** `Actor.claims`' arguments: a claims connection with the actor's role. */
 export type ActorClaimConnectionArgs = ClaimConnectionArgs & { role: ActorRole };
-
-export const CitationRef = builder.objectRef<CitationRow>('Citation').implement({
-  description:
-    'A claim’s link to one source: what the source does for the claim and how credible it is there.',
-  fields: (t) => ({
-    id: t.id({
-      description:
-        'Names this citation to `removeCitation` (not a node: fetch it through its claim).',
-      extensions: sqlField({ kind: 'globalId', typename: 'Citation' }),
-      resolve: (c) => encodeGlobalId('Citation', c.id),
-    }),
-    role: t.field({
-      type: CitationRoleEnum,
-      extensions: sqlColumn('role'),
-      resolve: (c) => c.role,
-    }),
-    position: t.exposeInt('position', {
-      description:
-        'Order among the claim’s citations (0 first): the attribution chain, origin first.',
-    }),
-    source: t.field({
-      type: SourceRef,
-      description: 'The cited source.',
-      // Compiled citation rows carry their (visible) source's columns.
-      extensions: sqlField({
-        kind: 'embedded',
-        columns: Object.fromEntries(
-          SOURCE_COLUMN_NAMES.map((name) => [name, `${CITED_SOURCE_PREFIX}${name}`]),
-        ),
-        present: () => ALWAYS_PRESENT,
-      }),
-      resolve: (c) => c.source_id,
-    }),
-    claim: t.field({
-      type: ClaimRef,
-      description: 'The claim this citation supports or disputes.',
-      extensions: sqlField({ kind: 'ref', id: (row) => row('claim_id') }),
-      resolve: (c) => c.claim_id,
-    }),
-    locator: t.string({
-      nullable: true,
-      description: 'Where in the source (page, paragraph, timestamp).',
-      extensions: sqlColumn('locator'),
-      resolve: (c) => c.locator,
-    }),
-    quote: t.string({
-      nullable: true,
-      description: 'The source’s own words, when quoted.',
-      extensions: sqlColumn('quote'),
-      resolve: (c) => c.quote,
-    }),
-    credibility: t.int({
-      nullable: true,
-      description:
-        'Admiralty information credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.',
-      extensions: sqlColumn('credibility'),
-      resolve: (c) => c.credibility,
-    }),
-  }),
-});
-
-export const CitationConnection = connectionOf(CitationRef, 'Citation', 'A page of citations.');
 
 const SpanRef = builder.objectRef<{ start: number; end: number }>('TextSpan').implement({
   description:

@@ -5,7 +5,7 @@ import { LIST_CAPS } from '../common/list-caps.js';
 import { pageWindow } from '../common/connection.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
-import { CitationConnection } from '../claims/claim.schema.js';
+import { CitationConnection } from '../claims/citation.schema.js';
 import {
   CITATION_ORDERING,
   citationRowsOfSourceQuery,

@@ -41,7 +41,7 @@ const KNOWN_SIDEWAYS = [
   'briefings/briefing.schema.ts → claims/claim.schema.ts',
   'briefings/briefing.schema.ts → sources/source.repository.ts',
   'claims/claim.schema.ts → sources/source.repository.ts',
-  'sources/source.schema.ts → claims/claim.schema.ts',
+  'sources/source.schema.ts → claims/citation.schema.ts',
   'sources/source.schema.ts → claims/citation.repository.ts',
   // A write that spans domains is one transaction in one service (adding a claim checks its
   // briefing's text and locks its actors and sources): services call the other domains'

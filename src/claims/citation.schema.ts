@@ -1,0 +1,69 @@
+import { CITED_SOURCE_PREFIX, SOURCE_COLUMN_NAMES } from '../common/field-columns.js';
+import { builder, connectionOf } from '../builder.js';
+import { CitationRoleEnum } from '../common/enums.js';
+import { encodeGlobalId } from '../common/global-id.js';
+import { ALWAYS_PRESENT, sqlColumn, sqlField } from '../compiled/sql-spec.js';
+import { ClaimRef, SourceRef } from '../refs.js';
+import { type CitationRow } from './claim.repository.js';
+
+export const CitationRef = builder.objectRef<CitationRow>('Citation').implement({
+  description:
+    'A claim’s link to one source: what the source does for the claim and how credible it is there.',
+  fields: (t) => ({
+    id: t.id({
+      description:
+        'Names this citation to `removeCitation` (not a node: fetch it through its claim).',
+      extensions: sqlField({ kind: 'globalId', typename: 'Citation' }),
+      resolve: (c) => encodeGlobalId('Citation', c.id),
+    }),
+    role: t.field({
+      type: CitationRoleEnum,
+      extensions: sqlColumn('role'),
+      resolve: (c) => c.role,
+    }),
+    position: t.exposeInt('position', {
+      description:
+        'Order among the claim’s citations (0 first): the attribution chain, origin first.',
+    }),
+    source: t.field({
+      type: SourceRef,
+      description: 'The cited source.',
+      // Compiled citation rows carry their (visible) source's columns.
+      extensions: sqlField({
+        kind: 'embedded',
+        columns: Object.fromEntries(
+          SOURCE_COLUMN_NAMES.map((name) => [name, `${CITED_SOURCE_PREFIX}${name}`]),
+        ),
+        present: () => ALWAYS_PRESENT,
+      }),
+      resolve: (c) => c.source_id,
+    }),
+    claim: t.field({
+      type: ClaimRef,
+      description: 'The claim this citation supports or disputes.',
+      extensions: sqlField({ kind: 'ref', id: (row) => row('claim_id') }),
+      resolve: (c) => c.claim_id,
+    }),
+    locator: t.string({
+      nullable: true,
+      description: 'Where in the source (page, paragraph, timestamp).',
+      extensions: sqlColumn('locator'),
+      resolve: (c) => c.locator,
+    }),
+    quote: t.string({
+      nullable: true,
+      description: 'The source’s own words, when quoted.',
+      extensions: sqlColumn('quote'),
+      resolve: (c) => c.quote,
+    }),
+    credibility: t.int({
+      nullable: true,
+      description:
+        'Admiralty information credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.',
+      extensions: sqlColumn('credibility'),
+      resolve: (c) => c.credibility,
+    }),
+  }),
+});
+
+export const CitationConnection = connectionOf(CitationRef, 'Citation', 'A page of citations.');
