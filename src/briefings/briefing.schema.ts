@@ -49,21 +49,23 @@ import {
 } from '../refs.js';
 import {
   BRIEFING_ORDERINGS,
-  authorsOfBriefingQuery,
   briefingByIdQuery,
   briefingBySlugQuery,
   briefingRowsQuery,
-  findAuthorsByBriefingIds,
   findBriefingBySlug,
-  findMediaByBriefingIds,
-  findTagsByBriefingIds,
-  mediaOfBriefingQuery,
-  tagsOfBriefingQuery,
   type BriefingFilter,
   type BriefingOrder,
   type BriefingRow,
   type MediaRow,
 } from './briefing.repository.js';
+import {
+  authorsOfBriefingQuery,
+  mediaOfBriefingQuery,
+  tagsOfBriefingQuery,
+  findAuthorsByBriefingIds,
+  findMediaByBriefingIds,
+  findTagsByBriefingIds,
+} from './briefing-parts.repository.js';
 import { findBriefingAsOf } from './briefing-as-of.repository.js';
 
 export const BriefingOrderEnum = builder.enumType('BriefingOrder', {

@@ -21,22 +21,24 @@ import type {
   UpdateBriefingCommand,
 } from './briefing.inputs.js';
 import {
-  findAuthorsByBriefingIds,
   findAuthorsByIds,
   findBriefingsByIds,
-  findMediaByBriefingIds,
   findSlugHolderId,
-  findTagsByBriefingIds,
-  insertAuthor,
   insertBriefing,
   lockVisibleBriefing,
-  replaceBriefingAuthors,
-  replaceBriefingMedia,
-  replaceBriefingTags,
   transitionBriefingAtVersion,
   updateBriefingAtVersion,
   type BriefingRow,
 } from './briefing.repository.js';
+import {
+  findAuthorsByBriefingIds,
+  findMediaByBriefingIds,
+  findTagsByBriefingIds,
+  insertAuthor,
+  replaceBriefingAuthors,
+  replaceBriefingTags,
+  replaceBriefingMedia,
+} from './briefing-parts.repository.js';
 import { planSpanMoves, type SpanMove } from '../common/quote-anchoring.js';
 
 /** The editorial workflow: the only moves allowed from each status. */
