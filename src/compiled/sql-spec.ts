@@ -68,7 +68,7 @@ export type FieldSql =
       kind: 'connection';
       page: (env: SqlEnv, args: Record<string, unknown>, row: RowRef) => ConnectionSql;
     }
-  /** `node(id:)`: any node type, by its global id. */
+  /** `node(id:)`: a record of whichever node type its global id names. */
   | { kind: 'anyNode' };
 
 /** How a node type's records are read by id, with the caller's visibility. */
