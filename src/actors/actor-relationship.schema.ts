@@ -15,14 +15,7 @@ import {
   type ClaimConnectionArgs,
 } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
-import {
-  connectionSql,
-  isNull,
-  sqlColumn,
-  sqlConnection,
-  sqlField,
-  sqlType,
-} from '../compiled/sql-spec.js';
+import { connectionSql, isNull, sqlConnection, sqlField, sqlType } from '../compiled/sql-spec.js';
 import { ActorRef, ActorRelationshipRef } from '../refs.js';
 import {
   RELATIONSHIP_ORDERINGS,
@@ -175,28 +168,16 @@ ActorRelationshipRef.implement({
       extensions: VALID_TIME_SQL,
       resolve: (r) => validTimeOf(r),
     }),
-    confidence: t.int({
+    confidence: t.exposeInt('confidence', {
       nullable: true,
       description: 'Confidence 0–100 (STIX 2.1 scale).',
-      extensions: sqlColumn('confidence'),
-      resolve: (r) => r.confidence,
     }),
-    attributes: t.field({
+    attributes: t.expose('attributes', {
       type: 'JSONObject',
       description: 'Extra facts about the link, e.g. `{"equipment": "Su-30MK2", "quantity": 24}`.',
-      extensions: sqlColumn('attributes'),
-      resolve: (r) => r.attributes,
     }),
-    description: t.string({
-      nullable: true,
-      extensions: sqlColumn('description'),
-      resolve: (r) => r.description,
-    }),
-    marking: t.field({
-      type: MarkingEnum,
-      extensions: sqlColumn('marking'),
-      resolve: (r) => r.marking,
-    }),
+    description: t.exposeString('description', { nullable: true }),
+    marking: t.expose('marking', { type: MarkingEnum }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -216,16 +197,8 @@ ActorRelationshipRef.implement({
       load: (ids: number[], ctx, args) =>
         loadClaimPages(ctx, { kind: 'relationship' } as const, ids, args),
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('created_at'),
-      resolve: (r) => r.created_at,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('updated_at'),
-      resolve: (r) => r.updated_at,
-    }),
+    createdAt: t.expose('created_at', { type: 'DateTime' }),
+    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
   }),
 });
 

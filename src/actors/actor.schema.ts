@@ -26,7 +26,6 @@ import { badInput } from '../errors/bad-input.js';
 import {
   connectionSql,
   sqlCappedList,
-  sqlColumn,
   sqlConnection,
   sqlField,
   sqlType,
@@ -89,12 +88,10 @@ export const ActorFilterInput = builder.inputType('ActorFilter', {
 const AliasRef = builder.objectRef<ActorAliasRow>('ActorAlias').implement({
   description: 'Another name for an actor (spelling, transliteration, designation).',
   fields: (t) => ({
-    name: t.string({ extensions: sqlColumn('alias'), resolve: (a) => a.alias }),
-    language: t.string({
+    name: t.exposeString('alias'),
+    language: t.exposeString('language', {
       nullable: true,
       description: 'BCP 47 language of the alias, when specific.',
-      extensions: sqlColumn('language'),
-      resolve: (a) => a.language,
     }),
   }),
 });
@@ -104,7 +101,7 @@ const ExternalIdRef = builder.objectRef<ActorExternalIdRow>('ExternalId').implem
   fields: (t) => ({
     scheme: t.exposeString('scheme', { description: 'Which register, as a slug.' }),
     value: t.exposeString('value'),
-    url: t.string({ nullable: true, extensions: sqlColumn('url'), resolve: (e) => e.url }),
+    url: t.exposeString('url', { nullable: true }),
   }),
 });
 
@@ -132,7 +129,7 @@ ActorRef.implement({
   description:
     'A state, person, organisation, government body, military unit, equipment type or programme that claims are about. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
-    kind: t.field({ type: ActorKindEnum, extensions: sqlColumn('kind'), resolve: (a) => a.kind }),
+    kind: t.expose('kind', { type: ActorKindEnum }),
     name: t.exposeString('name', { description: 'Preferred name.' }),
     aliases: t.loadableList({
       type: AliasRef,
@@ -147,17 +144,13 @@ ActorRef.implement({
           LIST_CAPS.actorAliases,
         ),
     }),
-    country: t.string({
+    country: t.exposeString('country', {
       nullable: true,
       description: 'ISO 3166-1 alpha-2 code of the actor’s country (its own, for a state).',
-      extensions: sqlColumn('country'),
-      resolve: (a) => a.country,
     }),
-    wikidataQid: t.string({
+    wikidataQid: t.exposeString('wikidata_qid', {
       nullable: true,
       description: 'Wikidata item id, e.g. `Q717`.',
-      extensions: sqlColumn('wikidata_qid'),
-      resolve: (a) => a.wikidata_qid,
     }),
     wikidataUrl: t.string({
       nullable: true,
@@ -177,16 +170,8 @@ ActorRef.implement({
           LIST_CAPS.actorExternalIds,
         ),
     }),
-    description: t.string({
-      nullable: true,
-      extensions: sqlColumn('description'),
-      resolve: (a) => a.description,
-    }),
-    marking: t.field({
-      type: MarkingEnum,
-      extensions: sqlColumn('marking'),
-      resolve: (a) => a.marking,
-    }),
+    description: t.exposeString('description', { nullable: true }),
+    marking: t.expose('marking', { type: MarkingEnum }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -284,16 +269,8 @@ ActorRef.implement({
           (ids) => countBriefingsPerActor(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('created_at'),
-      resolve: (a) => a.created_at,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('updated_at'),
-      resolve: (a) => a.updated_at,
-    }),
+    createdAt: t.expose('created_at', { type: 'DateTime' }),
+    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
   }),
 });
 

@@ -34,7 +34,6 @@ import {
   NotCompilable,
   connectionSql,
   sqlCappedList,
-  sqlColumn,
   sqlConnection,
   sqlField,
   sqlType,
@@ -136,26 +135,19 @@ function toBriefingFilter(input: BriefingFilterShape | null | undefined): Briefi
 const LicenceRef = builder.objectRef<MediaRow>('Licence').implement({
   description: 'Terms under which a media item may be reused.',
   fields: (t) => ({
-    name: t.string({
+    name: t.exposeString('licence_name', {
       description: 'E.g. “Creative Commons Attribution 3.0”.',
-      extensions: sqlColumn('licence_name'),
-      resolve: (m) => m.licence_name,
     }),
-    url: t.string({
-      nullable: true,
-      description: 'The licence text.',
-      extensions: sqlColumn('licence_url'),
-      resolve: (m) => m.licence_url,
-    }),
+    url: t.exposeString('licence_url', { nullable: true, description: 'The licence text.' }),
   }),
 });
 
 const MediaRef = builder.objectRef<MediaRow>('Media').implement({
   description: 'A photo or other item illustrating a briefing, with its credit and licence.',
   fields: (t) => ({
-    kind: t.field({ type: MediaKindEnum, extensions: sqlColumn('kind'), resolve: (m) => m.kind }),
+    kind: t.expose('kind', { type: MediaKindEnum }),
     position: t.exposeInt('position', { description: 'Order within the briefing (0 first).' }),
-    url: t.string({ nullable: true, extensions: sqlColumn('url'), resolve: (m) => m.url }),
+    url: t.exposeString('url', { nullable: true }),
     caption: t.exposeString('caption'),
     credit: t.exposeString('credit', { description: 'Who made it, as they are to be credited.' }),
     licence: t.field({
@@ -180,12 +172,8 @@ const MediaRef = builder.objectRef<MediaRow>('Media').implement({
 const TagRef = builder.objectRef<{ tag: string; kind: 'TOPIC' | 'REGION' }>('Tag').implement({
   description: 'A topic or region a briefing is filed under.',
   fields: (t) => ({
-    name: t.string({
-      description: 'The tag as a slug, e.g. `arms-transfers`.',
-      extensions: sqlColumn('tag'),
-      resolve: (tag) => tag.tag,
-    }),
-    kind: t.field({ type: TagKindEnum, extensions: sqlColumn('kind'), resolve: (tag) => tag.kind }),
+    name: t.exposeString('tag', { description: 'The tag as a slug, e.g. `arms-transfers`.' }),
+    kind: t.expose('kind', { type: TagKindEnum }),
   }),
 });
 
@@ -194,7 +182,7 @@ AuthorRef.implement({
     'A person who wrote briefings. Visible only on the byline of a briefing you may see: the author of drafts only, or of briefings above your clearance only, does not exist for you.',
   fields: (t) => ({
     name: t.exposeString('name'),
-    bio: t.string({ nullable: true, extensions: sqlColumn('bio'), resolve: (a) => a.bio }),
+    bio: t.exposeString('bio', { nullable: true }),
   }),
 });
 
@@ -208,42 +196,16 @@ BriefingRef.implement({
         'Unique, URL-safe name, e.g. `venezuela-seeks-military-aid-from-russia-china-iran`.',
     }),
     title: t.exposeString('title'),
-    summary: t.string({
-      nullable: true,
-      extensions: sqlColumn('summary'),
-      resolve: (b) => b.summary,
-    }),
+    summary: t.exposeString('summary', { nullable: true }),
     body: t.exposeString('body', {
       description: 'The article text as Markdown; claim spans index into it.',
     }),
-    status: t.field({
-      type: BriefingStatusEnum,
-      extensions: sqlColumn('status'),
-      resolve: (b) => b.status,
-    }),
+    status: t.expose('status', { type: BriefingStatusEnum }),
     language: t.exposeString('language', { description: 'BCP 47 language tag, e.g. `en`.' }),
-    publishedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      extensions: sqlColumn('published_at'),
-      resolve: (b) => b.published_at,
-    }),
-    retractedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      extensions: sqlColumn('retracted_at'),
-      resolve: (b) => b.retracted_at,
-    }),
-    retractionReason: t.string({
-      nullable: true,
-      extensions: sqlColumn('retraction_reason'),
-      resolve: (b) => b.retraction_reason,
-    }),
-    marking: t.field({
-      type: MarkingEnum,
-      extensions: sqlColumn('marking'),
-      resolve: (b) => b.marking,
-    }),
+    publishedAt: t.expose('published_at', { type: 'DateTime', nullable: true }),
+    retractedAt: t.expose('retracted_at', { type: 'DateTime', nullable: true }),
+    retractionReason: t.exposeString('retraction_reason', { nullable: true }),
+    marking: t.expose('marking', { type: MarkingEnum }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back to update (optimistic concurrency).',
     }),
@@ -359,16 +321,8 @@ BriefingRef.implement({
           (ids) => countActorsPerBriefing(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('created_at'),
-      resolve: (b) => b.created_at,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('updated_at'),
-      resolve: (b) => b.updated_at,
-    }),
+    createdAt: t.expose('created_at', { type: 'DateTime' }),
+    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
   }),
 });
 

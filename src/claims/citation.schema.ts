@@ -2,7 +2,7 @@ import { CITED_SOURCE_PREFIX, SOURCE_COLUMN_NAMES } from '../common/field-column
 import { builder, connectionOf } from '../builder.js';
 import { CitationRoleEnum } from '../common/enums.js';
 import { encodeGlobalId } from '../common/global-id.js';
-import { ALWAYS_PRESENT, sqlColumn, sqlField } from '../compiled/sql-spec.js';
+import { ALWAYS_PRESENT, sqlField } from '../compiled/sql-spec.js';
 import { ClaimRef, SourceRef } from '../refs.js';
 import { type CitationRow } from './claim.repository.js';
 
@@ -16,11 +16,7 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
       extensions: sqlField({ kind: 'globalId', typename: 'Citation' }),
       resolve: (c) => encodeGlobalId('Citation', c.id),
     }),
-    role: t.field({
-      type: CitationRoleEnum,
-      extensions: sqlColumn('role'),
-      resolve: (c) => c.role,
-    }),
+    role: t.expose('role', { type: CitationRoleEnum }),
     position: t.exposeInt('position', {
       description:
         'Order among the claim’s citations (0 first): the attribution chain, origin first.',
@@ -44,24 +40,18 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
       extensions: sqlField({ kind: 'ref', id: (row) => row('claim_id') }),
       resolve: (c) => c.claim_id,
     }),
-    locator: t.string({
+    locator: t.exposeString('locator', {
       nullable: true,
       description: 'Where in the source (page, paragraph, timestamp).',
-      extensions: sqlColumn('locator'),
-      resolve: (c) => c.locator,
     }),
-    quote: t.string({
+    quote: t.exposeString('quote', {
       nullable: true,
       description: 'The source’s own words, when quoted.',
-      extensions: sqlColumn('quote'),
-      resolve: (c) => c.quote,
     }),
-    credibility: t.int({
+    credibility: t.exposeInt('credibility', {
       nullable: true,
       description:
         'Admiralty information credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.',
-      extensions: sqlColumn('credibility'),
-      resolve: (c) => c.credibility,
     }),
   }),
 });

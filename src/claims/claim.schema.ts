@@ -27,7 +27,6 @@ import type { Context } from '../context.js';
 import {
   allPresent,
   connectionSql,
-  sqlColumn,
   sqlConnection,
   sqlField,
   sqlType,
@@ -237,15 +236,13 @@ ClaimRef.implement({
     position: t.exposeInt('position', {
       description: 'Order of the claim within its briefing (0 first).',
     }),
-    kind: t.field({ type: ClaimKindEnum, extensions: sqlColumn('kind'), resolve: (c) => c.kind }),
+    kind: t.expose('kind', { type: ClaimKindEnum }),
     statement: t.exposeString('statement', {
       description: 'The claim as one normalised sentence.',
     }),
-    quote: t.string({
+    quote: t.exposeString('quote', {
       nullable: true,
       description: 'The briefing’s own words for it.',
-      extensions: sqlColumn('quote'),
-      resolve: (c) => c.quote,
     }),
     span: t.field({
       type: SpanRef,
@@ -317,31 +314,19 @@ ClaimRef.implement({
       extensions: VALID_TIME_SQL,
       resolve: (c) => validTimeOf(c),
     }),
-    likelihood: t.field({
+    likelihood: t.expose('likelihood', {
       type: LikelihoodEnum,
       nullable: true,
       description:
         'ICD 203 likelihood band of the claim being true (for assessments: of the judged outcome).',
-      extensions: sqlColumn('likelihood'),
-      resolve: (c) => c.likelihood,
     }),
-    confidence: t.int({
+    confidence: t.exposeInt('confidence', {
       nullable: true,
       description:
         'Confidence in the claim, 0–100 (STIX 2.1 scale); kept separate from likelihood.',
-      extensions: sqlColumn('confidence'),
-      resolve: (c) => c.confidence,
     }),
-    status: t.field({
-      type: ClaimStatusEnum,
-      extensions: sqlColumn('status'),
-      resolve: (c) => c.status,
-    }),
-    marking: t.field({
-      type: MarkingEnum,
-      extensions: sqlColumn('marking'),
-      resolve: (c) => c.marking,
-    }),
+    status: t.expose('status', { type: ClaimStatusEnum }),
+    marking: t.expose('marking', { type: MarkingEnum }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -378,16 +363,8 @@ ClaimRef.implement({
           (ids) => countCitationsPerClaim(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('created_at'),
-      resolve: (c) => c.created_at,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('updated_at'),
-      resolve: (c) => c.updated_at,
-    }),
+    createdAt: t.expose('created_at', { type: 'DateTime' }),
+    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
   }),
 });
 

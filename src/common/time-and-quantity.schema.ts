@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import type { Precision, QuantityQualifier } from '../db/types.js';
 import { DatePrecisionEnum, QuantityQualifierEnum } from './enums.js';
-import { allPresent, anyPresent, sqlColumn, sqlField } from '../compiled/sql-spec.js';
+import { allPresent, anyPresent, sqlField } from '../compiled/sql-spec.js';
 import { partialDateEndSql, partialDateLabelSql, quantityTextSql } from '../db/display-sql.js';
 
 export interface PartialDateShape {
@@ -101,17 +101,8 @@ export const PartialDateRef = builder.objectRef<PartialDateShape>('PartialDate')
   description:
     'A date known to a given precision: `2006-07-01` with MONTH precision means “July 2006”.',
   fields: (t) => ({
-    date: t.field({
-      type: 'Date',
-      description: 'First day of the period.',
-      extensions: sqlColumn('date'),
-      resolve: (p) => p.date,
-    }),
-    precision: t.field({
-      type: DatePrecisionEnum,
-      extensions: sqlColumn('precision'),
-      resolve: (p) => p.precision,
-    }),
+    date: t.expose('date', { type: 'Date', description: 'First day of the period.' }),
+    precision: t.expose('precision', { type: DatePrecisionEnum }),
     end: t.field({
       type: 'Date',
       description: 'Last day of the period.',
@@ -151,11 +142,9 @@ export const ValidTimeRef = builder.objectRef<ValidTimeColumns>('ValidTime').imp
       extensions: partialDateSql('valid_to', 'valid_to_precision'),
       resolve: (v) => partialDate(v.valid_to, v.valid_to_precision),
     }),
-    note: t.string({
+    note: t.exposeString('valid_time_note', {
       nullable: true,
       description: 'The source’s own wording of the time, e.g. “early 2000s”, “end of 2006”.',
-      extensions: sqlColumn('valid_time_note'),
-      resolve: (v) => v.valid_time_note,
     }),
   }),
 });
@@ -193,35 +182,23 @@ export const QuantityRef = builder
     description:
       'A number with its uncertainty, as in the SIPRI arms-transfer register (“~21 aircraft”, “5–10 radars”).',
     fields: (t) => ({
-      value: t.float({
+      value: t.exposeFloat('quantity_value', {
         nullable: true,
         description: 'The stated number, when one is given.',
-        extensions: sqlColumn('quantity_value'),
-        resolve: (q) => q.quantity_value,
       }),
-      min: t.float({
+      min: t.exposeFloat('quantity_min', {
         nullable: true,
         description: 'Lower bound, when known.',
-        extensions: sqlColumn('quantity_min'),
-        resolve: (q) => q.quantity_min,
       }),
-      max: t.float({
+      max: t.exposeFloat('quantity_max', {
         nullable: true,
         description: 'Upper bound, when known.',
-        extensions: sqlColumn('quantity_max'),
-        resolve: (q) => q.quantity_max,
       }),
-      unit: t.string({
+      unit: t.exposeString('quantity_unit', {
         nullable: true,
         description: 'What is counted, e.g. `aircraft`, `km`.',
-        extensions: sqlColumn('quantity_unit'),
-        resolve: (q) => q.quantity_unit,
       }),
-      qualifier: t.field({
-        type: QuantityQualifierEnum,
-        extensions: sqlColumn('quantity_qualifier'),
-        resolve: (q) => q.quantity_qualifier,
-      }),
+      qualifier: t.expose('quantity_qualifier', { type: QuantityQualifierEnum }),
       text: t.string({
         description: 'Human-readable form, e.g. `~21 aircraft`.',
         extensions: sqlField({ kind: 'expression', value: (row) => quantityTextSql(row) }),

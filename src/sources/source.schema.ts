@@ -16,7 +16,6 @@ import { SourceConnection, SourceRef } from '../refs.js';
 import {
   connectionSql,
   sqlCappedList,
-  sqlColumn,
   sqlConnection,
   sqlField,
   sqlType,
@@ -69,50 +68,24 @@ SourceRef.implement({
   description:
     'A document or record that carries claims: an intelligence briefing, a news report, a letter, a dataset. `derivedFrom` follows who relayed whom. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
-    kind: t.field({ type: SourceKindEnum, extensions: sqlColumn('kind'), resolve: (s) => s.kind }),
+    kind: t.expose('kind', { type: SourceKindEnum }),
     title: t.exposeString('title'),
-    publisher: t.string({
-      nullable: true,
-      extensions: sqlColumn('publisher'),
-      resolve: (s) => s.publisher,
-    }),
-    url: t.string({
-      nullable: true,
-      description: 'Where to read it, when public.',
-      extensions: sqlColumn('url'),
-      resolve: (s) => s.url,
-    }),
-    publishedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      extensions: sqlColumn('published_at'),
-      resolve: (s) => s.published_at,
-    }),
-    accessedAt: t.field({
+    publisher: t.exposeString('publisher', { nullable: true }),
+    url: t.exposeString('url', { nullable: true, description: 'Where to read it, when public.' }),
+    publishedAt: t.expose('published_at', { type: 'DateTime', nullable: true }),
+    accessedAt: t.expose('accessed_at', {
       type: 'DateTime',
       nullable: true,
       description: 'When we last read it.',
-      extensions: sqlColumn('accessed_at'),
-      resolve: (s) => s.accessed_at,
     }),
-    reliability: t.field({
+    reliability: t.expose('reliability', {
       type: ReliabilityEnum,
       nullable: true,
       description:
         'Admiralty grade of the source itself (A–F); the credibility of each item is on its citation.',
-      extensions: sqlColumn('reliability'),
-      resolve: (s) => s.reliability,
     }),
-    description: t.string({
-      nullable: true,
-      extensions: sqlColumn('description'),
-      resolve: (s) => s.description,
-    }),
-    marking: t.field({
-      type: MarkingEnum,
-      extensions: sqlColumn('marking'),
-      resolve: (s) => s.marking,
-    }),
+    description: t.exposeString('description', { nullable: true }),
+    marking: t.expose('marking', { type: MarkingEnum }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -168,16 +141,8 @@ SourceRef.implement({
         );
       },
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('created_at'),
-      resolve: (s) => s.created_at,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      extensions: sqlColumn('updated_at'),
-      resolve: (s) => s.updated_at,
-    }),
+    createdAt: t.expose('created_at', { type: 'DateTime' }),
+    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
   }),
 });
 
