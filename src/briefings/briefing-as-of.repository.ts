@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { BRIEFING_STATUSES, MARKINGS } from '../db/column-values.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
 import type { BriefingRow } from './briefing.repository.js';
@@ -5,7 +7,30 @@ import type { BriefingRow } from './briefing.repository.js';
 // Reads the audit log, but belongs to briefings: audit/ depends on every domain (its visibility
 // rules), so a briefing read that lived in audit/ tied the two folders into a loop.
 
-const TIMESTAMPS = ['published_at', 'retracted_at', 'created_at', 'updated_at'] as const;
+/** Timestamps are stored in the log as JSON strings. */
+const storedTime = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
+
+/**
+ * A briefing row as the audit log stored it (`to_jsonb` of the row). Parsed, not cast: a
+ * snapshot written before a column existed, or damaged by hand, must not pass as a row.
+ */
+const briefingSnapshot = z.object({
+  id: z.number().int(),
+  slug: z.string(),
+  title: z.string(),
+  summary: z.string().nullable(),
+  body: z.string(),
+  language: z.string(),
+  marking: z.enum(MARKINGS),
+  status: z.enum(BRIEFING_STATUSES),
+  source_id: z.number().int().nullable(),
+  version: z.number().int(),
+  published_at: storedTime.nullable(),
+  retracted_at: storedTime.nullable(),
+  retraction_reason: z.string().nullable(),
+  created_at: storedTime,
+  updated_at: storedTime,
+}) satisfies z.ZodType<BriefingRow, unknown>;
 
 /** The briefing's snapshot in the last entry at or before `asOf`; null when it did not exist yet. */
 async function findBriefingSnapshotAsOf(
@@ -38,13 +63,8 @@ export async function findBriefingAsOf(
   asOf: Date,
 ): Promise<BriefingRow | null> {
   const snapshot = await findBriefingSnapshotAsOf(db, briefingId, asOf);
-  if (typeof snapshot !== 'object' || snapshot === null || !('slug' in snapshot)) return null;
-  const row = { ...snapshot } as Record<string, unknown>;
-  for (const column of TIMESTAMPS) {
-    const value = row[column];
-    row[column] = typeof value === 'string' ? new Date(value) : null;
-  }
-  const briefing = row as unknown as BriefingRow;
+  if (snapshot === null) return null;
+  const briefing = briefingSnapshot.parse(snapshot);
   return visibility.markings.includes(briefing.marking) &&
     visibility.briefingStatuses.includes(briefing.status)
     ? briefing
