@@ -32,8 +32,10 @@ import {
 } from './sql-spec.js';
 
 /**
- * Compiles a read into one SQL statement that builds the whole `data` object as JSON, the way
- * PostGraphile and the raw floor do: PostgreSQL joins and nests, Node only relays the text.
+ * Compiles a read into one SQL statement that builds the whole `data` object as JSON text, the
+ * way the raw floor does: PostgreSQL joins, nests and writes, Node only relays the text. Text
+ * rather than json_build_object: that writes `"key" : value`, and json values are copied
+ * again at every level; `concat` appends each part once.
  * Each field's SQL comes from its `extensions.sql` (sql-spec.ts); visibility comes with the
  * repositories' query builders those specifications call, at every level.
  *
@@ -42,8 +44,34 @@ import {
  * runs on the loader path, which answers with the same data and raises the typed errors.
  */
 
-/** json_build_object takes at most 100 arguments: 50 keys and their values. */
-const MAX_KEYS_PER_OBJECT = 50;
+/** PostgreSQL functions take at most 100 arguments; longer `concat`s are nested. */
+const MAX_CONCAT_ARGUMENTS = 100;
+
+/** JSON text from parts that are never SQL NULL, in one pass. */
+function concatText(parts: RawBuilder<unknown>[]): RawBuilder<string> {
+  if (parts.length <= MAX_CONCAT_ARGUMENTS) return sql<string>`concat(${sql.join(parts)})`;
+  const chunks: RawBuilder<unknown>[] = [];
+  for (let i = 0; i < parts.length; i += MAX_CONCAT_ARGUMENTS)
+    chunks.push(concatText(parts.slice(i, i + MAX_CONCAT_ARGUMENTS)));
+  return concatText(chunks);
+}
+
+/** A leaf value as JSON text (SQL NULL stays NULL; the object it goes into writes `null`). */
+function scalarJson(value: RawBuilder<unknown> | Expression<unknown>): RawBuilder<unknown> {
+  return sql`to_json(${value})::text`;
+}
+
+/** A JSON array of `item` texts in `order`; `[]` when there are none (or none pass `filter`). */
+function arrayJson(
+  item: RawBuilder<unknown>,
+  order: RawBuilder<unknown>,
+  filter?: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const aggregate = filter
+    ? sql`string_agg(${item}, ',' order by ${order}) filter (where ${filter})`
+    : sql`string_agg(${item}, ',' order by ${order})`;
+  return sql`coalesce('[' || ${aggregate} || ']', '[]')`;
+}
 
 interface Scope {
   env: SqlEnv;
@@ -61,7 +89,7 @@ export function compileOperation(
   operationName: string | null | undefined,
   rawVariables: Record<string, unknown> | null | undefined,
   env: SqlEnv,
-): RawBuilder<{ data: unknown }> | null {
+): RawBuilder<{ data: string }> | null {
   const operations = document.definitions.filter(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );
@@ -90,7 +118,8 @@ export function compileOperation(
     const data = objectJson(scope, queryType, [operation.selectionSet], () => {
       throw new NotCompilable('the query root has no columns');
     });
-    return sql<{ data: unknown }>`select ${data} as data`;
+    // The answer goes into the response as PostgreSQL wrote it (raw-result.ts).
+    return sql<{ data: string }>`select ${data} as data`;
   } catch {
     // Not compilable, or an argument the loader path will refuse with a proper error.
     return null;
@@ -184,11 +213,17 @@ function typeSql(type: GraphQLObjectType): TypeSql {
   return spec as TypeSql;
 }
 
-function jsonObject(scope: Scope, entries: [string, RawBuilder<unknown>][]): RawBuilder<unknown> {
-  if (entries.length > MAX_KEYS_PER_OBJECT) throw new NotCompilable('too many keys');
-  return sql`json_build_object(${sql.join(
-    entries.map(([key, value]) => sql`${key}::text, ${value}`),
-  )})`;
+/**
+ * `{"key":value,…}` from entries whose values are JSON text or SQL NULL (written `null`).
+ * Keys are GraphQL response names (letters, digits, `_`), which need no escaping.
+ */
+function jsonObject(entries: [string, RawBuilder<unknown>][]): RawBuilder<unknown> {
+  if (entries.length === 0) return sql`'{}'`;
+  const parts = entries.flatMap(([key, value], index) => [
+    sql`${`${index === 0 ? '{' : ','}"${key}":`}::text`,
+    sql`coalesce(${value}, 'null')`,
+  ]);
+  return concatText([...parts, sql`'}'`]);
 }
 
 function objectJson(
@@ -201,7 +236,7 @@ function objectJson(
   for (const [key, nodes] of collectFields(scope, type, selectionSets)) {
     entries.push([key, fieldJson(scope, type, nodes, row)]);
   }
-  return jsonObject(scope, entries);
+  return jsonObject(entries);
 }
 
 /** The `id` of a node type: its global id, base64url("Type:id") as common/global-id.ts writes. */
@@ -249,13 +284,13 @@ function fieldJson(
   const [first] = nodes;
   if (!first) throw new NotCompilable('empty field group');
   const name = first.name.value;
-  if (name === '__typename') return sql`${type.name}::text`;
+  if (name === '__typename') return scalarJson(sql`${type.name}::text`);
   const field = type.getFields()[name];
   if (!field || hasAuthScopes(field.extensions) || hasAuthScopes(type.extensions))
     throw new NotCompilable(`${type.name}.${name}`);
   const spec = fieldSql(field);
   const named = getNamedType(field.type);
-  if (isLeafType(named)) return leafJson(type, field, spec, row);
+  if (isLeafType(named)) return scalarJson(leafJson(type, field, spec, row));
   if (!spec) throw new NotCompilable(`${type.name}.${name}`);
   const args = getArgumentValues(field, first, scope.variables);
   const selections = subSelections(nodes);
@@ -273,7 +308,7 @@ function fieldJson(
     case 'ref': {
       if (!isObjectType(named)) throw new NotCompilable(named.name);
       const id = spec.id(row, args);
-      if (id === null) return nonNull(field, sql`null::json`);
+      if (id === null) return nonNull(field, sql`null::text`);
       return nonNull(
         field,
         recordJson(scope, named, selections, typeSql(named).byId(scope.env, id)),
@@ -298,7 +333,7 @@ function fieldJson(
     case 'one': {
       if (!isObjectType(named)) throw new NotCompilable(named.name);
       const query = spec.row(scope.env, args);
-      if (query === null) return nonNull(field, sql`null::json`);
+      if (query === null) return nonNull(field, sql`null::text`);
       return nonNull(field, recordJson(scope, named, selections, query));
     }
     case 'anyNode':
@@ -307,7 +342,7 @@ function fieldJson(
       if (!isObjectType(named)) throw new NotCompilable(named.name);
       const alias = nextAlias(scope);
       const item = objectJson(scope, named, selections, alias.row);
-      return sql`(select coalesce(json_agg(${item} order by ${alias.row('list_rank')}), '[]'::json) from (${spec.rows(scope.env, row)}) as ${sql.id(alias.name)})`;
+      return sql`(select ${arrayJson(item, alias.row('list_rank'))} from (${spec.rows(scope.env, row)}) as ${sql.id(alias.name)})`;
     }
     case 'connection': {
       if (!isObjectType(named)) throw new NotCompilable(named.name);
@@ -331,7 +366,7 @@ function nonNull(
   value: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   if (!isNonNullType(field.type)) return value;
-  return sql`coalesce(${value}, (1 / (random() * 0)::int)::text::json)`;
+  return sql`coalesce(${value}, (1 / (random() * 0)::int)::text)`;
 }
 
 /** The object for the (at most one) row `query` yields, or null. */
@@ -355,7 +390,7 @@ function anyNodeJson(
   const decoded = decodeGlobalId(id);
   const type = scope.schema.getType(decoded.typename);
   if (!type || !isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node'))
-    return sql`null::json`;
+    return sql`null::text`;
   return recordJson(scope, type, selections, typeSql(type).byId(scope.env, Number(decoded.id)));
 }
 
@@ -390,15 +425,16 @@ function connectionJson(
   for (const [key, nodes] of collectFields(scope, connectionType, selections)) {
     const name = nodes[0]?.name.value;
     const inner = subSelections(nodes);
-    if (name === '__typename') entries.push([key, sql`${connectionType.name}::text`]);
-    else if (name === 'totalCount') entries.push([key, sql`(${connection.count})`]);
+    if (name === '__typename') entries.push([key, scalarJson(sql`${connectionType.name}::text`)]);
+    else if (name === 'totalCount') entries.push([key, scalarJson(sql`(${connection.count})`)]);
     else if (name === 'edges') {
       const edgeType = objectField(connectionType, 'edges');
       const edge: [string, RawBuilder<unknown>][] = [];
       for (const [edgeKey, edgeNodes] of collectFields(scope, edgeType, inner)) {
         const edgeField = edgeNodes[0]?.name.value;
-        if (edgeField === '__typename') edge.push([edgeKey, sql`${edgeType.name}::text`]);
-        else if (edgeField === 'cursor') edge.push([edgeKey, cursor()]);
+        if (edgeField === '__typename')
+          edge.push([edgeKey, scalarJson(sql`${edgeType.name}::text`)]);
+        else if (edgeField === 'cursor') edge.push([edgeKey, scalarJson(cursor())]);
         else if (edgeField === 'node')
           edge.push([
             edgeKey,
@@ -406,34 +442,35 @@ function connectionJson(
           ]);
         else throw new NotCompilable(`${edgeType.name}.${edgeField}`);
       }
-      entries.push([
-        key,
-        sql`coalesce(json_agg(${jsonObject(scope, edge)} order by ${rank}) filter (where ${inPage}), '[]'::json)`,
-      ]);
+      entries.push([key, arrayJson(jsonObject(edge), rank, inPage)]);
     } else if (name === 'pageInfo') {
       const pageInfoType = objectField(connectionType, 'pageInfo');
       const info: [string, RawBuilder<unknown>][] = [];
       for (const [infoKey, infoNodes] of collectFields(scope, pageInfoType, inner)) {
         const infoField = infoNodes[0]?.name.value;
-        if (infoField === '__typename') info.push([infoKey, sql`${pageInfoType.name}::text`]);
-        else if (infoField === 'hasNextPage') info.push([infoKey, sql`count(*) > ${window.size}`]);
+        if (infoField === '__typename')
+          info.push([infoKey, scalarJson(sql`${pageInfoType.name}::text`)]);
+        else if (infoField === 'hasNextPage')
+          info.push([infoKey, scalarJson(sql`count(*) > ${window.size}`)]);
         else if (infoField === 'hasPreviousPage')
-          info.push([infoKey, window.after ? sql`true` : sql`false`]);
+          info.push([infoKey, window.after ? sql`'true'` : sql`'false'`]);
         else if (infoField === 'startCursor')
           info.push([
             infoKey,
-            sql`(array_agg(${cursor()} order by ${rank}) filter (where ${inPage}))[1]`,
+            scalarJson(sql`(array_agg(${cursor()} order by ${rank}) filter (where ${inPage}))[1]`),
           ]);
         else if (infoField === 'endCursor')
           info.push([
             infoKey,
-            sql`(array_agg(${cursor()} order by ${rank} desc) filter (where ${inPage}))[1]`,
+            scalarJson(
+              sql`(array_agg(${cursor()} order by ${rank} desc) filter (where ${inPage}))[1]`,
+            ),
           ]);
         else throw new NotCompilable(`${pageInfoType.name}.${infoField}`);
       }
-      entries.push([key, jsonObject(scope, info)]);
+      entries.push([key, jsonObject(info)]);
     } else throw new NotCompilable(`${connectionType.name}.${name}`);
   }
   // `group by ()`: one row even for an empty page or a selection with no aggregate in it.
-  return sql`(select ${jsonObject(scope, entries)} from (${connection.page(window)}) as ${sql.id(page.name)} group by ())`;
+  return sql`(select ${jsonObject(entries)} from (${connection.page(window)}) as ${sql.id(page.name)} group by ())`;
 }

@@ -1,10 +1,11 @@
-import type { DocumentNode, ExecutionResult } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { CompiledQuery } from 'kysely';
 import type { Context } from '../context.js';
 import { prepareStatement } from '../db/prepared-statements.js';
 import type { Visibility } from '../db/visibility.js';
 import { compileOperation } from './compile.js';
+import { rawJsonResult } from './raw-result.js';
 
 /** Compiled statements kept per process; the oldest goes first (Map keeps insertion order). */
 const MAX_CACHED_PLANS = 500;
@@ -52,7 +53,7 @@ export function compiledReadsPlugin(): Plugin {
     return id;
   };
   // null: the operation does not compile (it runs on the loader path).
-  const plans = new Map<string, CompiledQuery<{ data: unknown }> | null>();
+  const plans = new Map<string, CompiledQuery<{ data: string }> | null>();
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn(async (args) => {
@@ -84,7 +85,7 @@ export function compiledReadsPlugin(): Plugin {
           try {
             const { rows } = await ctx.db.executeQuery(plan);
             const [row] = rows;
-            if (row) return { data: row.data } as ExecutionResult;
+            if (row) return rawJsonResult(row.data);
           } catch (error) {
             ctx.logger.debug('compiled read failed; answering on the loader path', {
               error: error instanceof Error ? error.message : String(error),

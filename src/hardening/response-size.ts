@@ -1,4 +1,5 @@
 import { createGraphQLError, handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { rawJsonLength } from '../compiled/raw-result.js';
 
 /**
  * Whether `value`, written as JSON, would take more than `limit` bytes. It walks the value
@@ -47,7 +48,8 @@ export function responseSizePlugin(maxBytes: number): Plugin {
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            if (!jsonExceeds(result, maxBytes)) return;
+            const raw = rawJsonLength(result);
+            if (raw === undefined ? !jsonExceeds(result, maxBytes) : raw <= maxBytes) return;
             setResult({
               data: null,
               errors: [
