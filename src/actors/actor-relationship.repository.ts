@@ -62,7 +62,7 @@ const RELATIONSHIP_COLUMNS = RELATIONSHIP_COLUMN_NAMES.map(
 );
 
 /** A relationship is visible when it and both its ends are (clearance and embargo). */
-function visibleRelationships(
+export function visibleRelationships(
   db: Executor,
   visibility: Visibility,
   filter: ActorRelationshipFilter = {},

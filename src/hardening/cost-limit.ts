@@ -58,6 +58,23 @@ function multiplier(
   return cap;
 }
 
+/**
+ * A field's own cost on top of its selection, once per parent (Pothos `extensions: { ownCost }`,
+ * a function of its literal arguments; a variable is passed as undefined, so it must assume the
+ * worst): what a field does beyond returning its items, such as a graph walk's levels.
+ */
+function declaredOwnCost(field: FieldNode, fieldDef: GraphQLField<unknown, unknown>): number {
+  const { ownCost } = fieldDef.extensions as { ownCost?: unknown };
+  if (typeof ownCost !== 'function') return 0;
+  const literals: Record<string, unknown> = {};
+  for (const argument of field.arguments ?? []) {
+    if (argument.value.kind === Kind.INT)
+      literals[argument.name.value] = Number(argument.value.value);
+  }
+  const cost: unknown = ownCost(literals);
+  return typeof cost === 'number' && cost > 0 ? cost : 0;
+}
+
 function fieldDefOf(
   schema: GraphQLSchema,
   parentTypeName: string,
@@ -107,7 +124,9 @@ export function costLimitRule(
             const inner = selection.selectionSet
               ? cost(selection.selectionSet, getNamedType(fieldDef.type).name)
               : 0;
-            total += multiplier(selection, fieldDef, parentTypeName) * (1 + inner);
+            total +=
+              declaredOwnCost(selection, fieldDef) +
+              multiplier(selection, fieldDef, parentTypeName) * (1 + inner);
           } else {
             total += 1;
           }
