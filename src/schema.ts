@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import {
+  GraphQLSchema,
+  isEnumType,
+  lexicographicSortSchema,
+  printSchema,
+  printType,
+} from 'graphql';
 import { builder } from './builder.js';
 import './common/scalars.js';
 import './errors/errors.schema.js';
@@ -20,11 +26,29 @@ import './auth/api-key.schema.js';
 import './audit/audit.schema.js';
 import './persisted/persisted.schema.js';
 
-export const schema = builder.toSchema();
+// Unsorted: enums keep their declared order (ordered scales), which introspection shows.
+export const schema = builder.toSchema({ sortSchema: false });
 
-/** The SDL committed as schema.graphql: sorted, so diffs show real changes only. */
+/** The schema sorted by name, so diffs of schema.graphql show real changes only. */
 export function printableSchema() {
   return lexicographicSortSchema(schema);
+}
+
+/**
+ * The SDL committed as schema.graphql: types, fields and arguments sorted by name, but each
+ * enum's values in their declared order, since several are ordered scales (likelihood,
+ * marking, reliability) that read wrongly alphabetised.
+ */
+export function printableSchemaText(): string {
+  let text = printSchema(printableSchema());
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isEnumType(type) || type.name.startsWith('__')) continue;
+    const sorted = printType(
+      lexicographicSortSchema(new GraphQLSchema({ types: [type] })).getType(type.name) ?? type,
+    );
+    text = text.replace(sorted, printType(type));
+  }
+  return `${text}\n`;
 }
 
 /**
