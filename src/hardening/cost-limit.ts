@@ -32,6 +32,15 @@ function declaredMaxItems(fieldDef: GraphQLField<unknown, unknown>): number | nu
 }
 
 /**
+ * A field's own work beyond the items it returns (`extensions: { cost }`), e.g. `search`,
+ * which ranks up to thousands of candidates to return one page: charged once per resolution.
+ */
+function declaredCost(fieldDef: GraphQLField<unknown, unknown>): number {
+  const { cost } = fieldDef.extensions as { cost?: unknown };
+  return typeof cost === 'number' && cost > 0 ? cost : 0;
+}
+
+/**
  * How many items a field can return per parent:
  * - `first`/`last` count as the server caps them, so `first: 100000` costs what it fetches
  *   (100), unlike graphql-armor's cost rule, which multiplies by the literal; a variable counts
@@ -107,7 +116,9 @@ export function costLimitRule(
             const inner = selection.selectionSet
               ? cost(selection.selectionSet, getNamedType(fieldDef.type).name)
               : 0;
-            total += multiplier(selection, fieldDef, parentTypeName) * (1 + inner);
+            total +=
+              multiplier(selection, fieldDef, parentTypeName) * (1 + inner) +
+              declaredCost(fieldDef);
           } else {
             total += 1;
           }
