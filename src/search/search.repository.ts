@@ -15,7 +15,7 @@ export interface SearchFilter {
   sourceKinds?: readonly SourceKind[] | null;
 }
 
-/** Where a page starts: after this hit in (rank desc, type, id) order. */
+/** Where a page starts: after this hit in (rank desc, type, id desc) order. */
 export interface SearchKeyset {
   /** The rank as PostgreSQL printed it (a real prints exactly and reads back the same). */
   rank: string;
@@ -158,9 +158,12 @@ export async function searchPage(
           limit ${request.candidateCap})`
       : sql``;
 
+  // Order: rank desc, then type, then id desc (newest first, as the candidate cap keeps the
+  // newest): mixed directions, so the keyset is spelt out rather than a row comparison.
   const after = request.after
     ? sql`where (rank < ${request.after.rank}::real
-        or (rank = ${request.after.rank}::real and (type, id) > (${request.after.type}::text, ${request.after.id}::bigint)))`
+        or (rank = ${request.after.rank}::real and (type > ${request.after.type}::text
+          or (type = ${request.after.type}::text and id < ${request.after.id}::bigint))))`
     : sql``;
 
   const headline = (table: string, text: RawBuilder<string>) =>
@@ -183,7 +186,7 @@ export async function searchPage(
       ${byName}
     ),
     merged as materialized (select type, id, max(rank) as rank from ranked group by type, id),
-    page as (select type, id, rank from merged ${after} order by rank desc, type, id limit ${request.limit}),
+    page as (select type, id, rank from merged ${after} order by rank desc, type, id desc limit ${request.limit}),
     summary as (
       select (select count(*) from merged)::int as total,
         coalesce((select max(n) from (select count(*) as n from candidate group by type) t), 0) >= ${request.candidateCap} as capped
@@ -200,7 +203,7 @@ export async function searchPage(
       end as snippet,
       s.total, s.capped
     from summary s left join page p on true
-    order by p.rank desc, p.type, p.id`.execute(db);
+    order by p.rank desc, p.type, p.id desc`.execute(db);
 
   const first = result.rows[0];
   const hits = result.rows.flatMap((row) =>

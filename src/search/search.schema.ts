@@ -79,7 +79,7 @@ const SearchHitRef = builder.objectRef<SearchHit>('SearchHit').implement({
   fields: (t) => ({
     rank: t.float({
       description:
-        'Relevance in [0, 1): ts_rank_cd (cover density, weighted title > summary or statement > body or quote) normalised as rank / (rank + 1); an actor found by a similar spelling of its name or alias ranks at half that similarity. Hits come highest first, ties by type then id.',
+        'Relevance in [0, 1): ts_rank_cd (cover density, weighted title > summary or statement > body or quote) normalised as rank / (rank + 1); an actor found by a similar spelling of its name or alias ranks at half that similarity. Hits come highest first; ties by type, then newest first.',
       resolve: (hit) => hit.row.rank,
     }),
     type: t.field({

@@ -104,10 +104,11 @@ describe('search over the seed', () => {
   });
 
   it('finds actors by a misspelt name or alias (trigram similarity)', async () => {
-    // Equal similarity (“Maduro” in the name, and in the alias “Maduro government”): by id.
+    // Equal similarity (“Maduro” in the name, and in the alias “Maduro government”): newest
+    // first.
     expect(labels(await search('Madurro', { types: ['ACTOR'] }))).toEqual([
-      'Actor: Nicolás Maduro',
       'Actor: Government of Venezuela',
+      'Actor: Nicolás Maduro',
     ]);
   });
 
@@ -227,10 +228,10 @@ describe('search over generated records', () => {
     });
     expect(labels(states)).toEqual([
       'Actor: Venezuela',
-      'Actor: Russia',
-      'Actor: Iran',
-      'Actor: United States',
       'Actor: Ukraine',
+      'Actor: United States',
+      'Actor: Iran',
+      'Actor: Russia',
     ]);
     const briefings = await search('intelligence', {
       types: ['SOURCE'],
