@@ -103,6 +103,13 @@ describe('search over the seed', () => {
     );
   });
 
+  it('answers the README example: a designator, an exclusion, two types', async () => {
+    const result = await search('su30mk2 -engines', { types: ['CLAIM', 'ACTOR'], first: 5 });
+    expect(result.edges[0]?.node.record.label).toBe('Sukhoi Su-30MK2');
+    expect(result.totalCount).toBe(13);
+    for (const label of labels(result)) expect(label).not.toMatch(/engine/i);
+  });
+
   it('finds actors by a misspelt name or alias (trigram similarity)', async () => {
     // Equal similarity (“Maduro” in the name, and in the alias “Maduro government”): newest
     // first.
