@@ -25,6 +25,7 @@ import './embargo/publish.mutations.js';
 import './auth/api-key.schema.js';
 import './audit/audit.schema.js';
 import './persisted/persisted.schema.js';
+import './search/search.schema.js';
 
 // Unsorted: enums keep their declared order (ordered scales), which introspection shows.
 export const schema = builder.toSchema({ sortSchema: false });

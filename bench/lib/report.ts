@@ -215,6 +215,11 @@ function markdown(report: Report, summary: Record<string, Summary>): string {
       "- Q4 runs for ours and raw only, with an editor API key issued in the bench database. PostGraphile is left out: its generated `createClaim` writes one row per mutation (citations would be separate `createCitation` mutations, the position computed by the client) and it has no notion of keys, roles or visibility, so it would not be doing the same work. Q4's claims go to a briefing none of Q1, Q1x2 or Q3 shows, so the read queries' answers do not change.",
     );
   }
+  if (report.queries.some((q) => q.id === 'Q5')) {
+    lines.push(
+      "- Q5 (full-text search) runs for ours and raw only: PostGraphile's Amber preset has no full-text search, and a search plugin would rank differently, so it would not be doing the same work. The raw floor is ours' algorithm by hand in one statement (capped candidates, ts_rank_cd, trigram name matches, ts_headline for the page only).",
+    );
+  }
   lines.push('');
   lines.push('## Queries');
   lines.push('');

@@ -107,6 +107,90 @@ select '{"data":{"node":' || coalesce((
   from briefing b
   where b.id = $1 and b.marking = any($2) and b.status = any($3)), 'null') || '}}' as body`;
 
+// ---- Q5: search ----
+// Ours' algorithm by hand (migrations/…_search.ts, src/search/search.repository.ts): each
+// type's matches the caller may see, the newest $3 of them, ranked with ts_rank_cd; actors also
+// by trigram similarity of name and aliases; snippets (ts_headline) for the page only. The
+// answer is built as text, and the record fields are read in the same statement instead of
+// ours' loaders.
+const Q5_MATCH = `(
+    (d.language in ('english', 'multi') and d.document @@ websearch_to_tsquery('bg_english', $1))
+    or (d.language in ('spanish', 'multi') and d.document @@ websearch_to_tsquery('bg_spanish', $1))
+    or (d.language in ('russian', 'multi') and d.document @@ websearch_to_tsquery('bg_russian', $1))
+    or (d.language = 'simple' and d.document @@ websearch_to_tsquery('bg_simple', $1)))`;
+const Q5_QUERY_FOR = (alias: string) => `case ${alias}.language
+    when 'english' then websearch_to_tsquery('bg_english', $1)
+    when 'spanish' then websearch_to_tsquery('bg_spanish', $1)
+    when 'russian' then websearch_to_tsquery('bg_russian', $1)
+    when 'simple' then websearch_to_tsquery('bg_simple', $1)
+    else websearch_to_tsquery('bg_english', $1) || websearch_to_tsquery('bg_spanish', $1)
+      || websearch_to_tsquery('bg_russian', $1) end`;
+const Q5_HEADLINE = (
+  table: string,
+  text: string,
+) => `(select ts_headline(search_config(h.language), ${text},
+    ${Q5_QUERY_FOR('h')}, $7) from ${table} join ${table}_search h on h.${table}_id = ${table}.id
+    where ${table}.id = p.id)`;
+const Q5_HTML = (marked: string) =>
+  `replace(replace(replace(replace(replace(replace(replace(${marked}, '&', '&amp;'), '<', '&lt;'),
+    '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), chr(2), '<mark>'), chr(3), '</mark>')`;
+const Q5_ACTOR_VISIBLE = `a.marking = any($5) and a.released_to = any($5) and a.merged_into_id is null`;
+const Q5_SNIPPET = `case p.type
+    when 'BRIEFING' then ${Q5_HEADLINE('briefing', `concat_ws(' ', briefing.summary, briefing.body)`)}
+    when 'CLAIM' then ${Q5_HEADLINE('claim', `concat_ws(' ', claim.statement, claim.quote)`)}
+    when 'SOURCE' then ${Q5_HEADLINE('source', `concat_ws(' ', source.title, source.publisher, source.description)`)}
+    else ${Q5_HEADLINE('actor', `concat_ws(' ', actor.name, (select string_agg(alias, ', ' order by alias) from actor_alias where actor_alias.actor_id = actor.id), actor.description)`)}
+  end`;
+const Q5_RECORD = `case p.type
+    when 'BRIEFING' then (select '{"title":' || to_json(title)::text || '}' from briefing where id = p.id)
+    when 'CLAIM' then (select '{"statement":' || to_json(statement)::text || '}' from claim where id = p.id)
+    when 'SOURCE' then (select '{"title":' || to_json(title)::text || '}' from source where id = p.id)
+    else (select '{"name":' || to_json(name)::text || '}' from actor where id = p.id) end`;
+const Q5_SQL = `
+with candidate as materialized (
+  (select 'BRIEFING'::text as type, d.briefing_id as id, d.language, d.document
+    from briefing_search d join briefing b on b.id = d.briefing_id
+    where ${Q5_MATCH} and b.marking = any($5) and b.status = any($6)
+    order by d.briefing_id desc limit $3)
+  union all
+  (select 'CLAIM', d.claim_id, d.language, d.document
+    from claim_search d join claim c on c.id = d.claim_id join briefing b on b.id = c.briefing_id
+    where ${Q5_MATCH} and c.marking = any($5) and b.marking = any($5) and b.status = any($6)
+    order by d.claim_id desc limit $3)
+  union all
+  (select 'SOURCE', d.source_id, d.language, d.document
+    from source_search d join source s on s.id = d.source_id
+    where ${Q5_MATCH} and s.marking = any($5) and s.released_to = any($5)
+    order by d.source_id desc limit $3)
+  union all
+  (select 'ACTOR', d.actor_id, d.language, d.document
+    from actor_search d join actor a on a.id = d.actor_id
+    where ${Q5_MATCH} and ${Q5_ACTOR_VISIBLE}
+    order by d.actor_id desc limit $3)
+),
+ranked as (
+  select c.type, c.id, ts_rank_cd(c.document, ${Q5_QUERY_FOR('c')}, 32) as rank from candidate c
+  union all
+  (select 'ACTOR', a.id, (0.5 * word_similarity(fold_text($2), fold_text(a.name)))::real
+    from actor a where fold_text($2) <% fold_text(a.name) and ${Q5_ACTOR_VISIBLE} limit $3)
+  union all
+  (select 'ACTOR', al.actor_id, (0.5 * word_similarity(fold_text($2), fold_text(al.alias)))::real
+    from actor_alias al join actor a on a.id = al.actor_id
+    where fold_text($2) <% fold_text(al.alias) and ${Q5_ACTOR_VISIBLE} limit $3)
+),
+merged as materialized (select type, id, max(rank) as rank from ranked group by type, id),
+page as (select type, id, rank from merged order by rank desc, type, id desc limit $4)
+select '{"data":{"search":{"totalCount":' || (select count(*) from merged)
+  || ',"capped":' || (coalesce((select max(n) from (select count(*) as n from candidate group by type) t), 0) >= $3)::text
+  || ',"edges":[' || coalesce((select string_agg('{"node":{"type":' || to_json(p.type)::text
+    || ',"rank":' || p.rank::text || ',"snippet":{"html":' || to_json(${Q5_HTML(Q5_SNIPPET)})::text
+    || '},"record":' || ${Q5_RECORD} || '}}', ',' order by p.rank desc, p.type, p.id desc)
+    from page p), '') || ']}}}' as body`;
+/** Ours' candidate cap and headline options (src/search/). */
+const Q5_CANDIDATE_CAP = 1000;
+const Q5_HEADLINE_OPTIONS =
+  'StartSel="\u0002", StopSel="\u0003", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
+
 // ---- Q4: addClaim as an editor ----
 
 /** TLP order: a key's clearance admits every marking up to it. */
@@ -374,6 +458,23 @@ const handlers = new Map<string, Handler>([
       name: 'q3',
       text: Q3_SQL,
       values: [databaseId(v.id, 'Briefing'), MARKINGS, STATUSES],
+    }),
+  ],
+  [
+    doc('Q5'),
+    // The query has no designators, so ours searches, highlights and compares names with it as is.
+    (v) => ({
+      name: 'q5',
+      text: Q5_SQL,
+      values: [
+        String(v.q),
+        String(v.q),
+        Q5_CANDIDATE_CAP,
+        20,
+        MARKINGS,
+        STATUSES,
+        Q5_HEADLINE_OPTIONS,
+      ],
     }),
   ],
   [doc('Q4'), (v, req) => q4(v, req.headers.authorization)],

@@ -52,6 +52,10 @@ export const COLUMN_TYPES: Record<
   'actor_relationship.attributes': 'Record<string, unknown>',
   'api_key.role': 'Role',
   'api_key.clearance': 'Marking',
+  'briefing_search.language': 'SearchLanguage',
+  'claim_search.language': 'SearchLanguage',
+  'source_search.language': 'SearchLanguage',
+  'actor_search.language': 'SearchLanguage',
   // Snapshots and stored results: whatever was written; readers check their shape.
   'audit_log.before': 'unknown',
   'audit_log.after': 'unknown',

@@ -87,6 +87,13 @@ export type Role = (typeof ROLES)[number];
  * Each list under the name of its type: how the generated table types (codegen.ts) type a
  * column, and how their test compares the lists with the CHECK constraints.
  */
+/**
+ * The language a search document is indexed in (migrations/…_search.ts); 'multi' holds every
+ * stemmed language, for records that have no language of their own.
+ */
+export const SEARCH_LANGUAGES = ['english', 'spanish', 'russian', 'simple', 'multi'] as const;
+export type SearchLanguage = (typeof SEARCH_LANGUAGES)[number];
+
 export const VALUE_LISTS = {
   ActorKind: ACTOR_KINDS,
   BriefingStatus: BRIEFING_STATUSES,
@@ -100,6 +107,7 @@ export const VALUE_LISTS = {
   QuantityQualifier: QUANTITY_QUALIFIERS,
   Reliability: RELIABILITIES,
   Role: ROLES,
+  SearchLanguage: SEARCH_LANGUAGES,
   SourceKind: SOURCE_KINDS,
   TagKind: TAG_KINDS,
 } as const;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedDatabase {
@@ -277,7 +278,9 @@ export async function startEmbeddedDatabase(
     if (dataDir && !initialData && !existsSync(path.join(dataDir, 'PG_VERSION')))
       await initDataDir(dataDir, startParams);
     pglite = await PGlite.create(dataDir ?? 'memory://', {
-      extensions: { pg_trgm },
+      // The migrations create both: trigram name matching, and accent folding inside the
+      // full-text search configurations.
+      extensions: { pg_trgm, unaccent },
       loadDataDir: initialData,
       startParams,
     });

@@ -1,7 +1,7 @@
 // Generated from a freshly migrated database by `npm run db:types` (src/db/codegen.ts,
 // kysely-codegen): do not edit. tests/db/table-types.test.ts fails when it is stale.
 
-import type { ActorKind, BriefingStatus, CitationRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, Precision, QuantityQualifier, Reliability, Role, SourceKind, TagKind } from "./column-values.js";
+import type { ActorKind, BriefingStatus, CitationRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, Precision, QuantityQualifier, Reliability, Role, SearchLanguage, SourceKind, TagKind } from "./column-values.js";
 import type { ColumnType, GeneratedAlways } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -57,6 +57,12 @@ export interface ActorRelationship {
   valid_to: string | null;
   valid_to_precision: Precision | null;
   version: Generated<number>;
+}
+
+export interface ActorSearch {
+  actor_id: number;
+  document: string;
+  language: SearchLanguage;
 }
 
 export interface ApiKey {
@@ -122,6 +128,12 @@ export interface BriefingAuthor {
   position: number;
 }
 
+export interface BriefingSearch {
+  briefing_id: number;
+  document: string;
+  language: SearchLanguage;
+}
+
 export interface BriefingTag {
   briefing_id: number;
   kind: Generated<TagKind>;
@@ -174,6 +186,12 @@ export interface ClaimObject {
   actor_id: number;
   claim_id: number;
   position: number;
+}
+
+export interface ClaimSearch {
+  claim_id: number;
+  document: string;
+  language: SearchLanguage;
 }
 
 export interface IdempotencyKey {
@@ -232,24 +250,34 @@ export interface Source {
   version: Generated<number>;
 }
 
+export interface SourceSearch {
+  document: string;
+  language: SearchLanguage;
+  source_id: number;
+}
+
 export interface DB {
   actor: Actor;
   actor_alias: ActorAlias;
   actor_external_id: ActorExternalId;
   actor_relationship: ActorRelationship;
+  actor_search: ActorSearch;
   api_key: ApiKey;
   audit_log: AuditLog;
   audit_mention: AuditMention;
   author: Author;
   briefing: Briefing;
   briefing_author: BriefingAuthor;
+  briefing_search: BriefingSearch;
   briefing_tag: BriefingTag;
   citation: Citation;
   claim: Claim;
   claim_object: ClaimObject;
+  claim_search: ClaimSearch;
   idempotency_key: IdempotencyKey;
   media: Media;
   persisted_operation: PersistedOperation;
   relationship_evidence: RelationshipEvidence;
   source: Source;
+  source_search: SourceSearch;
 }

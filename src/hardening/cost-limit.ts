@@ -59,19 +59,22 @@ function multiplier(
 }
 
 /**
- * A field's own cost on top of its selection, once per parent (Pothos `extensions: { ownCost }`,
- * a function of its literal arguments; a variable is passed as undefined, so it must assume the
- * worst): what a field does beyond returning its items, such as a graph walk's levels.
+ * A field's own work beyond the items it returns (Pothos `extensions: { ownCost }`), charged
+ * once per resolution: `search` ranks up to thousands of candidates to return one page, a graph
+ * walk reads a level per hop. A number, or a function of the field's literal arguments (a
+ * variable is passed as undefined, so the function must assume the worst).
  */
 function declaredOwnCost(field: FieldNode, fieldDef: GraphQLField<unknown, unknown>): number {
   const { ownCost } = fieldDef.extensions as { ownCost?: unknown };
-  if (typeof ownCost !== 'function') return 0;
-  const literals: Record<string, unknown> = {};
-  for (const argument of field.arguments ?? []) {
-    if (argument.value.kind === Kind.INT)
-      literals[argument.name.value] = Number(argument.value.value);
+  let cost: unknown = ownCost;
+  if (typeof ownCost === 'function') {
+    const literals: Record<string, unknown> = {};
+    for (const argument of field.arguments ?? []) {
+      if (argument.value.kind === Kind.INT)
+        literals[argument.name.value] = Number(argument.value.value);
+    }
+    cost = ownCost(literals);
   }
-  const cost: unknown = ownCost(literals);
   return typeof cost === 'number' && cost > 0 ? cost : 0;
 }
 

@@ -57,6 +57,12 @@ const KNOWN_SIDEWAYS = [
   'embargo/publish.service.ts → actors/actor.repository.ts',
   'embargo/publish.service.ts → actors/actor-relationship.repository.ts',
   'embargo/publish.service.ts → sources/source.repository.ts',
+  // Search ranks every domain's records, and a hit must pass that domain's own builder of
+  // visible rows (clearance, embargo, merged actors), as audit entries do.
+  'search/search.repository.ts → actors/actor.repository.ts',
+  'search/search.repository.ts → briefings/briefing.repository.ts',
+  'search/search.repository.ts → claims/claim.repository.ts',
+  'search/search.repository.ts → sources/source.repository.ts',
   // The caller of a request, which every layer reads (builder, context, hardening, mutations).
   'persisted/persisted-plugin.ts → auth/viewer.ts',
 ];

@@ -1,0 +1,202 @@
+import { brandWithType } from '@pothos/core';
+import { builder } from '../builder.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/connection.js';
+import type { Context } from '../context.js';
+import { badInput } from '../errors/bad-input.js';
+import { ActorRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
+import {
+  SearchFilterInput,
+  SearchTypeEnum,
+  checkSearchQuery,
+  decodeSearchCursor,
+  encodeSearchCursor,
+  foldDesignators,
+  highlightQuery,
+  nameQuery,
+  toSearchFilter,
+} from './search.inputs.js';
+import {
+  SEARCH_TYPES,
+  searchPage,
+  type SearchHitRow,
+  type SearchType,
+} from './search.repository.js';
+import { snippetOf, type Snippet } from './snippet.js';
+
+/**
+ * How many matches of each type are ranked at most (the newest). ts_rank_cd costs grow with the
+ * matches (≈ 300 ms at 50,000), so a query matching a large share of the records ranks this
+ * many of each instead, and says so in `capped`.
+ */
+export const SEARCH_CANDIDATE_CAP = 1000;
+
+/** What the cost rule charges a search for its ranking work, on top of its page. */
+export const SEARCH_BASE_COST = 100;
+
+type SearchRecord =
+  | typeof BriefingRef.$inferType
+  | typeof ClaimRef.$inferType
+  | typeof SourceRef.$inferType
+  | NonNullable<typeof ActorRef.$inferType>;
+
+interface SearchHit {
+  row: SearchHitRow;
+  snippet: Snippet;
+  record: SearchRecord;
+}
+
+interface SearchConnectionShape {
+  edges: { cursor: string; node: SearchHit }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  totalCount: number;
+  capped: boolean;
+}
+
+const SnippetRef = builder.objectRef<Snippet>('SearchSnippet').implement({
+  description:
+    'Where a hit matches: up to two fragments of its text (“ … ” between them), matching words highlighted.',
+  fields: (t) => ({
+    text: t.exposeString('text', { description: 'Plain text, without highlights.' }),
+    html: t.exposeString('html', {
+      description:
+        'The same text as HTML: escaped, each highlighted word in `<mark>…</mark>`. Safe to insert as HTML.',
+    }),
+  }),
+});
+
+const SearchRecordUnion = builder.unionType('SearchRecord', {
+  description: 'A record a search hit points at.',
+  types: [BriefingRef, ClaimRef, SourceRef, ActorRef],
+});
+
+const SearchHitRef = builder.objectRef<SearchHit>('SearchHit').implement({
+  description: 'One record that matches a search, with how well and where.',
+  fields: (t) => ({
+    rank: t.float({
+      description:
+        'Relevance in [0, 1): ts_rank_cd (cover density, weighted title > summary or statement > body or quote) normalised as rank / (rank + 1); an actor found by a similar spelling of its name or alias ranks at half that similarity. Hits come highest first; ties by type, then newest first.',
+      resolve: (hit) => hit.row.rank,
+    }),
+    type: t.field({
+      type: SearchTypeEnum,
+      description: 'The kind of record.',
+      resolve: (hit) => hit.row.type,
+    }),
+    snippet: t.field({ type: SnippetRef, resolve: (hit) => hit.snippet }),
+    record: t.field({
+      type: SearchRecordUnion,
+      description: 'The record itself.',
+      resolve: (hit) => hit.record,
+    }),
+  }),
+});
+
+const SearchEdgeRef = builder
+  .objectRef<SearchConnectionShape['edges'][number]>('SearchEdge')
+  .implement({
+    description: 'One hit in a page, with the cursor to continue after it.',
+    fields: (t) => ({
+      cursor: t.exposeString('cursor'),
+      node: t.field({ type: SearchHitRef, resolve: (edge) => edge.node }),
+    }),
+  });
+
+const SearchConnectionRef = builder.objectRef<SearchConnectionShape>('SearchConnection').implement({
+  description: 'A page of search hits, best first.',
+  fields: (t) => ({
+    edges: t.field({ type: [SearchEdgeRef], resolve: (c) => c.edges }),
+    pageInfo: t.field({ type: builder.pageInfoRef(), resolve: (c) => c.pageInfo }),
+    totalCount: t.exposeInt('totalCount', {
+      description: 'How many hits there are (every page together) among the ranked matches.',
+    }),
+    capped: t.exposeBoolean('capped', {
+      description: `True when some type had more than ${SEARCH_CANDIDATE_CAP} matches: only its newest ${SEARCH_CANDIDATE_CAP} were ranked. Narrow the query or its types.`,
+    }),
+  }),
+});
+
+/** Each hit's record through the per-request loaders: one statement per type on the page. */
+async function loadRecord(
+  ctx: Context,
+  type: SearchType,
+  id: number,
+): Promise<SearchRecord | null> {
+  const ref = { BRIEFING: BriefingRef, CLAIM: ClaimRef, SOURCE: SourceRef, ACTOR: ActorRef }[type];
+  const record: SearchRecord | null = await ref.getDataloader(ctx).load(id);
+  // The union tells its members apart by Pothos' brand, as `node(id:)` does.
+  if (record) brandWithType(record, ref);
+  return record;
+}
+
+function pageSize(first: number | null | undefined): number {
+  if (first == null) return DEFAULT_PAGE_SIZE;
+  if (first < 0) throw badInput(`expected \`first\` >= 0, got ${first}`, 'BAD_USER_INPUT', 'first');
+  return Math.min(first, MAX_PAGE_SIZE);
+}
+
+builder.queryField('search', (t) =>
+  t.field({
+    type: SearchConnectionRef,
+    description: `Full-text search over briefings, claims, sources and actors you may see, best first. \`query\` is web-search syntax and never a syntax error: words (all must match), \`"exact phrase"\`, \`-excluded\`, \`or\`. Accents and case are ignored (“chavez” finds “Chávez”), words match their inflections in English, Spanish and Russian, and designators match however they are written (“Su-30MK2”, “su30mk2”, “Su 30MK2”; “S-300” but not “S-400”). Actors are also found by a similar spelling of their name or an alias. At most ${SEARCH_CANDIDATE_CAP} matches of each type are ranked (see \`capped\`).`,
+    extensions: { ownCost: SEARCH_BASE_COST },
+    args: {
+      query: t.arg.string({ required: true, description: 'What to look for (web-search syntax).' }),
+      types: t.arg({
+        type: [SearchTypeEnum],
+        description: 'Only hits of these kinds (default: all).',
+      }),
+      filter: t.arg({ type: SearchFilterInput }),
+      first: t.arg.int({
+        description: `Page size: ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}.`,
+      }),
+      after: t.arg.string({ description: 'A cursor from a previous page: the hits after it.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      checkSearchQuery(args.query);
+      const size = pageSize(args.first);
+      const after = args.after ? decodeSearchCursor(args.after) : null;
+      const query = args.query.trim();
+      const page = await searchPage(ctx.db, ctx.visibility, {
+        query: foldDesignators(query),
+        highlightQuery: highlightQuery(query),
+        nameQuery: nameQuery(query),
+        types: args.types?.length ? args.types : SEARCH_TYPES,
+        filter: toSearchFilter(args.filter),
+        after,
+        limit: size + 1,
+        candidateCap: SEARCH_CANDIDATE_CAP,
+      });
+      const rows = page.hits.slice(0, size);
+      const records = await Promise.all(rows.map((row) => loadRecord(ctx, row.type, row.id)));
+      // The search applied the caller's visibility already; a record gone since (deleted or
+      // hidden between the two statements) is left out rather than answered as null.
+      const edges = rows.flatMap((row, index) => {
+        const record = records[index];
+        return record
+          ? [
+              {
+                cursor: encodeSearchCursor(row),
+                node: { row, snippet: snippetOf(row.snippet), record },
+              },
+            ]
+          : [];
+      });
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: page.hits.length > size,
+          hasPreviousPage: after !== null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+        totalCount: page.total,
+        capped: page.capped,
+      };
+    },
+  }),
+);
