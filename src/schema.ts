@@ -18,6 +18,7 @@ import './embargo/publish.mutations.js';
 import './auth/api-key.schema.js';
 import './audit/audit.schema.js';
 import './persisted/persisted.schema.js';
+import './stix/stix.schema.js';
 
 export const schema = builder.toSchema();
 
