@@ -73,7 +73,9 @@ const ids = {
     actor.kind === 'EQUIPMENT'
       ? stixId(WEAPON_SYSTEM_TYPE, `actor:${actor.id}`)
       : stixId('identity', `actor:${actor.id}`),
-  location: (country: string) => stixId('location', `country:${country}`),
+  // One location per state, not per country: two records of one country (before a merge)
+  // must not put one id twice in a bundle.
+  location: (actor: ActorRow) => stixId('location', `actor:${actor.id}`),
   locatedAt: (actor: ActorRow, country: string) =>
     stixId('relationship', `located-at:actor:${actor.id}:${country}`),
   relationship: (relationship: ActorRelationshipRow) =>
@@ -162,7 +164,7 @@ function actorObjects(actor: ActorRow): StixObject[] {
     }),
   ];
   if (actor.kind === 'STATE' && actor.country) {
-    const location = ids.location(actor.country);
+    const location = ids.location(actor);
     objects.push(
       {
         ...common('location', location, actor),
