@@ -93,8 +93,8 @@ const IDENTITY_OF: Record<
   MILITARY_UNIT: { class: 'organization', sectors: ['defense'] },
   ORGANIZATION: { class: 'organization' },
   PERSON: { class: 'individual' },
-  // A programme (an aid or procurement programme) is no one's identity: the nearest STIX
-  // class is "unknown", and its kind stays in the description's first words.
+  // A programme (an aid or procurement programme) is not a party that acts: identity-class-ov
+  // has no nearer value than "unknown".
   PROGRAM: { class: 'unknown' },
 };
 
@@ -142,6 +142,16 @@ function actorObjects(actor: ActorRow): StixObject[] {
     ...common('identity', ids.actor(actor), actor),
     name: actor.name,
     description: actor.description,
+    // The identifier platforms de-duplicate actors by across producers.
+    external_references: actor.wikidata_qid
+      ? [
+          {
+            source_name: 'wikidata',
+            external_id: actor.wikidata_qid,
+            url: `https://www.wikidata.org/wiki/${actor.wikidata_qid}`,
+          },
+        ]
+      : null,
   });
   if (actor.kind === 'EQUIPMENT') {
     return [

@@ -228,7 +228,16 @@ describe('STIX export of a briefing with every kind of record', () => {
     });
     expect(byName('The President')).toMatchObject({ identity_class: 'individual' });
     expect(byName('A. Analyst')).toMatchObject({ identity_class: 'individual' });
-    expect(byName('Su-30MK2')).toMatchObject({ type: 'x-briefgraph-weapon-system' });
+    expect(byName('Su-30MK2')).toMatchObject({
+      type: 'x-briefgraph-weapon-system',
+      external_references: [
+        {
+          source_name: 'wikidata',
+          external_id: 'Q1057283',
+          url: 'https://www.wikidata.org/wiki/Q1057283',
+        },
+      ],
+    });
     expect(identities.length).toBeGreaterThanOrEqual(6);
     const [location] = ofType(bundle, 'location');
     expect(location).toMatchObject({ country: 'RU' });
