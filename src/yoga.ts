@@ -26,6 +26,7 @@ import { errorFields, type Logger } from './logger.js';
 import { createMemoryApqStore, type ApqStore } from './persisted/apq-store.js';
 import { persistedOperationsPlugins } from './persisted/persisted-plugin.js';
 import { schema } from './schema.js';
+import { stixPlugin } from './stix/stix-plugin.js';
 
 export interface AppOptions {
   db: Database;
@@ -158,6 +159,7 @@ export function createApp({
       httpGuardsPlugin(config),
       authPlugin({ db, viewers, deadlines, counter: rateCounter, config, logger }),
       limiter.plugin,
+      stixPlugin({ db, viewers, logger }),
       graphiqlPlugin(config),
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
       documentLimitsPlugin(viewers, config),

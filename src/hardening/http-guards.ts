@@ -2,6 +2,7 @@ import type { FetchAPI, Plugin } from 'graphql-yoga';
 import { createGraphQLError } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { GRAPHIQL_ASSETS_PATH } from '../graphiql/graphiql-plugin.js';
+import { STIX_BRIEFING_PATH } from '../stix/stix-path.js';
 
 /** The GraphQL endpoint, GraphiQL included. */
 export const GRAPHQL_PATH = '/graphql';
@@ -9,11 +10,14 @@ export const GRAPHQL_PATH = '/graphql';
 /** Every path this server answers, matched exactly… */
 export const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_PATH, '/healthz', '/readyz']);
 
-/** …and GraphiQL's files: one plain name each below their folder (the plugin 404s the rest). */
+/**
+ * …and GraphiQL's files: one plain name each below their folder (the plugin 404s the rest);
+ * and the STIX export, one briefing slug each.
+ */
 const GRAPHIQL_ASSET = new RegExp(`^${GRAPHIQL_ASSETS_PATH}[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$`);
 
 function isServedPath(path: string): boolean {
-  return SERVED_PATHS.has(path) || GRAPHIQL_ASSET.test(path);
+  return SERVED_PATHS.has(path) || GRAPHIQL_ASSET.test(path) || STIX_BRIEFING_PATH.test(path);
 }
 
 /** A JSON error answer in the GraphQL error shape, for refusals made before GraphQL starts. */

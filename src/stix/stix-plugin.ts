@@ -1,0 +1,72 @@
+import type { Plugin } from 'graphql-yoga';
+import { ANONYMOUS, visibilityFor, type Viewer } from '../auth/viewer.js';
+import type { Database } from '../db/database.js';
+import {
+  databaseUnavailableResponse,
+  isDatabaseUnavailable,
+} from '../hardening/database-outage.js';
+import { errorResponse } from '../hardening/http-guards.js';
+import { errorFields, type Logger } from '../logger.js';
+import { exportBriefingBySlug } from './stix-export.js';
+import { STIX_BRIEFING_PATH } from './stix-path.js';
+
+/** The STIX 2.1 media type (STIX 2.1 §1.6, as TAXII 2.1 serves it). */
+export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
+
+export interface StixPluginOptions {
+  db: Database;
+  viewers: WeakMap<Request, Viewer>;
+  logger: Logger;
+}
+
+/**
+ * Serves a briefing's STIX bundle over plain HTTP, for platforms that pull STIX rather than
+ * speak GraphQL. It runs after the endpoint, authentication and rate-limit plugins, so the
+ * caller is known and counted as for GraphQL, and reads with that caller's visibility: a
+ * briefing the caller may not see is 404, exactly like a slug that was never used.
+ */
+export function stixPlugin({ db, viewers, logger }: StixPluginOptions): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      const slug = STIX_BRIEFING_PATH.exec(url.pathname)?.[1];
+      if (slug === undefined) return;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        endResponse(
+          errorResponse(
+            fetchAPI,
+            405,
+            'METHOD_NOT_ALLOWED',
+            `expected GET, got ${request.method}`,
+            {
+              headers: { allow: 'GET, HEAD' },
+            },
+          ),
+        );
+        return;
+      }
+      const visibility = visibilityFor(viewers.get(request) ?? ANONYMOUS);
+      try {
+        const bundle = await exportBriefingBySlug(db, visibility, slug);
+        endResponse(
+          bundle
+            ? new fetchAPI.Response(request.method === 'HEAD' ? null : JSON.stringify(bundle), {
+                headers: {
+                  'content-type': STIX_MEDIA_TYPE,
+                  // Per caller: what it holds depends on the key that asked.
+                  'cache-control': 'private, no-store',
+                },
+              })
+            : errorResponse(fetchAPI, 404, 'NOT_FOUND', `no briefing with slug ${slug}`),
+        );
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          logger.warn('database unavailable while exporting STIX', errorFields(error));
+          endResponse(databaseUnavailableResponse(fetchAPI));
+          return;
+        }
+        logger.error('unexpected error while exporting STIX', errorFields(error));
+        endResponse(errorResponse(fetchAPI, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+      }
+    },
+  };
+}
