@@ -47,8 +47,24 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    // Described once here, so every connection reads the same in GraphiQL's docs.
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, in order.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    cursorFieldOptions: {
+      description: 'Opaque; pass it as `after` (or `before`) to continue from this item.',
+    },
+    pageInfoFieldOptions: { description: 'Whether there are more items, and the page’s ends.' },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page.' },
+    hasPreviousPageFieldOptions: {
+      description: 'Whether items precede this page (always true after an `after` cursor).',
+    },
+    startCursorFieldOptions: { description: 'The first item’s cursor; null for an empty page.' },
+    endCursorFieldOptions: { description: 'The last item’s cursor; null for an empty page.' },
+    firstArgOptions: { description: 'Items from the start (default 20, at most 100).' },
+    afterArgOptions: { description: 'Continue after the item with this cursor.' },
+    lastArgOptions: { description: 'Items from the end (at most 100).' },
+    beforeArgOptions: { description: 'Continue before the item with this cursor.' },
+    idFieldOptions: { description: 'Globally unique and opaque; `node(id:)` fetches it again.' },
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
     nodeQueryOptions: {

@@ -26,7 +26,11 @@ const PATH_COST = 2000;
 const NeighbourRef = builder.objectRef<Neighbour>('Neighbour').implement({
   description: 'An actor in a neighbourhood: how far it is from the root and how it was reached.',
   fields: (t) => ({
-    actor: t.field({ type: ActorRef, resolve: (n) => n.actorId }),
+    actor: t.field({
+      type: ActorRef,
+      description: 'The actor reached.',
+      resolve: (n) => n.actorId,
+    }),
     distance: t.exposeInt('distance', {
       description: 'Hops from the root along visible relationships (1 = a direct link).',
     }),
@@ -103,8 +107,11 @@ function pageOf(walk: Neighbourhood, first: number, after: string | null): Neigh
 const NeighbourEdgeRef = builder.objectRef<Neighbour>('NeighbourEdge').implement({
   description: 'One neighbour in a page, with the cursor to continue after it.',
   fields: (t) => ({
-    cursor: t.string({ resolve: neighbourCursor }),
-    node: t.field({ type: NeighbourRef, resolve: (n) => n }),
+    cursor: t.string({
+      description: 'Opaque; pass it as `after` to continue from this neighbour.',
+      resolve: neighbourCursor,
+    }),
+    node: t.field({ type: NeighbourRef, description: 'The neighbour.', resolve: (n) => n }),
   }),
 });
 
@@ -114,9 +121,14 @@ const NeighbourhoodConnectionRef = builder
     description:
       'The actors within some hops of one actor, nearest first, and the relationships among them.',
     fields: (t) => ({
-      edges: t.field({ type: [NeighbourEdgeRef], resolve: (p) => p.page }),
+      edges: t.field({
+        type: [NeighbourEdgeRef],
+        description: 'This page of neighbours: nearest first, then by link confidence.',
+        resolve: (p) => p.page,
+      }),
       pageInfo: t.field({
         type: builder.pageInfoRef(),
+        description: 'Whether more neighbours follow, and the page’s ends.',
         resolve: (p) => ({
           hasNextPage: p.hasNextPage,
           hasPreviousPage: p.hasPreviousPage,
@@ -133,7 +145,11 @@ const NeighbourhoodConnectionRef = builder
         description: `The relationships among the root and the kept neighbours (all pages; at most ${MAX_NEIGHBOURHOOD_RELATIONSHIPS}, by id), under the same filters.`,
         resolve: (p) => p.walk.relationshipIds,
       }),
-      levels: t.field({ type: [LevelRef], resolve: (p) => p.walk.levels }),
+      levels: t.field({
+        type: [LevelRef],
+        description: 'Each depth walked: how many new actors it had and how many were kept.',
+        resolve: (p) => p.walk.levels,
+      }),
       truncated: t.boolean({
         description: 'Whether any level was capped: more actors are reachable than listed.',
         resolve: (p) => p.walk.levels.some((level) => level.kept < level.frontierSize),

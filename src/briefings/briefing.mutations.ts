@@ -30,7 +30,6 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'briefing',
-      describeIdempotencyKey: false,
       args: {
         ...atVersion(),
         input: t.arg({ type: UpdateBriefingInput, required: true }),
@@ -45,7 +44,6 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'briefing',
-      describeIdempotencyKey: false,
       args: {
         ...atVersion(),
         to: t.arg({ type: BriefingStatusEnum, required: true }),

@@ -36,7 +36,6 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'claim',
-      describeIdempotencyKey: false,
       args: {
         ...atVersion(),
         input: t.arg({ type: UpdateClaimInput, required: true }),
@@ -51,7 +50,6 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'briefing',
-      describeIdempotencyKey: false,
       args: {
         ...atVersion(),
       },
@@ -65,7 +63,6 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'claim',
-      describeIdempotencyKey: false,
       args: {
         claimId: t.arg.id({ required: true }),
         expectedVersion: t.arg.int({ required: true }),
@@ -81,7 +78,6 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'claim',
-      describeIdempotencyKey: false,
       args: {
         claimId: t.arg.id({ required: true }),
         expectedVersion: t.arg.int({ required: true }),

@@ -13,11 +13,6 @@ export interface WriteFieldOptions<Args extends InputFieldMap> {
   result: string;
   /** The mutation's own arguments; the helper adds `idempotencyKey`. */
   args: Args;
-  /**
-   * schema.graphql is frozen for this pass and seven mutations were published without the key's
-   * description: `false` keeps them so until the contract may change.
-   */
-  describeIdempotencyKey?: false;
   /** The work, inside the write's transaction; returns the id of the record to answer with. */
   run: (args: InputShapeFromFields<Args>, write: Write) => Promise<number>;
 }
@@ -25,8 +20,12 @@ export interface WriteFieldOptions<Args extends InputFieldMap> {
 /** `id` and `expectedVersion`: the record a write changes, at the version the caller read. */
 export function atVersion() {
   return builder.args((t) => ({
-    id: t.id({ required: true }),
-    expectedVersion: t.int({ required: true }),
+    id: t.id({ required: true, description: 'The record’s global id.' }),
+    expectedVersion: t.int({
+      required: true,
+      description:
+        'The `version` you read. If the record has changed since, nothing is written and a ConflictError names the current version.',
+    }),
   }));
 }
 
@@ -50,16 +49,14 @@ function request(args: Record<string, unknown>): unknown {
 export function writeField<Args extends InputFieldMap>(options: WriteFieldOptions<Args>) {
   return {
     authScopes: options.role === 'admin' ? { admin: true } : { editor: true },
-    errors: { dataField: { name: options.result } },
+    errors: {
+      dataField: { name: options.result, description: 'The record as it stands after the write.' },
+    },
     args: {
       ...options.args,
       // A fresh argument per field: Pothos refs run their first-use hooks once.
       ...builder.args((t) => ({
-        idempotencyKey: t.string(
-          options.describeIdempotencyKey === false
-            ? {}
-            : { description: IDEMPOTENCY_KEY_DESCRIPTION },
-        ),
+        idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
       })),
     },
     resolve: (

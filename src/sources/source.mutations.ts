@@ -27,7 +27,6 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'source',
-      describeIdempotencyKey: false,
       args: {
         ...atVersion(),
         input: t.arg({ type: UpdateSourceInput, required: true }),
