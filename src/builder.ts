@@ -69,10 +69,12 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: decodeGlobalId,
     nodeQueryOptions: {
       description: 'Fetches any object by its global id; null when it does not exist.',
+      args: { id: { description: 'A global id, as any object’s `id` field gives it.' } },
       extensions: sqlField({ kind: 'anyNode' }),
     },
     nodesQueryOptions: {
       description: `Fetches at most ${LIST_CAPS.nodes} objects by global id, in the order asked; null for each id that does not exist. An id asked for twice is loaded once and answered at both positions.`,
+      args: { ids: { description: 'Global ids, as objects’ `id` fields give them.' } },
       ...cappedList(LIST_CAPS.nodes),
       resolve: (_root, args, _ctx, _info, resolveNodes) => {
         if (args.ids.length > LIST_CAPS.nodes) {

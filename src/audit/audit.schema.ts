@@ -87,7 +87,10 @@ builder.queryField('auditLog', (t) =>
     description:
       'Every write, newest first (editors and admins). An entry is listed only when every record it names before and after the write (the record, its briefing, actors, cited sources, evidence, merge survivor) that still exists is visible to you and its snapshots are within your clearance; entries naming no record you may see (API keys, persisted operations, records since deleted) are for admins only.',
     authScopes: { editor: true },
-    args: { ...t.arg.connectionArgs(), filter: t.arg({ type: AuditFilterInput }) },
+    args: {
+      ...t.arg.connectionArgs(),
+      filter: t.arg({ type: AuditFilterInput, description: 'Only these entries.' }),
+    },
     resolve: async (_root, args, ctx) => {
       const input = args.filter;
       const entity = input?.entityId ? decodeGlobalId(input.entityId) : null;

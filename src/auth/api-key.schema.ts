@@ -47,7 +47,7 @@ ApiKeyRef.implement({
     'An API key’s record. The key itself is shown once, when it is created; only its hash is stored.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Who holds it, as named in the audit log.' }),
-    role: t.field({ type: RoleEnum, resolve: (k) => k.role }),
+    role: t.field({ type: RoleEnum, description: 'What the key may do.', resolve: (k) => k.role }),
     clearance: t.field({
       type: MarkingEnum,
       description: 'Highest TLP marking it may read.',
@@ -57,10 +57,24 @@ ApiKeyRef.implement({
       description: 'First characters of the key, to recognise it.',
       resolve: (k) => k.key_prefix,
     }),
-    createdBy: t.exposeString('created_by'),
-    createdAt: t.field({ type: 'DateTime', resolve: (k) => k.created_at }),
-    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.expires_at }),
-    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.revoked_at }),
+    createdBy: t.exposeString('created_by', { description: 'Who created the key.' }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the key was created.',
+      resolve: (k) => k.created_at,
+    }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the key stops working; null for never.',
+      resolve: (k) => k.expires_at,
+    }),
+    revokedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When an admin revoked the key; null while it is not revoked.',
+      resolve: (k) => k.revoked_at,
+    }),
   }),
 });
 
@@ -75,7 +89,11 @@ const CreatedApiKeyRef = builder.objectRef<{ key: string; id: number }>('Created
   description: 'A new key: store `key` now, it cannot be shown again.',
   fields: (t) => ({
     key: t.exposeString('key', { description: 'The secret, for `Authorization: Bearer <key>`.' }),
-    apiKey: t.field({ type: ApiKeyRef, resolve: (created) => created.id }),
+    apiKey: t.field({
+      type: ApiKeyRef,
+      description: 'The key’s record (never its secret).',
+      resolve: (created) => created.id,
+    }),
   }),
 });
 
@@ -83,7 +101,7 @@ export const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   description: 'A new API key.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'Who will hold it (1 to 200 characters).' }),
-    role: t.field({ type: RoleEnum, required: true }),
+    role: t.field({ type: RoleEnum, required: true, description: 'What the key may do.' }),
     clearance: t.field({ type: MarkingEnum, description: 'Default CLEAR.' }),
     expiresAt: t.field({
       type: 'DateTime',

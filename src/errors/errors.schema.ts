@@ -33,7 +33,11 @@ builder.objectType(ValidationError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ValidationError,
   fields: (t) => ({
-    issues: t.field({ type: [ValidationIssueRef], resolve: (error) => error.issues }),
+    issues: t.field({
+      type: [ValidationIssueRef],
+      description: 'Every problem found in the input, each with its path.',
+      resolve: (error) => error.issues,
+    }),
   }),
 });
 

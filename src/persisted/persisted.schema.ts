@@ -17,7 +17,10 @@ const PersistedOperationRef = builder
         description: '`sha256:` and the SHA-256 of `body`: send it as `documentId`.',
       }),
       body: t.exposeString('body', { description: 'The document text, exactly as registered.' }),
-      operationName: t.exposeString('operation_name', { nullable: true }),
+      operationName: t.exposeString('operation_name', {
+        nullable: true,
+        description: 'The name of the document’s operation, when it has one.',
+      }),
       clientName: t.exposeString('client_name', {
         nullable: true,
         description: 'The client application it was registered for.',
@@ -25,7 +28,11 @@ const PersistedOperationRef = builder
       registeredBy: t.exposeString('registered_by', {
         description: 'The key (or command) that registered it.',
       }),
-      registeredAt: t.field({ type: 'DateTime', resolve: (row) => row.registered_at }),
+      registeredAt: t.field({
+        type: 'DateTime',
+        description: 'When the document was registered.',
+        resolve: (row) => row.registered_at,
+      }),
       enabled: t.exposeBoolean('enabled', {
         description: 'Disabled documents are refused like unknown ones.',
       }),

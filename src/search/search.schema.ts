@@ -87,7 +87,11 @@ const SearchHitRef = builder.objectRef<SearchHit>('SearchHit').implement({
       description: 'The kind of record.',
       resolve: (hit) => hit.row.type,
     }),
-    snippet: t.field({ type: SnippetRef, resolve: (hit) => hit.snippet }),
+    snippet: t.field({
+      type: SnippetRef,
+      description: 'Where the query matched, with the matches marked.',
+      resolve: (hit) => hit.snippet,
+    }),
     record: t.field({
       type: SearchRecordUnion,
       description: 'The record itself.',
@@ -101,16 +105,26 @@ const SearchEdgeRef = builder
   .implement({
     description: 'One hit in a page, with the cursor to continue after it.',
     fields: (t) => ({
-      cursor: t.exposeString('cursor'),
-      node: t.field({ type: SearchHitRef, resolve: (edge) => edge.node }),
+      cursor: t.exposeString('cursor', {
+        description: 'Opaque; pass it as `after` to continue from this hit.',
+      }),
+      node: t.field({ type: SearchHitRef, description: 'The hit.', resolve: (edge) => edge.node }),
     }),
   });
 
 const SearchConnectionRef = builder.objectRef<SearchConnectionShape>('SearchConnection').implement({
   description: 'A page of search hits, best first.',
   fields: (t) => ({
-    edges: t.field({ type: [SearchEdgeRef], resolve: (c) => c.edges }),
-    pageInfo: t.field({ type: builder.pageInfoRef(), resolve: (c) => c.pageInfo }),
+    edges: t.field({
+      type: [SearchEdgeRef],
+      description: 'This page of hits, best first.',
+      resolve: (c) => c.edges,
+    }),
+    pageInfo: t.field({
+      type: builder.pageInfoRef(),
+      description: 'Whether more hits follow, and the page’s ends.',
+      resolve: (c) => c.pageInfo,
+    }),
     totalCount: t.exposeInt('totalCount', {
       description: 'How many hits there are (every page together) among the ranked matches.',
     }),
