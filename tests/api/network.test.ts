@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/yoga.js';
 import { insertActor, insertRelationship } from '../factories/records.js';
+import { bearer, createKey } from '../helpers/api-keys.js';
 import { createTestApp, graphql, query } from '../helpers/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -27,6 +28,8 @@ beforeAll(async () => {
   for (const name of ['root', 'a', 'b', 'c', 'd', 'e', 'beyond', 'hub', 'old', 'weak'])
     id[name] = (await insertActor(db, { name })).id;
   id.secret = (await insertActor(db, { name: 'secret', marking: 'AMBER', released_to: null })).id;
+  // CLEAR but under embargo (not yet released): as absent for anonymous callers as AMBER.
+  id.embargoed = (await insertActor(db, { name: 'embargoed', released_to: null })).id;
   const link = async (from: string, to: string, type = 'cooperates-with', confidence = 80) => {
     const row = await insertRelationship(db, id[from] ?? 0, id[to] ?? 0, type);
     await db
@@ -45,6 +48,11 @@ beforeAll(async () => {
   await link('c', 'd');
   await link('a', 'secret');
   await link('secret', 'beyond');
+  // An unreleased link (a draft's): releasing a link would release its ends with it.
+  await db
+    .insertInto('actor_relationship')
+    .values({ from_actor_id: id.e ?? 0, to_actor_id: id.embargoed ?? 0, type: 'supplies' })
+    .execute();
   await link('root', 'hub', 'cooperates-with', 50);
   await link('root', 'weak', 'cooperates-with', 10);
   const old = await link('root', 'old');
@@ -166,6 +174,7 @@ describe('Actor.neighbourhood', () => {
     const names = w.edges.map((e) => e.node.actor.name);
     expect(names).not.toContain('secret');
     expect(names).not.toContain('beyond');
+    expect(names).not.toContain('embargoed');
     // a → root, b, c (not secret); → old, hub, weak, d, e; → hub's leaves.
     expect(w.levels.map((l) => l.frontierSize)).toEqual([3, 5, 250]);
     expect(links(w).join()).not.toContain('secret');
@@ -271,6 +280,42 @@ describe('path', () => {
     expect(await path('e', 'b', ', maxDepth: 2')).toEqual([]);
     expect(await path('root', 'beyond')).toEqual([]);
     expect(await path('root', 'secret')).toEqual([]);
+    expect(await path('root', 'embargoed')).toEqual([]);
+    // The same walks reach them for an analyst cleared for AMBER (no embargo, higher clearance).
+    const analyst = bearer(await createKey(database, 'analyst', { clearance: 'AMBER' }));
+    const seen = await graphql<{ path: Path[] }>(
+      app,
+      `
+        query ($from: ID!, $to: ID!) {
+          path(from: $from, to: $to) {
+            actors {
+              name
+            }
+          }
+        }
+      `,
+      { from: gid('root'), to: gid('beyond') },
+      analyst,
+    );
+    expect(seen.data?.path[0]?.actors.map((a) => a.name)).toEqual([
+      'root',
+      'a',
+      'secret',
+      'beyond',
+    ]);
+    const embargoed = await graphql<{ path: Path[] }>(
+      app,
+      `
+        query ($from: ID!, $to: ID!) {
+          path(from: $from, to: $to) {
+            length
+          }
+        }
+      `,
+      { from: gid('root'), to: gid('embargoed') },
+      analyst,
+    );
+    expect(embargoed.data?.path).toEqual([{ length: 4 }]);
   });
 
   it('refuses an id of another type', async () => {
