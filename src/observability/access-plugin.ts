@@ -121,8 +121,11 @@ export function accessPlugins(options: {
           error.extensions = { ...error.extensions, requestId: record.requestId };
         }
       }
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.delete('content-length');
+      // Copied one by one: the ponyfill's Headers does not always copy from another Headers.
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        if (name.toLowerCase() !== 'content-length') headers[name] = value;
+      });
       setResponse(
         new fetchAPI.Response(JSON.stringify(body), { status: response.status, headers }),
       );
