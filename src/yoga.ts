@@ -136,6 +136,7 @@ export function createApp({
         records.get(request)?.requestId ?? randomUUID(),
         viewers.get(request) ?? ANONYMOUS,
         responseCache ?? null,
+        config,
       ),
     // graphiqlPlugin serves GraphiQL, as a small page and separate cacheable files, after the
     // endpoint, authentication and rate-limit plugins have seen the request.
