@@ -8,7 +8,7 @@ import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import { canWrite, isAdmin } from './auth/viewer.js';
 import type { Context } from './context.js';
 import { DOMAIN_ERRORS, ForbiddenError } from './errors/domain-errors.js';
-import { decodeGlobalId, encodeGlobalId } from './common/global-id.js';
+import { decodeNodeId, encodeGlobalId } from './common/global-id.js';
 import { LIST_CAPS, cappedList } from './common/list-caps.js';
 import { badInput } from './errors/bad-input.js';
 import { sqlField } from './compiled/sql-spec.js';
@@ -50,9 +50,11 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     encodeGlobalID: encodeGlobalId,
-    decodeGlobalID: decodeGlobalId,
+    // Only node(id:) and nodes(ids:) decode through Pothos: other id arguments are plain IDs.
+    decodeGlobalID: decodeNodeId,
     nodeQueryOptions: {
-      description: 'Fetches any object by its global id; null when it does not exist.',
+      description:
+        'Fetches any object by its global id; null when it does not exist, INVALID_ID when the id is not of a type this answers.',
       extensions: sqlField({ kind: 'anyNode' }),
     },
     nodesQueryOptions: {
