@@ -7,13 +7,15 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open.js';
-import { isServedTarget, NOT_FOUND_BODY } from './hardening/http-guards.js';
+import { isServedTarget, notFoundBody } from './hardening/http-guards.js';
 import { errorFields, type Logger } from './logger.js';
 import {
   createMemoryRateCounter,
   createRedisRateCounter,
   type RateCounter,
 } from './hardening/rate-limit.js';
+import { observeRequest } from './observability/access-log.js';
+import type { Metrics } from './observability/metrics.js';
 import { createRedisApqStore } from './persisted/apq-store.js';
 import { seedDatabase } from './seed/load-seed.js';
 import { schemaHash } from './schema.js';
@@ -21,7 +23,13 @@ import { createApp } from './yoga.js';
 
 export interface RunningServer {
   url: string;
+  /** The Prometheus endpoint, when METRICS_PORT is set. */
+  metricsUrl: string | null;
   database: OpenDatabase;
+  /**
+   * Stops accepting connections, lets requests in flight finish within SHUTDOWN_TIMEOUT_MS
+   * (then cuts them off), and closes the metrics server, Redis and the database, in that order.
+   */
   close(): Promise<void>;
 }
 
@@ -70,8 +78,9 @@ export function createRequestHandler(options: {
   config: Config;
   logger: Logger;
   redis: Redis | null;
+  metrics?: Metrics | null;
 }): RequestListener {
-  const { db, config, logger, redis } = options;
+  const { db, config, logger, redis, metrics = null } = options;
   const rateCounter: RateCounter = redis
     ? createRedisRateCounter(redis, config.redisPrefix, logger)
     : createMemoryRateCounter();
@@ -95,6 +104,7 @@ export function createRequestHandler(options: {
     rateCounter,
     ...(redis && { apq: createRedisApqStore(redis, config.redisPrefix, config.apqTtlSeconds) }),
     ...(responseCache && { responseCache }),
+    metrics,
   });
   const handler: RequestListener = responseCache
     ? createCacheFront({
@@ -104,22 +114,52 @@ export function createRequestHandler(options: {
         config,
         logger,
         schemaHash: schemaHash(),
+        metrics,
       })
     : app.requestListener;
   // Yoga answers some requests before any plugin runs (its health check and CORS preflights on
   // any path with the right ending): unserved paths end here, before Yoga sees them.
   return (req, res) => {
+    const record = observeRequest(req, res, logger, metrics);
     if (isServedTarget(req.url ?? '/')) {
       void handler(req, res);
       return;
     }
+    record.errorCodes.push('NOT_FOUND');
     res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(NOT_FOUND_BODY));
+    res.end(JSON.stringify(notFoundBody(record.requestId)));
   };
+}
+
+/**
+ * Stops `server` accepting and waits for its requests in flight, at most `timeoutMs`; then cuts
+ * off whatever is left. Idle keep-alive connections are closed at once and as they become
+ * idle, so a client's open connection does not hold the shutdown.
+ */
+async function drain(server: Server, timeoutMs: number, logger: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([closed.then(() => 'drained' as const), deadline]);
+  clearInterval(idleSweep);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    logger.warn('requests still in flight at the shutdown deadline were cut off', { timeoutMs });
+    server.closeAllConnections();
+    await closed;
+  }
 }
 
 /** Opens the database, migrates it, seeds an empty one, and listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  // Loaded only when configured: prom-client's registry and default collectors cost start-up.
+  const metrics = config.metrics
+    ? (await import('./observability/metrics.js')).createMetrics()
+    : null;
   const database = await openDatabase({
     databaseUrl: config.databaseUrl
       ? withStatementTimeout(config.databaseUrl, config.statementTimeoutMs)
@@ -129,6 +169,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     connectTimeoutMs: config.databaseConnectTimeoutMs,
     queryTimeoutMs: config.databaseQueryTimeoutMs,
     onPoolError: (error) => logger.warn('idle database connection failed', errorFields(error)),
+    ...(metrics && {
+      onPool: (pool) => metrics.watchPool(pool),
+      onQuery: (event) =>
+        metrics.statementDone(event.queryDurationMillis / 1000, event.level === 'error'),
+    }),
   });
   try {
     const applied = await migrateToLatest(database.db);
@@ -150,24 +195,32 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw error;
   }
   const server: Server = createServer(
-    createRequestHandler({ db: database.db, config, logger, redis }),
+    createRequestHandler({ db: database.db, config, logger, redis, metrics }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  const metricsServer =
+    metrics && config.metrics
+      ? await (
+          await import('./observability/metrics.js')
+        ).startMetricsServer(metrics, config.metrics.port, config.metrics.host)
+      : null;
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
-  logger.info(`briefgraph listening on ${url}/graphql`);
+  logger.info(`briefgraph listening on ${url}/graphql`, {
+    ...(metricsServer && { metrics: metricsServer.url }),
+  });
   return {
     url,
+    metricsUrl: metricsServer?.url ?? null,
     database,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await drain(server, config.shutdownTimeoutMs, logger);
+      await metricsServer?.close();
       await redis?.quit();
+      // The embedded database writes its files out as it closes: its next start needs no recovery.
       await database.close();
     },
   };

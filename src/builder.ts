@@ -8,7 +8,7 @@ import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import { canWrite, isAdmin } from './auth/viewer.js';
 import type { Context } from './context.js';
 import { DOMAIN_ERRORS, ForbiddenError } from './errors/domain-errors.js';
-import { decodeGlobalId, encodeGlobalId } from './common/global-id.js';
+import { decodeNodeId, encodeGlobalId } from './common/global-id.js';
 import { LIST_CAPS, cappedList } from './common/list-caps.js';
 import { badInput } from './errors/bad-input.js';
 import { sqlField } from './compiled/sql-spec.js';
@@ -66,9 +66,11 @@ export const builder = new SchemaBuilder<{
     beforeArgOptions: { description: 'Continue before the item with this cursor.' },
     idFieldOptions: { description: 'Globally unique and opaque; `node(id:)` fetches it again.' },
     encodeGlobalID: encodeGlobalId,
-    decodeGlobalID: decodeGlobalId,
+    // Only node(id:) and nodes(ids:) decode through Pothos: other id arguments are plain IDs.
+    decodeGlobalID: decodeNodeId,
     nodeQueryOptions: {
-      description: 'Fetches any object by its global id; null when it does not exist.',
+      description:
+        'Fetches any object by its global id; null when it does not exist, INVALID_ID when the id is not of a type this answers.',
       args: { id: { description: 'A global id, as any object’s `id` field gives it.' } },
       extensions: sqlField({ kind: 'anyNode' }),
     },

@@ -69,6 +69,10 @@ export interface Config {
     maxBytes: number;
     maxEntryBytes: number;
   };
+  /** Prometheus `/metrics` on its own port; null (the default) serves no metrics. */
+  metrics: { port: number; host: string } | null;
+  /** How long a SIGTERM waits for requests in flight before cutting them off. */
+  shutdownTimeoutMs: number;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -262,5 +266,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         68_719_476_736,
       ),
     },
+    metrics:
+      env.METRICS_PORT === undefined || env.METRICS_PORT === ''
+        ? null
+        : {
+            port: integer('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535),
+            // Loopback unless the operator says otherwise: metrics are for Prometheus, not users.
+            host: env.METRICS_HOST || '127.0.0.1',
+          },
+    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 10_000, 0, 600_000),
   };
 }

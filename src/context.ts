@@ -1,6 +1,7 @@
 import { ANONYMOUS, visibilityFor, type Viewer } from './auth/viewer.js';
 import type { ResponseInvalidation } from './cache/response-store.js';
 import type { SelectedFields } from './common/selection.js';
+import { loadConfig, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Visibility } from './db/visibility.js';
 import type { Logger } from './logger.js';
@@ -23,7 +24,12 @@ export interface Context {
    * only the columns those need. Null (every column) outside an operation.
    */
   selection: SelectedFields | null;
+  /** The server's limits and access rules (the `viewer` query reports the caller's). */
+  config: Config;
 }
+
+/** For contexts made without the app's configuration (tests): the environment's, read once. */
+let environmentConfig: Config | null = null;
 
 export function createContext(
   db: Database,
@@ -31,6 +37,7 @@ export function createContext(
   requestId: string,
   viewer: Viewer = ANONYMOUS,
   responseCache: ResponseInvalidation | null = null,
+  config: Config = (environmentConfig ??= loadConfig()),
 ): Context {
   return {
     db,
@@ -40,5 +47,6 @@ export function createContext(
     visibility: visibilityFor(viewer),
     responseCache,
     selection: null,
+    config,
   };
 }

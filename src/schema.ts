@@ -23,6 +23,7 @@ import './actors/actor.mutations.js';
 import './actors/actor-relationship.mutations.js';
 import './embargo/publish.mutations.js';
 import './auth/api-key.schema.js';
+import './auth/viewer.schema.js';
 import './audit/audit.schema.js';
 import './persisted/persisted.schema.js';
 import './search/search.schema.js';

@@ -23,6 +23,9 @@ import {
 import { CSRF_HEADER, endpointPlugin, httpGuardsPlugin } from './hardening/http-guards.js';
 import { createMemoryRateCounter, rateLimiter, type RateCounter } from './hardening/rate-limit.js';
 import { errorFields, type Logger } from './logger.js';
+import { accessPlugins, type MaskedOriginals } from './observability/access-plugin.js';
+import type { Metrics } from './observability/metrics.js';
+import type { RequestRecord } from './observability/request-record.js';
 import { createMemoryApqStore, type ApqStore } from './persisted/apq-store.js';
 import { persistedOperationsPlugins } from './persisted/persisted-plugin.js';
 import { schema } from './schema.js';
@@ -42,6 +45,8 @@ export interface AppOptions {
   columnPruning?: boolean;
   /** Answer reads with one compiled statement where possible (on by default; off to compare). */
   compiledReads?: boolean;
+  /** Prometheus metrics (METRICS_PORT); none when omitted. */
+  metrics?: Metrics | null;
 }
 
 /** `/readyz` answers within this even when the database hangs (a load balancer's probe waits). */
@@ -109,10 +114,16 @@ export function createApp({
   responseCache,
   columnPruning = true,
   compiledReads = true,
+  metrics = null,
 }: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
+  const records = new WeakMap<Request, RequestRecord>();
+  // Masked errors and what they hid: the original is logged with the request's id, once.
+  const maskedOriginals: MaskedOriginals = new WeakMap();
+  const loggedWithRequest = new WeakSet<object>();
+  const access = accessPlugins({ records, viewers, maskedOriginals, logger });
   const deadlines: RequestDeadlines = new WeakMap();
-  const limiter = rateLimiter(viewers, rateCounter, config);
+  const limiter = rateLimiter(viewers, rateCounter, config, records);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -123,9 +134,10 @@ export function createApp({
       createContext(
         db,
         logger,
-        randomUUID(),
+        records.get(request)?.requestId ?? randomUUID(),
         viewers.get(request) ?? ANONYMOUS,
         responseCache ?? null,
+        config,
       ),
     // graphiqlPlugin serves GraphiQL, as a small page and separate cacheable files, after the
     // endpoint, authentication and rate-limit plugins have seen the request.
@@ -133,7 +145,16 @@ export function createApp({
     // Client mistakes (GraphQLErrors we raise, with a code) pass through; a lost database becomes
     // DATABASE_UNAVAILABLE (503); anything else is replaced by "Unexpected error." and Yoga logs
     // the original through `logging.error`.
-    maskedErrors: { maskError: maskDatabaseUnavailable },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const masked = maskDatabaseUnavailable(error, message, isDev);
+        if (masked !== error && typeof error === 'object' && error !== null) {
+          maskedOriginals.set(masked, error);
+          loggedWithRequest.add(error);
+        }
+        return masked;
+      },
+    },
     cors: corsOptions(config.corsOrigins),
     // httpGuardsPlugin enforces MAX_BODY_BYTES, counting only bodies without a Content-Length.
     maxRequestBodySize: false,
@@ -144,15 +165,20 @@ export function createApp({
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) =>
-        args[0] instanceof Error
-          ? logger.error('unexpected error while executing a request', errorFields(args[0]))
-          : logger.error(args.map(String).join(' ')),
+      error: (...args) => {
+        // A masked error is logged by the access plugin, with its request's id.
+        if (typeof args[0] === 'object' && args[0] !== null && loggedWithRequest.has(args[0]))
+          return;
+        if (args[0] instanceof Error)
+          logger.error('unexpected error while executing a request', errorFields(args[0]));
+        else logger.error(args.map(String).join(' '));
+      },
     },
     // Order matters: unserved paths end first, so no guard needs a path check; who is calling
     // (auth) before how often (rate limit); persisted documents resolve the text before the
     // limits measure it.
     plugins: [
+      access.first,
       endpointPlugin(),
       responseCachePlugin(),
       healthPlugin(db, logger),
@@ -161,7 +187,7 @@ export function createApp({
       limiter.plugin,
       stixPlugin({ db, viewers, logger }),
       graphiqlPlugin(config),
-      ...persistedOperationsPlugins({ db, apq, viewers, config, logger }),
+      ...persistedOperationsPlugins({ db, apq, viewers, config, logger, metrics }),
       documentLimitsPlugin(viewers, config),
       clientInputPlugin(config.maxReadStringLength),
       ...(compiledReads ? [compiledReadsPlugin()] : []),
@@ -169,6 +195,7 @@ export function createApp({
       databaseOutagePlugin(),
       responseSizePlugin(config.maxResponseBytes),
       ...(columnPruning ? [selectionPlugin()] : []),
+      access.last,
     ],
   });
 }

@@ -67,6 +67,7 @@ export async function authenticate(
       name: row.name,
       role: row.role,
       clearance: row.clearance,
+      expiresAt: row.expires_at,
     },
   };
 }

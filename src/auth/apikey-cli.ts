@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { command, runAsProgram, UsageError, type CliIo } from '../cli.js';
 import { loadConfig } from '../config.js';

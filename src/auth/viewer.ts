@@ -4,7 +4,15 @@ import { ANONYMOUS_VISIBILITY, type Visibility } from '../db/visibility.js';
 /** Who is calling: nobody in particular, or the holder of an API key. */
 export type Viewer =
   | { kind: 'anonymous' }
-  | { kind: 'api-key'; keyId: number; name: string; role: Role; clearance: Marking };
+  | {
+      kind: 'api-key';
+      keyId: number;
+      name: string;
+      role: Role;
+      clearance: Marking;
+      /** When the key stops working; absent or null: never. */
+      expiresAt?: Date | null;
+    };
 
 export const ANONYMOUS: Viewer = { kind: 'anonymous' };
 

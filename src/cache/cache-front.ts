@@ -7,9 +7,12 @@ import {
   anonymousCaller,
   countRequest,
   RATE_LIMIT_PRECOUNTED,
+  rateLimitHeaders,
   type RateCounter,
 } from '../hardening/rate-limit.js';
 import { errorFields, type Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { recordOfNodeRequest } from '../observability/request-record.js';
 import type { App } from '../yoga.js';
 import { createRequestKeyer } from './request-key.js';
 import { CACHE_PROBE, type CacheProbe } from './response-cache-plugin.js';
@@ -24,6 +27,7 @@ export interface CacheFrontOptions {
   logger: Logger;
   /** Identifies the schema's shape (`schemaHash()` in schema.ts); the front never needs more of it. */
   schemaHash: string;
+  metrics?: Metrics | null;
 }
 
 /** Response headers that describe one transfer, not the response: never stored. */
@@ -31,6 +35,21 @@ const TRANSFER_HEADERS = new Set(['connection', 'content-length', 'date', 'keep-
 
 /** Request headers that described the body as it came over the wire, before it was buffered. */
 const WIRE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
+
+/** Response headers about this one request (its id, the caller's budget): sent, never stored. */
+const PER_REQUEST_HEADERS = new Set([
+  'x-request-id',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+]);
+
+function storableHeaders(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    if (!PER_REQUEST_HEADERS.has(name)) kept[name] = value;
+  return kept;
+}
 
 const JSON_TYPES = ['application/json', 'application/graphql-response+json'];
 
@@ -164,7 +183,7 @@ function isErrorFree(body: Buffer): boolean {
  * which is what makes their answers shareable; keyed callers never touch the cache.
  */
 export function createCacheFront(options: CacheFrontOptions) {
-  const { app, store, rateCounter, config, logger, schemaHash } = options;
+  const { app, store, rateCounter, config, logger, schemaHash, metrics = null } = options;
   const requestKey = createRequestKeyer({
     variant: variantOf(config, schemaHash),
     maxTokens: Math.max(config.restrictedLimits.tokens, config.trustedLimits.tokens),
@@ -216,7 +235,11 @@ export function createCacheFront(options: CacheFrontOptions) {
       !('set-cookie' in headers) &&
       isErrorFree(bytes)
     ) {
-      const entry: CachedResponse = { status: response.status, headers, body: bytes };
+      const entry: CachedResponse = {
+        status: response.status,
+        headers: storableHeaders(headers),
+        body: bytes,
+      };
       // Stored before the answer goes out, so the caller's next request can hit it.
       await store.store(storeAs.generation, storeAs.hash, entry).catch((error: unknown) => {
         logger.warn('response cache store failed', errorFields(error));
@@ -242,7 +265,7 @@ export function createCacheFront(options: CacheFrontOptions) {
     const hash = requestKey(req, body.bytes);
     const address = req.socket.remoteAddress;
     // The rate-limit count and the lookup go out together: one round trip to Redis for a hit.
-    const [refusal, found] = await Promise.all([
+    const [rate, found] = await Promise.all([
       address === undefined
         ? null
         : countRequest(rateCounter, windowSeconds, anonymousCaller(address), anonymousLimit),
@@ -251,14 +274,23 @@ export function createCacheFront(options: CacheFrontOptions) {
         return null;
       }),
     ]);
-    const serverContext = address === undefined ? {} : { [RATE_LIMIT_PRECOUNTED]: refusal };
-    if (refusal) {
+    const serverContext = address === undefined ? {} : { [RATE_LIMIT_PRECOUNTED]: rate };
+    const record = recordOfNodeRequest(req);
+    if (rate?.refusal) {
       // Yoga's rate-limit plugin sends the refusal, so it looks exactly like one it counted.
       await forward(req, res, body.bytes, serverContext, null);
       return;
     }
+    if (found) {
+      metrics?.responseCache(found.entry ? 'hit' : 'miss');
+      if (record) record.cache = found.entry ? 'hit' : 'miss';
+    }
     if (found?.entry) {
-      writeBuffered(res, found.entry.status, found.entry.headers, found.entry.body, 'HIT');
+      if (record && rate) record.rateLimit = 'allowed';
+      const headers = rate
+        ? { ...found.entry.headers, ...rateLimitHeaders(rate) }
+        : found.entry.headers;
+      writeBuffered(res, found.entry.status, headers, found.entry.body, 'HIT');
       return;
     }
     await forward(
@@ -286,8 +318,18 @@ export function createCacheFront(options: CacheFrontOptions) {
         res.destroy();
         return;
       }
+      const requestId = recordOfNodeRequest(req)?.requestId;
       res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.' }] }));
+      res.end(
+        JSON.stringify({
+          errors: [
+            {
+              message: 'Unexpected error.',
+              extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+            },
+          ],
+        }),
+      );
     });
   };
 }

@@ -22,6 +22,35 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   return { typename: match[1], id: match[2] };
 }
 
+/**
+ * The types `node(id:)` and `nodes(ids:)` can answer (every type implementing Node;
+ * tests/api/node-ids.test.ts checks the list against the schema).
+ */
+export const NODE_TYPENAMES: ReadonlySet<string> = new Set([
+  'Actor',
+  'ActorRelationship',
+  'ApiKey',
+  'Author',
+  'Briefing',
+  'Claim',
+  'Source',
+]);
+
+/**
+ * A global id that `node(id:)` can answer: well formed and of a Node type. Any other type's id
+ * (a Citation's, or a made-up type) is a client mistake, answered INVALID_ID, not `null`.
+ */
+export function decodeNodeId(globalId: string): { typename: string; id: string } {
+  const decoded = decodeGlobalId(globalId);
+  if (!NODE_TYPENAMES.has(decoded.typename)) {
+    throw badInput(
+      `expected the id of a type node(id:) answers (${[...NODE_TYPENAMES].join(', ')}), got the id of ${withArticle(decoded.typename)}`,
+      'INVALID_ID',
+    );
+  }
+  return decoded;
+}
+
 /** The database id behind a global id of `typename`, or null when the id names another type. */
 export function databaseIdOf(globalId: string, typename: string): number | null {
   const decoded = decodeGlobalId(globalId);

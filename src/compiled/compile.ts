@@ -389,8 +389,9 @@ function anyNodeJson(
   if (typeof id !== 'string') throw new NotCompilable('node id');
   const decoded = decodeGlobalId(id);
   const type = scope.schema.getType(decoded.typename);
+  // Not a node type: the loader path answers INVALID_ID.
   if (!type || !isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node'))
-    return sql`null::text`;
+    throw new NotCompilable(`node id of ${decoded.typename}`);
   return recordJson(scope, type, selections, typeSql(type).byId(scope.env, Number(decoded.id)));
 }
 

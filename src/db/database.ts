@@ -20,6 +20,8 @@ export interface DatabaseOptions {
   /** Called for every statement Kysely runs (tests count them; logs record failures). */
   onQuery?: (event: LogEvent) => void;
   onPoolError?: (error: Error) => void;
+  /** Given the pool once, e.g. so metrics can read its connections in use and waiting. */
+  onPool?: (pool: pg.Pool) => void;
 }
 
 export function createDatabase(options: DatabaseOptions): Database {
@@ -33,6 +35,7 @@ export function createDatabase(options: DatabaseOptions): Database {
   // Without a listener an idle client's error (e.g. the server restarting) crashes the process.
   pool.on('error', (error) => options.onPoolError?.(error));
   pool.on('connect', namePreparedStatements);
+  options.onPool?.(pool);
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: options.onQuery ? (event) => options.onQuery?.(event) : undefined,

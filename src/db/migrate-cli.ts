@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { command, runAsProgram, UsageError } from '../cli.js';
 import { loadConfig } from '../config.js';
 import { migrateDown, migrateToLatest } from './migrate.js';

@@ -1,4 +1,5 @@
 import type { LogEvent } from 'kysely';
+import type pg from 'pg';
 import { createDatabase, type Database } from './database.js';
 
 export interface OpenDatabaseOptions {
@@ -12,6 +13,7 @@ export interface OpenDatabaseOptions {
   queryTimeoutMs?: number;
   onQuery?: (event: LogEvent) => void;
   onPoolError?: (error: Error) => void;
+  onPool?: (pool: pg.Pool) => void;
 }
 
 export interface OpenDatabase {

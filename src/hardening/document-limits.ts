@@ -7,7 +7,9 @@ import {
   NoSchemaIntrospectionCustomRule,
   Source,
   TokenKind,
+  validate,
   type DocumentNode,
+  type GraphQLSchema,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
@@ -58,6 +60,30 @@ function countTokensUpTo(text: string, limit: number): number {
     if (!(error instanceof GraphQLError)) throw error;
   }
   return count;
+}
+
+/**
+ * Every limit of `tier` that `text` (already parsed as `document`) exceeds, each message naming
+ * the limit: what the server would refuse at call time, for checks made ahead of it (registering
+ * a partner's documents).
+ */
+export function limitBreaches(
+  schema: GraphQLSchema,
+  text: string,
+  document: DocumentNode,
+  tier: Tier,
+  limits: DocumentLimits,
+): string[] {
+  const breaches: string[] = [];
+  if (countTokensUpTo(text, limits.tokens) > limits.tokens)
+    breaches.push(`exceeds the token limit of ${limits.tokens} for ${tier} callers`);
+  if (expandedFieldCount(document, limits.expandedFields) > limits.expandedFields)
+    breaches.push(
+      `exceeds the expanded fields limit of ${limits.expandedFields} for ${tier} callers`,
+    );
+  for (const error of validate(schema, document, documentRules(tier, limits)))
+    breaches.push(error.message);
+  return breaches;
 }
 
 /**

@@ -41,6 +41,15 @@ export const NOT_FOUND_BODY = {
   errors: [{ message: NOT_FOUND_MESSAGE, extensions: { code: 'NOT_FOUND' } }],
 };
 
+/** The 404 body with the request's id, as every error carries it. */
+export function notFoundBody(requestId: string): {
+  errors: { message: string; extensions: { code: string; requestId: string } }[];
+} {
+  return {
+    errors: [{ message: NOT_FOUND_MESSAGE, extensions: { code: 'NOT_FOUND', requestId } }],
+  };
+}
+
 /** The path of a request target as the client sent it (Node's `req.url`), before URL parsing. */
 function targetPath(target: string): string {
   const query = target.indexOf('?');

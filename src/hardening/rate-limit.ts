@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { RequestRecord } from '../observability/request-record.js';
 
 /**
  * Counts for `who` in fixed windows. `hit` counts one more and returns the count so far; `peek`
@@ -111,7 +112,7 @@ export function anonymousCaller(address: string): string {
 
 /**
  * Server-context property set by a layer in front of Yoga (the response cache) that already
- * counted the request: its value is the outcome (a refusal or null). The request is then
+ * counted the request: its value is the outcome (a `RateState`). The request is then
  * counted once, and a refusal still goes out through Yoga, with the headers (CORS) Yoga adds.
  */
 export const RATE_LIMIT_PRECOUNTED = 'rateLimitPrecounted';
@@ -159,19 +160,45 @@ function refusalOver(
   };
 }
 
+/** Where a caller stands in its window after one more request, and the refusal if over. */
+export interface RateState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window ends and the count starts again. */
+  reset: number;
+  refusal: RateLimitRefusal | null;
+}
+
 /**
- * Counts one request for `who`; returns the refusal when it is over `limit`, null otherwise.
- * Counters do not fail open: the Redis one falls back to this process while Redis is away.
+ * Counts one request for `who`; the refusal is set when it is over `limit`. Counters do not
+ * fail open: the Redis one falls back to this process while Redis is away.
  */
 export async function countRequest(
   counter: RateCounter,
   windowSeconds: number,
   who: string,
   limit: number,
-): Promise<RateLimitRefusal | null> {
+): Promise<RateState> {
   const window = currentWindow(windowSeconds);
   const count = await counter.hit(who, window.windowIndex, windowSeconds);
-  return count <= limit ? null : refusalOver('requests', limit, windowSeconds, window);
+  return {
+    limit,
+    remaining: Math.max(0, limit - count),
+    reset: Math.max(1, Math.ceil((window.windowIndex + 1) * windowSeconds - window.now)),
+    refusal: count <= limit ? null : refusalOver('requests', limit, windowSeconds, window),
+  };
+}
+
+/**
+ * The caller's budget on every counted response, as the IETF RateLimit header fields draft
+ * (draft-ietf-httpapi-ratelimit-headers-06) names them, so clients slow down before a 429.
+ */
+export function rateLimitHeaders(state: RateState): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(state.limit),
+    'RateLimit-Remaining': String(state.remaining),
+    'RateLimit-Reset': String(state.reset),
+  };
 }
 
 /** Whom refused API keys count against: the client address they came from. */
@@ -217,16 +244,15 @@ export function rateLimiter(
   viewers: WeakMap<Request, Viewer>,
   counter: RateCounter,
   config: Pick<Config, 'rateLimit'>,
+  records: WeakMap<Request, RequestRecord> = new WeakMap(),
 ) {
   const { windowSeconds } = config.rateLimit;
-  async function refusalFor(
-    request: Request,
-    serverContext: unknown,
-  ): Promise<RateLimitRefusal | null> {
+  const states = new WeakMap<Request, RateState>();
+  async function stateFor(request: Request, serverContext: unknown): Promise<RateState | null> {
     const context = (serverContext ?? {}) as Record<string, unknown>;
     const viewer = viewers.get(request);
     if (RATE_LIMIT_PRECOUNTED in context && viewer?.kind !== 'api-key')
-      return context[RATE_LIMIT_PRECOUNTED] as RateLimitRefusal | null;
+      return context[RATE_LIMIT_PRECOUNTED] as RateState;
     if (viewer?.kind === 'api-key')
       return countRequest(counter, windowSeconds, `key:${viewer.keyId}`, config.rateLimit.keyed);
     const address = clientAddress(serverContext);
@@ -240,7 +266,12 @@ export function rateLimiter(
   }
   const plugin: Plugin = {
     async onRequest({ request, serverContext, endResponse, fetchAPI }) {
-      const refusal = await refusalFor(request, serverContext);
+      const state = await stateFor(request, serverContext);
+      if (state === null) return;
+      states.set(request, state);
+      const record = records.get(request);
+      if (record) record.rateLimit = state.refusal ? 'refused' : 'allowed';
+      const { refusal } = state;
       if (refusal) {
         endResponse(
           fetchAPI.Response.json(refusal.body, {
@@ -250,6 +281,12 @@ export function rateLimiter(
         );
       }
     },
+    onResponse({ request, response }) {
+      const state = states.get(request);
+      if (!state) return;
+      for (const [name, value] of Object.entries(rateLimitHeaders(state)))
+        response.headers.set(name, value);
+    },
   };
-  return { refusalFor, plugin };
+  return { plugin };
 }

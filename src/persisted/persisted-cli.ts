@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { command, runAsProgram, UsageError, type CliIo } from '../cli.js';
@@ -12,8 +13,10 @@ import { listPersistedOperations } from './persisted-operation.repository.js';
 import { disableDocument, ManifestError, parseManifest, registerDocuments } from './registry.js';
 
 const USAGE = `usage:
-  npm run persisted -- import <manifest.json> [--client "<client name>"]
-      (GraphQL Code Generator persisted-documents.json, or an Apollo persisted query manifest)
+  npm run persisted -- import <manifest.json> [--client "<client name>"] [--allow-over-limits]
+      (GraphQL Code Generator persisted-documents.json, or an Apollo persisted query manifest;
+      a document over the restricted limits partners run under is refused, or with
+      --allow-over-limits registered with a warning)
   npm run persisted -- list
   npm run persisted -- disable <sha256:…>`;
 
@@ -39,6 +42,7 @@ async function open(env: NodeJS.ProcessEnv) {
 async function importManifest(
   target: string | undefined,
   client: string | undefined,
+  allowOverLimits: boolean,
   io: CliIo,
 ): Promise<number> {
   if (!target) throw new UsageError('expected the path of a manifest');
@@ -52,12 +56,25 @@ async function importManifest(
   }
   const database = await open(io.env);
   try {
-    const rows = await registerDocuments(database.db, schema, parseManifest(json), {
-      name: 'persisted command',
-      apiKeyId: null,
-      requestId: null,
-      clientName: client?.trim() || null,
-    });
+    const rows = await registerDocuments(
+      database.db,
+      schema,
+      parseManifest(json),
+      {
+        name: 'persisted command',
+        apiKeyId: null,
+        requestId: null,
+        clientName: client?.trim() || null,
+      },
+      {
+        restricted: loadConfig(io.env).restrictedLimits,
+        allowOverLimits,
+        warn: (problem) =>
+          io.err(
+            `warning: ${problem.document}: ${problem.message} (registered: --allow-over-limits)`,
+          ),
+      },
+    );
     io.out(`registered ${rows.length} documents from ${target}:`);
     for (const row of rows) io.out(`${row.document_id}\t${row.operation_name ?? ''}`);
     return 0;
@@ -111,10 +128,11 @@ export const main = command(USAGE, async (args, io) => {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { client: { type: 'string' } },
+    options: { client: { type: 'string' }, 'allow-over-limits': { type: 'boolean' } },
   });
   const [name, target] = positionals;
-  if (name === 'import') return importManifest(target, values.client, io);
+  if (name === 'import')
+    return importManifest(target, values.client, values['allow-over-limits'] === true, io);
   if (name === 'list') return list(io);
   if (name === 'disable') return disable(target, io);
   throw new UsageError(name ? `unknown command ${JSON.stringify(name)}` : 'expected a command');

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { mayRunAnyOperation } from '../hardening/policy.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { ApqStore } from './apq-store.js';
 import { documentIdOf, normalizeDocumentId, sha256Hex } from './document-id.js';
 import { findPersistedOperation } from './persisted-operation.repository.js';
@@ -15,6 +16,7 @@ export interface PersistedOperationsOptions {
   viewers: WeakMap<Request, Viewer>;
   config: Pick<Config, 'anonymousOperations'>;
   logger: Logger;
+  metrics?: Metrics | null;
 }
 
 const APQ_KEY_PREFIX = 'apq:';
@@ -79,7 +81,7 @@ function referenceOf(params: GraphQLParams, request: Request): DocumentReference
  * allowed to send any document, so APQ never widens what partners and anonymous callers run.
  */
 export function persistedOperationsPlugins(options: PersistedOperationsOptions): Plugin[] {
-  const { db, apq, viewers, config, logger } = options;
+  const { db, apq, viewers, config, logger, metrics = null } = options;
   const viewerOf = (request: Request): Viewer => viewers.get(request) ?? ANONYMOUS;
   const mayRunAny = (request: Request) => mayRunAnyOperation(viewerOf(request), config);
 
@@ -98,7 +100,10 @@ export function persistedOperationsPlugins(options: PersistedOperationsOptions):
           'PERSISTED_QUERY_HASH_MISMATCH',
         );
       }
-      if (mayRunAny(request)) await apq.set(sha256Hex(params.query), params.query);
+      if (mayRunAny(request)) {
+        await apq.set(sha256Hex(params.query), params.query);
+        metrics?.apq('registered');
+      }
     },
   };
 
@@ -127,7 +132,9 @@ export function persistedOperationsPlugins(options: PersistedOperationsOptions):
       }
       if (!fromApq || !mayRunAny(request)) return null;
       const body = await apq.get(id.slice('sha256:'.length));
-      return body !== null && documentIdOf(body) === id ? body : null;
+      const found = body !== null && documentIdOf(body) === id ? body : null;
+      metrics?.apq(found === null ? 'miss' : 'hit');
+      return found;
     },
     customErrors: {
       // APQ clients recognise this exact message and resend the document with its hash.

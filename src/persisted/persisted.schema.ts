@@ -87,6 +87,8 @@ builder.mutationFields((t) => ({
           info.schema,
           [{ id: input.documentId ?? null, body: input.body, operationName: null }],
           { ...registrar(ctx), clientName: input.clientName?.trim() || null },
+          // A partner could never run a document over these: refused here as at import.
+          { restricted: ctx.config.restrictedLimits },
         );
         if (!row) throw new Error('expected the registered row back');
         return row;

@@ -1,5 +1,7 @@
 import { getOperationAST, parse, validate, type GraphQLSchema } from 'graphql';
+import type { DocumentLimits } from '../config.js';
 import type { Database } from '../db/database.js';
+import { limitBreaches } from '../hardening/document-limits.js';
 import { domainErrorFromPostgres } from '../errors/pg-errors.js';
 import { documentIdOf, normalizeDocumentId } from './document-id.js';
 import {
@@ -21,8 +23,8 @@ export interface DocumentEntry {
 /** Why one document cannot be registered; `document` names it (id, or position). */
 export interface DocumentProblem {
   document: string;
-  /** What is wrong: the id given for the document, or its text. */
-  field: 'id' | 'body';
+  /** What is wrong: the id given for the document, its text, or a limit its text exceeds. */
+  field: 'id' | 'body' | 'limits';
   message: string;
 }
 
@@ -89,11 +91,15 @@ export function parseManifest(json: unknown): DocumentEntry[] {
 export function checkDocuments(
   schema: GraphQLSchema,
   entries: readonly DocumentEntry[],
+  restrictedLimits: DocumentLimits | null = null,
 ): {
   operations: Omit<NewPersistedOperation, 'clientName' | 'registeredBy'>[];
   problems: DocumentProblem[];
+  /** Documents partners could register but never run: over the restricted limits. */
+  overLimits: DocumentProblem[];
 } {
   const problems: DocumentProblem[] = [];
+  const overLimits: DocumentProblem[] = [];
   const operations: Omit<NewPersistedOperation, 'clientName' | 'registeredBy'>[] = [];
   const seen = new Set<string>();
   entries.forEach((entry, index) => {
@@ -135,6 +141,16 @@ export function checkDocuments(
       const document = parse(entry.body);
       errors = validate(schema, document);
       operationName ??= getOperationAST(document)?.name?.value ?? null;
+      if (errors.length === 0 && restrictedLimits) {
+        for (const breach of limitBreaches(
+          schema,
+          entry.body,
+          document,
+          'restricted',
+          restrictedLimits,
+        ))
+          overLimits.push({ document: operationName ?? name, field: 'limits', message: breach });
+      }
     } catch (error) {
       errors = [{ message: error instanceof Error ? error.message : String(error) }];
     }
@@ -148,7 +164,7 @@ export function checkDocuments(
     }
     operations.push({ documentId: actualId, body: entry.body, operationName });
   });
-  return { operations, problems };
+  return { operations, problems, overLimits };
 }
 
 /**
@@ -165,12 +181,25 @@ export async function registerDocuments(
     requestId: string | null;
     clientName: string | null;
   },
+  /**
+   * The limits partners run under: a document over them is refused (a partner could never run
+   * it), or with `allowOverLimits` registered and passed to `warn`.
+   */
+  limits: {
+    restricted: DocumentLimits;
+    allowOverLimits?: boolean;
+    warn?: (problem: DocumentProblem) => void;
+  } | null = null,
 ): Promise<PersistedOperationRow[]> {
   if (entries.length === 0) throw new ManifestError('expected at least one document');
-  const { operations, problems } = checkDocuments(schema, entries);
+  const checked = checkDocuments(schema, entries, limits?.restricted ?? null);
+  const problems = [...checked.problems];
+  const { operations, overLimits } = checked;
+  if (limits?.allowOverLimits) for (const problem of overLimits) limits.warn?.(problem);
+  else problems.push(...overLimits);
   if (problems.length > 0) {
     throw new ManifestError(
-      `${problems.length} of ${entries.length} documents are invalid; nothing was registered`,
+      `${new Set(problems.map((p) => p.document)).size} of ${entries.length} documents are invalid; nothing was registered`,
       problems,
     );
   }

@@ -149,7 +149,11 @@ async function answer(
   variables?: Record<string, unknown>,
 ) {
   database.statements.reset();
-  const response = await graphql(app, document, variables, headers[role]);
+  // One request id for both paths, so their errors compare byte for byte.
+  const response = await graphql(app, document, variables, {
+    ...headers[role],
+    'x-request-id': 'compare',
+  });
   return { text: JSON.stringify(response), statements: database.statements.count };
 }
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId } from '../../src/common/global-id.js';
+import { isObjectType } from 'graphql';
+import { encodeGlobalId, NODE_TYPENAMES } from '../../src/common/global-id.js';
+import { schema } from '../../src/schema.js';
 import type { App } from '../../src/yoga.js';
 import { createMemoryLogger, createTestApp, graphql } from '../helpers/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
@@ -76,6 +78,28 @@ describe('client mistakes get a GraphQL error with a code', () => {
     expect(result.data).toEqual({ node: null });
     expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
     expect(result.errors?.[0]?.path).toEqual(['node']);
+  });
+
+  it('answers INVALID_ID for an id of a type node(id:) does not answer', async () => {
+    for (const typename of ['Citation', 'Foo']) {
+      const id = encodeGlobalId(typename, 1);
+      const one = await graphql(app, `{ node(id: "${id}") { id } }`);
+      expect(one.data).toEqual({ node: null });
+      expect(one.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
+        [['node'], 'INVALID_ID'],
+      ]);
+      expect(one.errors?.[0]?.message).toContain(`got the id of a ${typename}`);
+      const many = await graphql(app, `{ nodes(ids: ["${id}"]) { id } }`);
+      expect(many.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
+    }
+  });
+
+  it('knows every type the schema says implements Node', () => {
+    const nodeTypes = Object.values(schema.getTypeMap())
+      .filter((type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node'))
+      .map((type) => type.name)
+      .sort();
+    expect([...NODE_TYPENAMES].sort()).toEqual(nodeTypes);
   });
 
   it('refuses an impossible date literal before execution, with HTTP 400', async () => {

@@ -73,7 +73,9 @@ describe('API keys on requests', () => {
       authorization: header,
     });
     expect(result.status).toBe(401);
-    expect(result.errors).toEqual([{ message, extensions: { code: 'UNAUTHENTICATED' } }]);
+    expect(result.errors).toEqual([
+      { message, extensions: { code: 'UNAUTHENTICATED', requestId: expect.any(String) } },
+    ]);
   });
 
   it('refuses revoked and expired keys with HTTP 401', async () => {

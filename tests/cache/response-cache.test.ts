@@ -575,16 +575,21 @@ describe('rate limits', () => {
       });
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('50');
-      expect(await refused.text()).toBe(
-        json({
-          errors: [
-            {
-              message: 'rate limit of 3 requests per 60 s exceeded; retry after 50 s',
-              extensions: { code: 'RATE_LIMITED', limit: 3, windowSeconds: 60, retryAfter: 50 },
+      expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+      expect(await refused.json()).toEqual({
+        errors: [
+          {
+            message: 'rate limit of 3 requests per 60 s exceeded; retry after 50 s',
+            extensions: {
+              code: 'RATE_LIMITED',
+              limit: 3,
+              windowSeconds: 60,
+              retryAfter: 50,
+              requestId: refused.headers.get('x-request-id'),
             },
-          ],
-        }),
-      );
+          },
+        ],
+      });
       // A key has its own budget.
       expect((await post(url, briefing.read, analyst)).status).toBe(200);
     } finally {

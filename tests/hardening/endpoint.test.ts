@@ -112,7 +112,8 @@ const NOT_FOUND = {
     {
       message:
         'no such path: GraphQL is served at exactly /graphql, health at /healthz and /readyz',
-      extensions: { code: 'NOT_FOUND' },
+      // Every error carries its request's id (README "Operating briefgraph").
+      extensions: { code: 'NOT_FOUND', requestId: expect.any(String) as unknown },
     },
   ],
 };

@@ -188,7 +188,7 @@ describe('nodes(ids:)', () => {
     expect(result.errors).toEqual([
       expect.objectContaining({
         message: 'expected at most 100 ids, got 500',
-        extensions: { code: 'BAD_USER_INPUT', argument: 'ids' },
+        extensions: { code: 'BAD_USER_INPUT', argument: 'ids', requestId: expect.any(String) },
       }),
     ]);
     expect(database.statements.count).toBe(0);
@@ -566,7 +566,7 @@ describe('the response-size backstop', () => {
       expect.objectContaining({
         message:
           'expected an answer of at most 2000 bytes, got more: ask for smaller pages or fewer fields',
-        extensions: { code: 'RESPONSE_TOO_LARGE' },
+        extensions: { code: 'RESPONSE_TOO_LARGE', requestId: expect.any(String) },
       }),
     ]);
   });

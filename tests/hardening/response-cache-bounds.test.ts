@@ -195,7 +195,7 @@ describe('one entry per meaning, not per spelling', () => {
             {
               message: 'Syntax Error: Unexpected <EOF>.',
               locations: [{ line: query.startsWith('#') ? 2 : 1, column: 18 }],
-              extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+              extensions: { code: 'GRAPHQL_PARSE_FAILED', requestId: expect.any(String) },
             },
           ],
         });

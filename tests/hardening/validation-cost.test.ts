@@ -202,7 +202,7 @@ describe('documents through the server', () => {
           {
             message:
               'expanded fields limit of 50000 for trusted callers exceeded: with its fragments expanded, the document reaches more than 50000 fields',
-            extensions: { code: 'DOCUMENT_TOO_COMPLEX' },
+            extensions: { code: 'DOCUMENT_TOO_COMPLEX', requestId: expect.any(String) },
           },
         ]);
       }

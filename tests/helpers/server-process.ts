@@ -10,6 +10,10 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** Sends a signal (e.g. SIGTERM, to watch a shutdown) without waiting. */
+  signal(name: NodeJS.Signals): void;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  exited(): Promise<number | null>;
 }
 
 export interface StartServerProcessOptions {
@@ -97,7 +101,13 @@ export async function startServerProcess(
     await stop();
     throw error;
   }
-  return { url, stop, output };
+  return {
+    url,
+    stop,
+    output,
+    signal: (name) => child.kill(name),
+    exited: () => exited(child).then(() => child.exitCode),
+  };
 }
 
 async function waitUntilReady(

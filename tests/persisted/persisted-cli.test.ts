@@ -82,6 +82,27 @@ describe('npm run persisted', () => {
     });
   });
 
+  it('refuses a document a partner could never run, naming the limit, unless told to warn', async () => {
+    // 100 × 100 × 100 citations: far over the restricted cost limit (5,000), valid otherwise.
+    const heavy =
+      'query EveryCitation { briefings(first: 100) { edges { node { claims(first: 100) { edges { node { citations(first: 100) { totalCount } } } } } } } }';
+    const file = await manifest('heavy.json', { [documentIdOf(heavy)]: heavy });
+    const refused = await persisted('import', file);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('1 of 1 documents are invalid; nothing was registered');
+    expect(refused.err).toMatch(
+      /EveryCitation: query cost limit of 5000 for restricted callers exceeded/,
+    );
+    expect((await persisted('list')).out.join('\n')).not.toContain(documentIdOf(heavy));
+
+    const warned = await persisted('import', file, '--allow-over-limits');
+    expect(warned.code).toBe(0);
+    expect(warned.err).toMatch(
+      /^warning: EveryCitation: query cost limit of 5000 for restricted callers exceeded.*--allow-over-limits/,
+    );
+    expect((await persisted('list')).out.join('\n')).toContain(documentIdOf(heavy));
+  });
+
   it('runs as a process of its own: without a command it prints the usage, exit code 2', async () => {
     await expect(
       promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/persisted/persisted-cli.ts'], {

@@ -308,7 +308,7 @@ describe('GET /stix/briefings/{slug}', () => {
       errors: [
         {
           message: 'no briefing with slug stix-never-written',
-          extensions: { code: 'NOT_FOUND' },
+          extensions: { code: 'NOT_FOUND', requestId: expect.any(String) },
         },
       ],
     });
@@ -316,7 +316,12 @@ describe('GET /stix/briefings/{slug}', () => {
       const hidden = await get(slug);
       expect(hidden.status).toBe(404);
       expect(await hidden.json()).toEqual({
-        errors: [{ message: `no briefing with slug ${slug}`, extensions: { code: 'NOT_FOUND' } }],
+        errors: [
+          {
+            message: `no briefing with slug ${slug}`,
+            extensions: { code: 'NOT_FOUND', requestId: expect.any(String) },
+          },
+        ],
       });
     }
     const key = await createKey(database, 'partner', { clearance: 'AMBER' });

@@ -1,0 +1,101 @@
+import { builder } from '../builder.js';
+import { MarkingEnum } from '../common/enums.js';
+import type { Config } from '../config.js';
+import type { Marking, Role } from '../db/types.js';
+import { mayRunAnyOperation, tierOf, type Tier } from '../hardening/policy.js';
+import { RoleEnum } from './api-key.schema.js';
+
+/** What the `viewer` query reports: who is calling, and what the server allows that caller. */
+interface ViewerInfo {
+  role: Role | null;
+  clearance: Marking;
+  keyName: string | null;
+  keyExpiresAt: Date | null;
+  mayRunAnyOperation: boolean;
+  tier: Tier;
+  config: Config;
+}
+
+const LimitsRef = builder.objectRef<ViewerInfo>('ViewerLimits').implement({
+  description:
+    'The limits every request of this caller is held to (README "Limits"); refusals name the limit they hit.',
+  fields: (t) => {
+    const document = (tier: ViewerInfo) =>
+      tier.tier === 'trusted' ? tier.config.trustedLimits : tier.config.restrictedLimits;
+    return {
+      tier: t.string({
+        description: '`restricted` (partners; anonymous callers in production) or `trusted`.',
+        resolve: (info) => info.tier,
+      }),
+      maxDepth: t.float({
+        description: 'Deepest field nesting a document may have.',
+        resolve: (info) => document(info).depth,
+      }),
+      maxAliases: t.float({ resolve: (info) => document(info).aliases }),
+      maxDirectives: t.float({ resolve: (info) => document(info).directives }),
+      maxTokens: t.float({ resolve: (info) => document(info).tokens }),
+      maxCost: t.float({
+        description: 'Highest estimated cost a document may have (COST_LIMIT_EXCEEDED beyond).',
+        resolve: (info) => document(info).cost,
+      }),
+      maxExpandedFields: t.float({ resolve: (info) => document(info).expandedFields }),
+      requestsPerWindow: t.int({
+        description: 'Requests this key (or, anonymous, this address) may send per window.',
+        resolve: (info) =>
+          info.role === null ? info.config.rateLimit.anonymous : info.config.rateLimit.keyed,
+      }),
+      windowSeconds: t.int({ resolve: (info) => info.config.rateLimit.windowSeconds }),
+      maxBodyBytes: t.int({ resolve: (info) => info.config.maxBodyBytes }),
+      maxResponseBytes: t.int({ resolve: (info) => info.config.maxResponseBytes }),
+    };
+  },
+});
+
+const ViewerRef = builder.objectRef<ViewerInfo>('Viewer').implement({
+  description: 'The caller of this request, as the server sees it.',
+  fields: (t) => ({
+    role: t.field({
+      type: RoleEnum,
+      nullable: true,
+      description: 'The API key’s role; null without a key (anonymous).',
+      resolve: (info) => info.role,
+    }),
+    clearance: t.field({
+      type: MarkingEnum,
+      description: 'The highest TLP marking this caller reads.',
+      resolve: (info) => info.clearance,
+    }),
+    keyName: t.string({ nullable: true, resolve: (info) => info.keyName }),
+    keyExpiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the key stops working; null without a key or for a key with no expiry.',
+      resolve: (info) => info.keyExpiresAt,
+    }),
+    mayRunAnyOperation: t.boolean({
+      description: 'False when this caller may run registered documents only.',
+      resolve: (info) => info.mayRunAnyOperation,
+    }),
+    limits: t.field({ type: LimitsRef, resolve: (info) => info }),
+  }),
+});
+
+builder.queryField('viewer', (t) =>
+  t.field({
+    type: ViewerRef,
+    description: 'Who is calling (role, clearance, key name and expiry) and the limits that apply.',
+    resolve: (_root, _args, ctx) => {
+      const { viewer, config } = ctx;
+      const keyed = viewer.kind === 'api-key' ? viewer : null;
+      return {
+        role: keyed?.role ?? null,
+        clearance: keyed?.clearance ?? 'CLEAR',
+        keyName: keyed?.name ?? null,
+        keyExpiresAt: keyed?.expiresAt ?? null,
+        mayRunAnyOperation: mayRunAnyOperation(viewer, config),
+        tier: tierOf(viewer, config),
+        config,
+      };
+    },
+  }),
+);

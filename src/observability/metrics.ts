@@ -1,0 +1,157 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type pg from 'pg';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RequestRecord } from './request-record.js';
+
+/** What the server reports to Prometheus (README "Operating briefgraph" lists each metric). */
+export interface Metrics {
+  registry: Registry;
+  requestDone(record: RequestRecord, status: number, seconds: number): void;
+  statementDone(seconds: number, failed: boolean): void;
+  responseCache(result: 'hit' | 'miss'): void;
+  apq(result: 'hit' | 'miss' | 'registered'): void;
+  /** Reports the pool's connections in use and callers waiting for one, read at scrape time. */
+  watchPool(pool: pg.Pool): void;
+}
+
+/** From a compiled read on a warm cache (~1 ms) to the execution timeout's order (15 s). */
+const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15];
+
+/** Few values per label: a client cannot make new series by naming its operations. */
+function outcomeOf(record: RequestRecord, status: number): string {
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'failed';
+  if (status >= 400) return 'rejected';
+  return record.errorCodes.length > 0 ? 'error' : 'ok';
+}
+
+/**
+ * An operation's label is its name only when the request named a registered (or APQ) document,
+ * whose names the registry bounds; ad-hoc documents are one series, whatever they call themselves.
+ */
+function operationOf(record: RequestRecord): string {
+  if (record.documentId === null) return record.operationType === null ? '(none)' : '(ad hoc)';
+  return record.operationName ?? '(unnamed)';
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'briefgraph_process_' });
+  const requests = new Counter({
+    name: 'briefgraph_http_requests_total',
+    help: 'HTTP requests answered, by operation, operation type and outcome',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const durations = new Histogram({
+    name: 'briefgraph_http_request_duration_seconds',
+    help: 'Time from a request arriving to its response finishing, by operation type and outcome',
+    labelNames: ['type', 'outcome'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'briefgraph_graphql_errors_total',
+    help: 'Errors sent in responses, by extensions.code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const statements = new Histogram({
+    name: 'briefgraph_db_statement_duration_seconds',
+    help: 'SQL statement durations, by result',
+    labelNames: ['result'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  });
+  const cache = new Counter({
+    name: 'briefgraph_response_cache_requests_total',
+    help: 'Anonymous requests looked up in the response cache, by result',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const apq = new Counter({
+    name: 'briefgraph_apq_requests_total',
+    help: 'Automatic persisted query lookups and registrations, by result',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'briefgraph_rate_limit_refusals_total',
+    help: 'Requests refused with HTTP 429, by budget (requests per caller, refused keys per address)',
+    labelNames: ['budget'] as const,
+    registers: [registry],
+  });
+  const pools: pg.Pool[] = [];
+  new Gauge({
+    name: 'briefgraph_db_pool_connections_in_use',
+    help: 'Database connections checked out of the pool',
+    registers: [registry],
+    collect() {
+      this.set(pools.reduce((sum, pool) => sum + pool.totalCount - pool.idleCount, 0));
+    },
+  });
+  new Gauge({
+    name: 'briefgraph_db_pool_waiting',
+    help: 'Callers waiting for a database connection',
+    registers: [registry],
+    collect() {
+      this.set(pools.reduce((sum, pool) => sum + pool.waitingCount, 0));
+    },
+  });
+  return {
+    registry,
+    requestDone(record, status, seconds) {
+      const type = record.operationType ?? 'none';
+      const outcome = outcomeOf(record, status);
+      requests.inc({ operation: operationOf(record), type, outcome });
+      durations.observe({ type, outcome }, seconds);
+      for (const code of record.errorCodes) errors.inc({ code });
+      // A 429 the request budget did not send came from the refused-keys budget.
+      if (status === 429)
+        refusals.inc({ budget: record.rateLimit === 'refused' ? 'requests' : 'auth-failures' });
+    },
+    statementDone(seconds, failed) {
+      statements.observe({ result: failed ? 'error' : 'ok' }, seconds);
+    },
+    responseCache: (result) => cache.inc({ result }),
+    apq: (result) => apq.inc({ result }),
+    watchPool(pool) {
+      pools.push(pool);
+    },
+  };
+}
+
+/**
+ * `/metrics` on its own port, loopback by default: Prometheus scrapes it, the public never sees
+ * it (the API's port has no such path). Every other path is 404.
+ */
+export async function startMetricsServer(
+  metrics: Metrics,
+  port: number,
+  host: string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics failed\n'),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+// README's Configuration and Limits tables promise their defaults; each must also be accepted
+// when an operator writes it down explicitly (TRUSTED_MAX_COST's 20,000,000 once was refused).
+
+/** `VARIABLE` → default as README's tables write it (`A` / `B` rows give two of each). */
+function documentedDefaults(): Map<string, string> {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const defaults = new Map<string, string>();
+  for (const line of readme.split('\n')) {
+    const cells = line.split('|').map((cell) => cell.trim());
+    const names = [...(cells[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1] ?? '');
+    const values = [...(cells[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '');
+    if (names.length === 0 || names.length !== values.length) continue;
+    names.forEach((name, index) => defaults.set(name, values[index] ?? ''));
+  }
+  return defaults;
+}
+
+describe('configuration defaults', () => {
+  const defaults = documentedDefaults();
+  const numeric = [...defaults].filter(([, value]) => /^[0-9]+$/.test(value));
+
+  it('documents every limit with a number', () => {
+    expect(numeric.length).toBeGreaterThan(25);
+    expect(defaults.get('TRUSTED_MAX_COST')).toBe('20000000');
+  });
+
+  it.each(numeric)('accepts %s=%s set explicitly, and it is the default', (name, value) => {
+    const implicit = loadConfig({});
+    const explicit = loadConfig({ [name]: value });
+    expect(explicit).toEqual(implicit);
+  });
+
+  it('accepts a trusted cost limit above 10,000,000', () => {
+    expect(loadConfig({ TRUSTED_MAX_COST: '50000000' }).trustedLimits.cost).toBe(50_000_000);
+  });
+
+  it('serves metrics only when METRICS_PORT is set, on loopback unless told otherwise', () => {
+    expect(loadConfig({}).metrics).toBeNull();
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '-1' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+  });
+});
