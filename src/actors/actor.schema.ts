@@ -80,7 +80,7 @@ export const ActorFilterInput = builder.inputType('ActorFilter', {
     }),
     name: t.string({
       description:
-        'Name or any alias contains this text, ignoring case and accents (“chavez” finds “Hugo Chávez”).',
+        'Name or any alias contains this text, ignoring case, accents and letter variants (“chavez” finds “Hugo Chávez”, “Федоров” finds “Фёдоров”).',
     }),
   }),
 });

@@ -31,6 +31,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-11-30T20-00-00_name-folding',
       'Down 2026-11-30T17-00-00_ordering-indexes',
       'Down 2026-11-30T13-00-00_list-caps',
       'Down 2026-11-30T01-00-00_audit-mentions',
@@ -50,6 +51,7 @@ describe('migrations', () => {
       'Up 2026-11-30T01-00-00_audit-mentions',
       'Up 2026-11-30T13-00-00_list-caps',
       'Up 2026-11-30T17-00-00_ordering-indexes',
+      'Up 2026-11-30T20-00-00_name-folding',
     ]);
     expect(await tableNames()).toEqual(tables);
   });
