@@ -4,7 +4,6 @@ import { builder } from '../builder.js';
 import { listingField } from '../compiled/listing.js';
 import { pageWindow, type ConnectionArgs } from '../common/connection.js';
 import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
-import { databaseIdOf } from '../common/global-id.js';
 import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
 import {
   ACTOR_BRIEFING_ORDERING,
@@ -23,6 +22,7 @@ import {
   type ActorClaimConnectionArgs,
 } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
+import { ExternalIdKeyInput, parseExternalIdKey, parseWikidataQid } from './actor-lookup.schema.js';
 import {
   connectionSql,
   sqlCappedList,
@@ -78,6 +78,13 @@ export const ActorFilterInput = builder.inputType('ActorFilter', {
     country: t.stringList({
       description: 'Only actors of these countries (ISO 3166-1 alpha-2, e.g. `VE`).',
     }),
+    wikidataQid: t.stringList({
+      description: 'Only actors holding one of these Wikidata items (`Q717`).',
+    }),
+    externalId: t.field({
+      type: ExternalIdKeyInput,
+      description: 'Only the actor holding this id in another register.',
+    }),
     name: t.string({
       description:
         'Name or any alias contains this text, ignoring case, accents and letter variants (“chavez” finds “Hugo Chávez”, “Федоров” finds “Фёдоров”).',
@@ -119,7 +126,17 @@ function toActorFilter(input: ActorFilterShape | null | undefined): ActorFilter 
       );
     }
   }
-  return { kinds: input?.kind, countries, name: input?.name?.trim() || null };
+  return {
+    kinds: input?.kind,
+    countries,
+    name: input?.name?.trim() || null,
+    wikidataQids: input?.wikidataQid?.map((qid, i) =>
+      parseWikidataQid(qid, `filter.wikidataQid[${i}]`),
+    ),
+    externalId: input?.externalId
+      ? parseExternalIdKey(input.externalId, 'filter.externalId')
+      : null,
+  };
 }
 
 const WIKIDATA_URL = 'https://www.wikidata.org/wiki/';
@@ -292,16 +309,5 @@ builder.queryFields((t) => ({
         ACTOR_ORDERINGS[args.orderBy],
       ),
     ),
-  }),
-  actor: t.field({
-    type: ActorRef,
-    nullable: true,
-    description: 'One actor by global id; null when it does not exist or you may not see it.',
-    args: { id: t.arg.id({ required: true }) },
-    extensions: sqlField({
-      kind: 'ref',
-      id: (_row, args) => databaseIdOf(String(args.id), 'Actor'),
-    }),
-    resolve: (_root, args) => databaseIdOf(args.id, 'Actor'),
   }),
 }));

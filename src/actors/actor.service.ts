@@ -12,11 +12,9 @@ import type {
   UpdateActorCommand,
 } from './actor.inputs.js';
 import {
-  findActorByWikidataQid,
   findActorsByIds,
   findAliasesByActorIds,
   findExternalIdsByActorIds,
-  findExternalIdsHeldByOthers,
   insertActor,
   lockSurvivingActor,
   lockVisibleActors,
@@ -25,6 +23,7 @@ import {
   updateActorAtVersion,
   type ActorRow,
 } from './actor.repository.js';
+import { findActorByWikidataQid, findExternalIdsHeldByOthers } from './actor-lookup.repository.js';
 
 export function actorGlobalId(id: number): string {
   return encodeGlobalId('Actor', id);

@@ -46,9 +46,22 @@ afterAll(() => database.close());
  */
 async function insertEdgeCases({ db }: TestDatabase) {
   const briefing = await insertBriefing(db, { title: 'Edge "cases"\n\t\u0001 ü', summary: '' });
-  const hidden = await insertActor(db, { released_to: null, marking: 'AMBER' });
+  const hidden = await insertActor(db, {
+    released_to: null,
+    marking: 'AMBER',
+    wikidata_qid: 'Q99999',
+  });
   const visible = await insertActor(db, { name: 'Ünïcode "quoted"', wikidata_qid: 'Q42' });
+  await db
+    .insertInto('actor_external_id')
+    .values([
+      { actor_id: visible.id, scheme: 'sipri', value: 'V-1' },
+      { actor_id: hidden.id, scheme: 'sipri', value: 'H-1' },
+    ])
+    .execute();
   const hiddenSource = await insertSource(db, { released_to: null });
+  // Cited by nothing published, so it stays under embargo (hiddenSource is cited).
+  await insertSource(db, { released_to: null, url: 'https://hidden.example/x' });
   // A relationship left pointing at a merged actor (merges move them; older data may not):
   // its end answers for the survivor, on both paths.
   const survivor = await insertActor(db, { name: 'Survivor' });
@@ -62,7 +75,11 @@ async function insertEdgeCases({ db }: TestDatabase) {
     .set({ derived_from_id: beyondHidden.id })
     .where('id', '=', hiddenSource.id)
     .execute();
-  const source = await insertSource(db, { title: 'Line\nbreak', derived_from_id: relay.id });
+  const source = await insertSource(db, {
+    title: 'Line\nbreak',
+    derived_from_id: relay.id,
+    url: 'https://www.example.org/a?utm_source=x&b=2&a=1',
+  });
   const hiddenRelay = await insertSource(db, {
     title: 'Via hidden',
     derived_from_id: hiddenSource.id,
@@ -139,6 +156,7 @@ const QUERIES: Record<string, string> = {
   edge_cases: `{ actorRelationships(first: 3, orderBy: TYPE_ASC) { edges { node { type from { name } to { name } } } } claims(first: 5, orderBy: CREATED_AT_DESC) { pageInfo { endCursor } edges { cursor node { ${CLAIM_FIELDS} } } } briefings(first: 2, orderBy: CREATED_AT_DESC) { pageInfo { startCursor endCursor } edges { cursor node { ${BRIEFING_FIELDS} } } } byTitle: briefings(first: 50, orderBy: TITLE_ASC) { edges { cursor } } }`,
   roots: `{ actors(first: 8, orderBy: NAME_ASC, filter: { kind: [STATE, PERSON] }) { totalCount edges { cursor node { ${ACTOR_FIELDS} } } } sources(first: 6, filter: { publisher: "a" }) { totalCount pageInfo { hasNextPage endCursor } edges { node { id title publisher } } } actorRelationships(first: 10) { totalCount edges { cursor node { id type validTime { from { label end } to { label } note } from { name } to { name } } } } }`,
   counts_only: `{ actors(filter: { name: "no such actor" }) { totalCount } sources(first: 0) { totalCount pageInfo { hasNextPage } } claims(first: 2) { __typename } briefings(first: 1) { edges { node { claims(first: 0) { totalCount } actors(first: 1) { totalCount } } } } }`,
+  identifier_lookups: `{ byQid: actor(wikidataQid: "q42") { ${ACTOR_FIELDS} } hiddenQid: actor(wikidataQid: "Q99999") { id } byExt: actor(externalId: { scheme: "sipri", value: "V-1" }) { id name } hiddenExt: actor(externalId: { scheme: "sipri", value: "H-1" }) { id } filtered: actors(filter: { wikidataQid: ["Q42", "Q99999"] }) { totalCount edges { node { id } } } extFiltered: actors(filter: { externalId: { scheme: "sipri", value: "V-1" } }) { totalCount } src: source(url: "http://example.org/a/?a=1&b=2#top") { id title url } hiddenSrc: source(url: "https://hidden.example/x") { id } srcList: sources(filter: { url: "https://EXAMPLE.org:443/a?b=2&a=1" }) { totalCount edges { node { id } } } }`,
   filtered: `{ claims(first: 10, filter: { kind: [FACT], minConfidence: 50 }) { totalCount edges { node { id statement confidence kind } } } briefings(filter: { status: [PUBLISHED] }) { totalCount edges { node { slug } } } }`,
 };
 
@@ -166,6 +184,16 @@ describe('compiled reads answer exactly as the loader path', () => {
           expect(viaLoaders.text).toContain('"derivationChain":[{"id":');
           expect(viaLoaders.text).toContain('"text":"5–10.25 aircraft"');
           expect(viaLoaders.text).toContain('"to":{"name":"Survivor"}');
+        }
+        if (name === 'identifier_lookups') {
+          expect(viaLoaders.text).toContain('"byExt":{"id":');
+          expect(viaLoaders.text).toContain('"src":{"id":');
+          // Hidden by its embargo from anonymous callers only; editors see unreleased records.
+          if (role === 'anonymous') {
+            expect(viaLoaders.text).toContain('"hiddenSrc":null');
+            expect(viaLoaders.text).toContain('"hiddenExt":null');
+          }
+          expect(viaLoaders.text).toContain('"extFiltered":{"totalCount":1}');
         }
         expect(viaCompiled.text).toBe(viaLoaders.text);
         // Authentication reads the key first; the answer itself is one statement.
