@@ -8,6 +8,8 @@ import './claims/claim.schema.js';
 import './sources/source.schema.js';
 import './actors/actor.schema.js';
 import './actors/actor-relationship.schema.js';
+import './actors/actor-lookup.schema.js';
+import './sources/source-actor.schema.js';
 import './briefings/briefing.schema.js';
 import './sources/source.mutations.js';
 import './briefings/briefing.mutations.js';

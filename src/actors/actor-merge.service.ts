@@ -22,6 +22,7 @@ import {
   lockClaimsNamingActor,
   moveClaimActors,
   moveExternalIds,
+  moveSourceLinks,
   repointMergedActors,
 } from './actor-merge.repository.js';
 import { actorGlobalId, actorSnapshot, survivorVisible } from './actor.service.js';
@@ -237,6 +238,7 @@ export async function mergeActors(write: Write, command: MergeActorsCommand): Pr
   await replaceAliases(trx, survivorId, aliases);
   await replaceAliases(trx, mergedId, []);
   await moveExternalIds(trx, mergedId, survivorId);
+  await moveSourceLinks(trx, mergedId, survivorId);
   for (const repointed of await repointMergedActors(trx, mergedId, survivorId)) {
     await audit({
       action: 'actor.merge.repoint',

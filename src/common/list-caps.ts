@@ -10,6 +10,8 @@ export const LIST_CAPS = {
   claimObjects: 20,
   actorAliases: 50,
   actorExternalIds: 50,
+  /** `Source.actors`: who speaks, wrote, published or is the subject. */
+  sourceActors: 20,
   /** `Source.derivationChain`: how far up a relay chain reads and writes go. */
   derivationChain: 32,
   /** `nodes(ids:)`: ids per call. */

@@ -50,6 +50,7 @@ export const COLUMN_TYPES: Record<
   'actor_relationship.valid_to_precision': 'Precision',
   'actor_relationship.valid_period': 'string',
   'actor_relationship.attributes': 'Record<string, unknown>',
+  'source_actor.role': 'SourceActorRole',
   'api_key.role': 'Role',
   'api_key.clearance': 'Marking',
   // Snapshots and stored results: whatever was written; readers check their shape.

@@ -80,6 +80,10 @@ export type MediaKind = (typeof MEDIA_KINDS)[number];
 export const TAG_KINDS = ['TOPIC', 'REGION'] as const;
 export type TagKind = (typeof TAG_KINDS)[number];
 
+/** What an actor is to a source (source_actor.role). */
+export const SOURCE_ACTOR_ROLES = ['SPEAKER', 'AUTHOR', 'PUBLISHER', 'SUBJECT'] as const;
+export type SourceActorRole = (typeof SOURCE_ACTOR_ROLES)[number];
+
 export const ROLES = ['partner', 'analyst', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -102,5 +106,6 @@ export const VALUE_LISTS = {
   Role: ROLES,
   SourceKind: SOURCE_KINDS,
   TagKind: TAG_KINDS,
+  SourceActorRole: SOURCE_ACTOR_ROLES,
 } as const;
 export type ValueListName = keyof typeof VALUE_LISTS;

@@ -1,7 +1,7 @@
 // Generated from a freshly migrated database by `npm run db:types` (src/db/codegen.ts,
 // kysely-codegen): do not edit. tests/db/table-types.test.ts fails when it is stale.
 
-import type { ActorKind, BriefingStatus, CitationRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, Precision, QuantityQualifier, Reliability, Role, SourceKind, TagKind } from "./column-values.js";
+import type { ActorKind, BriefingStatus, CitationRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, Precision, QuantityQualifier, Reliability, Role, SourceActorRole, SourceKind, TagKind } from "./column-values.js";
 import type { ColumnType, GeneratedAlways } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -232,6 +232,13 @@ export interface Source {
   version: Generated<number>;
 }
 
+export interface SourceActor {
+  actor_id: number;
+  position: number;
+  role: SourceActorRole;
+  source_id: number;
+}
+
 export interface DB {
   actor: Actor;
   actor_alias: ActorAlias;
@@ -252,4 +259,5 @@ export interface DB {
   persisted_operation: PersistedOperation;
   relationship_evidence: RelationshipEvidence;
   source: Source;
+  source_actor: SourceActor;
 }

@@ -26,4 +26,5 @@ export type {
   PersistedOperation as PersistedOperationTable,
   RelationshipEvidence as RelationshipEvidenceTable,
   Source as SourceTable,
+  SourceActor as SourceActorTable,
 } from './tables.generated.js';

@@ -80,6 +80,14 @@ async function insertEdgeCases({ db }: TestDatabase) {
     derived_from_id: relay.id,
     url: 'https://www.example.org/a?utm_source=x&b=2&a=1',
   });
+  await db
+    .insertInto('source_actor')
+    .values([
+      { source_id: source.id, actor_id: hidden.id, role: 'SPEAKER', position: 0 },
+      { source_id: source.id, actor_id: visible.id, role: 'SPEAKER', position: 1 },
+      { source_id: source.id, actor_id: visible.id, role: 'PUBLISHER', position: 2 },
+    ])
+    .execute();
   const hiddenRelay = await insertSource(db, {
     title: 'Via hidden',
     derived_from_id: hiddenSource.id,
@@ -157,6 +165,7 @@ const QUERIES: Record<string, string> = {
   roots: `{ actors(first: 8, orderBy: NAME_ASC, filter: { kind: [STATE, PERSON] }) { totalCount edges { cursor node { ${ACTOR_FIELDS} } } } sources(first: 6, filter: { publisher: "a" }) { totalCount pageInfo { hasNextPage endCursor } edges { node { id title publisher } } } actorRelationships(first: 10) { totalCount edges { cursor node { id type validTime { from { label end } to { label } note } from { name } to { name } } } } }`,
   counts_only: `{ actors(filter: { name: "no such actor" }) { totalCount } sources(first: 0) { totalCount pageInfo { hasNextPage } } claims(first: 2) { __typename } briefings(first: 1) { edges { node { claims(first: 0) { totalCount } actors(first: 1) { totalCount } } } } }`,
   identifier_lookups: `{ byQid: actor(wikidataQid: "q42") { ${ACTOR_FIELDS} } hiddenQid: actor(wikidataQid: "Q99999") { id } byExt: actor(externalId: { scheme: "sipri", value: "V-1" }) { id name } hiddenExt: actor(externalId: { scheme: "sipri", value: "H-1" }) { id } filtered: actors(filter: { wikidataQid: ["Q42", "Q99999"] }) { totalCount edges { node { id } } } extFiltered: actors(filter: { externalId: { scheme: "sipri", value: "V-1" } }) { totalCount } src: source(url: "http://example.org/a/?a=1&b=2#top") { id title url } hiddenSrc: source(url: "https://hidden.example/x") { id } srcList: sources(filter: { url: "https://EXAMPLE.org:443/a?b=2&a=1" }) { totalCount edges { node { id } } } }`,
+  source_actors: `{ sources(first: 20) { edges { node { id actors { __typename role actor { ${ACTOR_FIELDS} sources(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title } } } published: sources(role: [PUBLISHER, SUBJECT]) { totalCount edges { node { id } } } } } } } } }`,
   filtered: `{ claims(first: 10, filter: { kind: [FACT], minConfidence: 50 }) { totalCount edges { node { id statement confidence kind } } } briefings(filter: { status: [PUBLISHED] }) { totalCount edges { node { slug } } } }`,
 };
 
@@ -185,6 +194,7 @@ describe('compiled reads answer exactly as the loader path', () => {
           expect(viaLoaders.text).toContain('"text":"5–10.25 aircraft"');
           expect(viaLoaders.text).toContain('"to":{"name":"Survivor"}');
         }
+        if (name === 'source_actors') expect(viaLoaders.text).toContain('"role":"PUBLISHER"');
         if (name === 'identifier_lookups') {
           expect(viaLoaders.text).toContain('"byExt":{"id":');
           expect(viaLoaders.text).toContain('"src":{"id":');

@@ -31,6 +31,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-11-30T20-20-00_source-actors',
       'Down 2026-11-30T20-10-00_find-by-identifier',
       'Down 2026-11-30T20-00-00_name-folding',
       'Down 2026-11-30T17-00-00_ordering-indexes',
@@ -54,6 +55,7 @@ describe('migrations', () => {
       'Up 2026-11-30T17-00-00_ordering-indexes',
       'Up 2026-11-30T20-00-00_name-folding',
       'Up 2026-11-30T20-10-00_find-by-identifier',
+      'Up 2026-11-30T20-20-00_source-actors',
     ]);
     expect(await tableNames()).toEqual(tables);
   });

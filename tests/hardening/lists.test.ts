@@ -70,6 +70,7 @@ const CAPPED_LISTS: Record<string, number> = {
   'Briefing.tags': LIST_CAPS.briefingTags,
   'Claim.objects': LIST_CAPS.claimObjects,
   'Source.derivationChain': LIST_CAPS.derivationChain,
+  'Source.actors': LIST_CAPS.sourceActors,
   'Query.nodes': LIST_CAPS.nodes,
 };
 
