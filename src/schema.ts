@@ -10,6 +10,8 @@ import './actors/actor.schema.js';
 import './actors/actor-relationship.schema.js';
 import './actors/actor-lookup.schema.js';
 import './sources/source-actor.schema.js';
+import './claims/claim-participants.schema.js';
+import './actors/relationship-participants.schema.js';
 import './briefings/briefing.schema.js';
 import './sources/source.mutations.js';
 import './briefings/briefing.mutations.js';

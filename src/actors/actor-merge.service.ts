@@ -22,6 +22,7 @@ import {
   lockClaimsNamingActor,
   moveClaimActors,
   moveExternalIds,
+  moveParticipants,
   moveSourceLinks,
   repointMergedActors,
 } from './actor-merge.repository.js';
@@ -239,6 +240,7 @@ export async function mergeActors(write: Write, command: MergeActorsCommand): Pr
   await replaceAliases(trx, mergedId, []);
   await moveExternalIds(trx, mergedId, survivorId);
   await moveSourceLinks(trx, mergedId, survivorId);
+  await moveParticipants(trx, mergedId, survivorId);
   for (const repointed of await repointMergedActors(trx, mergedId, survivorId)) {
     await audit({
       action: 'actor.merge.repoint',

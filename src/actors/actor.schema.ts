@@ -23,7 +23,9 @@ import {
 } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
 import { ExternalIdKeyInput, parseExternalIdKey, parseWikidataQid } from './actor-lookup.schema.js';
+import { CoordinatesRef, PlaceTypeEnum } from './actor-place.schema.js';
 import {
+  allPresent,
   connectionSql,
   sqlCappedList,
   sqlConnection,
@@ -144,7 +146,7 @@ const WIKIDATA_URL = 'https://www.wikidata.org/wiki/';
 ActorRef.implement({
   extensions: sqlType({ byId: (env, id) => actorByIdQuery(env.db, env.visibility, id) }),
   description:
-    'A state, person, organisation, government body, military unit, equipment type or programme that claims are about. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
+    'A state, person, organisation, government body, military unit, equipment type, programme or place that claims are about. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
     kind: t.expose('kind', { type: ActorKindEnum }),
     name: t.exposeString('name', { description: 'Preferred name.' }),
@@ -188,6 +190,25 @@ ActorRef.implement({
         ),
     }),
     description: t.exposeString('description', { nullable: true }),
+    placeType: t.expose('place_type', {
+      type: PlaceTypeEnum,
+      nullable: true,
+      description: 'For a PLACE: a city, region, base or facility.',
+    }),
+    coordinates: t.field({
+      type: CoordinatesRef,
+      nullable: true,
+      description: 'For a PLACE, where it is, when known.',
+      extensions: sqlField({
+        kind: 'embedded',
+        columns: { latitude: 'latitude', longitude: 'longitude' },
+        present: (row) => allPresent(row('latitude'), row('longitude')),
+      }),
+      resolve: (a) =>
+        a.latitude !== null && a.longitude !== null
+          ? { latitude: a.latitude, longitude: a.longitude }
+          : null,
+    }),
     marking: t.expose('marking', { type: MarkingEnum }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',

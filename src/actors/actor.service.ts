@@ -110,6 +110,9 @@ export async function createActor(
     wikidata_qid: actor.wikidataQid,
     description: actor.description,
     marking: actor.marking,
+    place_type: actor.placeType,
+    latitude: actor.coordinates?.latitude ?? null,
+    longitude: actor.coordinates?.longitude ?? null,
   });
   await replaceAliases(trx, row.id, aliases);
   await replaceExternalIds(trx, row.id, externalIds);
@@ -149,6 +152,10 @@ export async function updateActor(
     wikidata_qid: change.wikidataQid,
     description: change.description,
     marking: change.marking,
+    place_type: change.placeType,
+    latitude: change.coordinates === undefined ? undefined : (change.coordinates?.latitude ?? null),
+    longitude:
+      change.coordinates === undefined ? undefined : (change.coordinates?.longitude ?? null),
   });
   if (aliases) await replaceAliases(trx, id.id, aliases);
   if (externalIds) await replaceExternalIds(trx, id.id, externalIds);

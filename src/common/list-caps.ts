@@ -12,6 +12,8 @@ export const LIST_CAPS = {
   actorExternalIds: 50,
   /** `Source.actors`: who speaks, wrote, published or is the subject. */
   sourceActors: 20,
+  /** `Claim.participants`, `ActorRelationship.participants`: parties beyond the two ends. */
+  participants: 20,
   /** `Source.derivationChain`: how far up a relay chain reads and writes go. */
   derivationChain: 32,
   /** `nodes(ids:)`: ids per call. */

@@ -51,6 +51,9 @@ export const COLUMN_TYPES: Record<
   'actor_relationship.valid_period': 'string',
   'actor_relationship.attributes': 'Record<string, unknown>',
   'source_actor.role': 'SourceActorRole',
+  'actor.place_type': 'PlaceType',
+  'claim_participant.role': 'ParticipantRole',
+  'relationship_participant.role': 'ParticipantRole',
   'api_key.role': 'Role',
   'api_key.clearance': 'Marking',
   // Snapshots and stored results: whatever was written; readers check their shape.

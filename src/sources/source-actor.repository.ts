@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import { anyId } from '../db/any-id.js';
+export { lockLinkableActors } from '../db/linkable-actors.js';
 import { countPerParent, paginatePerParent, type PageWindow } from '../db/keyset.js';
 import type { SourceActorRole } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
@@ -120,31 +121,6 @@ export async function countSourcesPerActor(
   return countPerParent(db, actorIds, (actorId) =>
     sourcesOfActor(db, visibility, actorId, roles).clearSelect(),
   );
-}
-
-/**
- * The actors `ids` stand for (each one's survivor when merged), share-locked so a concurrent
- * merge finishes first or waits; ids the caller may not see are missing from the answer.
- */
-export async function lockLinkableActors(
-  db: Executor,
-  visibility: Visibility,
-  ids: readonly number[],
-): Promise<{ requested_id: number; actor_id: number }[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('actor as requested')
-    .innerJoin('actor', (join) =>
-      join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
-    )
-    .select(['requested.id as requested_id', 'actor.id as actor_id'])
-    .where('requested.id', '=', anyId(ids))
-    .where(sharedRecordVisible(visibility, 'requested'))
-    .where(sharedRecordVisible(visibility, 'actor'))
-    .where('actor.merged_into_id', 'is', null)
-    .orderBy('actor.id')
-    .forShare()
-    .execute();
 }
 
 /** Every link of one source (visible or not), for the audit snapshot and replacement. */

@@ -31,6 +31,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-11-30T20-30-00_participants-and-places',
       'Down 2026-11-30T20-20-00_source-actors',
       'Down 2026-11-30T20-10-00_find-by-identifier',
       'Down 2026-11-30T20-00-00_name-folding',
@@ -56,6 +57,7 @@ describe('migrations', () => {
       'Up 2026-11-30T20-00-00_name-folding',
       'Up 2026-11-30T20-10-00_find-by-identifier',
       'Up 2026-11-30T20-20-00_source-actors',
+      'Up 2026-11-30T20-30-00_participants-and-places',
     ]);
     expect(await tableNames()).toEqual(tables);
   });

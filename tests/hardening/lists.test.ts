@@ -71,6 +71,8 @@ const CAPPED_LISTS: Record<string, number> = {
   'Claim.objects': LIST_CAPS.claimObjects,
   'Source.derivationChain': LIST_CAPS.derivationChain,
   'Source.actors': LIST_CAPS.sourceActors,
+  'Claim.participants': LIST_CAPS.participants,
+  'ActorRelationship.participants': LIST_CAPS.participants,
   'Query.nodes': LIST_CAPS.nodes,
 };
 
