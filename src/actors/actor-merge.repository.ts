@@ -129,3 +129,68 @@ export async function moveClaimActors(
     .returning(['id', 'version'])
     .execute();
 }
+
+/**
+ * Moves the merged actor's source links to the survivor; a link the survivor already has in
+ * that role is dropped rather than doubled. Sources keep their positions (gaps are harmless).
+ */
+export async function moveSourceLinks(db: Executor, fromId: number, toId: number): Promise<void> {
+  await db
+    .updateTable('source_actor')
+    .set({ actor_id: toId })
+    .where('actor_id', '=', fromId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('source_actor as held')
+            .select(sql.lit(1).as('one'))
+            .whereRef('held.source_id', '=', 'source_actor.source_id')
+            .whereRef('held.role', '=', 'source_actor.role')
+            .where('held.actor_id', '=', toId),
+        ),
+      ),
+    )
+    .execute();
+  await db.deleteFrom('source_actor').where('actor_id', '=', fromId).execute();
+}
+
+/**
+ * Moves the merged actor's places as a participant (claims and relationships) to the survivor,
+ * dropping those the survivor already holds in the same role.
+ */
+export async function moveParticipants(db: Executor, fromId: number, toId: number): Promise<void> {
+  await db
+    .updateTable('claim_participant')
+    .set({ actor_id: toId })
+    .where('actor_id', '=', fromId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('claim_participant as held')
+            .select(sql.lit(1).as('one'))
+            .whereRef('held.claim_id', '=', 'claim_participant.claim_id')
+            .whereRef('held.role', '=', 'claim_participant.role')
+            .where('held.actor_id', '=', toId),
+        ),
+      ),
+    )
+    .execute();
+  await db.deleteFrom('claim_participant').where('actor_id', '=', fromId).execute();
+  await db
+    .updateTable('relationship_participant')
+    .set({ actor_id: toId })
+    .where('actor_id', '=', fromId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('relationship_participant as held')
+            .select(sql.lit(1).as('one'))
+            .whereRef('held.relationship_id', '=', 'relationship_participant.relationship_id')
+            .whereRef('held.role', '=', 'relationship_participant.role')
+            .where('held.actor_id', '=', toId),
+        ),
+      ),
+    )
+    .execute();
+  await db.deleteFrom('relationship_participant').where('actor_id', '=', fromId).execute();
+}

@@ -22,6 +22,8 @@ import {
   lockClaimsNamingActor,
   moveClaimActors,
   moveExternalIds,
+  moveParticipants,
+  moveSourceLinks,
   repointMergedActors,
 } from './actor-merge.repository.js';
 import { actorGlobalId, actorSnapshot, survivorVisible } from './actor.service.js';
@@ -237,6 +239,8 @@ export async function mergeActors(write: Write, command: MergeActorsCommand): Pr
   await replaceAliases(trx, survivorId, aliases);
   await replaceAliases(trx, mergedId, []);
   await moveExternalIds(trx, mergedId, survivorId);
+  await moveSourceLinks(trx, mergedId, survivorId);
+  await moveParticipants(trx, mergedId, survivorId);
   for (const repointed of await repointMergedActors(trx, mergedId, survivorId)) {
     await audit({
       action: 'actor.merge.repoint',

@@ -15,9 +15,11 @@ import {
   type Path,
 } from './actor-network.js';
 import { relationshipFilterOf } from './actor-relationship.schema.js';
+import { cappedList, LIST_CAPS } from '../common/list-caps.js';
+import { sqlField } from '../compiled/sql-spec.js';
 
-const MAX_DEPTH = 3;
-const MAX_PATH_DEPTH = 6;
+const MAX_DEPTH = LIST_CAPS.neighbourhoodLevels;
+const MAX_PATH_DEPTH = LIST_CAPS.pathRelationships;
 
 /** What the cost rule charges a walk before its selection: one level costs a page of actors. */
 const WALK_COST_PER_LEVEL = [0, 100, 400, 1600];
@@ -142,12 +144,14 @@ const NeighbourhoodConnectionRef = builder
       }),
       relationships: t.field({
         type: [ActorRelationshipRef],
+        ...cappedList(LIST_CAPS.neighbourhoodRelationships),
         description: `The relationships among the root and the kept neighbours (all pages; at most ${MAX_NEIGHBOURHOOD_RELATIONSHIPS}, by id), under the same filters.`,
         resolve: (p) => p.walk.relationshipIds,
       }),
       levels: t.field({
         type: [LevelRef],
-        description: 'Each depth walked: how many new actors it had and how many were kept.',
+        ...cappedList(MAX_DEPTH),
+        description: `Each depth walked (at most ${MAX_DEPTH}): how many new actors it had and how many were kept.`,
         resolve: (p) => p.walk.levels,
       }),
       truncated: t.boolean({
@@ -170,12 +174,14 @@ const ActorPathRef = builder.objectRef<Path>('ActorPath').implement({
     }),
     actors: t.field({
       type: [ActorRef],
-      description: 'From the first actor to the last.',
+      ...cappedList(MAX_PATH_DEPTH + 1),
+      description: `From the first actor to the last (at most ${MAX_PATH_DEPTH + 1}).`,
       resolve: (p) => p.actorIds,
     }),
     relationships: t.field({
       type: [ActorRelationshipRef],
-      description: 'The relationships between consecutive actors, in order (either direction).',
+      ...cappedList(MAX_PATH_DEPTH),
+      description: `The relationships between consecutive actors, in order (either direction; at most ${MAX_PATH_DEPTH}).`,
       resolve: (p) => p.relationshipIds,
     }),
   }),
@@ -227,6 +233,7 @@ builder.objectField(ActorRef, 'neighbourhood', (t) =>
       after: t.arg.string({ description: 'A cursor from this neighbourhood’s edges.' }),
     },
     extensions: {
+      ...sqlField({ kind: 'resolverOnly', columns: [] }),
       ownCost: (args: Record<string, unknown>) =>
         WALK_COST_PER_LEVEL[typeof args.depth === 'number' ? args.depth : MAX_DEPTH] ??
         WALK_COST_PER_LEVEL[MAX_DEPTH],
@@ -252,7 +259,7 @@ builder.objectField(ActorRef, 'neighbourhood', (t) =>
 builder.queryField('path', (t) =>
   t.field({
     type: [ActorPathRef],
-    description: `The shortest chain of relationships you may see linking two actors (either direction), within \`maxDepth\` hops; empty when there is none. One path for now: the list leaves room for ties.`,
+    description: `The shortest chain of relationships you may see linking two actors (either direction), within \`maxDepth\` hops; empty when there is none. One path (at most 1 for now): the list leaves room for ties.`,
     args: {
       from: t.arg.id({ required: true, description: 'An actor’s id.' }),
       to: t.arg.id({ required: true, description: 'Another actor’s id.' }),
@@ -267,7 +274,7 @@ builder.queryField('path', (t) =>
         description: `1 to ${MAX_PATH_DEPTH}.`,
       }),
     },
-    extensions: { ownCost: () => PATH_COST },
+    extensions: { ...cappedList(1).extensions, ownCost: () => PATH_COST },
     resolve: async (_root, args, ctx) => {
       const maxDepth = within(args.maxDepth, MAX_PATH_DEPTH, 'maxDepth');
       const filter = walkFilterOf(args);

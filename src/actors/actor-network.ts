@@ -1,3 +1,4 @@
+import { LIST_CAPS } from '../common/list-caps.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
 import { nextLevel, relationshipIdsAmong, type WalkFilter } from './actor-network.repository.js';
@@ -5,7 +6,7 @@ import { nextLevel, relationshipIdsAmong, type WalkFilter } from './actor-networ
 /** New actors kept per breadth-first level; the rest are counted (`frontierSize`), not kept. */
 export const NEIGHBOURS_PER_LEVEL = 200;
 /** Relationships among a neighbourhood's actors returned at most. */
-export const MAX_NEIGHBOURHOOD_RELATIONSHIPS = 1000;
+export const MAX_NEIGHBOURHOOD_RELATIONSHIPS = LIST_CAPS.neighbourhoodRelationships;
 /** A path search keeps more per level: it looks for one actor, not a picture. */
 const PATH_ACTORS_PER_LEVEL = 2000;
 

@@ -1,7 +1,8 @@
 import { builder } from '../builder.js';
 import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
 import { LIST_CAPS } from '../common/list-caps.js';
-import type { ActorKind, Marking } from '../db/types.js';
+import type { ActorKind, Marking, PlaceType } from '../db/types.js';
+import { CoordinatesInput, PlaceTypeEnum, type Coordinates } from './actor-place.schema.js';
 import {
   Issues,
   LANGUAGE_TAG,
@@ -47,6 +48,8 @@ export const CreateActorInput = builder.inputType('CreateActorInput', {
     description: t.string({ description: 'At most 5,000 characters.' }),
     marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
     externalIds: t.field({ type: [ExternalIdInput], description: 'Ids in other registers.' }),
+    placeType: t.field({ type: PlaceTypeEnum, description: 'Only for kind PLACE.' }),
+    coordinates: t.field({ type: CoordinatesInput, description: 'Only for kind PLACE.' }),
   }),
 });
 
@@ -62,6 +65,8 @@ export const UpdateActorInput = builder.inputType('UpdateActorInput', {
     description: t.string(),
     marking: t.field({ type: MarkingEnum }),
     externalIds: t.field({ type: [ExternalIdInput] }),
+    placeType: t.field({ type: PlaceTypeEnum }),
+    coordinates: t.field({ type: CoordinatesInput }),
   }),
 });
 
@@ -77,6 +82,8 @@ export interface CreateActorCommand {
   description: string | null;
   marking: Marking;
   externalIds: ExternalIdValue[];
+  placeType: PlaceType | null;
+  coordinates: Coordinates | null;
 }
 
 /** Omitted fields are undefined (unchanged); null clears an optional one. */
@@ -89,6 +96,8 @@ export interface ActorChange {
   description: string | null | undefined;
   marking: Marking | undefined;
   externalIds: ExternalIdValue[] | undefined;
+  placeType: PlaceType | null | undefined;
+  coordinates: Coordinates | null | undefined;
 }
 
 export type UpdateActorCommand = AtVersion & ActorChange;
@@ -98,6 +107,28 @@ export interface MergeActorsCommand {
   expectedSurvivorVersion: number;
   merged: Reference;
   expectedMergedVersion: number;
+}
+
+/** WGS 84 degrees within range, at most six decimals (numeric(9, 6) would round more). */
+function coordinates(
+  issues: Issues,
+  value: { latitude: number; longitude: number } | null | undefined,
+): Coordinates | null {
+  if (value == null) return null;
+  const limits = { latitude: 90, longitude: 180 } as const;
+  for (const axis of ['latitude', 'longitude'] as const) {
+    const degrees = value[axis];
+    if (!Number.isFinite(degrees) || Math.abs(degrees) > limits[axis])
+      issues.add(
+        ['input', 'coordinates', axis],
+        `expected ${-limits[axis]} to ${limits[axis]} degrees, got ${degrees}`,
+      );
+  }
+  return { latitude: round6(value.latitude), longitude: round6(value.longitude) };
+}
+
+function round6(degrees: number): number {
+  return Math.round(degrees * 1e6) / 1e6;
 }
 
 function country(issues: Issues, path: Path, value: string | null | undefined): string | null {
@@ -172,7 +203,14 @@ export function parseCreateActor(
     description: issues.description(input.description),
     externalIds: externalIdValues(issues, ['input', 'externalIds'], input.externalIds ?? []),
     marking: input.marking ?? 'CLEAR',
+    placeType: input.placeType ?? null,
+    coordinates: coordinates(issues, input.coordinates),
   };
+  if (input.kind !== 'PLACE') {
+    for (const field of ['placeType', 'coordinates'] as const)
+      if (input[field] != null)
+        issues.add(['input', field], `expected no ${field} for kind ${input.kind}, only for PLACE`);
+  }
   return { command, issues };
 }
 
@@ -205,6 +243,9 @@ export function parseUpdateActor(
     externalIds: ifGiven(input.externalIds, (externalIds) =>
       externalIdValues(issues, ['input', 'externalIds'], externalIds ?? []),
     ),
+    // Whether the actor is a PLACE is checked by the database (actor_place_fields_on_places).
+    placeType: input.placeType,
+    coordinates: ifGiven(input.coordinates, (value) => coordinates(issues, value)),
   }));
 }
 

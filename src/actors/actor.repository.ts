@@ -8,21 +8,20 @@ import {
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
-import type { ActorKind, ActorTable } from '../db/types.js';
+import type { ActorTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
-import { containsPattern } from '../db/text-search.js';
+import {
+  actorFilterCondition,
+  actorFilterIsEmpty,
+  type ActorFilter,
+} from './actor-filter.repository.js';
 import { movedOn } from '../db/at-version.js';
 
 export type { ActorRow };
 export type ActorPageRow = ActorRow & SortKeyed;
 
-export interface ActorFilter {
-  kinds?: readonly ActorKind[] | null;
-  countries?: readonly string[] | null;
-  /** Substring of the name or any alias, compared case- and accent-insensitively. */
-  name?: string | null;
-}
+export type { ActorFilter };
 
 export const ACTOR_ORDERINGS = {
   NAME_ASC: {
@@ -51,28 +50,13 @@ export type ActorOrder = keyof typeof ACTOR_ORDERINGS;
  * their survivor.
  */
 function visibleActors(db: Executor, visibility: Visibility, filter: ActorFilter = {}) {
-  let query = db
+  return db
     .selectFrom('actor')
     .where(sharedRecordVisible(visibility, 'actor'))
-    .where('actor.merged_into_id', 'is', null);
-  if (filter.kinds?.length) query = query.where('actor.kind', 'in', filter.kinds);
-  if (filter.countries?.length) query = query.where('actor.country', 'in', filter.countries);
-  if (filter.name) {
-    const pattern = containsPattern(filter.name);
-    query = query.where((eb) =>
-      eb.or([
-        eb(sql`fold_text(actor.name)`, 'like', sql`fold_text(${pattern})`),
-        eb.exists(
-          eb
-            .selectFrom('actor_alias')
-            .select(sql.lit(1).as('one'))
-            .whereRef('actor_alias.actor_id', '=', 'actor.id')
-            .where(sql`fold_text(actor_alias.alias)`, 'like', sql`fold_text(${pattern})`),
-        ),
-      ]),
+    .where('actor.merged_into_id', 'is', null)
+    .$if(!actorFilterIsEmpty(filter), (query) =>
+      query.where((eb) => actorFilterCondition(eb, filter)),
     );
-  }
-  return query;
 }
 
 /**
@@ -350,52 +334,6 @@ export async function lockSurvivingActor(
   const requested = await shareVisibleActor(db, visibility, id);
   if (requested?.merged_into_id == null) return requested;
   return shareVisibleActor(db, visibility, requested.merged_into_id);
-}
-
-/** The actor holding this Wikidata item, other than `exceptId`. */
-export async function findActorByWikidataQid(
-  db: Executor,
-  qid: string,
-  exceptId: number | null,
-): Promise<ActorRow | undefined> {
-  let query = db.selectFrom('actor').selectAll().where('wikidata_qid', '=', qid);
-  if (exceptId !== null) query = query.where('id', '<>', exceptId);
-  return query.executeTakeFirst();
-}
-
-/** External ids among `ids` that another actor than `exceptId` already holds, with that actor. */
-export async function findExternalIdsHeldByOthers(
-  db: Executor,
-  ids: readonly { scheme: string; value: string }[],
-  exceptId: number | null,
-): Promise<{ scheme: string; value: string; actor: Pick<ActorRow, 'id' | 'name' | 'marking'> }[]> {
-  if (ids.length === 0) return [];
-  let query = db
-    .selectFrom('actor_external_id')
-    .innerJoin('actor', 'actor.id', 'actor_external_id.actor_id')
-    .select([
-      'actor_external_id.scheme',
-      'actor_external_id.value',
-      'actor.id',
-      'actor.name',
-      'actor.marking',
-    ])
-    .where((eb) =>
-      eb.or(
-        ids.map((id) =>
-          eb.and([
-            eb('actor_external_id.scheme', '=', id.scheme),
-            eb('actor_external_id.value', '=', id.value),
-          ]),
-        ),
-      ),
-    );
-  if (exceptId !== null) query = query.where('actor.id', '<>', exceptId);
-  const rows = await query
-    .orderBy('actor_external_id.scheme')
-    .orderBy('actor_external_id.value')
-    .execute();
-  return rows.map(({ scheme, value, ...actor }) => ({ scheme, value, actor }));
 }
 
 export async function replaceAliases(

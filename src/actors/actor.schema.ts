@@ -4,7 +4,6 @@ import { builder } from '../builder.js';
 import { listingField } from '../compiled/listing.js';
 import { pageWindow, type ConnectionArgs } from '../common/connection.js';
 import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
-import { databaseIdOf } from '../common/global-id.js';
 import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
 import {
   ACTOR_BRIEFING_ORDERING,
@@ -23,7 +22,10 @@ import {
   type ActorClaimConnectionArgs,
 } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
+import { ExternalIdKeyInput, parseExternalIdKey, parseWikidataQid } from './actor-lookup.schema.js';
+import { CoordinatesRef, PlaceTypeEnum } from './actor-place.schema.js';
 import {
+  allPresent,
   connectionSql,
   sqlCappedList,
   sqlConnection,
@@ -78,9 +80,16 @@ export const ActorFilterInput = builder.inputType('ActorFilter', {
     country: t.stringList({
       description: 'Only actors of these countries (ISO 3166-1 alpha-2, e.g. `VE`).',
     }),
+    wikidataQid: t.stringList({
+      description: 'Only actors holding one of these Wikidata items (`Q717`).',
+    }),
+    externalId: t.field({
+      type: ExternalIdKeyInput,
+      description: 'Only the actor holding this id in another register.',
+    }),
     name: t.string({
       description:
-        'Name or any alias contains this text, ignoring case and accents (“chavez” finds “Hugo Chávez”).',
+        'Name or any alias contains this text, ignoring case, accents and letter variants (“chavez” finds “Hugo Chávez”, “Федоров” finds “Фёдоров”).',
     }),
   }),
 });
@@ -119,7 +128,17 @@ function toActorFilter(input: ActorFilterShape | null | undefined): ActorFilter 
       );
     }
   }
-  return { kinds: input?.kind, countries, name: input?.name?.trim() || null };
+  return {
+    kinds: input?.kind,
+    countries,
+    name: input?.name?.trim() || null,
+    wikidataQids: input?.wikidataQid?.map((qid, i) =>
+      parseWikidataQid(qid, `filter.wikidataQid[${i}]`),
+    ),
+    externalId: input?.externalId
+      ? parseExternalIdKey(input.externalId, 'filter.externalId')
+      : null,
+  };
 }
 
 const WIKIDATA_URL = 'https://www.wikidata.org/wiki/';
@@ -127,7 +146,7 @@ const WIKIDATA_URL = 'https://www.wikidata.org/wiki/';
 ActorRef.implement({
   extensions: sqlType({ byId: (env, id) => actorByIdQuery(env.db, env.visibility, id) }),
   description:
-    'A state, person, organisation, government body, military unit, equipment type or programme that claims are about. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
+    'A state, person, organisation, government body, military unit, equipment type, programme or place that claims are about. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
     kind: t.expose('kind', { type: ActorKindEnum }),
     name: t.exposeString('name', { description: 'Preferred name.' }),
@@ -171,6 +190,25 @@ ActorRef.implement({
         ),
     }),
     description: t.exposeString('description', { nullable: true }),
+    placeType: t.expose('place_type', {
+      type: PlaceTypeEnum,
+      nullable: true,
+      description: 'For a PLACE: a city, region, base or facility.',
+    }),
+    coordinates: t.field({
+      type: CoordinatesRef,
+      nullable: true,
+      description: 'For a PLACE, where it is, when known.',
+      extensions: sqlField({
+        kind: 'embedded',
+        columns: { latitude: 'latitude', longitude: 'longitude' },
+        present: (row) => allPresent(row('latitude'), row('longitude')),
+      }),
+      resolve: (a) =>
+        a.latitude !== null && a.longitude !== null
+          ? { latitude: a.latitude, longitude: a.longitude }
+          : null,
+    }),
     marking: t.expose('marking', { type: MarkingEnum }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
@@ -292,16 +330,5 @@ builder.queryFields((t) => ({
         ACTOR_ORDERINGS[args.orderBy],
       ),
     ),
-  }),
-  actor: t.field({
-    type: ActorRef,
-    nullable: true,
-    description: 'One actor by global id; null when it does not exist or you may not see it.',
-    args: { id: t.arg.id({ required: true }) },
-    extensions: sqlField({
-      kind: 'ref',
-      id: (_row, args) => databaseIdOf(String(args.id), 'Actor'),
-    }),
-    resolve: (_root, args) => databaseIdOf(args.id, 'Actor'),
   }),
 }));

@@ -12,11 +12,9 @@ import type {
   UpdateActorCommand,
 } from './actor.inputs.js';
 import {
-  findActorByWikidataQid,
   findActorsByIds,
   findAliasesByActorIds,
   findExternalIdsByActorIds,
-  findExternalIdsHeldByOthers,
   insertActor,
   lockSurvivingActor,
   lockVisibleActors,
@@ -25,6 +23,7 @@ import {
   updateActorAtVersion,
   type ActorRow,
 } from './actor.repository.js';
+import { findActorByWikidataQid, findExternalIdsHeldByOthers } from './actor-lookup.repository.js';
 
 export function actorGlobalId(id: number): string {
   return encodeGlobalId('Actor', id);
@@ -111,6 +110,9 @@ export async function createActor(
     wikidata_qid: actor.wikidataQid,
     description: actor.description,
     marking: actor.marking,
+    place_type: actor.placeType,
+    latitude: actor.coordinates?.latitude ?? null,
+    longitude: actor.coordinates?.longitude ?? null,
   });
   await replaceAliases(trx, row.id, aliases);
   await replaceExternalIds(trx, row.id, externalIds);
@@ -150,6 +152,10 @@ export async function updateActor(
     wikidata_qid: change.wikidataQid,
     description: change.description,
     marking: change.marking,
+    place_type: change.placeType,
+    latitude: change.coordinates === undefined ? undefined : (change.coordinates?.latitude ?? null),
+    longitude:
+      change.coordinates === undefined ? undefined : (change.coordinates?.longitude ?? null),
   });
   if (aliases) await replaceAliases(trx, id.id, aliases);
   if (externalIds) await replaceExternalIds(trx, id.id, externalIds);

@@ -93,6 +93,9 @@ export const ActorKindEnum = enumOf<ActorKind>('ActorKind', 'What kind of entity
   MILITARY_UNIT: { description: 'An armed service or unit.' },
   EQUIPMENT: { description: 'A weapon system, platform or equipment type.' },
   PROGRAM: { description: 'A programme or project.' },
+  PLACE: {
+    description: 'A place: a city, region, base or facility (`placeType`, `coordinates`).',
+  },
 });
 
 export const ClaimKindEnum = enumOf<ClaimKind>(

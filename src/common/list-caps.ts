@@ -10,10 +10,19 @@ export const LIST_CAPS = {
   claimObjects: 20,
   actorAliases: 50,
   actorExternalIds: 50,
+  /** `Source.actors`: who speaks, wrote, published or is the subject. */
+  sourceActors: 20,
+  /** `Claim.participants`, `ActorRelationship.participants`: parties beyond the two ends. */
+  participants: 20,
   /** `Source.derivationChain`: how far up a relay chain reads and writes go. */
   derivationChain: 32,
   /** `nodes(ids:)`: ids per call. */
   nodes: 100,
+  /** `Actor.neighbourhood`: hops, one level each, and the links among the actors reached. */
+  neighbourhoodLevels: 3,
+  neighbourhoodRelationships: 1000,
+  /** `path`: hops at most; a path has one more actor than relationships. */
+  pathRelationships: 6,
 } as const;
 
 /** Field options declaring a small list's cap: `extensions.maxItems`, for the cost rule. */

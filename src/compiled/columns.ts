@@ -53,6 +53,8 @@ function declaredColumns(field: GraphQLField<unknown, unknown>): readonly string
         return null;
       }
       return read;
+    case 'resolverOnly':
+      return spec.columns;
     case 'globalId':
     case 'list':
     case 'connection':

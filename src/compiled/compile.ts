@@ -348,6 +348,8 @@ function fieldJson(
       if (!isObjectType(named)) throw new NotCompilable(named.name);
       return connectionJson(scope, named, selections, spec.page(scope.env, args, row), args);
     }
+    case 'resolverOnly':
+      throw new NotCompilable(`${type.name}.${name} is answered by its resolver`);
     case 'column':
     case 'expression':
     case 'prefixed':

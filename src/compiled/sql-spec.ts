@@ -69,7 +69,12 @@ export type FieldSql =
       page: (env: SqlEnv, args: Record<string, unknown>, row: RowRef) => ConnectionSql;
     }
   /** `node(id:)`: a record of whichever node type its global id names. */
-  | { kind: 'anyNode' };
+  | { kind: 'anyNode' }
+  /**
+   * Answered by its resolver only (a breadth-first walk is one statement per level, not a
+   * subquery): an operation selecting it runs on the loader path, which reads `columns`.
+   */
+  | { kind: 'resolverOnly'; columns: readonly string[] };
 
 /** How a node type's records are read by id, with the caller's visibility. */
 export interface TypeSql {

@@ -35,6 +35,7 @@ export const ACTOR_KINDS = [
   'MILITARY_UNIT',
   'EQUIPMENT',
   'PROGRAM',
+  'PLACE',
 ] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
@@ -80,6 +81,28 @@ export type MediaKind = (typeof MEDIA_KINDS)[number];
 export const TAG_KINDS = ['TOPIC', 'REGION'] as const;
 export type TagKind = (typeof TAG_KINDS)[number];
 
+/** What an actor is to a source (source_actor.role). */
+export const SOURCE_ACTOR_ROLES = ['SPEAKER', 'AUTHOR', 'PUBLISHER', 'SUBJECT'] as const;
+export type SourceActorRole = (typeof SOURCE_ACTOR_ROLES)[number];
+
+/** What a participant beyond subject/object does in a claim or relationship. */
+export const PARTICIPANT_ROLES = [
+  'EQUIPMENT',
+  'CARRIER',
+  'LOCATION',
+  'INTERMEDIARY',
+  'FINANCIER',
+  'MANUFACTURER',
+  'OPERATOR',
+  'BENEFICIARY',
+  'OTHER',
+] as const;
+export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+
+/** What kind of place a PLACE actor is. */
+export const PLACE_TYPES = ['CITY', 'REGION', 'BASE', 'FACILITY', 'OTHER'] as const;
+export type PlaceType = (typeof PLACE_TYPES)[number];
+
 export const ROLES = ['partner', 'analyst', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -110,5 +133,8 @@ export const VALUE_LISTS = {
   SearchLanguage: SEARCH_LANGUAGES,
   SourceKind: SOURCE_KINDS,
   TagKind: TAG_KINDS,
+  SourceActorRole: SOURCE_ACTOR_ROLES,
+  ParticipantRole: PARTICIPANT_ROLES,
+  PlaceType: PLACE_TYPES,
 } as const;
 export type ValueListName = keyof typeof VALUE_LISTS;

@@ -1,7 +1,7 @@
 // Generated from a freshly migrated database by `npm run db:types` (src/db/codegen.ts,
 // kysely-codegen): do not edit. tests/db/table-types.test.ts fails when it is stale.
 
-import type { ActorKind, BriefingStatus, CitationRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, Precision, QuantityQualifier, Reliability, Role, SearchLanguage, SourceKind, TagKind } from "./column-values.js";
+import type { ActorKind, BriefingStatus, CitationRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, ParticipantRole, PlaceType, Precision, QuantityQualifier, Reliability, Role, SearchLanguage, SourceActorRole, SourceKind, TagKind } from "./column-values.js";
 import type { ColumnType, GeneratedAlways } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -16,9 +16,12 @@ export interface Actor {
   description: string | null;
   id: Generated<number>;
   kind: ActorKind;
+  latitude: number | null;
+  longitude: number | null;
   marking: Generated<Marking>;
   merged_into_id: number | null;
   name: string;
+  place_type: PlaceType | null;
   released_to: Marking | null;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
@@ -188,6 +191,14 @@ export interface ClaimObject {
   position: number;
 }
 
+export interface ClaimParticipant {
+  actor_id: number;
+  claim_id: number;
+  note: string | null;
+  position: number;
+  role: ParticipantRole;
+}
+
 export interface ClaimSearch {
   claim_id: number;
   document: string;
@@ -232,6 +243,14 @@ export interface RelationshipEvidence {
   relationship_id: number;
 }
 
+export interface RelationshipParticipant {
+  actor_id: number;
+  note: string | null;
+  position: number;
+  relationship_id: number;
+  role: ParticipantRole;
+}
+
 export interface Source {
   accessed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
@@ -248,6 +267,13 @@ export interface Source {
   updated_at: Generated<Timestamp>;
   url: string | null;
   version: Generated<number>;
+}
+
+export interface SourceActor {
+  actor_id: number;
+  position: number;
+  role: SourceActorRole;
+  source_id: number;
 }
 
 export interface SourceSearch {
@@ -273,11 +299,14 @@ export interface DB {
   citation: Citation;
   claim: Claim;
   claim_object: ClaimObject;
+  claim_participant: ClaimParticipant;
   claim_search: ClaimSearch;
   idempotency_key: IdempotencyKey;
   media: Media;
   persisted_operation: PersistedOperation;
   relationship_evidence: RelationshipEvidence;
+  relationship_participant: RelationshipParticipant;
   source: Source;
+  source_actor: SourceActor;
   source_search: SourceSearch;
 }

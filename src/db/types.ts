@@ -26,4 +26,7 @@ export type {
   PersistedOperation as PersistedOperationTable,
   RelationshipEvidence as RelationshipEvidenceTable,
   Source as SourceTable,
+  ClaimParticipant as ClaimParticipantTable,
+  RelationshipParticipant as RelationshipParticipantTable,
+  SourceActor as SourceActorTable,
 } from './tables.generated.js';

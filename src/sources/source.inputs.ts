@@ -1,4 +1,10 @@
 import { builder } from '../builder.js';
+import { LIST_CAPS } from '../common/list-caps.js';
+import {
+  SourceActorInput,
+  parseSourceActorLinks,
+  type SourceActorLinkCommand,
+} from './source-actor.inputs.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import type { Marking, Reliability, SourceKind } from '../db/types.js';
 import {
@@ -24,6 +30,10 @@ export const CreateSourceInput = builder.inputType('CreateSourceInput', {
     derivedFromId: t.id({ description: 'The source this one relays.' }),
     description: t.string({ description: 'At most 5,000 characters.' }),
     marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
+    actors: t.field({
+      type: [SourceActorInput],
+      description: `Who speaks in, wrote, published or is the subject of it, in order (at most ${LIST_CAPS.sourceActors}).`,
+    }),
   }),
 });
 
@@ -40,6 +50,11 @@ export const UpdateSourceInput = builder.inputType('UpdateSourceInput', {
     derivedFromId: t.id(),
     description: t.string(),
     marking: t.field({ type: MarkingEnum }),
+    actors: t.field({
+      type: [SourceActorInput],
+      description:
+        'Replaces the actor links you may see (links to actors above your clearance stay); null or [] removes them.',
+    }),
   }),
 });
 
@@ -54,6 +69,7 @@ export interface CreateSourceCommand {
   derivedFrom: Reference | null;
   description: string | null;
   marking: Marking;
+  actors: SourceActorLinkCommand[];
 }
 
 /** Omitted fields are undefined (unchanged); null clears an optional one. */
@@ -68,6 +84,7 @@ export interface SourceChange {
   derivedFrom: Reference | null | undefined;
   description: string | null | undefined;
   marking: Marking | undefined;
+  actors: SourceActorLinkCommand[] | undefined;
 }
 
 export type UpdateSourceCommand = AtVersion & SourceChange;
@@ -89,6 +106,7 @@ export function parseCreateSource(
       ? issues.reference(['input', 'derivedFromId'], input.derivedFromId, 'Source')
       : null,
     marking: input.marking ?? 'CLEAR',
+    actors: parseSourceActorLinks(issues, input.actors ?? []),
   };
   return { command, issues };
 }
@@ -117,5 +135,6 @@ export function parseUpdateSource(
     accessedAt: input.accessedAt,
     reliability: input.reliability,
     marking: input.marking ?? undefined,
+    actors: ifGiven(input.actors, (actors) => parseSourceActorLinks(issues, actors ?? [])),
   }));
 }

@@ -28,6 +28,8 @@ export interface SourceFilter {
   /** Substring of the publisher, case- and accent-insensitive. */
   publisher?: string | null;
   reliabilities?: readonly Reliability[] | null;
+  /** Same document as this URL, compared in normalize_url's form (migrations/, find-by-identifier). */
+  url?: string | null;
 }
 
 export const SOURCE_ORDERINGS = {
@@ -59,6 +61,10 @@ function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilt
   if (filter.kinds?.length) query = query.where('source.kind', 'in', filter.kinds);
   if (filter.reliabilities?.length)
     query = query.where('source.reliability', 'in', filter.reliabilities);
+  if (filter.url) {
+    // The left side matches source_url_normalized_idx's expression.
+    query = query.where(sql`normalize_url(source.url)`, '=', sql`normalize_url(${filter.url})`);
+  }
   if (filter.publisher) {
     query = query.where(
       sql`fold_text(source.publisher)`,

@@ -19,7 +19,10 @@ import {
   sqlConnection,
   sqlField,
   sqlType,
+  NotCompilable,
 } from '../compiled/sql-spec.js';
+import { badInput } from '../errors/bad-input.js';
+import { findFirstSourceIdAtUrl, firstSourceAtUrlQuery } from './source-lookup.repository.js';
 import {
   SOURCE_ORDERINGS,
   findDerivationChains,
@@ -49,6 +52,9 @@ export const SourceOrderEnum = builder.enumType('SourceOrder', {
   } as const satisfies Record<SourceOrder, { value: SourceOrder; description: string }>,
 });
 
+const URL_MATCH_DESCRIPTION =
+  'URLs match when they name the same document: scheme (http/https), `www.`, default ports, a trailing slash, the #fragment, tracking parameters (utm_*, fbclid, gclid) and the order of parameters are ignored; the path keeps its case.';
+
 export const SourceFilterInput = builder.inputType('SourceFilter', {
   description: 'Narrows a source list; all given conditions must hold.',
   fields: (t) => ({
@@ -59,6 +65,9 @@ export const SourceFilterInput = builder.inputType('SourceFilter', {
     reliability: t.field({
       type: [ReliabilityEnum],
       description: 'Only these Admiralty reliability grades.',
+    }),
+    url: t.string({
+      description: URL_MATCH_DESCRIPTION,
     }),
   }),
 });
@@ -153,8 +162,43 @@ function toSourceFilter(input: SourceFilterShape | null | undefined): SourceFilt
     kinds: input?.kind,
     publisher: input?.publisher?.trim() || null,
     reliabilities: input?.reliability,
+    url: input?.url == null ? null : checkedUrl(input.url, 'filter.url'),
   };
 }
+
+/** A URL to look up: an http(s) URL, or a client error (anything else could match nothing). */
+function checkedUrl(value: string, argument: string): string {
+  const url = value.trim();
+  if (!/^https?:\/\/[^\s]+$/i.test(url) || url.length > 2000) {
+    throw badInput(
+      `expected ${argument} to be an http(s) URL of at most 2000 characters, got ${JSON.stringify(url.slice(0, 80))}`,
+      'BAD_USER_INPUT',
+      argument,
+    );
+  }
+  return url;
+}
+
+builder.queryField('source', (t) =>
+  t.field({
+    type: SourceRef,
+    nullable: true,
+    description: `The first recorded source you may see at this URL, to find a document before recording it again; null when there is none. ${URL_MATCH_DESCRIPTION}`,
+    args: { url: t.arg.string({ required: true }) },
+    extensions: sqlField({
+      kind: 'one',
+      row: (env, args) => {
+        const url = String(args.url).trim();
+        // A bad URL is refused on the loader path, with its message.
+        if (!/^https?:\/\/[^\s]+$/i.test(url) || url.length > 2000)
+          throw new NotCompilable('source(url:)');
+        return firstSourceAtUrlQuery(env.db, env.visibility, url);
+      },
+    }),
+    resolve: (_root, args, ctx) =>
+      findFirstSourceIdAtUrl(ctx.db, ctx.visibility, checkedUrl(args.url, 'url')),
+  }),
+);
 
 builder.queryField('sources', (t) =>
   t.field({

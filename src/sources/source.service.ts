@@ -6,6 +6,11 @@ import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
 import type { CreateSourceCommand, UpdateSourceCommand } from './source.inputs.js';
 import {
+  actorLinksSnapshot,
+  findAllActorLinksOfSource,
+  setSourceActorLinks,
+} from './source-actor.service.js';
+import {
   findDerivationChains,
   insertSource,
   lockVisibleSource,
@@ -30,7 +35,7 @@ function assertChainWithinCap(chain: readonly unknown[]): void {
 
 export async function createSource(
   { trx, audit, viewer, visibility }: Write,
-  { derivedFrom, ...source }: CreateSourceCommand,
+  { derivedFrom, actors, ...source }: CreateSourceCommand,
 ): Promise<number> {
   assertMarkingAllowed(viewer, source.marking);
   if (derivedFrom) {
@@ -50,19 +55,20 @@ export async function createSource(
     description: source.description,
     marking: source.marking,
   });
+  const links = actors.length ? await setSourceActorLinks(trx, visibility, row.id, actors) : [];
   await audit({
     action: 'source.create',
     entityType: 'Source',
     entityId: row.id,
     before: null,
-    after: row,
+    after: links.length ? { ...row, actor_links: actorLinksSnapshot(links) } : row,
   });
   return row.id;
 }
 
 export async function updateSource(
   { trx, audit, viewer, visibility }: Write,
-  { id, expectedVersion, derivedFrom, ...change }: UpdateSourceCommand,
+  { id, expectedVersion, derivedFrom, actors, ...change }: UpdateSourceCommand,
 ): Promise<number> {
   if (change.marking) assertMarkingAllowed(viewer, change.marking);
   const before = await lockVisibleSource(trx, visibility, id.id);
@@ -97,12 +103,16 @@ export async function updateSource(
     description: change.description,
     marking: change.marking,
   });
+  // Links are part of the record's snapshot only when this write changes them.
+  const linksBefore = actors === undefined ? null : await findAllActorLinksOfSource(trx, id.id);
+  const linksAfter =
+    actors === undefined ? null : await setSourceActorLinks(trx, visibility, id.id, actors);
   await audit({
     action: 'source.update',
     entityType: 'Source',
     entityId: id.id,
-    before,
-    after,
+    before: linksBefore ? { ...before, actor_links: actorLinksSnapshot(linksBefore) } : before,
+    after: linksAfter ? { ...after, actor_links: actorLinksSnapshot(linksAfter) } : after,
   });
   return id.id;
 }

@@ -72,7 +72,9 @@ const ids = {
   actor: (actor: ActorRow) =>
     actor.kind === 'EQUIPMENT'
       ? stixId(WEAPON_SYSTEM_TYPE, `actor:${actor.id}`)
-      : stixId('identity', `actor:${actor.id}`),
+      : actor.kind === 'PLACE'
+        ? stixId('location', `actor:${actor.id}`)
+        : stixId('identity', `actor:${actor.id}`),
   // One location per state, not per country: two records of one country (before a merge)
   // must not put one id twice in a bundle.
   location: (actor: ActorRow) => stixId('location', `actor:${actor.id}`),
@@ -85,7 +87,7 @@ const ids = {
 
 /** Identity class and sectors per actor kind (STIX identity-class-ov, industry-sector-ov). */
 const IDENTITY_OF: Record<
-  Exclude<ActorKind, 'EQUIPMENT'>,
+  Exclude<ActorKind, 'EQUIPMENT' | 'PLACE'>,
   { class: string; sectors?: string[] }
 > = {
   STATE: { class: 'organization', sectors: ['government'] },
@@ -161,6 +163,21 @@ function actorObjects(actor: ActorRow): StixObject[] {
         country: actor.country,
         wikidata_qid: actor.wikidata_qid,
         extensions: { [WEAPON_SYSTEM_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+      }),
+    ];
+  }
+  if (actor.kind === 'PLACE') {
+    // A city, region or base is where things happen, not a party: a STIX location, which
+    // needs a country, coordinates or a region.
+    const placed = actor.country !== null || actor.latitude !== null;
+    return [
+      present({
+        ...base,
+        type: 'location',
+        country: actor.country,
+        latitude: actor.latitude,
+        longitude: actor.longitude,
+        region: placed ? null : 'unknown',
       }),
     ];
   }

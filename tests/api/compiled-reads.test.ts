@@ -46,9 +46,22 @@ afterAll(() => database.close());
  */
 async function insertEdgeCases({ db }: TestDatabase) {
   const briefing = await insertBriefing(db, { title: 'Edge "cases"\n\t\u0001 ü', summary: '' });
-  const hidden = await insertActor(db, { released_to: null, marking: 'AMBER' });
+  const hidden = await insertActor(db, {
+    released_to: null,
+    marking: 'AMBER',
+    wikidata_qid: 'Q99999',
+  });
   const visible = await insertActor(db, { name: 'Ünïcode "quoted"', wikidata_qid: 'Q42' });
+  await db
+    .insertInto('actor_external_id')
+    .values([
+      { actor_id: visible.id, scheme: 'sipri', value: 'V-1' },
+      { actor_id: hidden.id, scheme: 'sipri', value: 'H-1' },
+    ])
+    .execute();
   const hiddenSource = await insertSource(db, { released_to: null });
+  // Cited by nothing published, so it stays under embargo (hiddenSource is cited).
+  await insertSource(db, { released_to: null, url: 'https://hidden.example/x' });
   // A relationship left pointing at a merged actor (merges move them; older data may not):
   // its end answers for the survivor, on both paths.
   const survivor = await insertActor(db, { name: 'Survivor' });
@@ -62,7 +75,39 @@ async function insertEdgeCases({ db }: TestDatabase) {
     .set({ derived_from_id: beyondHidden.id })
     .where('id', '=', hiddenSource.id)
     .execute();
-  const source = await insertSource(db, { title: 'Line\nbreak', derived_from_id: relay.id });
+  const source = await insertSource(db, {
+    title: 'Line\nbreak',
+    derived_from_id: relay.id,
+    url: 'https://www.example.org/a?utm_source=x&b=2&a=1',
+  });
+  await db
+    .insertInto('source_actor')
+    .values([
+      { source_id: source.id, actor_id: hidden.id, role: 'SPEAKER', position: 0 },
+      { source_id: source.id, actor_id: visible.id, role: 'SPEAKER', position: 1 },
+      { source_id: source.id, actor_id: visible.id, role: 'PUBLISHER', position: 2 },
+    ])
+    .execute();
+  const place = await insertActor(db, {
+    kind: 'PLACE',
+    name: 'Air base',
+    place_type: 'BASE',
+    latitude: 10.25,
+    longitude: -67.5,
+  });
+  const firstClaim = await insertClaim(db, { briefing_id: briefing.id, position: 9 });
+  await db
+    .insertInto('claim_participant')
+    .values([
+      { claim_id: firstClaim.id, actor_id: hidden.id, role: 'EQUIPMENT', position: 0 },
+      { claim_id: firstClaim.id, actor_id: place.id, role: 'LOCATION', position: 1, note: 'n' },
+    ])
+    .execute();
+  const relationship = await insertRelationship(db, visible.id, survivor.id, 'supplies');
+  await db
+    .insertInto('relationship_participant')
+    .values({ relationship_id: relationship.id, actor_id: place.id, role: 'LOCATION', position: 0 })
+    .execute();
   const hiddenRelay = await insertSource(db, {
     title: 'Via hidden',
     derived_from_id: hiddenSource.id,
@@ -121,7 +166,7 @@ const CLAIM_FIELDS = `__typename id position kind statement quote span { start e
 const BRIEFING_FIELDS = `__typename id slug title summary body status language publishedAt retractedAt
   retractionReason marking version createdAt updatedAt asSource { id title }`;
 
-const ACTOR_FIELDS = `__typename id kind name country wikidataQid description marking releasedTo version createdAt updatedAt`;
+const ACTOR_FIELDS = `__typename id kind name country wikidataQid description placeType coordinates { latitude longitude } marking releasedTo version createdAt updatedAt`;
 
 const QUERIES: Record<string, string> = {
   bench_q1: `{ briefings(first: 20, orderBy: PUBLISHED_AT_DESC) { edges { node { title claims(first: 10) { edges { node { statement citations(first: 5) { edges { node { source { title } } } } objects { name } } } } } } } }`,
@@ -139,6 +184,9 @@ const QUERIES: Record<string, string> = {
   edge_cases: `{ actorRelationships(first: 3, orderBy: TYPE_ASC) { edges { node { type from { name } to { name } } } } claims(first: 5, orderBy: CREATED_AT_DESC) { pageInfo { endCursor } edges { cursor node { ${CLAIM_FIELDS} } } } briefings(first: 2, orderBy: CREATED_AT_DESC) { pageInfo { startCursor endCursor } edges { cursor node { ${BRIEFING_FIELDS} } } } byTitle: briefings(first: 50, orderBy: TITLE_ASC) { edges { cursor } } }`,
   roots: `{ actors(first: 8, orderBy: NAME_ASC, filter: { kind: [STATE, PERSON] }) { totalCount edges { cursor node { ${ACTOR_FIELDS} } } } sources(first: 6, filter: { publisher: "a" }) { totalCount pageInfo { hasNextPage endCursor } edges { node { id title publisher } } } actorRelationships(first: 10) { totalCount edges { cursor node { id type validTime { from { label end } to { label } note } from { name } to { name } } } } }`,
   counts_only: `{ actors(filter: { name: "no such actor" }) { totalCount } sources(first: 0) { totalCount pageInfo { hasNextPage } } claims(first: 2) { __typename } briefings(first: 1) { edges { node { claims(first: 0) { totalCount } actors(first: 1) { totalCount } } } } }`,
+  identifier_lookups: `{ byQid: actor(wikidataQid: "q42") { ${ACTOR_FIELDS} } hiddenQid: actor(wikidataQid: "Q99999") { id } byExt: actor(externalId: { scheme: "sipri", value: "V-1" }) { id name } hiddenExt: actor(externalId: { scheme: "sipri", value: "H-1" }) { id } filtered: actors(filter: { wikidataQid: ["Q42", "Q99999"] }) { totalCount edges { node { id } } } extFiltered: actors(filter: { externalId: { scheme: "sipri", value: "V-1" } }) { totalCount } src: source(url: "http://example.org/a/?a=1&b=2#top") { id title url } hiddenSrc: source(url: "https://hidden.example/x") { id } srcList: sources(filter: { url: "https://EXAMPLE.org:443/a?b=2&a=1" }) { totalCount edges { node { id } } } }`,
+  participants: `{ claims(first: 40) { edges { node { id participants { __typename role note actor { ${ACTOR_FIELDS} placeType coordinates { latitude longitude } } } } } } actorRelationships(first: 20) { edges { node { id participants { role note actor { name } } } } } actors(filter: { kind: [PLACE] }) { edges { node { name placeType coordinates { latitude longitude } } } } }`,
+  source_actors: `{ sources(first: 20) { edges { node { id actors { __typename role actor { ${ACTOR_FIELDS} sources(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title } } } published: sources(role: [PUBLISHER, SUBJECT]) { totalCount edges { node { id } } } } } } } } }`,
   filtered: `{ claims(first: 10, filter: { kind: [FACT], minConfidence: 50 }) { totalCount edges { node { id statement confidence kind } } } briefings(filter: { status: [PUBLISHED] }) { totalCount edges { node { slug } } } }`,
 };
 
@@ -170,6 +218,18 @@ describe('compiled reads answer exactly as the loader path', () => {
           expect(viaLoaders.text).toContain('"derivationChain":[{"id":');
           expect(viaLoaders.text).toContain('"text":"5–10.25 aircraft"');
           expect(viaLoaders.text).toContain('"to":{"name":"Survivor"}');
+        }
+        if (name === 'participants') expect(viaLoaders.text).toContain('"role":"LOCATION"');
+        if (name === 'source_actors') expect(viaLoaders.text).toContain('"role":"PUBLISHER"');
+        if (name === 'identifier_lookups') {
+          expect(viaLoaders.text).toContain('"byExt":{"id":');
+          expect(viaLoaders.text).toContain('"src":{"id":');
+          // Hidden by its embargo from anonymous callers only; editors see unreleased records.
+          if (role === 'anonymous') {
+            expect(viaLoaders.text).toContain('"hiddenSrc":null');
+            expect(viaLoaders.text).toContain('"hiddenExt":null');
+          }
+          expect(viaLoaders.text).toContain('"extFiltered":{"totalCount":1}');
         }
         expect(viaCompiled.text).toBe(viaLoaders.text);
         // Authentication reads the key first; the answer itself is one statement.

@@ -31,6 +31,10 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-11-30T20-30-00_participants-and-places',
+      'Down 2026-11-30T20-20-00_source-actors',
+      'Down 2026-11-30T20-10-00_find-by-identifier',
+      'Down 2026-11-30T20-00-00_name-folding',
       'Down 2026-11-30T19-00-00_search',
       'Down 2026-11-30T17-00-00_ordering-indexes',
       'Down 2026-11-30T13-00-00_list-caps',
@@ -52,6 +56,10 @@ describe('migrations', () => {
       'Up 2026-11-30T13-00-00_list-caps',
       'Up 2026-11-30T17-00-00_ordering-indexes',
       'Up 2026-11-30T19-00-00_search',
+      'Up 2026-11-30T20-00-00_name-folding',
+      'Up 2026-11-30T20-10-00_find-by-identifier',
+      'Up 2026-11-30T20-20-00_source-actors',
+      'Up 2026-11-30T20-30-00_participants-and-places',
     ]);
     expect(await tableNames()).toEqual(tables);
   });

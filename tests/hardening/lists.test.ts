@@ -70,7 +70,16 @@ const CAPPED_LISTS: Record<string, number> = {
   'Briefing.tags': LIST_CAPS.briefingTags,
   'Claim.objects': LIST_CAPS.claimObjects,
   'Source.derivationChain': LIST_CAPS.derivationChain,
+  'Source.actors': LIST_CAPS.sourceActors,
+  'Claim.participants': LIST_CAPS.participants,
+  'ActorRelationship.participants': LIST_CAPS.participants,
   'Query.nodes': LIST_CAPS.nodes,
+  'ActorNeighbourhoodConnection.levels': LIST_CAPS.neighbourhoodLevels,
+  'ActorNeighbourhoodConnection.relationships': LIST_CAPS.neighbourhoodRelationships,
+  'ActorPath.actors': LIST_CAPS.pathRelationships + 1,
+  'ActorPath.relationships': LIST_CAPS.pathRelationships,
+  // One shortest path for now; a list so ties can come without a breaking change.
+  'Query.path': 1,
 };
 
 /** Error details, as long as the input that caused them (which the body-size limit bounds). */
