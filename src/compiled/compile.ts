@@ -297,7 +297,7 @@ function fieldJson(
     }
     case 'one': {
       if (!isObjectType(named)) throw new NotCompilable(named.name);
-      const query = spec.row(scope.env, args);
+      const query = spec.row(scope.env, args, row);
       if (query === null) return nonNull(field, sql`null::json`);
       return nonNull(field, recordJson(scope, named, selections, query));
     }
