@@ -292,11 +292,6 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
         ['statement', 'text', []],
         ['subject_actor_id', 'bigint', []],
         ['predicate', 'text', []],
-        ['quantity_value', 'numeric', []],
-        ['quantity_min', 'numeric', []],
-        ['quantity_max', 'numeric', []],
-        ['quantity_unit', 'text', []],
-        ['quantity_qualifier', 'text', []],
         ['valid_from', 'date', []],
         ['valid_from_precision', 'text', []],
         ['valid_to', 'date', []],
@@ -304,6 +299,16 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
         ['likelihood', 'text', []],
         ['confidence', 'smallint', []],
         ['status', 'text', []],
+      ];
+      // A claim's quantity lives in claim_quantity (one, at position 0, as the data always had).
+      const quantityCols: Column[] = [
+        ['claim_id', 'bigint', []],
+        ['position', 'smallint', []],
+        ['value', 'numeric', []],
+        ['min', 'numeric', []],
+        ['max', 'numeric', []],
+        ['unit', 'text', []],
+        ['qualifier', 'text', []],
       ];
       const object: Column[] = [
         ['claim_id', 'bigint', []],
@@ -344,7 +349,6 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
             `Claim ${id}: ${subject ? `actor ${subject}` : 'someone'} ${pick(PREDICATES)} something (${pick(NAME_WORDS)}).`,
             subject,
             pick(PREDICATES),
-            ...quantity,
             from,
             fromP,
             to,
@@ -354,6 +358,8 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
             pick(CLAIM_STATUSES),
           ];
           values.forEach((v, i) => claim[i]?.[2].push(v));
+          if (quantity[4] !== null)
+            [id, 0, ...quantity].forEach((v, i) => quantityCols[i]?.[2].push(v));
 
           const objects = new Set<number>();
           for (let k = linkCount(); objects.size < k;) objects.add(skewed(nActors));
@@ -374,6 +380,7 @@ export async function loadData(url: string, scale: number, seed = 20261125): Pro
         }
       }
       await insertColumns(client, 'claim', claim);
+      await insertColumns(client, 'claim_quantity', quantityCols);
       await insertColumns(client, 'claim_object', object);
       await insertColumns(client, 'citation', citation);
       rows.claim = id;

@@ -6,8 +6,9 @@ import type { Visibility } from '../db/visibility.js';
 
 /** Which relationships a walk may follow. */
 export interface WalkFilter {
-  /** In force on this day (those without any valid time are kept, as `relationships(asOf:)` does). */
+  /** In force on this day (those of unknown date only with `includeUndated`, as `relationships(asOf:)`). */
   asOf: string | null;
+  includeUndated: boolean;
   types: readonly string[] | null;
   minConfidence: number | null;
 }
@@ -22,7 +23,11 @@ export interface Discovered {
 }
 
 function followable(db: Executor, visibility: Visibility, filter: WalkFilter) {
-  let query = visibleRelationships(db, visibility, { asOf: filter.asOf, types: filter.types });
+  let query = visibleRelationships(db, visibility, {
+    asOf: filter.asOf,
+    includeUndated: filter.includeUndated,
+    types: filter.types,
+  });
   if (filter.minConfidence !== null)
     query = query.where('actor_relationship.confidence', '>=', filter.minConfidence);
   return query;

@@ -189,6 +189,7 @@ const ActorPathRef = builder.objectRef<Path>('ActorPath').implement({
 
 interface WalkArgs {
   asOf?: string | null;
+  includeUndated?: boolean | null;
   types?: readonly string[] | null;
   minConfidence?: number | null;
 }
@@ -198,6 +199,7 @@ function walkFilterOf(args: WalkArgs): WalkFilter {
     direction: 'BOTH',
     type: args.types,
     asOf: args.asOf,
+    includeUndated: args.includeUndated,
     orderBy: 'TYPE_ASC',
   });
   const minConfidence = args.minConfidence ?? null;
@@ -207,7 +209,12 @@ function walkFilterOf(args: WalkArgs): WalkFilter {
       'BAD_USER_INPUT',
       'minConfidence',
     );
-  return { types: types ?? null, asOf, minConfidence };
+  return {
+    types: types ?? null,
+    asOf,
+    includeUndated: args.includeUndated ?? false,
+    minConfidence,
+  };
 }
 
 function within(value: number, max: number, argument: string): number {
@@ -222,7 +229,14 @@ builder.objectField(ActorRef, 'neighbourhood', (t) =>
     description: `The actors reachable from this one within \`depth\` hops along relationships you may see (either direction), breadth first: each at its shortest distance, at most ${NEIGHBOURS_PER_LEVEL} per level (most confident links first; see \`levels\` and \`truncated\`).`,
     args: {
       depth: t.arg.int({ required: true, defaultValue: 1, description: `1 to ${MAX_DEPTH}.` }),
-      asOf: t.arg({ type: 'Date', description: 'Follow only relationships in force on this day.' }),
+      asOf: t.arg({
+        type: 'Date',
+        description:
+          'Follow only relationships in force on this day (not those of unknown date, unless `includeUndated`).',
+      }),
+      includeUndated: t.arg.boolean({
+        description: 'With `asOf`: follow relationships whose dates are unknown too.',
+      }),
       types: t.arg.stringList({ description: 'Follow only these relationship types.' }),
       minConfidence: t.arg.int({
         description: 'Follow only relationships at least this confident (0–100).',
@@ -263,7 +277,14 @@ builder.queryField('path', (t) =>
     args: {
       from: t.arg.id({ required: true, description: 'An actor’s id.' }),
       to: t.arg.id({ required: true, description: 'Another actor’s id.' }),
-      asOf: t.arg({ type: 'Date', description: 'Follow only relationships in force on this day.' }),
+      asOf: t.arg({
+        type: 'Date',
+        description:
+          'Follow only relationships in force on this day (not those of unknown date, unless `includeUndated`).',
+      }),
+      includeUndated: t.arg.boolean({
+        description: 'With `asOf`: follow relationships whose dates are unknown too.',
+      }),
       types: t.arg.stringList({ description: 'Follow only these relationship types.' }),
       minConfidence: t.arg.int({
         description: 'Follow only relationships at least this confident (0–100).',

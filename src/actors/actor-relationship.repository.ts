@@ -31,8 +31,12 @@ export interface ActorRelationshipFilter {
   /** With `direction`: relationships from (OUTGOING), to (INCOMING) or touching (BOTH) this actor. */
   actorId?: number | null;
   direction?: RelationshipDirection | null;
-  /** Relationships in force on this day (those with no valid time at all are kept: not known to be out of force). */
+  /**
+   * Relationships in force on this day; those with an UNKNOWN or UNDISCLOSED bound, or no valid
+   * time at all, only with `includeUndated` (an unknown bound then counts as open).
+   */
   asOf?: string | null;
+  includeUndated?: boolean | null;
 }
 
 export const RELATIONSHIP_ORDERINGS = {
@@ -77,11 +81,18 @@ export function visibleRelationships(
   if (filter.types?.length) query = query.where('actor_relationship.type', 'in', filter.types);
   if (filter.asOf) {
     const asOf = filter.asOf;
+    const inForce = sql<boolean>`actor_relationship.valid_period @> ${asOf}::date`;
+    const undated = ['UNKNOWN', 'UNDISCLOSED'] as const;
+    // Unknown bounds are stored without a date, which valid_period reads as open: such
+    // relationships are left out unless asked for.
     query = query.where((eb) =>
-      eb.or([
-        eb('actor_relationship.valid_period', 'is', null),
-        eb(sql`actor_relationship.valid_period`, '@>', sql`${asOf}::date`),
-      ]),
+      filter.includeUndated
+        ? eb.or([eb('actor_relationship.valid_period', 'is', null), eb(inForce, '=', true)])
+        : eb.and([
+            eb(inForce, '=', true),
+            eb('actor_relationship.valid_from_bound', 'not in', undated),
+            eb('actor_relationship.valid_to_bound', 'not in', undated),
+          ]),
     );
   }
   if (filter.actorId != null) {

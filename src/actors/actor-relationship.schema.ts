@@ -71,7 +71,11 @@ export const ActorRelationshipFilterInput = builder.inputType('ActorRelationship
     asOf: t.field({
       type: 'Date',
       description:
-        'Only relationships in force on this day; those with no valid time at all are kept.',
+        'Only relationships in force on this day; those with an UNKNOWN or UNDISCLOSED bound, or no valid time, only with `includeUndated`.',
+    }),
+    includeUndated: t.boolean({
+      description:
+        'With `asOf`: also relationships whose valid time is unknown, in whole or at a bound (such a bound then counts as open). Default false.',
     }),
   }),
 });
@@ -96,6 +100,7 @@ export type RelationshipArgs = {
   direction: RelationshipDirection;
   type?: readonly string[] | null;
   asOf?: string | null;
+  includeUndated?: boolean | null;
   orderBy: RelationshipOrder;
 };
 
@@ -105,6 +110,7 @@ export function relationshipFilterOf(args: RelationshipArgs) {
     direction: args.direction,
     types: checkTypes(args.type, 'type'),
     asOf: args.asOf ? parseIsoDate(args.asOf) : null,
+    includeUndated: args.includeUndated,
   };
 }
 
@@ -126,6 +132,7 @@ function toRelationshipFilter(
     actorId: input?.actorId ? requireIdOf(input.actorId, 'Actor', 'filter.actorId') : null,
     direction: input?.direction,
     asOf: input?.asOf ? parseIsoDate(input.asOf) : null,
+    includeUndated: input?.includeUndated,
   };
 }
 

@@ -167,6 +167,8 @@ export async function endRelationship(
   const after = await updateRelationshipAtVersion(trx, id.id, expectedVersion, {
     valid_to: validTo.date,
     valid_to_precision: validTo.precision,
+    // An end given as a date is that date (unknown or open no longer).
+    valid_to_bound: 'KNOWN',
   });
   await audit({
     action: 'relationship.end',

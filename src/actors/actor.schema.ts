@@ -220,7 +220,14 @@ ActorRef.implement({
         ...t.arg.connectionArgs(),
         direction: t.arg({ type: RelationshipDirectionEnum, required: true, defaultValue: 'BOTH' }),
         type: t.arg.stringList({ description: 'Only these types.' }),
-        asOf: t.arg({ type: 'Date', description: 'Only relationships in force on this day.' }),
+        asOf: t.arg({
+          type: 'Date',
+          description:
+            'Only relationships in force on this day (not those of unknown date, unless `includeUndated`).',
+        }),
+        includeUndated: t.arg.boolean({
+          description: 'With `asOf`: also relationships whose valid time is unknown.',
+        }),
         orderBy: t.arg({
           type: RelationshipOrderEnum,
           required: true,

@@ -7,15 +7,19 @@ import {
   MarkingEnum,
 } from '../common/enums.js';
 import { LIST_CAPS } from '../common/list-caps.js';
-import type { QuantityColumns, ValidTimeColumns } from '../common/time-and-quantity.schema.js';
+import type { ValidTimeColumns } from '../common/time-and-quantity.schema.js';
 import type { Span } from '../common/quote-anchoring.js';
 import type { ClaimKind, ClaimStatus, Likelihood, Marking } from '../db/types.js';
+import { ValidTimeInput, validTimeColumns } from '../mutations/common-inputs.js';
 import {
+  ClaimDateInput,
   QuantityInput,
-  ValidTimeInput,
-  quantityColumns,
-  validTimeColumns,
-} from '../mutations/common-inputs.js';
+  checkClaimDates,
+  checkLikelihoodRange,
+  checkQuantities,
+  checkQuantity,
+} from './claim-facets.inputs.js';
+import type { NewClaimDate, NewQuantity } from './claim-facets.repository.js';
 import {
   Issues,
   ifGiven,
@@ -62,7 +66,16 @@ const claimFieldDescriptions = {
   span: 'Where the quote sits, when it occurs more than once; `body[start, end)` must equal it.',
   objectIds: 'The other actors in the claim, in order (at most 20, each once).',
   citations: 'The sources behind the claim, origin first (at most 50; each source once per role).',
+  quantities:
+    'The quantities the claim states, each with its role (at most 20), e.g. ORDERED 24 aircraft and OPERATIONAL ~21 aircraft.',
+  quantity: 'One quantity, role STATED by default: the same as `quantities: [quantity]`.',
+  dates: 'Dated qualifiers beside the valid time (at most 20): ordered, delivered, reported…',
+  likelihood:
+    'ICD 203 band; with `likelihoodTo`, the lower band of a range. Setting it without `likelihoodTo` makes the judgement a single band.',
+  likelihoodTo:
+    'The upper band of a range (“roughly even chance to likely”), above `likelihood`, which it needs.',
 };
+const QUANTITY_DEPRECATION = 'A claim states several quantities: use `quantities`.';
 
 export const AddClaimInput = builder.inputType('AddClaimInput', {
   description: 'A new claim, appended after the briefing’s last one.',
@@ -80,9 +93,19 @@ export const AddClaimInput = builder.inputType('AddClaimInput', {
       description: 'What is claimed of the subject, as a slug such as `requested-from`.',
     }),
     objectIds: t.idList({ description: claimFieldDescriptions.objectIds }),
-    quantity: t.field({ type: QuantityInput }),
+    quantities: t.field({ type: [QuantityInput], description: claimFieldDescriptions.quantities }),
+    quantity: t.field({
+      type: QuantityInput,
+      description: claimFieldDescriptions.quantity,
+      deprecationReason: QUANTITY_DEPRECATION,
+    }),
     validTime: t.field({ type: ValidTimeInput }),
-    likelihood: t.field({ type: LikelihoodEnum }),
+    dates: t.field({ type: [ClaimDateInput], description: claimFieldDescriptions.dates }),
+    likelihood: t.field({ type: LikelihoodEnum, description: claimFieldDescriptions.likelihood }),
+    likelihoodTo: t.field({
+      type: LikelihoodEnum,
+      description: claimFieldDescriptions.likelihoodTo,
+    }),
     confidence: t.int({ description: '0 to 100 (STIX 2.1 scale).' }),
     status: t.field({ type: ClaimStatusEnum, description: 'Default REPORTED.' }),
     marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
@@ -101,9 +124,19 @@ export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
     subjectId: t.id(),
     predicate: t.string(),
     objectIds: t.idList({ description: claimFieldDescriptions.objectIds }),
-    quantity: t.field({ type: QuantityInput }),
+    quantities: t.field({ type: [QuantityInput], description: claimFieldDescriptions.quantities }),
+    quantity: t.field({
+      type: QuantityInput,
+      description: claimFieldDescriptions.quantity,
+      deprecationReason: QUANTITY_DEPRECATION,
+    }),
     validTime: t.field({ type: ValidTimeInput }),
-    likelihood: t.field({ type: LikelihoodEnum }),
+    dates: t.field({ type: [ClaimDateInput], description: claimFieldDescriptions.dates }),
+    likelihood: t.field({ type: LikelihoodEnum, description: claimFieldDescriptions.likelihood }),
+    likelihoodTo: t.field({
+      type: LikelihoodEnum,
+      description: claimFieldDescriptions.likelihoodTo,
+    }),
     confidence: t.int(),
     status: t.field({ type: ClaimStatusEnum }),
     marking: t.field({ type: MarkingEnum }),
@@ -125,9 +158,11 @@ export interface AddClaimCommand {
   subject: Reference | null;
   predicate: string;
   objects: Reference[];
-  quantity: QuantityColumns;
+  quantities: NewQuantity[];
   validTime: ValidTimeColumns;
+  dates: NewClaimDate[];
   likelihood: Likelihood | null;
+  likelihoodTo: Likelihood | null;
   confidence: number | null;
   status: ClaimStatus;
   marking: Marking;
@@ -143,9 +178,11 @@ export interface ClaimChange {
   subject: Reference | null | undefined;
   predicate: string | undefined;
   objects: Reference[] | undefined;
-  quantity: Partial<QuantityColumns>;
+  quantities: NewQuantity[] | undefined;
   validTime: Partial<ValidTimeColumns>;
+  dates: NewClaimDate[] | undefined;
   likelihood: Likelihood | null | undefined;
+  likelihoodTo: Likelihood | null | undefined;
   confidence: number | null | undefined;
   status: ClaimStatus | undefined;
   marking: Marking | undefined;
@@ -213,12 +250,58 @@ function checkCitations(issues: Issues, citations: readonly CitationShape[]): Ch
   });
 }
 
+/**
+ * The quantities to store from `quantities` or the deprecated `quantity` (a list of one; null
+ * clears): undefined when neither is given, refused when both are.
+ */
+function quantitiesOf(
+  issues: Issues,
+  input: {
+    quantities?: (typeof QuantityInput.$inferInput)[] | null;
+    quantity?: typeof QuantityInput.$inferInput | null;
+  },
+): NewQuantity[] | undefined {
+  if (input.quantities !== undefined && input.quantity !== undefined) {
+    issues.add(['input', 'quantity'], 'expected quantities or quantity, got both');
+    return undefined;
+  }
+  // The deprecated single form keeps its paths (`input.quantity.min`), as clients know them.
+  if (input.quantity !== undefined)
+    return input.quantity === null
+      ? []
+      : [checkQuantity(issues, ['input', 'quantity'], input.quantity)];
+  return ifGiven(input.quantities, (list) =>
+    checkQuantities(issues, ['input', 'quantities'], list ?? []),
+  );
+}
+
+/**
+ * An update's upper band: given with `likelihood` (checked against it), or cleared when
+ * `likelihood` alone is given, so that a band set on its own is a single band.
+ */
+function likelihoodToOf(
+  issues: Issues,
+  input: { likelihood?: Likelihood | null; likelihoodTo?: Likelihood | null },
+): Likelihood | null | undefined {
+  if (input.likelihoodTo != null && input.likelihood === undefined) {
+    issues.add(
+      ['input', 'likelihoodTo'],
+      'expected likelihood (the lower band) with likelihoodTo, got none',
+    );
+    return undefined;
+  }
+  if (input.likelihood === undefined) return undefined;
+  checkLikelihoodRange(issues, ['input', 'likelihoodTo'], input.likelihood, input.likelihoodTo);
+  return input.likelihoodTo ?? null;
+}
+
 export function parseAddClaim(args: {
   briefingId: string;
   input: typeof AddClaimInput.$inferInput;
 }): Parsed<AddClaimCommand> {
   const { input } = args;
   const issues = new Issues();
+  checkLikelihoodRange(issues, ['input', 'likelihoodTo'], input.likelihood, input.likelihoodTo);
   const command: AddClaimCommand = {
     briefing: issues.reference(['briefingId'], args.briefingId, 'Briefing'),
     statement: issues.text(['input', 'statement'], input.statement, { max: 2000 }) ?? '',
@@ -231,9 +314,11 @@ export function parseAddClaim(args: {
         : issues.reference(['input', 'subjectId'], input.subjectId, 'Actor'),
     predicate: issues.slug(['input', 'predicate'], input.predicate, 80),
     objects: checkObjectIds(issues, input.objectIds ?? []),
-    quantity: quantityColumns(issues, ['input', 'quantity'], input.quantity),
+    quantities: quantitiesOf(issues, input) ?? [],
     validTime: validTimeColumns(issues, ['input', 'validTime'], input.validTime),
+    dates: checkClaimDates(issues, ['input', 'dates'], input.dates ?? []),
     likelihood: input.likelihood ?? null,
+    likelihoodTo: input.likelihoodTo ?? null,
     confidence: issues.intRange(['input', 'confidence'], input.confidence, 0, 100),
     status: input.status ?? 'REPORTED',
     marking: input.marking ?? 'CLEAR',
@@ -268,15 +353,16 @@ export function parseUpdateClaim(
       ),
       predicate: ifGiven(predicate, (slug) => issues.slug(['input', 'predicate'], slug, 80)),
       objects: ifGiven(input.objectIds, (ids) => checkObjectIds(issues, ids ?? [])),
-      quantity:
-        ifGiven(input.quantity, (quantity) =>
-          quantityColumns(issues, ['input', 'quantity'], quantity),
-        ) ?? {},
+      quantities: quantitiesOf(issues, input),
       validTime:
         ifGiven(input.validTime, (validTime) =>
           validTimeColumns(issues, ['input', 'validTime'], validTime),
         ) ?? {},
+      dates: ifGiven(input.dates, (dates) =>
+        checkClaimDates(issues, ['input', 'dates'], dates ?? []),
+      ),
       likelihood: input.likelihood,
+      likelihoodTo: likelihoodToOf(issues, input),
       confidence: ifGiven(input.confidence, (confidence) =>
         issues.intRange(['input', 'confidence'], confidence, 0, 100),
       ),

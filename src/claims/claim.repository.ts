@@ -14,34 +14,20 @@ import {
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
-import type { ClaimKind, ClaimStatus, ClaimTable, DB } from '../db/types.js';
+import type { ClaimTable, DB } from '../db/types.js';
+import { facetConditions, type ActorRole, type ClaimFilter } from './claim-filters.repository.js';
+import { findObjectIdsByClaimIds } from './claim-objects.repository.js';
 import type { Visibility } from '../db/visibility.js';
-import { visibleSurvivorId, visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
+import { visibleSurvivorId } from '../actors/actor.repository.js';
 import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
 import { anyId } from '../db/any-id.js';
-import {
-  ACTOR_COLUMN_NAMES,
-  CLAIM_COLUMN_NAMES,
-  type ActorColumn,
-  type ClaimColumn,
-} from '../common/field-columns.js';
+import { CLAIM_COLUMN_NAMES, type ClaimColumn } from '../common/field-columns.js';
 import { movedOn } from '../db/at-version.js';
 
 export type { CitationRow, ClaimRow };
 export type ClaimPageRow = ClaimRow & SortKeyed;
 
-export type ActorRole = 'SUBJECT' | 'OBJECT' | 'ANY';
-
-export interface ClaimFilter {
-  briefingIds?: readonly number[] | null;
-  actor?: { id: number; role: ActorRole } | null;
-  predicates?: readonly string[] | null;
-  statuses?: readonly ClaimStatus[] | null;
-  kinds?: readonly ClaimKind[] | null;
-  /** Claims whose valid time overlaps [from, to] (either end open). */
-  validDuring?: { from: string | null; to: string | null } | null;
-  minConfidence?: number | null;
-}
+export type { ActorRole, ClaimFilter };
 
 export const CLAIM_ORDERINGS = {
   BRIEFING_POSITION: {
@@ -118,12 +104,7 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
   if (filter.kinds?.length) query = query.where('claim.kind', 'in', filter.kinds);
   if (filter.minConfidence != null)
     query = query.where('claim.confidence', '>=', filter.minConfidence);
-  if (filter.validDuring) {
-    const { from, to } = filter.validDuring;
-    query = query.where(
-      sql<boolean>`claim.valid_period && daterange(${from}::date, ${to}::date, '[]')`,
-    );
-  }
+  query = query.where((eb) => eb.and(facetConditions(eb, filter)));
   if (filter.actor) {
     const { role } = filter.actor;
     // A merged actor's id filters on its survivor, which now holds its claims; an actor the
@@ -242,77 +223,8 @@ export async function countClaimsPerParent(
   );
 }
 
-/** Object actor ids of each claim, in order (actors are then loaded, and filtered, by id). */
-export async function findObjectIdsByClaimIds(
-  db: Executor,
-  claimIds: readonly number[],
-): Promise<{ claim_id: number; actor_id: number }[]> {
-  return db
-    .selectFrom('claim_object')
-    .select(['claim_id', 'actor_id'])
-    .where('claim_id', '=', anyId(claimIds))
-    .orderBy('claim_id')
-    .orderBy('position')
-    .execute();
-}
-
-/**
- * Object actors of each claim, in order, with their rows: one statement instead of ids then
- * actors. A merged actor's id yields its survivor, as in findActorsByIds; actors the caller
- * may not see are left out.
- */
-export async function findObjectActorsByClaimIds(
-  db: Executor,
-  visibility: Visibility,
-  claimIds: readonly number[],
-  actorColumns: readonly ActorColumn[] = ACTOR_COLUMN_NAMES,
-): Promise<(ActorRow & { claim_id: number; requested_id: number })[]> {
-  return visibleSurvivors(db, visibility)
-    .innerJoin('claim_object', 'claim_object.actor_id', 'requested.id')
-    .select(actorColumns.map((name) => `actor.${name}` as const))
-    .select(['claim_object.claim_id', 'claim_object.actor_id as requested_id'])
-    .where('claim_object.claim_id', '=', anyId(claimIds))
-    .orderBy('claim_object.claim_id')
-    .orderBy('claim_object.position')
-    .execute();
-}
-
-/**
- * One claim's visible object actors (a merged one's survivor), in order as `list_rank`, at
- * most `cap`: `Claim.objects` for compiled reads.
- */
-export function objectActorsOfClaimQuery(
-  db: Executor,
-  visibility: Visibility,
-  claimId: RawBuilder<number>,
-  cap: number,
-) {
-  return visibleSurvivors(db, visibility)
-    .innerJoin('claim_object', 'claim_object.actor_id', 'requested.id')
-    .selectAll('actor')
-    .select('claim_object.position as list_rank')
-    .where('claim_object.claim_id', '=', claimId)
-    .orderBy('claim_object.position')
-    .limit(cap);
-}
-
 export type NewClaim = Insertable<ClaimTable>;
 export type ClaimUpdate = Updateable<ClaimTable>;
-
-/**
- * The actor each requested id stands for, when the caller may see both: a merged actor's id
- * yields its survivor (merges are one hop deep), so claims never point at a merged-away actor.
- */
-export async function resolveVisibleActorIds(
-  db: Executor,
-  visibility: Visibility,
-  ids: readonly number[],
-): Promise<{ requested_id: number; actor_id: number }[]> {
-  return visibleSurvivors(db, visibility)
-    .select(['requested.id as requested_id', 'actor.id as actor_id'])
-    .where('requested.id', '=', anyId(ids))
-    .execute();
-}
 
 /** The briefing of a claim the caller may see (read first, so writers can lock the briefing first). */
 export async function findVisibleClaimBriefingId(
@@ -414,22 +326,6 @@ export async function countEvidenceLinks(
     .where('relationship_evidence.claim_id', '=', claimId)
     .executeTakeFirstOrThrow();
   return { all: Number(row.all), visible: Number(row.visible) };
-}
-
-/** Sets the claim's objects: these actors, in this order, replacing any before. */
-export async function replaceClaimObjects(
-  db: Executor,
-  claimId: number,
-  actorIds: readonly number[],
-): Promise<void> {
-  await db.deleteFrom('claim_object').where('claim_id', '=', claimId).execute();
-  if (actorIds.length === 0) return;
-  await db
-    .insertInto('claim_object')
-    .values(
-      actorIds.map((actorId, position) => ({ claim_id: claimId, actor_id: actorId, position })),
-    )
-    .execute();
 }
 
 /** Objects and every citation of a claim (hidden sources included), as the audit log records them. */

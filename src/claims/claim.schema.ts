@@ -5,7 +5,6 @@ import { CitationConnection } from './citation.schema.js';
 import { listingField } from '../compiled/listing.js';
 import { pageWindow, type ConnectionArgs } from '../common/connection.js';
 import { ClaimKindEnum, ClaimStatusEnum, LikelihoodEnum, MarkingEnum } from '../common/enums.js';
-import { requireIdOf } from '../common/global-id.js';
 import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
 import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
 import {
@@ -14,15 +13,9 @@ import {
   countCitationsPerClaim,
   findCitationsPagePerClaim,
 } from '../sources/source.repository.js';
-import { parseIsoDate } from '../common/scalars.js';
-import {
-  QUANTITY_SQL,
-  VALID_TIME_SQL,
-  QuantityRef,
-  ValidTimeRef,
-  quantityOf,
-  validTimeOf,
-} from '../common/time-and-quantity.schema.js';
+import { singleLikelihoodSql } from '../db/display-sql.js';
+import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
+import { ClaimFilterInput, toClaimFilter, type ClaimFilterShape } from './claim-filter.inputs.js';
 import type { Context } from '../context.js';
 import {
   allPresent,
@@ -34,32 +27,27 @@ import {
   type SqlEnv,
   type SqlValue,
 } from '../compiled/sql-spec.js';
-import { badInput } from '../errors/bad-input.js';
 import { ActorRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
 import {
   CLAIM_ORDERINGS,
   claimByIdQuery,
   claimRowsOfParentQuery,
   claimRowsQuery,
-  objectActorsOfClaimQuery,
-  findObjectActorsByClaimIds,
   countClaimsPerParent,
   findClaimsPagePerParent,
   type ActorRole,
-  type ClaimFilter,
   type ClaimRow,
   type ClaimOrder,
   type ClaimParent,
 } from './claim.repository.js';
+import {
+  findObjectActorsByClaimIds,
+  objectActorsOfClaimQuery,
+} from './claim-objects.repository.js';
 
-export const ActorRoleEnum = builder.enumType('ActorRole', {
-  description: 'How a claim involves an actor.',
-  values: {
-    SUBJECT: { value: 'SUBJECT', description: 'The actor the claim is about (its subject).' },
-    OBJECT: { value: 'OBJECT', description: 'One of the claim’s objects.' },
-    ANY: { value: 'ANY', description: 'Subject or object.' },
-  } as const satisfies Record<ActorRole, { value: ActorRole; description: string }>,
-});
+// Filters and the actor-role enum live in their own files; other domains import them from here.
+export { ClaimFilterInput, DateRangeInput, toClaimFilter } from './claim-filter.inputs.js';
+export { ActorRoleEnum } from './claim-enums.js';
 
 export const ClaimOrderEnum = builder.enumType('ClaimOrder', {
   description: 'Orders for claim lists; ties break on id.',
@@ -79,95 +67,6 @@ export const ClaimOrderEnum = builder.enumType('ClaimOrder', {
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
   } as const satisfies Record<ClaimOrder, { value: ClaimOrder; description: string }>,
 });
-
-export const DateRangeInput = builder.inputType('DateRangeInput', {
-  description: 'A closed range of days; either end may be left open.',
-  fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'First day included.' }),
-    to: t.field({ type: 'Date', description: 'Last day included.' }),
-  }),
-});
-
-export const ClaimFilterInput = builder.inputType('ClaimFilter', {
-  description: 'Narrows a claim list; all given conditions must hold.',
-  fields: (t) => ({
-    briefingId: t.id({ description: 'Only claims of this briefing.' }),
-    actorId: t.id({
-      description:
-        'Only claims that involve this actor (see `actorRole`); a merged actor’s id stands for its survivor. An actor you may not see matches nothing, like an unknown id.',
-    }),
-    actorRole: t.field({
-      type: ActorRoleEnum,
-      description: 'How `actorId` must be involved; default ANY.',
-    }),
-    predicate: t.stringList({
-      description: 'Only these predicates (slugs such as `requested-from`).',
-    }),
-    status: t.field({ type: [ClaimStatusEnum], description: 'Only claims in these statuses.' }),
-    kind: t.field({ type: [ClaimKindEnum], description: 'Only facts or only assessments.' }),
-    validDuring: t.field({
-      type: DateRangeInput,
-      description: 'Only claims whose valid time overlaps this range.',
-    }),
-    minConfidence: t.int({ description: 'Only claims with confidence at least this (0–100).' }),
-  }),
-});
-
-type ClaimFilterShape = typeof ClaimFilterInput.$inferInput;
-
-/** Checks and converts a GraphQL claim filter; bad values are client errors naming the field. */
-export function toClaimFilter(input: ClaimFilterShape | null | undefined): ClaimFilter {
-  if (!input) return {};
-  const { minConfidence, validDuring } = input;
-  if (minConfidence != null && (minConfidence < 0 || minConfidence > 100)) {
-    throw badInput(
-      `expected filter.minConfidence in 0..100, got ${minConfidence}`,
-      'BAD_USER_INPUT',
-      'filter.minConfidence',
-    );
-  }
-  if (input.actorRole && !input.actorId) {
-    throw badInput(
-      'expected filter.actorId with filter.actorRole',
-      'BAD_USER_INPUT',
-      'filter.actorRole',
-    );
-  }
-  for (const predicate of input.predicate ?? []) {
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(predicate)) {
-      throw badInput(
-        `expected filter.predicate to be slugs like requested-from, got ${JSON.stringify(predicate.slice(0, 80))}`,
-        'BAD_USER_INPUT',
-        'filter.predicate',
-      );
-    }
-  }
-  const from = validDuring?.from ? parseIsoDate(validDuring.from) : null;
-  const to = validDuring?.to ? parseIsoDate(validDuring.to) : null;
-  if (from && to && to < from) {
-    throw badInput(
-      `expected filter.validDuring.to >= from, got ${to} < ${from}`,
-      'BAD_USER_INPUT',
-      'filter.validDuring',
-    );
-  }
-  return {
-    briefingIds: input.briefingId
-      ? [requireIdOf(input.briefingId, 'Briefing', 'filter.briefingId')]
-      : null,
-    actor: input.actorId
-      ? {
-          id: requireIdOf(input.actorId, 'Actor', 'filter.actorId'),
-          role: input.actorRole ?? 'ANY',
-        }
-      : null,
-    predicates: input.predicate,
-    statuses: input.status,
-    kinds: input.kind,
-    validDuring: validDuring ? { from, to } : null,
-    minConfidence,
-  };
-}
 
 /** A page of claims for each parent (a briefing, or an actor in a role), in one statement. */
 export async function loadClaimPages(
@@ -300,13 +199,6 @@ ClaimRef.implement({
         );
       },
     }),
-    quantity: t.field({
-      type: QuantityRef,
-      nullable: true,
-      description: 'The number the claim states, with its uncertainty.',
-      extensions: QUANTITY_SQL,
-      resolve: (c) => quantityOf(c),
-    }),
     validTime: t.field({
       type: ValidTimeRef,
       nullable: true,
@@ -314,11 +206,16 @@ ClaimRef.implement({
       extensions: VALID_TIME_SQL,
       resolve: (c) => validTimeOf(c),
     }),
-    likelihood: t.expose('likelihood', {
+    likelihood: t.field({
       type: LikelihoodEnum,
       nullable: true,
       description:
-        'ICD 203 likelihood band of the claim being true (for assessments: of the judged outcome).',
+        'ICD 203 likelihood band of the claim being true (for assessments: of the judged outcome); null for a range of bands, which `likelihoodRange` gives.',
+      extensions: sqlField({
+        kind: 'expression',
+        value: (row) => singleLikelihoodSql(row('likelihood'), row('likelihood_to')),
+      }),
+      resolve: (c) => (c.likelihood_to === null ? c.likelihood : null),
     }),
     confidence: t.exposeInt('confidence', {
       nullable: true,

@@ -25,13 +25,18 @@ import {
   insertClaim,
   lockVisibleClaim,
   nextClaimPosition,
-  replaceClaimObjects,
-  resolveVisibleActorIds,
   updateClaimAtVersion,
   type CitationRow,
   type ClaimRow,
 } from './claim.repository.js';
 import { replaceCitations, type NewCitation } from './citation.repository.js';
+import { replaceClaimObjects, resolveVisibleActorIds } from './claim-objects.repository.js';
+import {
+  findClaimDatesByClaimIds,
+  findQuantitiesByClaimIds,
+  replaceClaimDates,
+  replaceClaimQuantities,
+} from './claim-facets.repository.js';
 
 // Claims carry their own version: adding, editing or removing claims does not bump the
 // briefing's version, so an editor working on the text is not refused because a colleague
@@ -160,9 +165,14 @@ async function citationsKeepingHidden(
   );
 }
 
-/** The claim with its objects and citations, as the audit log records it. */
+/** The claim with its objects, citations, quantities and dated qualifiers, as the audit log records it. */
 export async function claimSnapshot(db: Executor, row: ClaimRow): Promise<Record<string, unknown>> {
-  return { ...row, ...(await findClaimLinks(db, row.id)) };
+  return {
+    ...row,
+    ...(await findClaimLinks(db, row.id)),
+    quantities: await findQuantitiesByClaimIds(db, [row.id]),
+    dates: await findClaimDatesByClaimIds(db, [row.id]),
+  };
 }
 
 /**
@@ -225,15 +235,17 @@ export async function addClaim(
     ...anchor,
     subject_actor_id: subjectActorId,
     predicate: claim.predicate,
-    ...claim.quantity,
     ...claim.validTime,
     likelihood: claim.likelihood,
+    likelihood_to: claim.likelihoodTo,
     confidence: claim.confidence,
     status: claim.status,
     marking: claim.marking,
   });
   await replaceClaimObjects(trx, row.id, objectActorIds);
   await replaceCitations(trx, row.id, citations.map(withoutReference));
+  await replaceClaimQuantities(trx, row.id, claim.quantities);
+  await replaceClaimDates(trx, row.id, claim.dates);
   await audit({
     action: 'claim.create',
     entityType: 'Claim',
@@ -281,14 +293,16 @@ export async function updateClaim(
     ...anchor,
     subject_actor_id: subject === undefined ? undefined : subjectActorId,
     predicate: change.predicate,
-    ...change.quantity,
     ...change.validTime,
     likelihood: change.likelihood,
+    likelihood_to: change.likelihoodTo,
     confidence: change.confidence,
     status: change.status,
     marking: change.marking,
   });
   const current = await findClaimLinks(trx, after.id);
+  if (change.quantities) await replaceClaimQuantities(trx, after.id, change.quantities);
+  if (change.dates) await replaceClaimDates(trx, after.id, change.dates);
   if (objectActorIds) {
     await replaceClaimObjects(
       trx,

@@ -3,16 +3,20 @@ import type {
   ActorKind,
   BriefingStatus,
   CitationRole,
+  ClaimDateRole,
   ClaimKind,
   ClaimStatus,
   Likelihood,
   Marking,
   MediaKind,
   Precision,
+  QuantityKind,
   QuantityQualifier,
+  QuantityRole,
   Reliability,
   SourceKind,
   TagKind,
+  TimeBound,
 } from '../db/types.js';
 
 type Described<T extends string> = Record<T, { description: string }>;
@@ -128,6 +132,68 @@ export const QuantityQualifierEnum = enumOf<QuantityQualifier>(
     AT_LEAST: { description: '`value` (or `min`) or more.' },
     AT_MOST: { description: '`value` (or `max`) or fewer.' },
     RANGE: { description: 'Between `min` and `max`.' },
+    VAGUE: {
+      description:
+        'A qualitative amount (“several squadrons”, “dozens of drones”): `wording` keeps it, `min`/`max` may bound it, and there is never a `value`.',
+    },
+  },
+);
+
+export const QuantityRoleEnum = enumOf<QuantityRole>(
+  'QuantityRole',
+  'What a quantity measures in its claim (SIPRI’s number ordered / delivered, a contract’s value…).',
+  {
+    STATED: { description: 'The claim’s number, with no more specific role.' },
+    ORDERED: { description: 'How many were ordered or contracted.' },
+    DELIVERED: { description: 'How many were delivered.' },
+    OPERATIONAL: { description: 'How many are in service.' },
+    REQUESTED: { description: 'How many were asked for.' },
+    VALUE: { description: 'What the deal is worth (money).' },
+    CREDIT: { description: 'A loan or credit financing it (money).' },
+    OTHER: { description: 'Another role, named by `label`.' },
+  },
+);
+
+export const QuantityKindEnum = enumOf<QuantityKind>(
+  'QuantityKind',
+  'The type of a quantity’s unit.',
+  {
+    COUNT: { description: 'Things counted; `unit` names them (`aircraft`), or is absent.' },
+    MONEY: { description: 'An amount of money in `currency` (ISO 4217); no `unit`.' },
+    MEASURE: { description: 'A physical measure in `unit` (`km`, `t`).' },
+  },
+);
+
+export const TimeBoundEnum = enumOf<TimeBound>(
+  'TimeBound',
+  'What a date bound is: a date (exact to its precision, or a limit), or why there is none.',
+  {
+    KNOWN: { description: 'The date, to its precision.' },
+    NOT_BEFORE: { description: 'On or after the date (“from 2008 at the earliest”).' },
+    NOT_AFTER: {
+      description: 'On or before the date (“no later than”, “by the time of the report”).',
+    },
+    UNKNOWN: { description: 'No date: not known to us.' },
+    UNDISCLOSED: { description: 'No date: the source says it is withheld.' },
+    OPEN: { description: 'No bound: no start, or still in force.' },
+  },
+);
+
+export const ClaimDateRoleEnum = enumOf<ClaimDateRole>(
+  'ClaimDateRole',
+  'What a dated qualifier of a claim marks (Wikidata’s point in time, start and end, and more).',
+  {
+    POINT_IN_TIME: { description: 'When it happened or held.' },
+    START: { description: 'When it began.' },
+    END: { description: 'When it ended.' },
+    ORDERED: { description: 'When it was ordered.' },
+    CONTRACTED: { description: 'When the contract was signed.' },
+    DELIVERED: { description: 'When it was delivered.' },
+    DELIVERY_START: { description: 'When deliveries began.' },
+    DELIVERY_END: { description: 'When deliveries were completed.' },
+    REPORTED: { description: 'When it was (first) reported.' },
+    AS_OF: { description: 'The date the claim describes (“now”, at the time of the report).' },
+    OTHER: { description: 'Another role, named by `label`.' },
   },
 );
 

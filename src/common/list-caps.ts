@@ -8,6 +8,9 @@ export const LIST_CAPS = {
   briefingAuthors: 20,
   briefingMedia: 50,
   claimObjects: 20,
+  /** A claim's quantities and dated qualifiers (the database caps their positions too). */
+  claimQuantities: 20,
+  claimDates: 20,
   actorAliases: 50,
   actorExternalIds: 50,
   /** `Source.actors`: who speaks, wrote, published or is the subject. */

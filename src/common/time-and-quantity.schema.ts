@@ -1,6 +1,14 @@
 import { builder } from '../builder.js';
-import type { Precision, QuantityQualifier } from '../db/types.js';
-import { DatePrecisionEnum, QuantityQualifierEnum } from './enums.js';
+import type { Selectable } from 'kysely';
+import type { ClaimQuantityTable, Precision, TimeBound } from '../db/types.js';
+import {
+  DatePrecisionEnum,
+  QuantityKindEnum,
+  QuantityQualifierEnum,
+  QuantityRoleEnum,
+  TimeBoundEnum,
+} from './enums.js';
+import { sql } from 'kysely';
 import { allPresent, anyPresent, sqlField } from '../compiled/sql-spec.js';
 import { partialDateEndSql, partialDateLabelSql, quantityTextSql } from '../db/display-sql.js';
 
@@ -15,15 +23,12 @@ export interface ValidTimeColumns {
   valid_to: string | null;
   valid_to_precision: Precision | null;
   valid_time_note: string | null;
+  valid_from_bound: TimeBound;
+  valid_to_bound: TimeBound;
 }
 
-export interface QuantityColumns {
-  quantity_value: number | null;
-  quantity_min: number | null;
-  quantity_max: number | null;
-  quantity_unit: string | null;
-  quantity_qualifier: QuantityQualifier | null;
-}
+/** One of a claim's quantities, as stored. */
+export type QuantityRow = Selectable<ClaimQuantityTable>;
 
 export function partialDate(
   date: string | null,
@@ -75,26 +80,26 @@ export function partialDateSql(date: string, precision: string) {
   });
 }
 
-/** `ValidTime` over the row's valid-time columns: null when none of them is set. */
+/**
+ * `ValidTime` over the row's valid-time columns: null when nothing is known (no date, no note,
+ * both bounds UNKNOWN), an object otherwise; the same rule as validTimeOf.
+ */
 export const VALID_TIME_SQL = sqlField({
   kind: 'embedded',
   columns: Object.fromEntries(
-    ['valid_from', 'valid_from_precision', 'valid_to', 'valid_to_precision', 'valid_time_note'].map(
-      (column) => [column, column],
-    ),
+    [
+      'valid_from',
+      'valid_from_precision',
+      'valid_from_bound',
+      'valid_to',
+      'valid_to_precision',
+      'valid_to_bound',
+      'valid_time_note',
+    ].map((column) => [column, column]),
   ),
-  present: (row) => anyPresent(row('valid_from'), row('valid_to'), row('valid_time_note')),
-});
-
-/** `Quantity` over the row's quantity columns: null without a qualifier. */
-export const QUANTITY_SQL = sqlField({
-  kind: 'embedded',
-  columns: Object.fromEntries(
-    ['quantity_value', 'quantity_min', 'quantity_max', 'quantity_unit', 'quantity_qualifier'].map(
-      (column) => [column, column],
-    ),
-  ),
-  present: (row) => allPresent(row('quantity_qualifier')),
+  present: (row) =>
+    sql<boolean>`(${anyPresent(row('valid_from'), row('valid_to'), row('valid_time_note'))}
+      or ${row('valid_from_bound')} <> 'UNKNOWN' or ${row('valid_to_bound')} <> 'UNKNOWN')`,
 });
 
 export const PartialDateRef = builder.objectRef<PartialDateShape>('PartialDate').implement({
@@ -126,21 +131,31 @@ export const PartialDateRef = builder.objectRef<PartialDateShape>('PartialDate')
 
 export const ValidTimeRef = builder.objectRef<ValidTimeColumns>('ValidTime').implement({
   description:
-    'When a claim or relationship holds (valid time, not when it was recorded). Either bound may be open (null).',
+    'When a claim or relationship holds (valid time, not when it was recorded). Each bound says what its date is (`fromBound`, `toBound`): a date, a limit (“no later than”), or unknown, undisclosed or open. The whole value is null when nothing is known.',
   fields: (t) => ({
     from: t.field({
       type: PartialDateRef,
       nullable: true,
-      description: 'Start, at its own precision; null when unknown or open.',
+      description: 'Start, at its own precision; null unless `fromBound` carries a date.',
       extensions: partialDateSql('valid_from', 'valid_from_precision'),
       resolve: (v) => partialDate(v.valid_from, v.valid_from_precision),
+    }),
+    fromBound: t.expose('valid_from_bound', {
+      type: TimeBoundEnum,
+      description:
+        'What `from` is: KNOWN, NOT_BEFORE or NOT_AFTER its date, or UNKNOWN, UNDISCLOSED or OPEN (no start).',
     }),
     to: t.field({
       type: PartialDateRef,
       nullable: true,
-      description: 'End, at its own precision; null while ongoing or unknown.',
+      description: 'End, at its own precision; null unless `toBound` carries a date.',
       extensions: partialDateSql('valid_to', 'valid_to_precision'),
       resolve: (v) => partialDate(v.valid_to, v.valid_to_precision),
+    }),
+    toBound: t.expose('valid_to_bound', {
+      type: TimeBoundEnum,
+      description:
+        'What `to` is: KNOWN, NOT_BEFORE or NOT_AFTER its date, or UNKNOWN, UNDISCLOSED or OPEN (still in force).',
     }),
     note: t.exposeString('valid_time_note', {
       nullable: true,
@@ -150,66 +165,75 @@ export const ValidTimeRef = builder.objectRef<ValidTimeColumns>('ValidTime').imp
 });
 
 export function validTimeOf(row: ValidTimeColumns): ValidTimeColumns | null {
-  return row.valid_from || row.valid_to || row.valid_time_note ? row : null;
+  const known =
+    row.valid_from ||
+    row.valid_to ||
+    row.valid_time_note ||
+    row.valid_from_bound !== 'UNKNOWN' ||
+    row.valid_to_bound !== 'UNKNOWN';
+  return known ? row : null;
 }
 
 function formatNumber(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 6 });
 }
 
-export function quantityText(q: QuantityColumns): string {
-  const unit = q.quantity_unit ? ` ${q.quantity_unit}` : '';
-  const value = q.quantity_value;
-  switch (q.quantity_qualifier) {
-    case 'EXACT':
-      return `${formatNumber(value ?? 0)}${unit}`;
-    case 'APPROXIMATE':
-      return `~${formatNumber(value ?? 0)}${unit}`;
-    case 'AT_LEAST':
-      return `≥ ${formatNumber(value ?? q.quantity_min ?? 0)}${unit}`;
-    case 'AT_MOST':
-      return `≤ ${formatNumber(value ?? q.quantity_max ?? 0)}${unit}`;
-    case 'RANGE':
-      return `${formatNumber(q.quantity_min ?? 0)}–${formatNumber(q.quantity_max ?? 0)}${unit}`;
-    case null:
-      return '';
-  }
+/** Quantity.text: the amount with its uncertainty, currency and unit; a vague one's wording. */
+export function quantityText(q: QuantityRow): string {
+  if (q.qualifier === 'VAGUE') return q.wording ?? '';
+  const number = (n: number | null) => formatNumber(n ?? 0);
+  const amount = (() => {
+    switch (q.qualifier) {
+      case 'EXACT':
+        return number(q.value);
+      case 'APPROXIMATE':
+        return `~${number(q.value)}`;
+      case 'AT_LEAST':
+        return `≥ ${number(q.value ?? q.min)}`;
+      case 'AT_MOST':
+        return `≤ ${number(q.value ?? q.max)}`;
+      case 'RANGE':
+        return `${number(q.min)}–${number(q.max)}`;
+    }
+  })();
+  const currency = q.currency ? `${q.currency} ` : '';
+  const unit = q.unit ? ` ${q.unit}` : '';
+  return `${currency}${amount}${unit}`;
 }
 
-export const QuantityRef = builder
-  .objectRef<QuantityColumns & { quantity_qualifier: QuantityQualifier }>('Quantity')
-  .implement({
-    description:
-      'A number with its uncertainty, as in the SIPRI arms-transfer register (“~21 aircraft”, “5–10 radars”).',
-    fields: (t) => ({
-      value: t.exposeFloat('quantity_value', {
-        nullable: true,
-        description: 'The stated number, when one is given.',
-      }),
-      min: t.exposeFloat('quantity_min', {
-        nullable: true,
-        description: 'Lower bound, when known.',
-      }),
-      max: t.exposeFloat('quantity_max', {
-        nullable: true,
-        description: 'Upper bound, when known.',
-      }),
-      unit: t.exposeString('quantity_unit', {
-        nullable: true,
-        description: 'What is counted, e.g. `aircraft`, `km`.',
-      }),
-      qualifier: t.expose('quantity_qualifier', { type: QuantityQualifierEnum }),
-      text: t.string({
-        description: 'Human-readable form, e.g. `~21 aircraft`.',
-        extensions: sqlField({ kind: 'expression', value: (row) => quantityTextSql(row) }),
-        resolve: quantityText,
-      }),
+export const QuantityRef = builder.objectRef<QuantityRow>('Quantity').implement({
+  description:
+    'A number with its uncertainty, role and unit, as in the SIPRI arms-transfer register (“24 aircraft ordered”, “~21 operational”, “USD 2.2 bn contract”), or a vague amount kept in its own words (“several squadrons”).',
+  fields: (t) => ({
+    role: t.expose('role', { type: QuantityRoleEnum }),
+    label: t.exposeString('label', {
+      nullable: true,
+      description: 'The role in words, when OTHER (or more precisely than the role says).',
     }),
-  });
-
-export function quantityOf<T extends QuantityColumns>(
-  row: T,
-): (T & { quantity_qualifier: QuantityQualifier }) | null {
-  const qualifier = row.quantity_qualifier;
-  return qualifier ? { ...row, quantity_qualifier: qualifier } : null;
-}
+    kind: t.expose('kind', { type: QuantityKindEnum }),
+    qualifier: t.expose('qualifier', { type: QuantityQualifierEnum }),
+    value: t.exposeFloat('value', {
+      nullable: true,
+      description: 'The stated number, when one is given (never for VAGUE).',
+    }),
+    min: t.exposeFloat('min', { nullable: true, description: 'Lower bound, when known.' }),
+    max: t.exposeFloat('max', { nullable: true, description: 'Upper bound, when known.' }),
+    unit: t.exposeString('unit', {
+      nullable: true,
+      description: 'What is counted or measured, e.g. `aircraft`, `km`; none for money.',
+    }),
+    currency: t.exposeString('currency', {
+      nullable: true,
+      description: 'ISO 4217 code of a MONEY quantity, e.g. `USD`.',
+    }),
+    wording: t.exposeString('wording', {
+      nullable: true,
+      description: 'The source’s own words for it (“a USD 1 bn state loan”, “several squadrons”).',
+    }),
+    text: t.string({
+      description: 'Human-readable form, e.g. `~21 aircraft`, `USD 2,200,000,000`.',
+      extensions: sqlField({ kind: 'expression', value: (row) => quantityTextSql(row) }),
+      resolve: quantityText,
+    }),
+  }),
+});

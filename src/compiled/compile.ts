@@ -332,7 +332,7 @@ function fieldJson(
     }
     case 'one': {
       if (!isObjectType(named)) throw new NotCompilable(named.name);
-      const query = spec.row(scope.env, args);
+      const query = spec.row(scope.env, args, row);
       if (query === null) return nonNull(field, sql`null::text`);
       return nonNull(field, recordJson(scope, named, selections, query));
     }

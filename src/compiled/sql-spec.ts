@@ -61,8 +61,14 @@ export type FieldSql =
     }
   /** Rows of the field's type, each with a `list_rank` giving their order (capped lists). */
   | { kind: 'list'; rows: (env: SqlEnv, row: RowRef) => Expression<unknown> }
-  /** At most one row of the field's type (a root lookup such as `briefing(slug:)`). */
-  | { kind: 'one'; row: (env: SqlEnv, args: Record<string, unknown>) => Expression<unknown> | null }
+  /**
+   * At most one row of the field's type: a root lookup such as `briefing(slug:)`, or a row that
+   * hangs off the parent's (`Claim.quantity`, its first quantity).
+   */
+  | {
+      kind: 'one';
+      row: (env: SqlEnv, args: Record<string, unknown>, row: RowRef) => Expression<unknown> | null;
+    }
   /** A Relay connection over rows of the node type. */
   | {
       kind: 'connection';

@@ -57,8 +57,26 @@ export const QUANTITY_QUALIFIERS = [
   'AT_LEAST',
   'AT_MOST',
   'RANGE',
+  'VAGUE',
 ] as const;
 export type QuantityQualifier = (typeof QUANTITY_QUALIFIERS)[number];
+
+/** What a claim's quantity counts in the claim: ordered, delivered, a contract value… */
+export const QUANTITY_ROLES = [
+  'STATED',
+  'ORDERED',
+  'DELIVERED',
+  'OPERATIONAL',
+  'REQUESTED',
+  'VALUE',
+  'CREDIT',
+  'OTHER',
+] as const;
+export type QuantityRole = (typeof QUANTITY_ROLES)[number];
+
+/** A quantity's unit type: things counted, money (ISO 4217), or a physical measure. */
+export const QUANTITY_KINDS = ['COUNT', 'MONEY', 'MEASURE'] as const;
+export type QuantityKind = (typeof QUANTITY_KINDS)[number];
 
 /** ICD 203 likelihood bands, lowest to highest. */
 export const LIKELIHOODS = [
@@ -71,6 +89,35 @@ export const LIKELIHOODS = [
   'ALMOST_CERTAIN',
 ] as const;
 export type Likelihood = (typeof LIKELIHOODS)[number];
+
+/** What a valid-time bound or dated qualifier's date is; the last three carry no date. */
+export const TIME_BOUNDS = [
+  'KNOWN',
+  'NOT_BEFORE',
+  'NOT_AFTER',
+  'UNKNOWN',
+  'UNDISCLOSED',
+  'OPEN',
+] as const;
+export type TimeBound = (typeof TIME_BOUNDS)[number];
+/** The bounds that carry a date. */
+export const DATED_BOUNDS: readonly TimeBound[] = ['KNOWN', 'NOT_BEFORE', 'NOT_AFTER'];
+
+/** What a claim's dated qualifier marks (Wikidata's point in time / start / end, and more). */
+export const CLAIM_DATE_ROLES = [
+  'POINT_IN_TIME',
+  'START',
+  'END',
+  'ORDERED',
+  'CONTRACTED',
+  'DELIVERED',
+  'DELIVERY_START',
+  'DELIVERY_END',
+  'REPORTED',
+  'AS_OF',
+  'OTHER',
+] as const;
+export type ClaimDateRole = (typeof CLAIM_DATE_ROLES)[number];
 
 export const CITATION_ROLES = ['ORIGIN', 'RELAY', 'CORROBORATES', 'CONTRADICTS'] as const;
 export type CitationRole = (typeof CITATION_ROLES)[number];
@@ -121,13 +168,16 @@ export const VALUE_LISTS = {
   ActorKind: ACTOR_KINDS,
   BriefingStatus: BRIEFING_STATUSES,
   CitationRole: CITATION_ROLES,
+  ClaimDateRole: CLAIM_DATE_ROLES,
   ClaimKind: CLAIM_KINDS,
   ClaimStatus: CLAIM_STATUSES,
   Likelihood: LIKELIHOODS,
   Marking: MARKINGS,
   MediaKind: MEDIA_KINDS,
   Precision: PRECISIONS,
+  QuantityKind: QUANTITY_KINDS,
   QuantityQualifier: QUANTITY_QUALIFIERS,
+  QuantityRole: QUANTITY_ROLES,
   Reliability: RELIABILITIES,
   Role: ROLES,
   SearchLanguage: SEARCH_LANGUAGES,
@@ -136,5 +186,6 @@ export const VALUE_LISTS = {
   SourceActorRole: SOURCE_ACTOR_ROLES,
   ParticipantRole: PARTICIPANT_ROLES,
   PlaceType: PLACE_TYPES,
+  TimeBound: TIME_BOUNDS,
 } as const;
 export type ValueListName = keyof typeof VALUE_LISTS;

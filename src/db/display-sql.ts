@@ -34,15 +34,42 @@ function formattedNumberSql(value: RawBuilder<unknown>): RawBuilder<string> {
 /** Quantity.text, by the rules of common/time-and-quantity.schema.ts quantityText. */
 export function quantityTextSql(row: (column: string) => RawBuilder<unknown>): RawBuilder<string> {
   const number = (value: RawBuilder<unknown>) => formattedNumberSql(sql`coalesce(${value}, 0)`);
-  const value = row('quantity_value');
-  const min = row('quantity_min');
-  const max = row('quantity_max');
-  const unit = sql`coalesce(' ' || nullif(${row('quantity_unit')}, ''), '')`;
-  return sql<string>`case ${row('quantity_qualifier')}
-    when 'EXACT' then ${number(value)}
-    when 'APPROXIMATE' then '~' || ${number(value)}
-    when 'AT_LEAST' then '≥ ' || ${number(sql`coalesce(${value}, ${min})`)}
-    when 'AT_MOST' then '≤ ' || ${number(sql`coalesce(${value}, ${max})`)}
-    when 'RANGE' then ${number(min)} || '–' || ${number(max)}
-    else '' end || case when ${row('quantity_qualifier')} is null then '' else ${unit} end`;
+  const value = row('value');
+  const min = row('min');
+  const max = row('max');
+  const currency = sql`coalesce(${row('currency')} || ' ', '')`;
+  const unit = sql`coalesce(' ' || nullif(${row('unit')}, ''), '')`;
+  return sql<string>`case ${row('qualifier')}
+    when 'VAGUE' then coalesce(${row('wording')}, '')
+    else ${currency} || case ${row('qualifier')}
+      when 'EXACT' then ${number(value)}
+      when 'APPROXIMATE' then '~' || ${number(value)}
+      when 'AT_LEAST' then '≥ ' || ${number(sql`coalesce(${value}, ${min})`)}
+      when 'AT_MOST' then '≤ ' || ${number(sql`coalesce(${value}, ${max})`)}
+      when 'RANGE' then ${number(min)} || '–' || ${number(max)} end || ${unit} end`;
+}
+
+/** Claim.likelihood: the band, or null when the judgement spans a range of bands. */
+export function singleLikelihoodSql(
+  likelihood: RawBuilder<unknown>,
+  likelihoodTo: RawBuilder<unknown>,
+): RawBuilder<string | null> {
+  return sql<string | null>`case when ${likelihoodTo} is null then ${likelihood} end`;
+}
+
+/** The first of two values that is not null (LikelihoodRange.to: the upper band, or the band). */
+export function coalesceSql(
+  first: RawBuilder<unknown>,
+  then: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`coalesce(${first}, ${then})`;
+}
+
+/** Source.publishedAt: the instant as toISOString writes it, or null when only a date is known. */
+export function exactInstantSql(
+  at: RawBuilder<unknown>,
+  precision: RawBuilder<unknown>,
+): RawBuilder<string | null> {
+  return sql<string | null>`case when ${precision} is null
+    then to_char(${at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end`;
 }

@@ -1,7 +1,7 @@
 // Generated from a freshly migrated database by `npm run db:types` (src/db/codegen.ts,
 // kysely-codegen): do not edit. tests/db/table-types.test.ts fails when it is stale.
 
-import type { ActorKind, BriefingStatus, CitationRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, ParticipantRole, PlaceType, Precision, QuantityQualifier, Reliability, Role, SearchLanguage, SourceActorRole, SourceKind, TagKind } from "./column-values.js";
+import type { ActorKind, BriefingStatus, CitationRole, ClaimDateRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, ParticipantRole, PlaceType, Precision, QuantityKind, QuantityQualifier, QuantityRole, Reliability, Role, SearchLanguage, SourceActorRole, SourceKind, TagKind, TimeBound } from "./column-values.js";
 import type { ColumnType, GeneratedAlways } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -54,10 +54,12 @@ export interface ActorRelationship {
   type: string;
   updated_at: Generated<Timestamp>;
   valid_from: string | null;
+  valid_from_bound: Generated<TimeBound>;
   valid_from_precision: Precision | null;
   valid_period: GeneratedAlways<string | null>;
   valid_time_note: string | null;
   valid_to: string | null;
+  valid_to_bound: Generated<TimeBound>;
   valid_to_precision: Precision | null;
   version: Generated<number>;
 }
@@ -161,14 +163,10 @@ export interface Claim {
   id: Generated<number>;
   kind: Generated<ClaimKind>;
   likelihood: Likelihood | null;
+  likelihood_to: Likelihood | null;
   marking: Generated<Marking>;
   position: number;
   predicate: string;
-  quantity_max: number | null;
-  quantity_min: number | null;
-  quantity_qualifier: QuantityQualifier | null;
-  quantity_unit: string | null;
-  quantity_value: number | null;
   quote: string | null;
   span_end: number | null;
   span_start: number | null;
@@ -177,12 +175,25 @@ export interface Claim {
   subject_actor_id: number | null;
   updated_at: Generated<Timestamp>;
   valid_from: string | null;
+  valid_from_bound: Generated<TimeBound>;
   valid_from_precision: Precision | null;
   valid_period: GeneratedAlways<string | null>;
   valid_time_note: string | null;
   valid_to: string | null;
+  valid_to_bound: Generated<TimeBound>;
   valid_to_precision: Precision | null;
   version: Generated<number>;
+}
+
+export interface ClaimDate {
+  bound: Generated<TimeBound>;
+  claim_id: number;
+  date: string | null;
+  label: string | null;
+  note: string | null;
+  position: number;
+  precision: Precision | null;
+  role: ClaimDateRole;
 }
 
 export interface ClaimObject {
@@ -197,6 +208,21 @@ export interface ClaimParticipant {
   note: string | null;
   position: number;
   role: ParticipantRole;
+}
+
+export interface ClaimQuantity {
+  claim_id: number;
+  currency: string | null;
+  kind: Generated<QuantityKind>;
+  label: string | null;
+  max: number | null;
+  min: number | null;
+  position: number;
+  qualifier: QuantityQualifier;
+  role: Generated<QuantityRole>;
+  unit: string | null;
+  value: number | null;
+  wording: string | null;
 }
 
 export interface ClaimSearch {
@@ -260,6 +286,9 @@ export interface Source {
   kind: SourceKind;
   marking: Generated<Marking>;
   published_at: Timestamp | null;
+  published_at_precision: Precision | null;
+  published_on: GeneratedAlways<string | null>;
+  published_on_precision: GeneratedAlways<Precision | null>;
   publisher: string | null;
   released_to: Marking | null;
   reliability: Reliability | null;
@@ -298,8 +327,10 @@ export interface DB {
   briefing_tag: BriefingTag;
   citation: Citation;
   claim: Claim;
+  claim_date: ClaimDate;
   claim_object: ClaimObject;
   claim_participant: ClaimParticipant;
+  claim_quantity: ClaimQuantity;
   claim_search: ClaimSearch;
   idempotency_key: IdempotencyKey;
   media: Media;

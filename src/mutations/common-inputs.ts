@@ -1,11 +1,7 @@
 import { builder } from '../builder.js';
-import { DatePrecisionEnum, QuantityQualifierEnum } from '../common/enums.js';
-import {
-  partialDateLabel,
-  type QuantityColumns,
-  type ValidTimeColumns,
-} from '../common/time-and-quantity.schema.js';
-import type { Precision, QuantityQualifier } from '../db/types.js';
+import { DatePrecisionEnum, TimeBoundEnum } from '../common/enums.js';
+import { partialDateLabel, type ValidTimeColumns } from '../common/time-and-quantity.schema.js';
+import { DATED_BOUNDS, type Precision, type TimeBound } from '../db/types.js';
 import type { Issues, Path } from './validate.js';
 
 export const PartialDateInput = builder.inputType('PartialDateInput', {
@@ -18,31 +14,28 @@ export const PartialDateInput = builder.inputType('PartialDateInput', {
 });
 
 export const ValidTimeInput = builder.inputType('ValidTimeInput', {
-  description: 'When something holds; either bound may be left open.',
+  description:
+    'When something holds. Each bound is a date (KNOWN, or a limit: NOT_BEFORE, NOT_AFTER) or none (UNKNOWN, UNDISCLOSED, OPEN); a bound defaults to KNOWN with a date and UNKNOWN without.',
   fields: (t) => ({
     from: t.field({ type: PartialDateInput }),
+    fromBound: t.field({
+      type: TimeBoundEnum,
+      description: 'What `from` is; OPEN: no start.',
+    }),
     to: t.field({ type: PartialDateInput }),
+    toBound: t.field({
+      type: TimeBoundEnum,
+      description: 'What `to` is; OPEN: still in force. NOT_AFTER: “by the time of the report”.',
+    }),
     note: t.string({
       description: 'The source’s own wording, e.g. “early 2000s” (at most 200 characters).',
     }),
   }),
 });
 
-export const QuantityInput = builder.inputType('QuantityInput', {
-  description:
-    'A number with its uncertainty: EXACT/APPROXIMATE need `value`; RANGE needs `min` and `max`.',
-  fields: (t) => ({
-    qualifier: t.field({ type: QuantityQualifierEnum, required: true }),
-    value: t.float(),
-    min: t.float(),
-    max: t.float(),
-    unit: t.string({ description: 'What is counted, e.g. `aircraft` (at most 80 characters).' }),
-  }),
-});
-
 type PartialDateShape = { date: string; precision: Precision };
 
-function checkAligned(issues: Issues, path: Path, value: PartialDateShape): void {
+export function checkAligned(issues: Issues, path: Path, value: PartialDateShape): void {
   const [year = 0, month = 1, day = 1] = value.date.split('-').map(Number);
   const aligned =
     value.precision === 'DAY' ||
@@ -59,11 +52,35 @@ function checkAligned(issues: Issues, path: Path, value: PartialDateShape): void
   }
 }
 
+/**
+ * A bound's kind, checked against its date: a date needs KNOWN, NOT_BEFORE or NOT_AFTER (the
+ * default); none needs UNKNOWN (the default), UNDISCLOSED or OPEN.
+ */
+export function checkBound(
+  issues: Issues,
+  path: Path,
+  date: PartialDateShape | null,
+  bound: TimeBound | null | undefined,
+): TimeBound {
+  const checked = bound ?? (date ? 'KNOWN' : 'UNKNOWN');
+  const dated = DATED_BOUNDS.includes(checked);
+  if (dated && !date) issues.add(path, `expected a date with ${checked}, got none`);
+  if (!dated && date)
+    issues.add(path, `expected no date with ${checked}, got ${partialDateLabel(date)}`);
+  return checked;
+}
+
 export function validTimeColumns(
   issues: Issues,
   path: Path,
   input:
-    | { from?: PartialDateShape | null; to?: PartialDateShape | null; note?: string | null }
+    | {
+        from?: PartialDateShape | null;
+        fromBound?: TimeBound | null;
+        to?: PartialDateShape | null;
+        toBound?: TimeBound | null;
+        note?: string | null;
+      }
     | null
     | undefined,
 ): ValidTimeColumns {
@@ -81,67 +98,10 @@ export function validTimeColumns(
   return {
     valid_from: from?.date ?? null,
     valid_from_precision: from?.precision ?? null,
+    valid_from_bound: checkBound(issues, [...path, 'fromBound'], from, input?.fromBound),
     valid_to: to?.date ?? null,
     valid_to_precision: to?.precision ?? null,
+    valid_to_bound: checkBound(issues, [...path, 'toBound'], to, input?.toBound),
     valid_time_note: issues.text([...path, 'note'], input?.note, { max: 200 }),
-  };
-}
-
-export function quantityColumns(
-  issues: Issues,
-  path: Path,
-  input:
-    | {
-        qualifier: QuantityQualifier;
-        value?: number | null;
-        min?: number | null;
-        max?: number | null;
-        unit?: string | null;
-      }
-    | null
-    | undefined,
-): QuantityColumns {
-  if (!input)
-    return {
-      quantity_qualifier: null,
-      quantity_value: null,
-      quantity_min: null,
-      quantity_max: null,
-      quantity_unit: null,
-    };
-  const { qualifier } = input;
-  const value = input.value ?? null;
-  const min = input.min ?? null;
-  const max = input.max ?? null;
-  for (const [name, n] of [
-    ['value', value],
-    ['min', min],
-    ['max', max],
-  ] as const) {
-    if (n !== null && !Number.isFinite(n))
-      issues.add([...path, name], `expected a finite number, got ${n}`);
-  }
-  if ((qualifier === 'EXACT' || qualifier === 'APPROXIMATE') && value === null)
-    issues.add([...path, 'value'], `expected a value for ${qualifier}`);
-  if (qualifier === 'RANGE' && (min === null || max === null))
-    issues.add(
-      [...path, qualifier === 'RANGE' && min === null ? 'min' : 'max'],
-      'expected both min and max for RANGE',
-    );
-  if (qualifier === 'AT_LEAST' && value === null && min === null)
-    issues.add([...path, 'value'], 'expected a value (or min) for AT_LEAST');
-  if (qualifier === 'AT_MOST' && value === null && max === null)
-    issues.add([...path, 'value'], 'expected a value (or max) for AT_MOST');
-  if (min !== null && max !== null && min > max)
-    issues.add([...path, 'min'], `expected min <= max, got ${min} > ${max}`);
-  if (value !== null && ((min !== null && value < min) || (max !== null && value > max))) {
-    issues.add([...path, 'value'], `expected value within [min, max], got ${value}`);
-  }
-  return {
-    quantity_qualifier: qualifier,
-    quantity_value: value,
-    quantity_min: min,
-    quantity_max: max,
-    quantity_unit: issues.text([...path, 'unit'], input.unit, { max: 80 }),
   };
 }

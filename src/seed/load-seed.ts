@@ -2,7 +2,8 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import { releaseRecords } from '../embargo/release.repository.js';
-import type { SeedData, SeedKey, SeedQuantity, SeedValidTime } from './seed-types.js';
+import { claimDateRows, quantityRows, validTimeColumns } from './seed-columns.js';
+import type { SeedData, SeedKey } from './seed-types.js';
 import { venezuelaBriefing } from './venezuela-briefing.js';
 
 export const SEED_BRIEFING_SLUG = 'venezuela-seeks-military-aid-from-russia-china-iran';
@@ -154,43 +155,6 @@ function idOf(ids: Map<SeedKey, number>, kind: string, key: SeedKey): number {
   return id;
 }
 
-function validTimeColumns(validTime: SeedValidTime | undefined) {
-  return {
-    valid_from: validTime?.from?.date ?? null,
-    valid_from_precision: validTime?.from?.precision ?? null,
-    valid_to: validTime?.to?.date ?? null,
-    valid_to_precision: validTime?.to?.precision ?? null,
-    valid_time_note: validTime?.note ?? null,
-  };
-}
-
-function quantityColumns(quantity: SeedQuantity | undefined) {
-  if (!quantity) {
-    return {
-      quantity_value: null,
-      quantity_min: null,
-      quantity_max: null,
-      quantity_unit: null,
-      quantity_qualifier: null,
-    };
-  }
-  return quantity.qualifier === 'RANGE'
-    ? {
-        quantity_value: quantity.value ?? null,
-        quantity_min: quantity.min,
-        quantity_max: quantity.max,
-        quantity_unit: quantity.unit,
-        quantity_qualifier: quantity.qualifier,
-      }
-    : {
-        quantity_value: quantity.value,
-        quantity_min: null,
-        quantity_max: null,
-        quantity_unit: quantity.unit,
-        quantity_qualifier: quantity.qualifier,
-      };
-}
-
 async function insertSeed(
   trx: Transaction<DB>,
   data: SeedData,
@@ -209,6 +173,7 @@ async function insertSeed(
         publisher: source.publisher,
         url: source.url,
         published_at: source.publishedAt,
+        published_at_precision: source.publishedPrecision ?? null,
         accessed_at: source.accessedAt ?? null,
         reliability: source.reliability,
         derived_from_id:
@@ -318,9 +283,9 @@ async function insertSeed(
         span_end: span.end,
         subject_actor_id: claim.subject === null ? null : idOf(actorIds, 'actor', claim.subject),
         predicate: claim.predicate,
-        ...quantityColumns(claim.quantity),
         ...validTimeColumns(claim.validTime),
         likelihood: claim.likelihood,
+        likelihood_to: claim.likelihoodTo ?? null,
         confidence: claim.confidence,
         status: claim.status,
         ...(claim.marking ? { marking: claim.marking } : {}),
@@ -328,6 +293,10 @@ async function insertSeed(
       .returning('id')
       .executeTakeFirstOrThrow();
     claimIds.set(claim.key, claimId);
+    const quantities = quantityRows(claimId, claim.quantities ?? []);
+    if (quantities.length > 0) await trx.insertInto('claim_quantity').values(quantities).execute();
+    const dates = claimDateRows(claimId, claim.dates ?? []);
+    if (dates.length > 0) await trx.insertInto('claim_date').values(dates).execute();
 
     if (claim.objects.length > 0) {
       await trx

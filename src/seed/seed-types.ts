@@ -7,11 +7,15 @@ import type {
   Likelihood,
   Marking,
   MediaKind,
+  ClaimDateRole,
   Precision,
+  QuantityKind,
   QuantityQualifier,
+  QuantityRole,
   Reliability,
   SourceKind,
   TagKind,
+  TimeBound,
 } from '../db/types.js';
 
 // The seed format: the records of one briefing written by hand, cross-referenced by local string
@@ -33,10 +37,15 @@ export interface SeedDate {
   precision: Precision;
 }
 
-/** Valid time: each bound has its own precision; either bound may be open. */
+/**
+ * Valid time: each bound has its own precision, and says what it is (KNOWN by default with a
+ * date, UNKNOWN without; NOT_AFTER for "by the time of the report", OPEN for "still in force").
+ */
 export interface SeedValidTime {
   from?: SeedDate;
+  fromBound?: TimeBound;
   to?: SeedDate;
+  toBound?: TimeBound;
   /** The source's own wording ("early 2000s", "by 2008"), which the precision alone would lose. */
   note?: string;
 }
@@ -74,7 +83,10 @@ export interface SeedSource {
   title: string;
   publisher: string | null;
   url: string | null;
+  /** An exact instant, or with `publishedPrecision` the first day of a period at UTC midnight. */
   publishedAt: IsoTimestamp | null;
+  /** When only a day, month… is known: how precisely (no invented time of day). */
+  publishedPrecision?: Precision;
   accessedAt?: IsoTimestamp | null;
   /** Admiralty source reliability, A (reliable) … F (cannot be judged). */
   reliability: Reliability | null;
@@ -122,10 +134,32 @@ export interface SeedBriefingRecord {
   media: readonly SeedMedia[];
 }
 
-/** Mirrors the claim_quantity_shape check: a point value, or a min/max range. */
-export type SeedQuantity =
-  | { qualifier: Exclude<QuantityQualifier, 'RANGE'>; value: number; unit: string }
-  | { qualifier: 'RANGE'; min: number; max: number; value?: number; unit: string };
+/**
+ * One of a claim's quantities, as the API's QuantityInput takes it (role STATED and kind COUNT
+ * by default, MONEY with a currency); the claim_quantity checks apply.
+ */
+export interface SeedQuantity {
+  role?: QuantityRole;
+  label?: string;
+  kind?: QuantityKind;
+  qualifier: QuantityQualifier;
+  value?: number;
+  min?: number;
+  max?: number;
+  unit?: string;
+  currency?: string;
+  /** The source's own words for it. */
+  wording?: string;
+}
+
+/** A dated qualifier of a claim, as the API's ClaimDateInput takes it (KNOWN with a date). */
+export interface SeedClaimDate {
+  role: ClaimDateRole;
+  label?: string;
+  date?: SeedDate;
+  bound?: TimeBound;
+  note?: string;
+}
 
 export interface SeedCitation {
   source: SeedKey;
@@ -147,9 +181,13 @@ export interface SeedClaim {
   predicate: string;
   /** Actor keys, in order (the counterpart first, then any equipment concerned). */
   objects: readonly SeedKey[];
-  quantity?: SeedQuantity;
+  quantities?: readonly SeedQuantity[];
   validTime?: SeedValidTime;
+  /** Dated qualifiers beside the valid time: ordered, delivered, reported… */
+  dates?: readonly SeedClaimDate[];
   likelihood: Likelihood | null;
+  /** The upper band when the judgement is a range of bands. */
+  likelihoodTo?: Likelihood;
   /** STIX confidence 0–100. */
   confidence: number | null;
   status: ClaimStatus;

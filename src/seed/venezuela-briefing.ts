@@ -56,6 +56,18 @@ const ARTICLE_DATE_ASSUMED = '2025-11-01T00:00:00Z';
 
 const UNDATED_REQUEST =
   'undated in the article; reported by The Washington Post on 31 October 2025';
+// The Post's report date bounds what it reports: made no later than that day, start unknown.
+const POST_REPORT_DAY = { date: '2025-10-31', precision: 'DAY' } as const;
+const UNDATED_REQUEST_TIME = {
+  to: POST_REPORT_DAY,
+  toBound: 'NOT_AFTER',
+  note: UNDATED_REQUEST,
+} as const;
+const REPORTED_BY_THE_POST = {
+  role: 'REPORTED',
+  date: POST_REPORT_DAY,
+  note: 'by The Washington Post',
+} as const;
 
 export const venezuelaBriefing: SeedData = {
   briefing: {
@@ -142,6 +154,7 @@ export const venezuelaBriefing: SeedData = {
       publisher: 'The Washington Post',
       url: null,
       publishedAt: WASHINGTON_POST_REPORT_DATE,
+      publishedPrecision: 'DAY',
       reliability: 'B',
       derivedFrom: 'us-intelligence-briefing',
       description:
@@ -154,6 +167,7 @@ export const venezuelaBriefing: SeedData = {
       publisher: null,
       url: null,
       publishedAt: ARTICLE_DATE_ASSUMED,
+      publishedPrecision: 'DAY',
       reliability: 'C',
       derivedFrom: 'washington-post-report',
       description:
@@ -477,10 +491,13 @@ export const venezuelaBriefing: SeedData = {
       subject: 'us-intelligence-community',
       predicate: 'shared-briefing-with',
       objects: ['washington-post'],
+      // Shared no later than the Post's report: a bound, not an end in October 2025.
       validTime: {
-        to: { date: '2025-10-01', precision: 'MONTH' },
+        to: POST_REPORT_DAY,
+        toBound: 'NOT_AFTER',
         note: 'by the Washington Post report of 31 October 2025',
       },
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'VERY_LIKELY',
       confidence: 80,
       status: 'REPORTED',
@@ -497,7 +514,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'requested-aid-from',
       objects: ['russia', 'china', 'iran'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -525,7 +543,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'sent-letter-to',
       objects: ['putin'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -541,7 +560,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'requested-from',
       objects: ['russia'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -555,8 +575,17 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'requested-from',
       objects: ['russia'],
-      quantity: { qualifier: 'EXACT', value: 8, unit: 'aircraft engines' },
-      validTime: { note: UNDATED_REQUEST },
+      quantities: [
+        {
+          role: 'REQUESTED',
+          qualifier: 'EXACT',
+          value: 8,
+          unit: 'aircraft engines',
+          wording: 'eight aircraft engines',
+        },
+      ],
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -570,8 +599,17 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'requested-from',
       objects: ['russia', 'radar-systems'],
-      quantity: { qualifier: 'EXACT', value: 5, unit: 'radar systems' },
-      validTime: { note: UNDATED_REQUEST },
+      quantities: [
+        {
+          role: 'REQUESTED',
+          qualifier: 'EXACT',
+          value: 5,
+          unit: 'radar systems',
+          wording: 'five radar systems',
+        },
+      ],
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -586,7 +624,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'requested-from',
       objects: ['russia', 'su-30mk2'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -600,8 +639,17 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'requested-from',
       objects: ['russia'],
-      quantity: { qualifier: 'EXACT', value: 14, unit: 'sets of missiles' },
-      validTime: { note: UNDATED_REQUEST },
+      quantities: [
+        {
+          role: 'REQUESTED',
+          qualifier: 'EXACT',
+          value: 14,
+          unit: 'sets of missiles',
+          wording: '14 sets of missiles',
+        },
+      ],
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -616,7 +664,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'requested-from',
       objects: ['russia'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -664,12 +713,21 @@ export const venezuelaBriefing: SeedData = {
       subject: 'venezuela',
       predicate: 'contracted',
       objects: ['russia', 'su-30mk2'],
-      quantity: { qualifier: 'EXACT', value: 24, unit: 'aircraft' },
+      quantities: [
+        {
+          role: 'ORDERED',
+          qualifier: 'EXACT',
+          value: 24,
+          unit: 'aircraft',
+          wording: 'the 24 Su-30MK2 aircraft',
+        },
+      ],
       validTime: {
         from: { date: '2006-07-01', precision: 'MONTH' },
         to: { date: '2006-07-01', precision: 'MONTH' },
         note: 'July 2006',
       },
+      dates: [{ role: 'CONTRACTED', date: { date: '2006-07-01', precision: 'MONTH' } }],
       likelihood: 'ALMOST_CERTAIN',
       confidence: 95,
       // A matter of public record well beyond this article.
@@ -722,11 +780,26 @@ export const venezuelaBriefing: SeedData = {
       subject: 'russia',
       predicate: 'delivered',
       objects: ['venezuela', 'su-30mk2'],
+      // "Completed by 2008": the last delivery came no later than 2008.
       validTime: {
         from: { date: '2006-10-01', precision: 'QUARTER' },
         to: { date: '2008-01-01', precision: 'YEAR' },
+        toBound: 'NOT_AFTER',
         note: 'began at the end of 2006; completed by 2008',
       },
+      dates: [
+        {
+          role: 'DELIVERY_START',
+          date: { date: '2006-10-01', precision: 'QUARTER' },
+          note: 'at the end of 2006',
+        },
+        {
+          role: 'DELIVERY_END',
+          date: { date: '2008-01-01', precision: 'YEAR' },
+          bound: 'NOT_AFTER',
+          note: 'completed by 2008',
+        },
+      ],
       likelihood: 'ALMOST_CERTAIN',
       confidence: 90,
       status: 'CORROBORATED',
@@ -754,12 +827,30 @@ export const venezuelaBriefing: SeedData = {
       subject: 'venezuela',
       predicate: 'operates',
       objects: ['su-30mk2'],
-      quantity: { qualifier: 'APPROXIMATE', value: 21, unit: 'aircraft' },
+      quantities: [
+        {
+          role: 'OPERATIONAL',
+          qualifier: 'APPROXIMATE',
+          value: 21,
+          unit: 'aircraft',
+          wording: 'around 21 aircraft',
+        },
+      ],
+      // "Currently": the estimate holds as of the article (late 2025), and on as far as it
+      // says; not a 2025 start and end, which the seed used to claim.
       validTime: {
-        from: { date: '2025-01-01', precision: 'YEAR' },
-        to: { date: '2025-01-01', precision: 'YEAR' },
+        from: { date: '2025-10-01', precision: 'QUARTER' },
+        fromBound: 'NOT_AFTER',
+        toBound: 'OPEN',
         note: 'currently (at the time of writing, late 2025)',
       },
+      dates: [
+        {
+          role: 'AS_OF',
+          date: { date: '2025-10-01', precision: 'QUARTER' },
+          note: 'at the time of writing',
+        },
+      ],
       likelihood: 'LIKELY',
       confidence: 65,
       status: 'REPORTED',
@@ -773,7 +864,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'sent-letter-to',
       objects: ['xi'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 60,
       status: 'REPORTED',
@@ -788,7 +880,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'requested-from',
       objects: ['china'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 60,
       status: 'REPORTED',
@@ -804,7 +897,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'maduro',
       predicate: 'requested-from',
       objects: ['chinese-defense-industry', 'radar-systems'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 60,
       status: 'REPORTED',
@@ -820,7 +914,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'velasquez',
       predicate: 'engaged-with',
       objects: ['iranian-officials'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -834,7 +929,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'velasquez',
       predicate: 'discussed-procurement-with',
       objects: ['iran', 'passive-detection-systems'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -848,7 +944,8 @@ export const venezuelaBriefing: SeedData = {
       subject: 'velasquez',
       predicate: 'discussed-procurement-with',
       objects: ['iran', 'gps-jammers'],
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -864,8 +961,19 @@ export const venezuelaBriefing: SeedData = {
       predicate: 'discussed-procurement-with',
       objects: ['iran', 'long-range-uavs'],
       // The quantity is the UAVs' range, not a number of UAVs.
-      quantity: { qualifier: 'APPROXIMATE', value: 1000, unit: 'km' },
-      validTime: { note: UNDATED_REQUEST },
+      quantities: [
+        {
+          role: 'OTHER',
+          label: 'range',
+          kind: 'MEASURE',
+          qualifier: 'APPROXIMATE',
+          value: 1000,
+          unit: 'km',
+          wording: 'an approximate range of 1,000 kilometers',
+        },
+      ],
+      validTime: UNDATED_REQUEST_TIME,
+      dates: [REPORTED_BY_THE_POST],
       likelihood: 'LIKELY',
       confidence: 70,
       status: 'REPORTED',
@@ -880,7 +988,11 @@ export const venezuelaBriefing: SeedData = {
       subject: 'venezuela',
       predicate: 'cooperates-with',
       objects: ['iran'],
-      validTime: { from: { date: '2000-01-01', precision: 'YEAR' }, note: 'since the early 2000s' },
+      validTime: {
+        from: { date: '2000-01-01', precision: 'YEAR' },
+        toBound: 'OPEN',
+        note: 'since the early 2000s',
+      },
       likelihood: 'VERY_LIKELY',
       confidence: 80,
       status: 'REPORTED',
@@ -1022,8 +1134,10 @@ export const venezuelaBriefing: SeedData = {
       predicate: 'will-receive-requested-aid-from',
       objects: ['russia', 'china', 'iran'],
       validTime: { note: 'looking forward from the time of writing' },
-      // "remains uncertain" is the ICD 203 middle band; the author gives no lean either way.
-      likelihood: 'ROUGHLY_EVEN_CHANCE',
+      // "Remains uncertain": the author rules out neither outcome and leans neither way, so the
+      // judgement spans the bands around even chance, from unlikely to likely.
+      likelihood: 'UNLIKELY',
+      likelihoodTo: 'LIKELY',
       confidence: 50,
       status: 'REPORTED',
       // A judgement about the future: its truth cannot yet be judged (credibility 6).
@@ -1076,6 +1190,7 @@ export const venezuelaBriefing: SeedData = {
       type: 'operates',
       validTime: {
         from: { date: '2006-10-01', precision: 'QUARTER' },
+        toBound: 'OPEN',
         note: 'since deliveries began at the end of 2006',
       },
       confidence: 90,
@@ -1133,7 +1248,7 @@ export const venezuelaBriefing: SeedData = {
       from: 'venezuela',
       to: 'russia',
       type: 'requested-aid-from',
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
       confidence: 70,
       attributes: {
         requested: [
@@ -1161,7 +1276,7 @@ export const venezuelaBriefing: SeedData = {
       from: 'venezuela',
       to: 'china',
       type: 'requested-aid-from',
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
       confidence: 60,
       attributes: {
         requested: ['expanded defense cooperation', 'accelerated radar production and delivery'],
@@ -1179,7 +1294,7 @@ export const venezuelaBriefing: SeedData = {
       from: 'venezuela',
       to: 'iran',
       type: 'requested-aid-from',
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
       confidence: 70,
       attributes: {
         requested: ['passive detection systems', 'GPS jammers', 'UAVs with ~1,000 km range'],
@@ -1198,7 +1313,7 @@ export const venezuelaBriefing: SeedData = {
       from: 'velasquez',
       to: 'iranian-officials',
       type: 'negotiated-with',
-      validTime: { note: UNDATED_REQUEST },
+      validTime: UNDATED_REQUEST_TIME,
       confidence: 70,
       description:
         'Procurement talks on passive detection systems, GPS jammers and long-range UAVs.',
@@ -1214,7 +1329,11 @@ export const venezuelaBriefing: SeedData = {
       from: 'venezuela',
       to: 'iran',
       type: 'cooperates-with',
-      validTime: { from: { date: '2000-01-01', precision: 'YEAR' }, note: 'since the early 2000s' },
+      validTime: {
+        from: { date: '2000-01-01', precision: 'YEAR' },
+        toBound: 'OPEN',
+        note: 'since the early 2000s',
+      },
       confidence: 80,
       attributes: { field: 'UAVs' },
       description: 'UAV cooperation: Mohajer-2 kits and technology, then Mohajer-6 UCAVs.',
@@ -1286,6 +1405,7 @@ export const venezuelaBriefing: SeedData = {
       type: 'leads',
       validTime: {
         from: { date: '2013-04-19', precision: 'DAY' },
+        toBound: 'OPEN',
         note: 'inaugurated 19 April 2013 (not in the article); end left open',
       },
       confidence: 95,
@@ -1317,6 +1437,7 @@ export const venezuelaBriefing: SeedData = {
       type: 'leads',
       validTime: {
         from: { date: '2012-05-07', precision: 'DAY' },
+        toBound: 'OPEN',
         note: 'current presidency since 7 May 2012 (not in the article); the 2000–2008 terms are not recorded here',
       },
       confidence: 99,
@@ -1332,6 +1453,7 @@ export const venezuelaBriefing: SeedData = {
       type: 'leads',
       validTime: {
         from: { date: '2013-03-14', precision: 'DAY' },
+        toBound: 'OPEN',
         note: 'President of the PRC since 14 March 2013 (not in the article)',
       },
       confidence: 99,
@@ -1368,6 +1490,7 @@ export const venezuelaBriefing: SeedData = {
       to: 'ukraine',
       type: 'at-war-with',
       validTime: {
+        toBound: 'OPEN',
         note: 'ongoing at the time of writing; start depends on definition (2014 or 2022), not in the article',
       },
       confidence: 95,

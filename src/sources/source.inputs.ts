@@ -6,7 +6,8 @@ import {
   type SourceActorLinkCommand,
 } from './source-actor.inputs.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
-import type { Marking, Reliability, SourceKind } from '../db/types.js';
+import type { Marking, Precision, Reliability, SourceKind } from '../db/types.js';
+import { PartialDateInput, checkAligned } from '../mutations/common-inputs.js';
 import {
   Issues,
   ifGiven,
@@ -17,6 +18,40 @@ import {
   type UpdateArgs,
 } from '../mutations/validate.js';
 
+const PUBLISHED_AT = 'The exact instant of publication; or `publishedOn`, not both.';
+const PUBLISHED_ON =
+  'The publication date when only a day, month or year is known (“May 2024”); or `publishedAt`, not both.';
+
+/** When a source was published: an exact instant (no precision), or a date at a precision. */
+export interface Published {
+  at: Date | string | null;
+  precision: Precision | null;
+}
+
+type PublishedInput = {
+  publishedAt?: Date | null;
+  publishedOn?: { date: string; precision: Precision } | null;
+};
+
+/**
+ * The publication columns from `publishedAt` or `publishedOn` (a partial date, stored at UTC
+ * midnight of its first day); undefined when neither is given, cleared by a null.
+ */
+function publishedOf(issues: Issues, input: PublishedInput): Published | undefined {
+  const { publishedAt, publishedOn } = input;
+  if (publishedAt != null && publishedOn != null) {
+    issues.add(['input', 'publishedOn'], 'expected publishedAt or publishedOn, got both');
+    return undefined;
+  }
+  if (publishedOn) {
+    checkAligned(issues, ['input', 'publishedOn'], publishedOn);
+    return { at: `${publishedOn.date}T00:00:00Z`, precision: publishedOn.precision };
+  }
+  if (publishedAt !== undefined) return { at: publishedAt, precision: null };
+  if (publishedOn === null) return { at: null, precision: null };
+  return undefined;
+}
+
 export const CreateSourceInput = builder.inputType('CreateSourceInput', {
   description: 'A new source.',
   fields: (t) => ({
@@ -24,7 +59,8 @@ export const CreateSourceInput = builder.inputType('CreateSourceInput', {
     title: t.string({ required: true, description: '1 to 500 characters.' }),
     publisher: t.string({ description: 'At most 200 characters.' }),
     url: t.string({ description: 'An http(s) URL.' }),
-    publishedAt: t.field({ type: 'DateTime' }),
+    publishedAt: t.field({ type: 'DateTime', description: PUBLISHED_AT }),
+    publishedOn: t.field({ type: PartialDateInput, description: PUBLISHED_ON }),
     accessedAt: t.field({ type: 'DateTime' }),
     reliability: t.field({ type: ReliabilityEnum }),
     derivedFromId: t.id({ description: 'The source this one relays.' }),
@@ -44,7 +80,8 @@ export const UpdateSourceInput = builder.inputType('UpdateSourceInput', {
     title: t.string(),
     publisher: t.string(),
     url: t.string(),
-    publishedAt: t.field({ type: 'DateTime' }),
+    publishedAt: t.field({ type: 'DateTime', description: PUBLISHED_AT }),
+    publishedOn: t.field({ type: PartialDateInput, description: PUBLISHED_ON }),
     accessedAt: t.field({ type: 'DateTime' }),
     reliability: t.field({ type: ReliabilityEnum }),
     derivedFromId: t.id(),
@@ -63,7 +100,7 @@ export interface CreateSourceCommand {
   title: string;
   publisher: string | null;
   url: string | null;
-  publishedAt: Date | null;
+  published: Published;
   accessedAt: Date | null;
   reliability: Reliability | null;
   derivedFrom: Reference | null;
@@ -78,7 +115,7 @@ export interface SourceChange {
   title: string | undefined;
   publisher: string | null | undefined;
   url: string | null | undefined;
-  publishedAt: Date | null | undefined;
+  published: Published | undefined;
   accessedAt: Date | null | undefined;
   reliability: Reliability | null | undefined;
   derivedFrom: Reference | null | undefined;
@@ -98,7 +135,7 @@ export function parseCreateSource(
     title: issues.text(['input', 'title'], input.title, { max: 500 }) ?? '',
     publisher: issues.text(['input', 'publisher'], input.publisher, { max: 200 }),
     url: issues.url(['input', 'url'], input.url),
-    publishedAt: input.publishedAt ?? null,
+    published: publishedOf(issues, input) ?? { at: null, precision: null },
     accessedAt: input.accessedAt ?? null,
     reliability: input.reliability ?? null,
     description: issues.description(input.description),
@@ -131,7 +168,7 @@ export function parseUpdateSource(
         : issues.reference(['input', 'derivedFromId'], derivedFromId, 'Source'),
     ),
     kind: issues.required(['input', 'kind'], input.kind, (kind) => kind, 'a kind'),
-    publishedAt: input.publishedAt,
+    published: publishedOf(issues, input),
     accessedAt: input.accessedAt,
     reliability: input.reliability,
     marking: input.marking ?? undefined,

@@ -1,4 +1,6 @@
 import { builder } from '../builder.js';
+import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-quantity.schema.js';
+import { exactInstantSql } from '../db/display-sql.js';
 import { listingField } from '../compiled/listing.js';
 import type { ConnectionArgs } from '../common/connection.js';
 import { LIST_CAPS } from '../common/list-caps.js';
@@ -81,7 +83,25 @@ SourceRef.implement({
     title: t.exposeString('title'),
     publisher: t.exposeString('publisher', { nullable: true }),
     url: t.exposeString('url', { nullable: true, description: 'Where to read it, when public.' }),
-    publishedAt: t.expose('published_at', { type: 'DateTime', nullable: true }),
+    publishedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'The exact instant of publication, when known; null when only a day, month or year is (see `publishedOn`), rather than an invented midnight.',
+      extensions: sqlField({
+        kind: 'expression',
+        value: (row) => exactInstantSql(row('published_at'), row('published_at_precision')),
+      }),
+      resolve: (s) => (s.published_at_precision === null ? s.published_at : null),
+    }),
+    publishedOn: t.field({
+      type: PartialDateRef,
+      nullable: true,
+      description:
+        'The publication date at the precision known (“May 2024”); an exact instant’s UTC day.',
+      extensions: partialDateSql('published_on', 'published_on_precision'),
+      resolve: (s) => partialDate(s.published_on, s.published_on_precision),
+    }),
     accessedAt: t.expose('accessed_at', {
       type: 'DateTime',
       nullable: true,

@@ -3,7 +3,6 @@ import {
   partialDate,
   partialDateEnd,
   partialDateLabel,
-  quantityOf,
   quantityText,
 } from '../common/time-and-quantity.schema.js';
 import type {
@@ -25,6 +24,7 @@ import {
   WEAPON_SYSTEM_TYPE,
   type StixObject,
 } from './stix-definitions.js';
+import type { QuantityRow } from '../claims/claim-facets.repository.js';
 import { stixId } from './stix-ids.js';
 
 /** Everything of one briefing that its caller may see, as read by stix-export.ts. */
@@ -33,6 +33,8 @@ export interface StixBriefingData {
   authors: AuthorRow[];
   tags: string[];
   claims: ClaimRow[];
+  /** Each claim's quantities, in order. */
+  quantities: QuantityRow[];
   /** Object actors per claim, in order, visible ones only. */
   claimObjects: { claim_id: number; actor_id: number }[];
   actors: ActorRow[];
@@ -227,8 +229,7 @@ function relationshipObject(
   });
 }
 
-function claimContent(claim: ClaimRow): string {
-  const quantity = quantityOf(claim);
+function claimContent(claim: ClaimRow, quantities: readonly QuantityRow[]): string {
   const from = partialDate(claim.valid_from, claim.valid_from_precision);
   const to = partialDate(claim.valid_to, claim.valid_to_precision);
   const validTime =
@@ -237,7 +238,10 @@ function claimContent(claim: ClaimRow): string {
       : null;
   return [
     claim.statement,
-    quantity ? `Quantity: ${quantityText(quantity)}.` : null,
+    ...quantities.map(
+      (quantity) =>
+        `Quantity (${(quantity.label ?? quantity.role).toLowerCase().replaceAll('_', ' ')}): ${quantityText(quantity)}.`,
+    ),
     validTime
       ? `Valid: ${validTime}${claim.valid_time_note ? ` (${claim.valid_time_note})` : ''}.`
       : null,
@@ -248,8 +252,7 @@ function claimContent(claim: ClaimRow): string {
     .join('\n');
 }
 
-function claimExtension(claim: ClaimRow) {
-  const quantity = quantityOf(claim);
+function claimExtension(claim: ClaimRow, quantities: readonly QuantityRow[]) {
   return present({
     extension_type: 'property-extension',
     kind: claim.kind,
@@ -261,15 +264,20 @@ function claimExtension(claim: ClaimRow) {
       claim.span_start !== null && claim.span_end !== null
         ? { start: claim.span_start, end: claim.span_end }
         : null,
-    quantity: quantity
-      ? present({
-          qualifier: quantity.quantity_qualifier,
-          value: quantity.quantity_value,
-          min: quantity.quantity_min,
-          max: quantity.quantity_max,
-          unit: quantity.quantity_unit,
-        })
-      : null,
+    quantities: quantities.map((quantity) =>
+      present({
+        role: quantity.role,
+        label: quantity.label,
+        kind: quantity.kind,
+        qualifier: quantity.qualifier,
+        value: quantity.value,
+        min: quantity.min,
+        max: quantity.max,
+        unit: quantity.unit,
+        currency: quantity.currency,
+        wording: quantity.wording,
+      }),
+    ),
     valid_time:
       claim.valid_from || claim.valid_to || claim.valid_time_note
         ? present({
@@ -332,6 +340,7 @@ export function stixBundle(data: StixBriefingData): StixBundle {
   const objectsOf = groupBy(data.claimObjects, (link) => link.claim_id);
   const citationsOf = groupBy(data.citations, (citation) => citation.claim_id);
   const evidenced = groupBy(data.evidence, (link) => link.claim_id);
+  const quantitiesOf = groupBy(data.quantities, (quantity) => quantity.claim_id);
   const notes: StixObject[] = data.claims.map((claim) => {
     const refs = [
       reportId,
@@ -342,7 +351,7 @@ export function stixBundle(data: StixBriefingData): StixBundle {
     return present({
       ...common('note', ids.note(claim), claim),
       abstract: claim.statement,
-      content: claimContent(claim),
+      content: claimContent(claim, quantitiesOf.get(claim.id) ?? []),
       authors: authorNames,
       object_refs: [...new Set(refs)],
       confidence: claim.confidence,
@@ -358,7 +367,9 @@ export function stixBundle(data: StixBriefingData): StixBundle {
           .filter((part) => part)
           .join('; '),
       })),
-      extensions: { [CLAIM_EXTENSION_ID]: claimExtension(claim) },
+      extensions: {
+        [CLAIM_EXTENSION_ID]: claimExtension(claim, quantitiesOf.get(claim.id) ?? []),
+      },
     });
   });
 

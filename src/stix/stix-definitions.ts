@@ -98,9 +98,9 @@ export const CLAIM_EXTENSION: StixObject = {
   modified: DEFINED,
   name: 'briefgraph claim',
   description:
-    'A claim from a briefing, as a property extension of note: its predicate, status, likelihood, quantity and valid time.',
+    'A claim from a briefing, as a property extension of note: its predicate, status, likelihood, quantities and valid time.',
   schema:
-    'Property extension of note with: kind (FACT, ASSESSMENT…), status (REPORTED, CORROBORATED, DISPUTED, REFUTED, SUPERSEDED), predicate (slug), likelihood (ICD 203 band), quote (string), span ({start, end} character offsets in the briefing body), quantity ({qualifier: EXACT | APPROXIMATE | AT_LEAST | AT_MOST | RANGE, value, min, max, unit}), valid_time ({from, from_precision, to, to_precision, note}; dates as YYYY-MM-DD, precision DAY | MONTH | QUARTER | YEAR | DECADE).',
+    'Property extension of note with: kind (FACT, ASSESSMENT…), status (REPORTED, CORROBORATED, DISPUTED, REFUTED, SUPERSEDED), predicate (slug), likelihood (ICD 203 band), quote (string), span ({start, end} character offsets in the briefing body), quantities (list of {role: STATED | ORDERED | DELIVERED | OPERATIONAL | REQUESTED | VALUE | CREDIT | OTHER, label, kind: COUNT | MONEY | MEASURE, qualifier: EXACT | APPROXIMATE | AT_LEAST | AT_MOST | RANGE | VAGUE, value, min, max, unit, currency (ISO 4217), wording}), valid_time ({from, from_precision, to, to_precision, note}; dates as YYYY-MM-DD, precision DAY | MONTH | QUARTER | YEAR | DECADE).',
   version: '1.0.0',
   extension_types: ['property-extension'],
 };

@@ -9,7 +9,9 @@ import {
   findTagsByBriefingIds,
 } from '../briefings/briefing-parts.repository.js';
 import { findBriefingBySlug, type BriefingRow } from '../briefings/briefing.repository.js';
-import { claimRowsQuery, findObjectIdsByClaimIds } from '../claims/claim.repository.js';
+import { findQuantitiesByClaimIds } from '../claims/claim-facets.repository.js';
+import { findObjectIdsByClaimIds } from '../claims/claim-objects.repository.js';
+import { claimRowsQuery } from '../claims/claim.repository.js';
 import { anyId } from '../db/any-id.js';
 import type { Executor } from '../db/executor.js';
 import type { CitationRow } from '../db/rows.js';
@@ -51,8 +53,9 @@ export async function readBriefingForStix(
   ]);
   const claimIds = claims.map((claim) => claim.id);
   const actorIds = actors.map((actor) => actor.id);
-  const [objectLinks, relationships, citationRows] = await Promise.all([
+  const [objectLinks, quantities, relationships, citationRows] = await Promise.all([
     findObjectIdsByClaimIds(db, claimIds),
+    findQuantitiesByClaimIds(db, claimIds),
     // Relationships between the briefing's own actors, so every reference resolves inside the
     // bundle.
     relationshipRowsQuery(db, visibility, {})
@@ -97,6 +100,7 @@ export async function readBriefingForStix(
     authors,
     tags: tags.map((tag) => tag.tag),
     claims,
+    quantities,
     claimObjects: objectLinks.filter((link) => knownActors.has(link.actor_id)),
     actors,
     relationships,

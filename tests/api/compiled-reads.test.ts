@@ -79,6 +79,8 @@ async function insertEdgeCases({ db }: TestDatabase) {
     title: 'Line\nbreak',
     derived_from_id: relay.id,
     url: 'https://www.example.org/a?utm_source=x&b=2&a=1',
+    published_at: '2024-05-01T00:00:00Z',
+    published_at_precision: 'MONTH',
   });
   await db
     .insertInto('source_actor')
@@ -131,14 +133,48 @@ async function insertEdgeCases({ db }: TestDatabase) {
         valid_to: i % 2 ? null : '2024-12-31',
         valid_to_precision: i % 2 ? null : 'DAY',
         valid_time_note: i === 3 ? '' : `note ${i}`,
-        quantity_qualifier: qualifier,
-        quantity_value: value,
-        quantity_min: qualifier === 'RANGE' ? 5 : null,
-        quantity_max: qualifier === 'RANGE' ? 10.25 : null,
-        quantity_unit: i % 2 ? 'aircraft' : null,
+        valid_from_bound: i === 4 ? 'NOT_BEFORE' : undefined,
+        valid_to_bound: i === 1 ? 'OPEN' : i === 3 ? 'UNDISCLOSED' : undefined,
+        likelihood: i === 0 ? null : i % 2 ? 'ROUGHLY_EVEN_CHANCE' : 'UNLIKELY',
+        likelihood_to: i === 2 ? 'VERY_LIKELY' : null,
         confidence: i * 20,
       },
       {
+        quantities: [
+          {
+            qualifier,
+            value,
+            min: qualifier === 'RANGE' ? 5 : null,
+            max: qualifier === 'RANGE' ? 10.25 : null,
+            unit: i % 2 ? 'aircraft' : null,
+          },
+          ...(i === 1
+            ? ([
+                { role: 'VALUE', kind: 'MONEY', qualifier: 'EXACT', value: 2.2e9, currency: 'USD' },
+                {
+                  role: 'OTHER',
+                  label: 'squadrons',
+                  qualifier: 'VAGUE',
+                  wording: 'several',
+                  min: 2,
+                },
+              ] as const)
+            : []),
+        ],
+        dates:
+          i === 2
+            ? [
+                { role: 'ORDERED', date: '2005-01-01', precision: 'YEAR' },
+                { role: 'DELIVERED', bound: 'UNDISCLOSED', note: 'undisclosed' },
+                {
+                  role: 'OTHER',
+                  label: 'first flight',
+                  date: '2008-03-01',
+                  precision: 'MONTH',
+                  bound: 'NOT_AFTER',
+                },
+              ]
+            : [],
         objects: [visible.id, hidden.id],
         citations: [
           { sourceId: source.id },
@@ -151,8 +187,11 @@ async function insertEdgeCases({ db }: TestDatabase) {
 }
 
 const CLAIM_FIELDS = `__typename id position kind statement quote span { start end } predicate
-  quantity { value min max unit qualifier text } validTime { note from { date precision end label } to { date precision end label } }
-  likelihood confidence status marking version createdAt updatedAt
+  quantity { value min max unit qualifier text }
+  quantities { role label kind qualifier value min max unit currency wording text }
+  dates { role label bound note date { date precision end label } }
+  validTime { note fromBound toBound from { date precision end label } to { date precision end label } }
+  likelihood likelihoodRange { from to } confidence status marking version createdAt updatedAt
   briefing { id slug }
   subject { id name kind }
   objects { id name country wikidataQid marking }
@@ -160,7 +199,7 @@ const CLAIM_FIELDS = `__typename id position kind statement quote span { start e
     totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id role position locator quote credibility
-      claim { id } source { id releasedTo derivationChain { id title } kind title publisher url publishedAt accessedAt reliability description marking version createdAt updatedAt } } }
+      claim { id } source { id releasedTo derivationChain { id title } kind title publisher url publishedAt publishedOn { date precision label } accessedAt reliability description marking version createdAt updatedAt } } }
   }`;
 
 const BRIEFING_FIELDS = `__typename id slug title summary body status language publishedAt retractedAt

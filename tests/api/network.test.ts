@@ -61,8 +61,10 @@ beforeAll(async () => {
     .set({
       valid_from: '2001-01-01',
       valid_from_precision: 'DAY',
+      valid_from_bound: 'KNOWN',
       valid_to: '2002-12-31',
       valid_to_precision: 'DAY',
+      valid_to_bound: 'KNOWN',
     })
     .where('id', '=', old)
     .execute();
@@ -159,9 +161,15 @@ describe('Actor.neighbourhood', () => {
   });
 
   it('follows only relationships in force on asOf, of the types and confidence asked for', async () => {
-    const asOf = await walk('depth: 1, asOf: "2010-06-01", minConfidence: 60');
-    // No valid time at all is kept (not known to be out of force); 2001–2002 is not.
+    // Undated links are not known to be in force on a day: only with includeUndated.
+    expect(reached(await walk('depth: 1, asOf: "2010-06-01", minConfidence: 60'))).toEqual([]);
+    const asOf = await walk(
+      'depth: 1, asOf: "2010-06-01", includeUndated: true, minConfidence: 60',
+    );
+    // 2001–2002 is out of force in 2010 either way.
     expect(reached(asOf)).toEqual(['a@1 via a', 'b@1 via b']);
+    const then = await walk('depth: 1, asOf: "2002-06-01", minConfidence: 60');
+    expect(reached(then)).toEqual(['old@1 via old']);
     const supplies = await walk('depth: 2, types: ["supplies"], first: 5');
     expect(reached(supplies).slice(0, 2)).toEqual(['b@1 via b']);
     const weak = await walk('depth: 1, first: 100');

@@ -31,6 +31,8 @@ const KNOWN_SIDEWAYS = [
   'audit/audit.repository.ts → sources/source.repository.ts',
   'briefings/briefing.repository.ts → actors/actor.repository.ts',
   'claims/claim.repository.ts → actors/actor.repository.ts',
+  // The same import, moved with a claim's object actors out of claim.repository.ts (issue 13).
+  'claims/claim-objects.repository.ts → actors/actor.repository.ts',
   'claims/claim.repository.ts → actors/actor-relationship.repository.ts',
   // One domain's records listed per parent of another (a briefing's sources, an actor's
   // claims): to go with the shared listings of issue 11, point 5.

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import type { ClaimQuantityTable } from '../../src/db/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDown, migrateToLatest } from '../../src/db/migrate.js';
 import { insertActor, insertBriefing, insertClaim, insertSource } from '../factories/records.js';
@@ -31,6 +32,10 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-11-30T21-30-00_claim-dated-qualifiers',
+      'Down 2026-11-30T21-20-00_time-bounds',
+      'Down 2026-11-30T21-10-00_likelihood-ranges',
+      'Down 2026-11-30T21-00-00_claim-quantities',
       'Down 2026-11-30T20-30-00_participants-and-places',
       'Down 2026-11-30T20-20-00_source-actors',
       'Down 2026-11-30T20-10-00_find-by-identifier',
@@ -60,8 +65,50 @@ describe('migrations', () => {
       'Up 2026-11-30T20-10-00_find-by-identifier',
       'Up 2026-11-30T20-20-00_source-actors',
       'Up 2026-11-30T20-30-00_participants-and-places',
+      'Up 2026-11-30T21-00-00_claim-quantities',
+      'Up 2026-11-30T21-10-00_likelihood-ranges',
+      'Up 2026-11-30T21-20-00_time-bounds',
+      'Up 2026-11-30T21-30-00_claim-dated-qualifiers',
     ]);
     expect(await tableNames()).toEqual(tables);
+  });
+
+  it('move a claim’s single quantity into its list, and dates into KNOWN bounds', async () => {
+    const steps: string[] = [];
+    while (!steps.includes('Down 2026-11-30T21-00-00_claim-quantities'))
+      steps.push(...(await migrateDown(database.db)));
+    const briefing = await insertBriefing(database.db);
+    const { rows } = await sql<{ id: number }>`
+      insert into claim (briefing_id, position, statement, predicate, valid_from, valid_from_precision,
+        quantity_qualifier, quantity_value, quantity_unit)
+      values (${briefing.id}, 99, 'Around 21 operational.', 'operates', '2025-01-01', 'YEAR',
+        'APPROXIMATE', 21, 'aircraft')
+      returning id`.execute(database.db);
+    const claimId = Number(rows[0]?.id);
+    await migrateToLatest(database.db);
+    const quantities = await database.db
+      .selectFrom('claim_quantity')
+      .select(['position', 'role', 'kind', 'qualifier', 'value', 'unit'])
+      .where('claim_id', '=', claimId)
+      .execute();
+    expect(quantities).toEqual([
+      {
+        position: 0,
+        role: 'STATED',
+        kind: 'COUNT',
+        qualifier: 'APPROXIMATE',
+        value: 21,
+        unit: 'aircraft',
+      },
+    ]);
+    expect(
+      await database.db
+        .selectFrom('claim')
+        .select(['valid_from_bound', 'valid_to_bound'])
+        .where('id', '=', claimId)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ valid_from_bound: 'KNOWN', valid_to_bound: 'UNKNOWN' });
+    await database.db.deleteFrom('claim').where('id', '=', claimId).execute();
   });
 
   it('index every foreign key column', async () => {
@@ -77,12 +124,38 @@ describe('migrations', () => {
   });
 });
 
+type Violation = [
+  string,
+  (ids: { briefing: number; actor: number; source: number }) => Promise<unknown>,
+  string,
+];
+
+/** Quantities the claim_quantity checks refuse, each on a claim of its own. */
+function quantityViolations(): Violation[] {
+  const cases: [string, Omit<Insertable<ClaimQuantityTable>, 'claim_id' | 'position'>][] = [
+    ['quantity min above max', { qualifier: 'RANGE', min: 10, max: 5 }],
+    ['a vague quantity with a value', { qualifier: 'VAGUE', value: 3, wording: 'a few' }],
+    ['a vague quantity without wording', { qualifier: 'VAGUE' }],
+    ['money without a currency', { qualifier: 'EXACT', value: 1, kind: 'MONEY' }],
+    ['a currency on a count', { qualifier: 'EXACT', value: 1, currency: 'USD' }],
+    ['a lower-case currency', { qualifier: 'EXACT', value: 1, kind: 'MONEY', currency: 'usd' }],
+    ['role OTHER without a label', { qualifier: 'EXACT', value: 1, role: 'OTHER' }],
+  ];
+  return cases.map(([name, quantity], i) => [
+    name,
+    async ({ briefing }) => {
+      const claim = await insertClaim(database.db, { briefing_id: briefing, position: 10 + i });
+      await database.db
+        .insertInto('claim_quantity')
+        .values({ claim_id: claim.id, position: 0, ...quantity })
+        .execute();
+    },
+    '23514',
+  ]);
+}
+
 describe('the database protects the data itself', () => {
-  const violations: [
-    string,
-    (ids: { briefing: number; actor: number; source: number }) => Promise<unknown>,
-    string,
-  ][] = [
+  const violations: Violation[] = [
     [
       'confidence above 100',
       ({ briefing }) =>
@@ -135,15 +208,46 @@ describe('the database protects the data itself', () => {
         }),
       '23514',
     ],
+    ...quantityViolations(),
     [
-      'quantity min above max',
+      'a likelihood range that reads downwards',
       ({ briefing }) =>
         insertClaim(database.db, {
           briefing_id: briefing,
           position: 4,
-          quantity_qualifier: 'RANGE',
-          quantity_min: 10,
-          quantity_max: 5,
+          likelihood: 'LIKELY',
+          likelihood_to: 'UNLIKELY',
+        }),
+      '23514',
+    ],
+    [
+      'a valid-time bound UNDISCLOSED with a date',
+      ({ briefing }) =>
+        insertClaim(database.db, {
+          briefing_id: briefing,
+          position: 5,
+          valid_from: '2006-01-01',
+          valid_from_precision: 'YEAR',
+          valid_from_bound: 'UNDISCLOSED',
+        }),
+      '23514',
+    ],
+    [
+      'a NOT_AFTER bound without a date',
+      ({ briefing }) =>
+        insertClaim(database.db, {
+          briefing_id: briefing,
+          position: 6,
+          valid_to_bound: 'NOT_AFTER',
+        }),
+      '23514',
+    ],
+    [
+      'a source published on a month that does not start at UTC midnight',
+      () =>
+        insertSource(database.db, {
+          published_at: '2024-05-01T12:00:00Z',
+          published_at_precision: 'MONTH',
         }),
       '23514',
     ],

@@ -1,6 +1,13 @@
 import type { Insertable } from 'kysely';
 import type { Database } from '../../src/db/database.js';
-import type { ActorTable, BriefingTable, ClaimTable, SourceTable } from '../../src/db/types.js';
+import type {
+  ActorTable,
+  BriefingTable,
+  ClaimDateTable,
+  ClaimQuantityTable,
+  ClaimTable,
+  SourceTable,
+} from '../../src/db/types.js';
 
 // Small factories: each inserts one valid row with sensible defaults that a test overrides.
 // Like briefings (PUBLISHED by default), shared records come out released (`released_to`
@@ -50,13 +57,30 @@ export async function insertSource(db: Database, values: Partial<Insertable<Sour
 export async function insertClaim(
   db: Database,
   values: Partial<Insertable<ClaimTable>> & { briefing_id: number; position: number },
-  links: { objects?: number[]; citations?: { sourceId: number; role?: 'ORIGIN' | 'RELAY' }[] } = {},
+  links: {
+    objects?: number[];
+    citations?: { sourceId: number; role?: 'ORIGIN' | 'RELAY' }[];
+    quantities?: Omit<Insertable<ClaimQuantityTable>, 'claim_id' | 'position'>[];
+    dates?: Omit<Insertable<ClaimDateTable>, 'claim_id' | 'position'>[];
+  } = {},
 ) {
   const claim = await db
     .insertInto('claim')
     .values({ statement: `Factory claim ${next()}.`, predicate: 'mentions', ...values })
     .returningAll()
     .executeTakeFirstOrThrow();
+  if (links.quantities?.length) {
+    await db
+      .insertInto('claim_quantity')
+      .values(links.quantities.map((q, position) => ({ ...q, claim_id: claim.id, position })))
+      .execute();
+  }
+  if (links.dates?.length) {
+    await db
+      .insertInto('claim_date')
+      .values(links.dates.map((d, position) => ({ ...d, claim_id: claim.id, position })))
+      .execute();
+  }
   if (links.objects?.length) {
     await db
       .insertInto('claim_object')

@@ -69,6 +69,8 @@ const CAPPED_LISTS: Record<string, number> = {
   'Briefing.media': LIST_CAPS.briefingMedia,
   'Briefing.tags': LIST_CAPS.briefingTags,
   'Claim.objects': LIST_CAPS.claimObjects,
+  'Claim.quantities': LIST_CAPS.claimQuantities,
+  'Claim.dates': LIST_CAPS.claimDates,
   'Source.derivationChain': LIST_CAPS.derivationChain,
   'Source.actors': LIST_CAPS.sourceActors,
   'Claim.participants': LIST_CAPS.participants,

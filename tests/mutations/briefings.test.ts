@@ -861,11 +861,16 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
               objects {
                 name
               }
-              quantity {
+              quantities {
+                role
+                label
+                kind
                 value
                 min
                 max
                 unit
+                currency
+                wording
                 qualifier
                 text
               }
@@ -874,13 +879,29 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
                   date
                   precision
                 }
+                fromBound
                 to {
+                  date
+                  precision
+                }
+                toBound
+                note
+              }
+              dates {
+                role
+                label
+                bound
+                date {
                   date
                   precision
                 }
                 note
               }
               likelihood
+              likelihoodRange {
+                from
+                to
+              }
               confidence
               status
               marking
@@ -899,6 +920,10 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
                       publisher
                       url
                       publishedAt
+                      publishedOn {
+                        date
+                        precision
+                      }
                       reliability
                       description
                       derivationChain {
@@ -970,7 +995,14 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
               title: source.title,
               publisher: source.publisher,
               url: source.url,
-              publishedAt: source.publishedAt,
+              ...(source.publishedPrecision && source.publishedAt
+                ? {
+                    publishedOn: {
+                      date: source.publishedAt.slice(0, 10),
+                      precision: source.publishedPrecision,
+                    },
+                  }
+                : { publishedAt: source.publishedAt }),
               accessedAt: source.accessedAt ?? null,
               reliability: source.reliability,
               derivedFromId,
@@ -1041,9 +1073,11 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
               subjectId: claim.subject && lookUp(actorIds, claim.subject),
               predicate: claim.predicate,
               objectIds: claim.objects.map((key) => lookUp(actorIds, key)),
-              quantity: claim.quantity ?? null,
+              quantities: claim.quantities ?? [],
               validTime: claim.validTime ?? null,
+              dates: claim.dates ?? [],
               likelihood: claim.likelihood,
+              likelihoodTo: claim.likelihoodTo ?? null,
               confidence: claim.confidence,
               status: claim.status,
               marking: claim.marking,

@@ -213,6 +213,16 @@ async function claimRow(id: string) {
     .executeTakeFirstOrThrow();
 }
 
+/** A claim's quantities as stored (claim_quantity), in order. */
+async function quantityRows(id: string) {
+  return database.db
+    .selectFrom('claim_quantity')
+    .selectAll()
+    .where('claim_id', '=', dbId(id))
+    .orderBy('position')
+    .execute();
+}
+
 async function links(id: string) {
   const objects = await database.db
     .selectFrom('claim_object')
@@ -308,17 +318,23 @@ describe('addClaim', () => {
       span_start: 3,
       span_end: 81,
       subject_actor_id: dbId(ids.venezuela),
-      quantity_qualifier: 'EXACT',
-      quantity_value: 24,
-      quantity_min: null,
-      quantity_max: null,
-      quantity_unit: 'aircraft',
       valid_from: '2006-07-01',
       valid_from_precision: 'MONTH',
       valid_to: null,
       valid_time_note: 'July 2006',
       version: 1,
     });
+    expect(await quantityRows(claim.id)).toEqual([
+      expect.objectContaining({
+        position: 0,
+        role: 'STATED',
+        qualifier: 'EXACT',
+        value: 24,
+        min: null,
+        max: null,
+        unit: 'aircraft',
+      }),
+    ]);
     // PostgreSQL counts the same characters: its substr() returns the quote.
     const { rows } = await sql<{ quoted: string }>`
       select substr(b.body, c.span_start + 1, c.span_end - c.span_start) as quoted
@@ -664,12 +680,10 @@ describe('updateClaim', () => {
     expect(await claimRow(claim.id)).toMatchObject({
       confidence: 70,
       likelihood: null,
-      quantity_qualifier: null,
-      quantity_value: null,
-      quantity_unit: null,
       valid_from: '2006-07-01',
       version: 2,
     });
+    expect(await quantityRows(claim.id)).toEqual([]);
 
     const replaced = await mutate(UPDATE, 'updateClaim', {
       id: claim.id,
@@ -697,11 +711,12 @@ describe('updateClaim', () => {
       span_start: 134,
       span_end: 163,
       subject_actor_id: null,
-      quantity_min: 20,
-      quantity_max: 22,
       valid_from: null,
       valid_time_note: null,
     });
+    expect(await quantityRows(claim.id)).toEqual([
+      expect.objectContaining({ qualifier: 'RANGE', min: 20, max: 22, unit: 'aircraft' }),
+    ]);
     expect(await links(claim.id)).toEqual({
       objects: [{ actor_id: dbId(ids.su30), position: 0 }],
       citations: [

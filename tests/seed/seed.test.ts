@@ -294,30 +294,58 @@ describe('the seeded Venezuela briefing', () => {
     ]);
   });
 
-  it('records the quantities with their uncertainty', async () => {
+  it('records the quantities with their role, uncertainty and wording', async () => {
     const expected = [
-      ['requested-engine-overhaul', 8, 'aircraft engines', 'EXACT'],
-      ['requested-radar-overhaul', 5, 'radar systems', 'EXACT'],
-      ['requested-missiles', 14, 'sets of missiles', 'EXACT'],
-      ['su30-contract-2006', 24, 'aircraft', 'EXACT'],
-      ['su30-operational-fleet', 21, 'aircraft', 'APPROXIMATE'],
-      ['discussed-long-range-uavs', 1000, 'km', 'APPROXIMATE'],
+      ['requested-engine-overhaul', 'REQUESTED', 8, 'aircraft engines', 'EXACT', 'COUNT'],
+      ['requested-radar-overhaul', 'REQUESTED', 5, 'radar systems', 'EXACT', 'COUNT'],
+      ['requested-missiles', 'REQUESTED', 14, 'sets of missiles', 'EXACT', 'COUNT'],
+      ['su30-contract-2006', 'ORDERED', 24, 'aircraft', 'EXACT', 'COUNT'],
+      ['su30-operational-fleet', 'OPERATIONAL', 21, 'aircraft', 'APPROXIMATE', 'COUNT'],
+      ['discussed-long-range-uavs', 'OTHER', 1000, 'km', 'APPROXIMATE', 'MEASURE'],
     ] as const;
-    for (const [key, value, unit, qualifier] of expected) {
-      expect(await claimAt(key), key).toMatchObject({
-        quantity_value: value,
-        quantity_unit: unit,
-        quantity_qualifier: qualifier,
-        quantity_min: null,
-        quantity_max: null,
-      });
+    for (const [key, role, value, unit, qualifier, kind] of expected) {
+      const claim = await claimAt(key);
+      const quantities = await db
+        .selectFrom('claim_quantity')
+        .selectAll()
+        .where('claim_id', '=', claim.id)
+        .execute();
+      expect(quantities, key).toMatchObject([
+        { position: 0, role, value, unit, qualifier, kind, min: null, max: null, currency: null },
+      ]);
+      expect(quantities[0]?.wording, key).toBeTruthy();
     }
     const withQuantity = await db
-      .selectFrom('claim')
+      .selectFrom('claim_quantity')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('quantity_qualifier', 'is not', null)
       .executeTakeFirstOrThrow();
     expect(Number(withQuantity.n)).toBe(expected.length);
+  });
+
+  it('states the closing judgement as a range of likelihood bands', async () => {
+    expect(await claimAt('requests-fulfilment-uncertain')).toMatchObject({
+      kind: 'ASSESSMENT',
+      likelihood: 'UNLIKELY',
+      likelihood_to: 'LIKELY',
+    });
+  });
+
+  it('bounds undated requests by the report date instead of ending them there', async () => {
+    const shared = await claimAt('intel-briefing-shared-with-post');
+    expect(shared).toMatchObject({
+      valid_from: null,
+      valid_from_bound: 'UNKNOWN',
+      valid_to: '2025-10-31',
+      valid_to_bound: 'NOT_AFTER',
+    });
+    const reported = await db
+      .selectFrom('claim_date')
+      .select(['role', 'date', 'precision', 'bound'])
+      .where('claim_id', '=', shared.id)
+      .execute();
+    expect(reported).toEqual([
+      { role: 'REPORTED', date: '2025-10-31', precision: 'DAY', bound: 'KNOWN' },
+    ]);
   });
 
   it('dates the Su-30MK2 contract to July 2006 and the deliveries to end-2006..2008', async () => {
@@ -395,7 +423,7 @@ describe('the seeded Venezuela briefing', () => {
     ]);
   });
 
-  it('holds one assessment: an even chance that the requests are fulfilled', async () => {
+  it('holds one assessment: unlikely to likely that the requests are fulfilled', async () => {
     const assessments = await db
       .selectFrom('claim')
       .selectAll()
@@ -405,7 +433,8 @@ describe('the seeded Venezuela briefing', () => {
     const [assessment] = assessments;
     expect(assessment).toMatchObject({
       position: SEEDED.claim - 1,
-      likelihood: 'ROUGHLY_EVEN_CHANCE',
+      likelihood: 'UNLIKELY',
+      likelihood_to: 'LIKELY',
       quote: 'it remains uncertain whether Venezuela’s requests will ultimately be fulfilled',
     });
     expect(await objectNames(assessment?.id ?? -1)).toEqual(['Russia', 'China', 'Iran']);

@@ -167,8 +167,10 @@ async function briefingWithEverything(slug: string) {
       confidence: 80,
       valid_from: '2013-04-01',
       valid_from_precision: 'MONTH',
+      valid_from_bound: 'KNOWN',
       valid_to: '2013-04-01',
       valid_to_precision: 'MONTH',
+      valid_to_bound: 'KNOWN',
     })
     .where('id', '=', leads.id)
     .execute();
@@ -181,10 +183,6 @@ async function briefingWithEverything(slug: string) {
       statement: 'The exporter supplied 5–10 aircraft to Ruritania in 2006.',
       predicate: 'supplied',
       subject_actor_id: organisation.id,
-      quantity_qualifier: 'RANGE',
-      quantity_min: 5,
-      quantity_max: 10,
-      quantity_unit: 'aircraft',
       valid_from: '2006-01-01',
       valid_from_precision: 'YEAR',
       likelihood: 'LIKELY',
@@ -193,6 +191,17 @@ async function briefingWithEverything(slug: string) {
     {
       objects: [state.id, weapon.id, body.id, unit.id, program.id, person.id],
       citations: [{ sourceId: relay.id, role: 'RELAY' }],
+      quantities: [
+        {
+          role: 'DELIVERED',
+          qualifier: 'RANGE',
+          min: 5,
+          max: 10,
+          unit: 'aircraft',
+          kind: 'MEASURE',
+        },
+        { role: 'VALUE', kind: 'MONEY', qualifier: 'EXACT', value: 2200000000, currency: 'USD' },
+      ],
     },
   );
   await db
@@ -258,7 +267,9 @@ describe('STIX export of a briefing with every kind of record', () => {
     expect(supplied).toMatchObject({
       confidence: 70,
       authors: ['A. Analyst'],
-      content: expect.stringContaining('Quantity: 5–10 aircraft.') as unknown,
+      content: expect.stringContaining(
+        'Quantity (delivered): 5–10 aircraft.\nQuantity (value): USD 2,200,000,000.',
+      ) as unknown,
     });
     expect(JSON.stringify(supplied)).toContain('"likelihood":"LIKELY"');
     const [report] = ofType(bundle, 'report');
@@ -294,7 +305,7 @@ describe('STIX export of a briefing with every kind of record', () => {
     database.statements.reset();
     await exportOf(SEED_SLUG);
     expect(database.statements.count).toBe(small);
-    expect(small).toBe(11);
+    expect(small).toBe(12);
   });
 });
 

@@ -1,0 +1,165 @@
+import { builder } from '../builder.js';
+import {
+  ClaimDateRoleEnum,
+  ClaimKindEnum,
+  ClaimStatusEnum,
+  LikelihoodEnum,
+  QuantityRoleEnum,
+} from '../common/enums.js';
+import { requireIdOf } from '../common/global-id.js';
+import { parseIsoDate } from '../common/scalars.js';
+import { badInput } from '../errors/bad-input.js';
+import { ActorRoleEnum } from './claim-enums.js';
+import type { ClaimFilter } from './claim.repository.js';
+
+// The claims filter as GraphQL takes it, and its conversion into the repository's ClaimFilter.
+
+export const DateRangeInput = builder.inputType('DateRangeInput', {
+  description: 'A closed range of days; either end may be left open.',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', description: 'First day included.' }),
+    to: t.field({ type: 'Date', description: 'Last day included.' }),
+  }),
+});
+
+export const DatedQualifierFilterInput = builder.inputType('DatedQualifierFilter', {
+  description: 'Claims with a dated qualifier in one of these roles, optionally within a range.',
+  fields: (t) => ({
+    role: t.field({ type: [ClaimDateRoleEnum], required: true }),
+    during: t.field({
+      type: DateRangeInput,
+      description:
+        'Only qualifiers whose date (its whole period) overlaps this range; undated ones never match it.',
+    }),
+  }),
+});
+
+export const ClaimFilterInput = builder.inputType('ClaimFilter', {
+  description: 'Narrows a claim list; all given conditions must hold.',
+  fields: (t) => ({
+    briefingId: t.id({ description: 'Only claims of this briefing.' }),
+    actorId: t.id({
+      description:
+        'Only claims that involve this actor (see `actorRole`); a merged actor’s id stands for its survivor. An actor you may not see matches nothing, like an unknown id.',
+    }),
+    actorRole: t.field({
+      type: ActorRoleEnum,
+      description: 'How `actorId` must be involved; default ANY.',
+    }),
+    predicate: t.stringList({
+      description: 'Only these predicates (slugs such as `requested-from`).',
+    }),
+    status: t.field({ type: [ClaimStatusEnum], description: 'Only claims in these statuses.' }),
+    kind: t.field({ type: [ClaimKindEnum], description: 'Only facts or only assessments.' }),
+    validDuring: t.field({
+      type: DateRangeInput,
+      description:
+        'Only claims whose valid time overlaps this range. A claim with an UNKNOWN or UNDISCLOSED bound, or no valid time, is left out unless `includeUndated`; OPEN bounds reach as far as they go.',
+    }),
+    includeUndated: t.boolean({
+      description:
+        'With `validDuring`: also claims whose valid time is unknown, in whole or at a bound (such a bound then counts as open). Default false.',
+    }),
+    minConfidence: t.int({ description: 'Only claims with confidence at least this (0–100).' }),
+    minLikelihood: t.field({
+      type: LikelihoodEnum,
+      description: 'Only claims judged at least this likely (a range counts by its lower band).',
+    }),
+    quantityRole: t.field({
+      type: [QuantityRoleEnum],
+      description: 'Only claims stating a quantity in one of these roles (e.g. DELIVERED).',
+    }),
+    currency: t.stringList({
+      description: 'Only claims stating an amount of money in one of these ISO 4217 currencies.',
+    }),
+    dated: t.field({ type: DatedQualifierFilterInput }),
+  }),
+});
+
+export type ClaimFilterShape = typeof ClaimFilterInput.$inferInput;
+
+type DateRangeShape = typeof DateRangeInput.$inferInput;
+
+function dateRange(range: DateRangeShape, path: string) {
+  const from = range.from ? parseIsoDate(range.from) : null;
+  const to = range.to ? parseIsoDate(range.to) : null;
+  if (from && to && to < from) {
+    throw badInput(`expected ${path}.to >= from, got ${to} < ${from}`, 'BAD_USER_INPUT', path);
+  }
+  return { from, to };
+}
+
+/** Checks and converts a GraphQL claim filter; bad values are client errors naming the field. */
+export function toClaimFilter(input: ClaimFilterShape | null | undefined): ClaimFilter {
+  if (!input) return {};
+  const { minConfidence, validDuring } = input;
+  if (minConfidence != null && (minConfidence < 0 || minConfidence > 100)) {
+    throw badInput(
+      `expected filter.minConfidence in 0..100, got ${minConfidence}`,
+      'BAD_USER_INPUT',
+      'filter.minConfidence',
+    );
+  }
+  if (input.actorRole && !input.actorId) {
+    throw badInput(
+      'expected filter.actorId with filter.actorRole',
+      'BAD_USER_INPUT',
+      'filter.actorRole',
+    );
+  }
+  if (input.includeUndated != null && !validDuring) {
+    throw badInput(
+      'expected filter.validDuring with filter.includeUndated',
+      'BAD_USER_INPUT',
+      'filter.includeUndated',
+    );
+  }
+  for (const predicate of input.predicate ?? []) {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(predicate)) {
+      throw badInput(
+        `expected filter.predicate to be slugs like requested-from, got ${JSON.stringify(predicate.slice(0, 80))}`,
+        'BAD_USER_INPUT',
+        'filter.predicate',
+      );
+    }
+  }
+  for (const currency of input.currency ?? []) {
+    if (!/^[A-Z]{3}$/.test(currency)) {
+      throw badInput(
+        `expected filter.currency to be ISO 4217 codes like USD, got ${JSON.stringify(currency.slice(0, 80))}`,
+        'BAD_USER_INPUT',
+        'filter.currency',
+      );
+    }
+  }
+  return {
+    briefingIds: input.briefingId
+      ? [requireIdOf(input.briefingId, 'Briefing', 'filter.briefingId')]
+      : null,
+    actor: input.actorId
+      ? {
+          id: requireIdOf(input.actorId, 'Actor', 'filter.actorId'),
+          role: input.actorRole ?? 'ANY',
+        }
+      : null,
+    predicates: input.predicate,
+    statuses: input.status,
+    kinds: input.kind,
+    validDuring: validDuring
+      ? {
+          ...dateRange(validDuring, 'filter.validDuring'),
+          includeUndated: input.includeUndated ?? false,
+        }
+      : null,
+    minConfidence,
+    minLikelihood: input.minLikelihood,
+    quantityRoles: input.quantityRole,
+    currencies: input.currency,
+    dated: input.dated
+      ? {
+          roles: input.dated.role,
+          during: input.dated.during ? dateRange(input.dated.during, 'filter.dated.during') : null,
+        }
+      : null,
+  };
+}
