@@ -26,7 +26,8 @@ const UNAVAILABLE = {
   errors: [
     {
       message: 'the database is unavailable; retry later',
-      extensions: { code: 'DATABASE_UNAVAILABLE' },
+      // Every error carries the request's id (operators match it to the access log).
+      extensions: { code: 'DATABASE_UNAVAILABLE', requestId: expect.any(String) as unknown },
     },
   ],
 };
