@@ -71,7 +71,7 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: {
       description:
         'Fetches any object by its global id; null when it does not exist, INVALID_ID when the id is not of a type this answers.',
-      args: { id: { description: 'A global id, as any object’s `id` field gives it.' } },
+      args: { id: { description: 'A global id, as the `id` field of an object gives it.' } },
       extensions: sqlField({ kind: 'anyNode' }),
     },
     nodesQueryOptions: {

@@ -30,6 +30,7 @@ import {
   type SqlEnv,
   type TypeSql,
 } from './sql-spec.js';
+import { arrayJson, cursorJson, globalIdJson, jsonObject, scalarJson } from './json-text.js';
 
 /**
  * Compiles a read into one SQL statement that builds the whole `data` object as JSON text, the
@@ -43,35 +44,6 @@ import {
  * directive other than @skip/@include, a bad argument) makes it give up: the operation then
  * runs on the loader path, which answers with the same data and raises the typed errors.
  */
-
-/** PostgreSQL functions take at most 100 arguments; longer `concat`s are nested. */
-const MAX_CONCAT_ARGUMENTS = 100;
-
-/** JSON text from parts that are never SQL NULL, in one pass. */
-function concatText(parts: RawBuilder<unknown>[]): RawBuilder<string> {
-  if (parts.length <= MAX_CONCAT_ARGUMENTS) return sql<string>`concat(${sql.join(parts)})`;
-  const chunks: RawBuilder<unknown>[] = [];
-  for (let i = 0; i < parts.length; i += MAX_CONCAT_ARGUMENTS)
-    chunks.push(concatText(parts.slice(i, i + MAX_CONCAT_ARGUMENTS)));
-  return concatText(chunks);
-}
-
-/** A leaf value as JSON text (SQL NULL stays NULL; the object it goes into writes `null`). */
-function scalarJson(value: RawBuilder<unknown> | Expression<unknown>): RawBuilder<unknown> {
-  return sql`to_json(${value})::text`;
-}
-
-/** A JSON array of `item` texts in `order`; `[]` when there are none (or none pass `filter`). */
-function arrayJson(
-  item: RawBuilder<unknown>,
-  order: RawBuilder<unknown>,
-  filter?: RawBuilder<unknown>,
-): RawBuilder<unknown> {
-  const aggregate = filter
-    ? sql`string_agg(${item}, ',' order by ${order}) filter (where ${filter})`
-    : sql`string_agg(${item}, ',' order by ${order})`;
-  return sql`coalesce('[' || ${aggregate} || ']', '[]')`;
-}
 
 interface Scope {
   env: SqlEnv;
@@ -213,19 +185,6 @@ function typeSql(type: GraphQLObjectType): TypeSql {
   return spec as TypeSql;
 }
 
-/**
- * `{"key":value,…}` from entries whose values are JSON text or SQL NULL (written `null`).
- * Keys are GraphQL response names (letters, digits, `_`), which need no escaping.
- */
-function jsonObject(entries: [string, RawBuilder<unknown>][]): RawBuilder<unknown> {
-  if (entries.length === 0) return sql`'{}'`;
-  const parts = entries.flatMap(([key, value], index) => [
-    sql`${`${index === 0 ? '{' : ','}"${key}":`}::text`,
-    sql`coalesce(${value}, 'null')`,
-  ]);
-  return concatText([...parts, sql`'}'`]);
-}
-
 function objectJson(
   scope: Scope,
   type: GraphQLObjectType,
@@ -237,11 +196,6 @@ function objectJson(
     entries.push([key, fieldJson(scope, type, nodes, row)]);
   }
   return jsonObject(entries);
-}
-
-/** The `id` of a node type: its global id, base64url("Type:id") as common/global-id.ts writes. */
-function globalIdJson(typename: string, id: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`translate(encode(convert_to(${typename}::text || ':' || ${id}, 'UTF8'), 'base64'), ${'+/=\n'}, ${'-_'})`;
 }
 
 function leafJson(
@@ -403,12 +357,6 @@ function objectField(type: GraphQLObjectType, name: string): GraphQLObjectType {
   const named = field ? getNamedType(field.type) : undefined;
   if (!named || !isObjectType(named)) throw new NotCompilable(`${type.name}.${name}`);
   return named;
-}
-
-/** A cursor as common/connection.ts encodeCursor writes it: base64url of {"o","k","i"}. */
-function cursorJson(orderingName: string, row: RowRef): RawBuilder<unknown> {
-  const payload = sql`'{"o":' || to_json(${orderingName}::text)::text || ',"k":' || array_to_json(${row('sort_key')})::text || ',"i":' || ${row('id')} || '}'`;
-  return sql`translate(encode(convert_to(${payload}, 'UTF8'), 'base64'), ${'+/=\n'}, ${'-_'})`;
 }
 
 function connectionJson(
