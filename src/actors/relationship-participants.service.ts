@@ -1,7 +1,6 @@
 import type { ParticipantCommand } from '../common/participant.schema.js';
+import { setParticipants } from '../mutations/participants.js';
 import type { AtVersion } from '../mutations/validate.js';
-import { nextParticipants, participantsSnapshot } from '../mutations/participants.js';
-import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
 import {
   findAllParticipantsOfRelationship,
@@ -15,27 +14,16 @@ import {
 export type SetRelationshipParticipantsCommand = AtVersion & { participants: ParticipantCommand[] };
 
 /** Replaces a relationship's participants at the version the caller read, bumping it. */
-export async function setRelationshipParticipants(
-  { trx, audit, visibility }: Write,
-  { id, expectedVersion, participants }: SetRelationshipParticipantsCommand,
+export function setRelationshipParticipants(
+  write: Write,
+  command: SetRelationshipParticipantsCommand,
 ): Promise<number> {
-  const before = await lockVisibleRelationship(trx, visibility, id.id);
-  assertVersion('ActorRelationship', id.globalId, before, expectedVersion);
-  const existing = await findAllParticipantsOfRelationship(trx, id.id);
-  const next = await nextParticipants(trx, visibility, existing, participants);
-  const after = await updateRelationshipAtVersion(trx, id.id, expectedVersion, {});
-  await replaceRelationshipParticipants(trx, id.id, next);
-  await audit({
-    action: 'relationship.set-participants',
+  return setParticipants(write, command, {
     entityType: 'ActorRelationship',
-    entityId: id.id,
-    before: { ...before, participants: participantsSnapshot(existing) },
-    after: {
-      ...after,
-      participants: participantsSnapshot(
-        next.map((p) => ({ actor_id: p.actorId, role: p.role, note: p.note })),
-      ),
-    },
+    action: 'relationship.set-participants',
+    lock: lockVisibleRelationship,
+    find: findAllParticipantsOfRelationship,
+    bump: (trx, id, expectedVersion) => updateRelationshipAtVersion(trx, id, expectedVersion, {}),
+    replace: replaceRelationshipParticipants,
   });
-  return id.id;
 }

@@ -1,7 +1,6 @@
 import type { ParticipantCommand } from '../common/participant.schema.js';
+import { setParticipants } from '../mutations/participants.js';
 import type { AtVersion } from '../mutations/validate.js';
-import { nextParticipants, participantsSnapshot } from '../mutations/participants.js';
-import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
 import {
   findAllParticipantsOfClaim,
@@ -12,27 +11,16 @@ import { lockVisibleClaim, updateClaimAtVersion } from './claim.repository.js';
 export type SetClaimParticipantsCommand = AtVersion & { participants: ParticipantCommand[] };
 
 /** Replaces a claim's participants at the version the caller read, bumping it. */
-export async function setClaimParticipants(
-  { trx, audit, visibility }: Write,
-  { id, expectedVersion, participants }: SetClaimParticipantsCommand,
+export function setClaimParticipants(
+  write: Write,
+  command: SetClaimParticipantsCommand,
 ): Promise<number> {
-  const before = await lockVisibleClaim(trx, visibility, id.id);
-  assertVersion('Claim', id.globalId, before, expectedVersion);
-  const existing = await findAllParticipantsOfClaim(trx, id.id);
-  const next = await nextParticipants(trx, visibility, existing, participants);
-  const after = await updateClaimAtVersion(trx, id.id, expectedVersion, {});
-  await replaceClaimParticipants(trx, id.id, next);
-  await audit({
-    action: 'claim.set-participants',
+  return setParticipants(write, command, {
     entityType: 'Claim',
-    entityId: id.id,
-    before: { ...before, participants: participantsSnapshot(existing) },
-    after: {
-      ...after,
-      participants: participantsSnapshot(
-        next.map((p) => ({ actor_id: p.actorId, role: p.role, note: p.note })),
-      ),
-    },
+    action: 'claim.set-participants',
+    lock: lockVisibleClaim,
+    find: findAllParticipantsOfClaim,
+    bump: (trx, id, expectedVersion) => updateClaimAtVersion(trx, id, expectedVersion, {}),
+    replace: replaceClaimParticipants,
   });
-  return id.id;
 }

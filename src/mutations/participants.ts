@@ -5,6 +5,9 @@ import { lockLinkableActors } from '../db/linkable-actors.js';
 import type { ParticipantRole } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { NotFoundError, ValidationError } from '../errors/domain-errors.js';
+import type { AtVersion } from './validate.js';
+import { assertVersion } from './versioning.js';
+import type { Write } from './write.js';
 
 export interface ParticipantValue {
   actorId: number;
@@ -54,4 +57,42 @@ export function participantsSnapshot(
   participants: readonly { actor_id: number; role: ParticipantRole; note: string | null }[],
 ) {
   return participants.map(({ actor_id, role, note }) => ({ actor_id, role, note }));
+}
+
+/** Where one kind of record keeps its participants, for `setParticipants`. */
+export interface ParticipantOwner<Row extends { version: number }> {
+  entityType: string;
+  action: string;
+  lock: (trx: Executor, visibility: Visibility, id: number) => Promise<Row | undefined>;
+  find: (trx: Executor, id: number) => Promise<ParticipantRow[]>;
+  /** Bumps the record's version (a ConflictError when it moved on). */
+  bump: (trx: Executor, id: number, expectedVersion: number) => Promise<Row>;
+  replace: (trx: Executor, id: number, participants: readonly ParticipantValue[]) => Promise<void>;
+}
+
+/** Replaces a claim's or relationship's participants at the version the caller read, audited. */
+export async function setParticipants<Row extends { version: number }>(
+  { trx, audit, visibility }: Write,
+  { id, expectedVersion, participants }: AtVersion & { participants: ParticipantCommand[] },
+  owner: ParticipantOwner<Row>,
+): Promise<number> {
+  const before = await owner.lock(trx, visibility, id.id);
+  assertVersion(owner.entityType, id.globalId, before, expectedVersion);
+  const existing = await owner.find(trx, id.id);
+  const next = await nextParticipants(trx, visibility, existing, participants);
+  const after = await owner.bump(trx, id.id, expectedVersion);
+  await owner.replace(trx, id.id, next);
+  await audit({
+    action: owner.action,
+    entityType: owner.entityType,
+    entityId: id.id,
+    before: { ...before, participants: participantsSnapshot(existing) },
+    after: {
+      ...after,
+      participants: participantsSnapshot(
+        next.map((p) => ({ actor_id: p.actorId, role: p.role, note: p.note })),
+      ),
+    },
+  });
+  return id.id;
 }
