@@ -76,17 +76,20 @@ function healthPlugin(db: Database, logger: Logger): Plugin {
     return inFlight;
   };
   return {
-    async onRequest({ url, endResponse, fetchAPI }) {
+    // Synchronous unless it is /readyz: see src/common/maybe-promise.ts.
+    onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname === '/healthz') {
         endResponse(fetchAPI.Response.json({ status: 'ok' }));
       } else if (url.pathname === '/readyz') {
-        endResponse(
-          (await ready())
-            ? fetchAPI.Response.json({ status: 'ready' })
-            : fetchAPI.Response.json(
-                { status: 'unavailable', reason: 'database unreachable' },
-                { status: 503 },
-              ),
+        return ready().then((isReady) =>
+          endResponse(
+            isReady
+              ? fetchAPI.Response.json({ status: 'ready' })
+              : fetchAPI.Response.json(
+                  { status: 'unavailable', reason: 'database unreachable' },
+                  { status: 503 },
+                ),
+          ),
         );
       }
     },

@@ -44,56 +44,59 @@ export function authPlugin(options: AuthPluginOptions): Plugin<Context> {
   const { db, viewers, deadlines, counter, config, logger } = options;
   const failures = authFailureBudget(counter, config);
   return {
-    async onRequest({ request, serverContext, endResponse, fetchAPI }) {
+    // Synchronous for anonymous requests: see src/common/maybe-promise.ts.
+    onRequest({ request, serverContext, endResponse, fetchAPI }) {
       deadlines.set(request, Date.now() + config.executionTimeoutMs);
       const header = request.headers.get('authorization');
       if (header === null || header.trim() === '') return;
-      const address = clientAddress(serverContext);
-      const refusal = address === null ? null : await failures.check(address);
-      if (refusal) {
+      return (async () => {
+        const address = clientAddress(serverContext);
+        const refusal = address === null ? null : await failures.check(address);
+        if (refusal) {
+          endResponse(
+            fetchAPI.Response.json(refusal.body, {
+              status: refusal.status,
+              headers: refusal.headers,
+            }),
+          );
+          return;
+        }
+        let result: Authentication | typeof TIMED_OUT;
+        try {
+          result = await withinTime<Authentication | typeof TIMED_OUT>(
+            authenticate(db, header),
+            remainingTime(deadlines, request, config.executionTimeoutMs),
+            () => TIMED_OUT,
+          );
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) {
+            logger.warn('database unavailable while authenticating', errorFields(error));
+            endResponse(databaseUnavailableResponse(fetchAPI));
+          } else {
+            // Thrown out of onRequest, it would reach the client as a stack trace.
+            logger.error('unexpected error while authenticating', errorFields(error));
+            endResponse(errorResponse(fetchAPI, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+          }
+          return;
+        }
+        if (result === TIMED_OUT) {
+          logger.warn('database did not answer in time while authenticating', {
+            timeoutMs: config.executionTimeoutMs,
+          });
+          endResponse(databaseUnavailableResponse(fetchAPI));
+          return;
+        }
+        if (result.ok) {
+          viewers.set(request, result.viewer);
+          return;
+        }
+        if (address !== null) await failures.fail(address);
         endResponse(
-          fetchAPI.Response.json(refusal.body, {
-            status: refusal.status,
-            headers: refusal.headers,
+          errorResponse(fetchAPI, 401, 'UNAUTHENTICATED', result.reason, {
+            headers: { 'WWW-Authenticate': 'Bearer realm="briefgraph"' },
           }),
         );
-        return;
-      }
-      let result: Authentication | typeof TIMED_OUT;
-      try {
-        result = await withinTime<Authentication | typeof TIMED_OUT>(
-          authenticate(db, header),
-          remainingTime(deadlines, request, config.executionTimeoutMs),
-          () => TIMED_OUT,
-        );
-      } catch (error) {
-        if (isDatabaseUnavailable(error)) {
-          logger.warn('database unavailable while authenticating', errorFields(error));
-          endResponse(databaseUnavailableResponse(fetchAPI));
-        } else {
-          // Thrown out of onRequest, it would reach the client as a stack trace.
-          logger.error('unexpected error while authenticating', errorFields(error));
-          endResponse(errorResponse(fetchAPI, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'));
-        }
-        return;
-      }
-      if (result === TIMED_OUT) {
-        logger.warn('database did not answer in time while authenticating', {
-          timeoutMs: config.executionTimeoutMs,
-        });
-        endResponse(databaseUnavailableResponse(fetchAPI));
-        return;
-      }
-      if (result.ok) {
-        viewers.set(request, result.viewer);
-        return;
-      }
-      if (address !== null) await failures.fail(address);
-      endResponse(
-        errorResponse(fetchAPI, 401, 'UNAUTHENTICATED', result.reason, {
-          headers: { 'WWW-Authenticate': 'Bearer realm="briefgraph"' },
-        }),
-      );
+      })();
     },
     onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);

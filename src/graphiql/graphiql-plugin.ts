@@ -193,27 +193,31 @@ export function graphiqlPlugin(
       throw error;
     }));
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    // Synchronous for API requests: see src/common/maybe-promise.ts.
+    onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (url.pathname === '/graphql') {
         if (!request.headers.get('accept')?.includes('text/html')) return;
-        const response = await serveStaticFile(
-          request,
-          (await graphiql()).page,
-          REVALIDATE,
-          fetchAPI.Response,
-        );
-        response.headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
-        endResponse(response);
-        return;
+        return (async () => {
+          const response = await serveStaticFile(
+            request,
+            (await graphiql()).page,
+            REVALIDATE,
+            fetchAPI.Response,
+          );
+          response.headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
+          endResponse(response);
+        })();
       }
       if (!url.pathname.startsWith(GRAPHIQL_ASSETS_PATH)) return;
-      const file = (await graphiql()).assets.get(url.pathname);
-      endResponse(
-        file
-          ? await serveStaticFile(request, file, IMMUTABLE, fetchAPI.Response)
-          : new fetchAPI.Response(null, { status: 404 }),
-      );
+      return (async () => {
+        const file = (await graphiql()).assets.get(url.pathname);
+        endResponse(
+          file
+            ? await serveStaticFile(request, file, IMMUTABLE, fetchAPI.Response)
+            : new fetchAPI.Response(null, { status: 404 }),
+        );
+      })();
     },
   };
 }

@@ -1,17 +1,19 @@
+import { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Plugin } from 'graphql-yoga';
 import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RequestRecord } from '../observability/request-record.js';
+import { thenMaybe, type MaybePromise } from '../common/maybe-promise.js';
 
 /**
  * Counts for `who` in fixed windows. `hit` counts one more and returns the count so far; `peek`
  * returns it without counting (a budget checked before work, spent only when the work fails).
  */
 export interface RateCounter {
-  hit(who: string, windowIndex: number, windowSeconds: number): Promise<number>;
-  peek(who: string, windowIndex: number): Promise<number>;
+  hit(who: string, windowIndex: number, windowSeconds: number): MaybePromise<number>;
+  peek(who: string, windowIndex: number): MaybePromise<number>;
 }
 
 /** One process's counters; only the current window is kept, so memory stays bounded. */
@@ -30,10 +32,10 @@ export function createMemoryRateCounter(): RateCounter {
       const current = windowCounts(windowIndex);
       const count = (current.get(who) ?? 0) + 1;
       current.set(who, count);
-      return Promise.resolve(count);
+      return count;
     },
     peek(who, windowIndex) {
-      return Promise.resolve(windowCounts(windowIndex).get(who) ?? 0);
+      return windowCounts(windowIndex).get(who) ?? 0;
     },
   };
 }
@@ -62,7 +64,7 @@ export function createRedisRateCounter(redis: Redis, prefix: string, logger: Log
   const key = (who: string, windowIndex: number) => `${prefix}rate:${who}:${windowIndex}`;
   const fallback = createMemoryRateCounter();
   let failing = false;
-  async function shared<T>(action: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+  async function shared<T>(action: () => Promise<T>, local: () => MaybePromise<T>): Promise<T> {
     let result: T;
     try {
       result = await action();
@@ -103,6 +105,11 @@ export function createRedisRateCounter(redis: Redis, prefix: string, logger: Log
 export function clientAddress(serverContext: unknown): string | null {
   const req = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req;
   return req?.socket?.remoteAddress ?? null;
+}
+
+function nodeResponseOf(serverContext: unknown): ServerResponse | undefined {
+  const res = (serverContext as { res?: unknown } | undefined)?.res;
+  return res instanceof ServerResponse ? res : undefined;
 }
 
 /** Whom an anonymous request counts against: its client address. */
@@ -173,20 +180,19 @@ export interface RateState {
  * Counts one request for `who`; the refusal is set when it is over `limit`. Counters do not
  * fail open: the Redis one falls back to this process while Redis is away.
  */
-export async function countRequest(
+export function countRequest(
   counter: RateCounter,
   windowSeconds: number,
   who: string,
   limit: number,
-): Promise<RateState> {
+): MaybePromise<RateState> {
   const window = currentWindow(windowSeconds);
-  const count = await counter.hit(who, window.windowIndex, windowSeconds);
-  return {
+  return thenMaybe(counter.hit(who, window.windowIndex, windowSeconds), (count) => ({
     limit,
     remaining: Math.max(0, limit - count),
     reset: Math.max(1, Math.ceil((window.windowIndex + 1) * windowSeconds - window.now)),
     refusal: count <= limit ? null : refusalOver('requests', limit, windowSeconds, window),
-  };
+  }));
 }
 
 /**
@@ -248,7 +254,7 @@ export function rateLimiter(
 ) {
   const { windowSeconds } = config.rateLimit;
   const states = new WeakMap<Request, RateState>();
-  async function stateFor(request: Request, serverContext: unknown): Promise<RateState | null> {
+  function stateFor(request: Request, serverContext: unknown): MaybePromise<RateState | null> {
     const context = (serverContext ?? {}) as Record<string, unknown>;
     const viewer = viewers.get(request);
     if (RATE_LIMIT_PRECOUNTED in context && viewer?.kind !== 'api-key')
@@ -265,21 +271,31 @@ export function rateLimiter(
     );
   }
   const plugin: Plugin = {
-    async onRequest({ request, serverContext, endResponse, fetchAPI }) {
-      const state = await stateFor(request, serverContext);
-      if (state === null) return;
-      states.set(request, state);
-      const record = records.get(request);
-      if (record) record.rateLimit = state.refusal ? 'refused' : 'allowed';
-      const { refusal } = state;
-      if (refusal) {
-        endResponse(
-          fetchAPI.Response.json(refusal.body, {
-            status: refusal.status,
-            headers: refusal.headers,
-          }),
-        );
-      }
+    onRequest({ request, serverContext, endResponse, fetchAPI }) {
+      return thenMaybe(stateFor(request, serverContext), (state) => {
+        if (state === null) return;
+        // Headers set on Node's response join whatever Yoga answers without touching the
+        // answer's own headers (which would cost Node its single-write path); requests made
+        // in-process get them in onResponse.
+        const res = nodeResponseOf(serverContext);
+        if (res) {
+          for (const [name, value] of Object.entries(rateLimitHeaders(state)))
+            res.setHeader(name, value);
+        } else {
+          states.set(request, state);
+        }
+        const record = records.get(request);
+        if (record) record.rateLimit = state.refusal ? 'refused' : 'allowed';
+        const { refusal } = state;
+        if (refusal) {
+          endResponse(
+            fetchAPI.Response.json(refusal.body, {
+              status: refusal.status,
+              headers: refusal.headers,
+            }),
+          );
+        }
+      });
     },
     onResponse({ request, response }) {
       const state = states.get(request);

@@ -44,6 +44,8 @@ export function accessPlugins(options: {
   const { records, viewers, maskedOriginals, logger } = options;
   /** Requests whose result went through onResultProcess: their errors carry the id already. */
   const processed = new WeakSet<Request>();
+  /** Requests made in-process: the node listener sets the id header on the others. */
+  const inProcess = new WeakSet<Request>();
   const recordOf = (request: Request) => records.get(request);
 
   const stampErrors = (result: ExecutionResult, record: RequestRecord): ExecutionResult => {
@@ -69,7 +71,12 @@ export function accessPlugins(options: {
   const first: Plugin = {
     onRequest({ request, serverContext }) {
       const fromNode = recordOfNodeRequest((serverContext as { req?: unknown } | undefined)?.req);
-      records.set(request, fromNode ?? newRequestRecord(request.headers.get(REQUEST_ID_HEADER)));
+      if (fromNode) {
+        records.set(request, fromNode);
+      } else {
+        records.set(request, newRequestRecord(request.headers.get(REQUEST_ID_HEADER)));
+        inProcess.add(request);
+      }
     },
     onParams({ params, request }) {
       const record = recordOf(request);
@@ -91,7 +98,8 @@ export function accessPlugins(options: {
       record.operationType = operation.operation;
       if (operation.name) record.operationName = operation.name.value;
     },
-    async onResponse({ request, response, setResponse, fetchAPI }) {
+    // Synchronous unless an error body is rewritten: see src/common/maybe-promise.ts.
+    onResponse({ request, response, setResponse, fetchAPI }) {
       const record = recordOf(request);
       if (!record) return;
       const viewer = viewers.get(request);
@@ -99,7 +107,8 @@ export function accessPlugins(options: {
         record.role = viewer.role;
         record.keyId = viewer.keyId;
       }
-      response.headers.set(REQUEST_ID_HEADER, record.requestId);
+      // Touching a response's headers costs Node its single-write fast path: only when needed.
+      if (inProcess.has(request)) response.headers.set(REQUEST_ID_HEADER, record.requestId);
       // Refusals made before GraphQL ran (401, 404, 413, 429, 503) are small JSON bodies built
       // by hand: rewritten here, once, so they carry the id like every other error.
       if (
@@ -108,27 +117,29 @@ export function accessPlugins(options: {
         !(response.headers.get('content-type') ?? '').includes('json')
       )
         return;
-      let body: unknown;
-      try {
-        body = JSON.parse(await response.text());
-      } catch {
-        return;
-      }
-      const errors = (body as { errors?: unknown }).errors;
-      if (Array.isArray(errors)) {
-        for (const error of errors as { extensions?: Record<string, unknown> }[]) {
-          record.errorCodes.push(codeOf(error.extensions));
-          error.extensions = { ...error.extensions, requestId: record.requestId };
+      return response.text().then((text) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return;
         }
-      }
-      // Copied one by one: the ponyfill's Headers does not always copy from another Headers.
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => {
-        if (name.toLowerCase() !== 'content-length') headers[name] = value;
+        const errors = (body as { errors?: unknown }).errors;
+        if (Array.isArray(errors)) {
+          for (const error of errors as { extensions?: Record<string, unknown> }[]) {
+            record.errorCodes.push(codeOf(error.extensions));
+            error.extensions = { ...error.extensions, requestId: record.requestId };
+          }
+        }
+        // Copied one by one: the ponyfill's Headers does not always copy from another Headers.
+        const headers: Record<string, string> = {};
+        response.headers.forEach((value, name) => {
+          if (name.toLowerCase() !== 'content-length') headers[name] = value;
+        });
+        setResponse(
+          new fetchAPI.Response(JSON.stringify(body), { status: response.status, headers }),
+        );
       });
-      setResponse(
-        new fetchAPI.Response(JSON.stringify(body), { status: response.status, headers }),
-      );
     },
   };
   // Last, so it sees the result as it goes out (after the outage and response-size rules).

@@ -88,7 +88,8 @@ export function persistedOperationsPlugins(options: PersistedOperationsOptions):
   // Runs before usePersistedOperations: checks a document sent with its hash and, for callers
   // allowed arbitrary documents, remembers it for APQ (the second half of the round trip).
   const apqRegistration: Plugin = {
-    async onParams({ params, request }) {
+    // Synchronous unless there is a document to remember: see src/common/maybe-promise.ts.
+    onParams({ params, request }) {
       const reference = referenceOf(params, request);
       if (typeof params.query !== 'string' || params.query === '' || reference === null) return;
       if (reference.kind === 'documentId') {
@@ -101,8 +102,9 @@ export function persistedOperationsPlugins(options: PersistedOperationsOptions):
         );
       }
       if (mayRunAny(request)) {
-        await apq.set(sha256Hex(params.query), params.query);
-        metrics?.apq('registered');
+        return apq.set(sha256Hex(params.query), params.query).then(() => {
+          metrics?.apq('registered');
+        });
       }
     },
   };

@@ -1,4 +1,4 @@
-import type { Plugin } from 'graphql-yoga';
+import type { FetchAPI, Plugin } from 'graphql-yoga';
 import { ANONYMOUS, visibilityFor, type Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import {
@@ -26,47 +26,50 @@ export interface StixPluginOptions {
  * briefing the caller may not see is 404, exactly like a slug that was never used.
  */
 export function stixPlugin({ db, viewers, logger }: StixPluginOptions): Plugin {
-  return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
-      const slug = STIX_BRIEFING_PATH.exec(url.pathname)?.[1];
-      if (slug === undefined) return;
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        endResponse(
-          errorResponse(
-            fetchAPI,
-            405,
-            'METHOD_NOT_ALLOWED',
-            `expected GET, got ${request.method}`,
-            {
-              headers: { allow: 'GET, HEAD' },
-            },
-          ),
-        );
+  async function serve(
+    request: Request,
+    slug: string,
+    endResponse: (response: Response) => void,
+    fetchAPI: FetchAPI,
+  ): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      endResponse(
+        errorResponse(fetchAPI, 405, 'METHOD_NOT_ALLOWED', `expected GET, got ${request.method}`, {
+          headers: { allow: 'GET, HEAD' },
+        }),
+      );
+      return;
+    }
+    const visibility = visibilityFor(viewers.get(request) ?? ANONYMOUS);
+    try {
+      const bundle = await exportBriefingBySlug(db, visibility, slug);
+      endResponse(
+        bundle
+          ? new fetchAPI.Response(request.method === 'HEAD' ? null : JSON.stringify(bundle), {
+              headers: {
+                'content-type': STIX_MEDIA_TYPE,
+                // Per caller: what it holds depends on the key that asked.
+                'cache-control': 'private, no-store',
+              },
+            })
+          : errorResponse(fetchAPI, 404, 'NOT_FOUND', `no briefing with slug ${slug}`),
+      );
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        logger.warn('database unavailable while exporting STIX', errorFields(error));
+        endResponse(databaseUnavailableResponse(fetchAPI));
         return;
       }
-      const visibility = visibilityFor(viewers.get(request) ?? ANONYMOUS);
-      try {
-        const bundle = await exportBriefingBySlug(db, visibility, slug);
-        endResponse(
-          bundle
-            ? new fetchAPI.Response(request.method === 'HEAD' ? null : JSON.stringify(bundle), {
-                headers: {
-                  'content-type': STIX_MEDIA_TYPE,
-                  // Per caller: what it holds depends on the key that asked.
-                  'cache-control': 'private, no-store',
-                },
-              })
-            : errorResponse(fetchAPI, 404, 'NOT_FOUND', `no briefing with slug ${slug}`),
-        );
-      } catch (error) {
-        if (isDatabaseUnavailable(error)) {
-          logger.warn('database unavailable while exporting STIX', errorFields(error));
-          endResponse(databaseUnavailableResponse(fetchAPI));
-          return;
-        }
-        logger.error('unexpected error while exporting STIX', errorFields(error));
-        endResponse(errorResponse(fetchAPI, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'));
-      }
+      logger.error('unexpected error while exporting STIX', errorFields(error));
+      endResponse(errorResponse(fetchAPI, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+    }
+  }
+  return {
+    // Synchronous for every other path: see src/common/maybe-promise.ts.
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      const slug = STIX_BRIEFING_PATH.exec(url.pathname)?.[1];
+      if (slug === undefined) return;
+      return serve(request, slug, endResponse, fetchAPI);
     },
   };
 }
