@@ -73,6 +73,12 @@ export function checkSeed(data: SeedData): Map<SeedKey, Span> {
   if (!sourceKeys.has(data.briefing.source)) {
     throw new Error(`seed: briefing references unknown source "${data.briefing.source}"`);
   }
+  for (const source of data.sources) {
+    for (const { actor } of source.actors ?? []) {
+      if (!actorKeys.has(actor))
+        throw new Error(`seed: source "${source.key}" names unknown actor "${actor}"`);
+    }
+  }
   const claimKeys = uniqueKeys('claim', data.claims);
   uniqueKeys('relationship', data.relationships);
 
@@ -265,6 +271,15 @@ async function insertSeed(
     })),
   );
   if (aliases.length > 0) await trx.insertInto('actor_alias').values(aliases).execute();
+  const sourceActors = data.sources.flatMap((source) =>
+    (source.actors ?? []).map(({ actor, role }, position) => ({
+      source_id: idOf(sourceIds, 'source', source.key),
+      actor_id: idOf(actorIds, 'actor', actor),
+      role,
+      position,
+    })),
+  );
+  if (sourceActors.length > 0) await trx.insertInto('source_actor').values(sourceActors).execute();
 
   const claimIds = new Map<SeedKey, number>();
   let citationCount = 0;

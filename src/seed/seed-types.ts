@@ -13,6 +13,7 @@ import type {
   QuantityQualifier,
   QuantityRole,
   Reliability,
+  SourceActorRole,
   SourceKind,
   TagKind,
   TimeBound,
@@ -94,6 +95,8 @@ export interface SeedSource {
   derivedFrom: SeedKey | null;
   description: string;
   marking?: Marking;
+  /** Actors the source names as its speaker, author, publisher or subject, in order. */
+  actors?: readonly { actor: SeedKey; role: SourceActorRole }[];
 }
 
 export interface SeedAuthor {

@@ -145,6 +145,7 @@ export const venezuelaBriefing: SeedData = {
       derivedFrom: null,
       description:
         'Unpublished U.S. intelligence briefing on Venezuela’s requests for military aid, shared with The Washington Post and known only through its report. Rated B (usually reliable): U.S. intelligence reporting has a generally good record, but this briefing cannot be inspected and the agency behind it is not named.',
+      actors: [{ actor: 'us-intelligence-community', role: 'AUTHOR' }],
     },
     {
       key: 'washington-post-report',
@@ -159,6 +160,7 @@ export const venezuelaBriefing: SeedData = {
       derivedFrom: 'us-intelligence-briefing',
       description:
         'The Washington Post report (31 October 2025; only the day is known) relaying the U.S. intelligence briefing and the documents it describes. The title is descriptive, not the headline, and the URL is left out rather than guessed. Rated B (usually reliable): a major outlet with editorial standards, here relaying a source it cannot show.',
+      actors: [{ actor: 'washington-post', role: 'PUBLISHER' }],
     },
     {
       key: 'article',
@@ -184,6 +186,7 @@ export const venezuelaBriefing: SeedData = {
       derivedFrom: 'us-intelligence-briefing',
       description:
         'Known only as described in the U.S. intelligence briefing. derived_from points to that briefing because it is the only way the letter reached us (and one briefing draws on several documents); on citations the letter is the ORIGIN and the briefing a RELAY. Reliability F: the document itself cannot be judged.',
+      actors: [{ actor: 'maduro', role: 'AUTHOR' }],
     },
     {
       key: 'maduro-letter-to-xi',
@@ -196,6 +199,7 @@ export const venezuelaBriefing: SeedData = {
       derivedFrom: 'us-intelligence-briefing',
       description:
         'A letter Maduro “reportedly” sent to Xi Jinping, known only through the U.S. intelligence briefing as relayed by The Washington Post; derived_from and reliability as for the letter to Putin.',
+      actors: [{ actor: 'maduro', role: 'AUTHOR' }],
     },
     {
       key: 'velasquez-documents',
@@ -208,6 +212,7 @@ export const venezuelaBriefing: SeedData = {
       derivedFrom: 'us-intelligence-briefing',
       description:
         'Documents describing the Venezuelan Transport Minister’s procurement talks with Iranian officials, known only through the U.S. intelligence briefing; derived_from and reliability as for the letter to Putin.',
+      actors: [{ actor: 'velasquez', role: 'SUBJECT' }],
     },
   ],
 

@@ -929,6 +929,12 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
                       derivationChain {
                         title
                       }
+                      actors {
+                        role
+                        actor {
+                          name
+                        }
+                      }
                     }
                   }
                 }
@@ -982,6 +988,27 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
         return record.id;
       };
 
+      // Actors first: sources name some of them.
+      const actorIds = new Map<string, string>();
+      for (const actor of seed.actors) {
+        const id = await call(
+          `mutation ($input: CreateActorInput!) { createActor(input: $input) {
+             ... on CreateActorSuccess { actor { id } } } }`,
+          'createActor',
+          {
+            input: {
+              kind: actor.kind,
+              name: actor.name,
+              aliases: (actor.aliases ?? []).map((a) => ({ name: a.alias, language: a.language })),
+              country: actor.country,
+              wikidataQid: actor.wikidataQid,
+              description: actor.description,
+              marking: actor.marking,
+            },
+          },
+        );
+        actorIds.set(actor.key, id);
+      }
       const sourceIds = new Map<string, string>();
       for (const source of seed.sources) {
         const derivedFromId = source.derivedFrom ? sourceIds.get(source.derivedFrom) : null;
@@ -1008,30 +1035,14 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
               derivedFromId,
               description: source.description,
               marking: source.marking,
+              actors: (source.actors ?? []).map(({ actor, role }) => ({
+                actorId: actorIds.get(actor),
+                role,
+              })),
             },
           },
         );
         sourceIds.set(source.key, id);
-      }
-      const actorIds = new Map<string, string>();
-      for (const actor of seed.actors) {
-        const id = await call(
-          `mutation ($input: CreateActorInput!) { createActor(input: $input) {
-             ... on CreateActorSuccess { actor { id } } } }`,
-          'createActor',
-          {
-            input: {
-              kind: actor.kind,
-              name: actor.name,
-              aliases: (actor.aliases ?? []).map((a) => ({ name: a.alias, language: a.language })),
-              country: actor.country,
-              wikidataQid: actor.wikidataQid,
-              description: actor.description,
-              marking: actor.marking,
-            },
-          },
-        );
-        actorIds.set(actor.key, id);
       }
       const { briefing } = seed;
       const briefingId = await call(

@@ -278,6 +278,41 @@ describe('the seeded Venezuela briefing', () => {
     for (const document of documents) expect(document.via_kind).toBe('INTELLIGENCE_BRIEFING');
   });
 
+  it('names who wrote, published or is the subject of each source', async () => {
+    const links = await db
+      .selectFrom('source_actor')
+      .innerJoin('source', 'source.id', 'source_actor.source_id')
+      .innerJoin('actor', 'actor.id', 'source_actor.actor_id')
+      .select(['source.title', 'source_actor.role', 'actor.name'])
+      .orderBy('source.id')
+      .orderBy('source_actor.position')
+      .execute();
+    expect(links).toEqual([
+      { title: 'U.S. intelligence briefing', role: 'AUTHOR', name: 'U.S. intelligence community' },
+      {
+        title:
+          'The Washington Post report on Maduro’s requests for military aid from Russia, China and Iran',
+        role: 'PUBLISHER',
+        name: 'The Washington Post',
+      },
+      {
+        title: 'Letter from Nicolás Maduro to Vladimir Putin requesting military assistance',
+        role: 'AUTHOR',
+        name: 'Nicolás Maduro',
+      },
+      {
+        title: 'Letter from Nicolás Maduro to Xi Jinping requesting expanded defense cooperation',
+        role: 'AUTHOR',
+        name: 'Nicolás Maduro',
+      },
+      {
+        title: 'Documents on Ramón Celestino Velásquez’s engagements with Iranian officials',
+        role: 'SUBJECT',
+        name: 'Ramón Celestino Velásquez',
+      },
+    ]);
+  });
+
   it('cites the letter to Putin as origin, relayed by the briefing and the Post', async () => {
     const claim = await claimAt('requested-engine-overhaul');
     const citations = await db
