@@ -1,37 +1,39 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/auth/apikey-cli.js';
 import { runCommand, type CommandRun } from '../helpers/commands.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { createDatabaseEnv, type DatabaseEnv } from '../helpers/test-database.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-let dataDir: string;
+/**
+ * A copy of the run's seeded template (a DATA_DIR in the embedded pass, a database with
+ * TEST_DATABASE_URL): neither the command nor the server has to initdb, migrate or seed.
+ */
+let database: DatabaseEnv;
 let server: ServerProcess | null = null;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-apikey-'));
+  database = await createDatabaseEnv();
 });
 afterAll(async () => {
   await server?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await database?.remove();
 });
 
-/** `npm run apikey -- …` in-process (its `main`), against the embedded database in dataDir. */
-const apikey = (...args: string[]): Promise<CommandRun> =>
-  runCommand(main, args, { DATA_DIR: dataDir, DATABASE_URL: '' });
+/** `npm run apikey -- …` in-process (its `main`), against this file's database. */
+const apikey = (...args: string[]): Promise<CommandRun> => runCommand(main, args, database.env);
 
 /** `npm run apikey -- …` as an operator types it: a process of its own. */
 async function apikeyProcess(...args: string[]): Promise<string[]> {
   const { stdout } = await run(
     process.execPath,
     ['--import', 'tsx', 'src/auth/apikey-cli.ts', ...args],
-    { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } },
+    { cwd: ROOT, env: { ...process.env, ...database.env } },
   );
   return stdout.trim().split('\n');
 }
@@ -52,7 +54,7 @@ describe('npm run apikey', () => {
     'creates keys with and without a running server, lists and revokes them',
     { timeout: 180_000 },
     async () => {
-      // Server stopped: the command opens the embedded database itself (migrating it).
+      // Server stopped: the command opens the database itself (the embedded one: its directory).
       const offline = await apikey(
         'create',
         '--role',
@@ -71,10 +73,11 @@ describe('npm run apikey', () => {
         'created API key 1 for Desk: role editor, clearance AMBER, expires 2099-01-01T00:00:00.000Z',
       );
 
-      server = await startServerProcess({ env: { DATA_DIR: dataDir, DATABASE_URL: '' } });
+      server = await startServerProcess({ env: database.env });
       expect(await status(offlineKey)).toBe(200);
 
-      // Server running: the command reaches the same data through the server's socket. This one
+      // Server running: the command reaches the same data (embedded: through the server's socket,
+      // as PGlite allows one process per directory). This one
       // runs as its own process, as `npm run apikey` does: the file still starts `main` when run.
       const online = await apikeyProcess('create', '--role', 'analyst', '--name', 'Night shift');
       expect(online[0]).toBe('created API key 2 for Night shift: role analyst, clearance CLEAR');

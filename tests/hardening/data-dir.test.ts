@@ -17,10 +17,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.js';
 import { dataDirLockPath, startEmbeddedDatabase } from '../../src/db/embedded.js';
+import { createTestDataDir } from '../helpers/test-database.js';
 
 // The embedded database's directory holds every briefing, RED ones included: it is owner-only
 // (0700 directories, 0600 files), and one process at a time has it, through a lock file with
-// the holder's pid. Embedded only, so it runs the same in both passes.
+// the holder's pid. It runs in the embedded pass only: TEST_DATABASE_URL changes nothing here,
+// so the PostgreSQL pass would run the same code again (and has no data-directory template).
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,19 +30,6 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 let root: string;
 /** A data directory a server has used and stopped: the lock tests start from copies of it. */
 let pristine: string;
-
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-datadir-'));
-  // One initdb for all the lock tests (copying the result takes a fraction of a second; initdb
-  // several seconds). The first test still initialises a directory of its own: that is where
-  // PGlite writes its files world-readable.
-  pristine = path.join(root, 'pristine');
-  const embedded = await startEmbeddedDatabase(pristine);
-  await embedded.stop();
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
 
 /** Every entry under `directory` (itself included) whose mode lets group or others in. */
 async function looseEntries(directory: string): Promise<string[]> {
@@ -80,32 +69,48 @@ async function deadPid(): Promise<number> {
 const lockedMessage = (dir: string, pid: number) =>
   `DATA_DIR ${dir} is in use by process ${pid} (lock file ${dataDirLockPath(dir)}); stop that server first, or set DATABASE_URL. If no briefgraph runs as process ${pid}, remove the lock file.`;
 
-describe('embedded data directory', () => {
-  it('is owner-only, including what the database writes while it runs', async () => {
-    const dir = path.join(root, 'modes', 'data');
-    const embedded = await startEmbeddedDatabase(dir);
-    const db = createDatabase({ url: embedded.url, maxConnections: 1 });
-    try {
-      await sql`create table secrets (id int, body text)`.execute(db);
-      await sql`insert into secrets select g, repeat('RED ', 50) from generate_series(1, 20000) g`.execute(
-        db,
-      );
-      await sql`checkpoint`.execute(db);
-      expect((await stat(dir)).mode & 0o777).toBe(0o700);
-      expect(await looseEntries(dir)).toEqual([]);
-    } finally {
-      await db.destroy();
-      await embedded.stop();
-    }
-    expect(await looseEntries(dir)).toEqual([]);
-
-    // A directory left world-readable (an older version, a careless copy) is fixed on start.
-    await loosen(dir);
-    expect((await looseEntries(dir)).length).toBeGreaterThan(100);
-    const again = await startEmbeddedDatabase(dir);
-    expect(await looseEntries(dir)).toEqual([]);
-    await again.stop();
+describe.runIf(!process.env.TEST_DATABASE_URL)('embedded data directory (embedded pass)', () => {
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-datadir-'));
+    // A copy of the run's migrated template, not an initdb of its own (seconds of CPU). The
+    // first test still initialises a directory: that is where PGlite writes files world-readable.
+    pristine = await createTestDataDir({ seed: false });
   });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(pristine, { recursive: true, force: true });
+  });
+
+  // An initdb of its own, in a child process: allow for a loaded machine.
+  it(
+    'is owner-only, including what the database writes while it runs',
+    { timeout: 120_000 },
+    async () => {
+      const dir = path.join(root, 'modes', 'data');
+      const embedded = await startEmbeddedDatabase(dir);
+      const db = createDatabase({ url: embedded.url, maxConnections: 1 });
+      try {
+        await sql`create table secrets (id int, body text)`.execute(db);
+        await sql`insert into secrets select g, repeat('RED ', 50) from generate_series(1, 20000) g`.execute(
+          db,
+        );
+        await sql`checkpoint`.execute(db);
+        expect((await stat(dir)).mode & 0o777).toBe(0o700);
+        expect(await looseEntries(dir)).toEqual([]);
+      } finally {
+        await db.destroy();
+        await embedded.stop();
+      }
+      expect(await looseEntries(dir)).toEqual([]);
+
+      // A directory left world-readable (an older version, a careless copy) is fixed on start.
+      await loosen(dir);
+      expect((await looseEntries(dir)).length).toBeGreaterThan(100);
+      const again = await startEmbeddedDatabase(dir);
+      expect(await looseEntries(dir)).toEqual([]);
+      await again.stop();
+    },
+  );
 
   it('refuses a second opener naming the holder, and is free again after stop', async () => {
     const dir = path.join(root, 'held');

@@ -117,14 +117,20 @@ async function expectSeedBriefing(server: ServerProcess): Promise<void> {
   });
 }
 
-describe('server process on the embedded database', () => {
+// Each pass watches one fresh start migrate and seed by itself, on the database it tests; every
+// other server process in the tests starts from a copy of the run's seeded template.
+describe.runIf(!process.env.TEST_DATABASE_URL)('server process on the embedded database', () => {
   let dataDir: string;
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-process-'));
     // DATABASE_URL emptied so a developer's own setting cannot redirect the test to their data.
-    server = await startServerProcess({ env: { DATA_DIR: dataDir, DATABASE_URL: '' } });
+    // Up to the hook's limit: initdb, every migration and the seed take a minute on a busy machine.
+    server = await startServerProcess({
+      env: { DATA_DIR: dataDir, DATABASE_URL: '' },
+      readyTimeoutMs: 110_000,
+    });
   });
 
   afterAll(async () => {
