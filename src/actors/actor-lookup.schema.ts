@@ -96,7 +96,9 @@ builder.queryFields((t) => ({
     description:
       'One actor by global id, Wikidata item or external id (exactly one of them); null when none matches or you may not see it. A merged actor’s identifiers find its survivor.',
     args: {
-      id: t.arg.id(),
+      id: t.arg.id({
+        description: 'The actor’s global id; a merged actor’s id finds its survivor.',
+      }),
       wikidataQid: t.arg.string({ description: 'A Wikidata item id, e.g. `Q717`.' }),
       externalId: t.arg({ type: ExternalIdKeyInput, description: 'An id in another register.' }),
     },

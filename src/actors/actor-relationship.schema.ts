@@ -155,11 +155,15 @@ ActorRelationshipRef.implement({
     'A typed, dated link between two actors (“Russia supplies Venezuela”, “ANSU-100 variant-of Mohajer-2”), with the claims that evidence it. Under embargo until a published briefing references it or an editor publishes it, and its two ends are visible (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
     from: t.field({
+      description:
+        'The actor the link reads from (“Russia” in “Russia supplies Venezuela”); a merged actor’s survivor.',
       type: ActorRef,
       extensions: endActorSql('from_actor'),
       resolve: (r) => r.from_actor_id,
     }),
     to: t.field({
+      description:
+        'The actor the link reads to (“Venezuela” in “Russia supplies Venezuela”); a merged actor’s survivor.',
       type: ActorRef,
       extensions: endActorSql('to_actor'),
       resolve: (r) => r.to_actor_id,
@@ -183,8 +187,14 @@ ActorRelationshipRef.implement({
       type: 'JSONObject',
       description: 'Extra facts about the link, e.g. `{"equipment": "Su-30MK2", "quantity": 24}`.',
     }),
-    description: t.exposeString('description', { nullable: true }),
-    marking: t.expose('marking', { type: MarkingEnum }),
+    description: t.exposeString('description', {
+      nullable: true,
+      description: 'The link in an editor’s words, when its type says too little.',
+    }),
+    marking: t.expose('marking', {
+      type: MarkingEnum,
+      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -193,8 +203,17 @@ ActorRelationshipRef.implement({
       description: 'Claims that support the link (those you may see), in briefing order.',
       args: {
         ...t.arg.connectionArgs(),
-        filter: t.arg({ type: ClaimFilterInput }),
-        orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
+        filter: t.arg({
+          type: ClaimFilterInput,
+          description: 'Only the items that meet every condition given.',
+        }),
+        orderBy: t.arg({
+          type: ClaimOrderEnum,
+          required: true,
+          defaultValue: 'BRIEFING_POSITION',
+          description:
+            'The order of the items; ties are broken by id, so pages never overlap or skip.',
+        }),
       },
       extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
         claimConnectionSql(env, { kind: 'relationship' }, args, row('id')),
@@ -204,8 +223,15 @@ ActorRelationshipRef.implement({
       load: (ids: number[], ctx, args) =>
         loadClaimPages(ctx, { kind: 'relationship' } as const, ids, args),
     }),
-    createdAt: t.expose('created_at', { type: 'DateTime' }),
-    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
+    createdAt: t.expose('created_at', {
+      type: 'DateTime',
+      description: 'When the record was created (database clock).',
+    }),
+    updatedAt: t.expose('updated_at', {
+      type: 'DateTime',
+      description:
+        'When the record last changed (database clock); every write bumps it with `version`.',
+    }),
   }),
 });
 
@@ -221,9 +247,14 @@ builder.queryFields((t) => ({
     description: 'All actor relationships you may see, filtered and ordered.',
     args: {
       ...t.arg.connectionArgs(),
-      filter: t.arg({ type: ActorRelationshipFilterInput }),
+      filter: t.arg({
+        type: ActorRelationshipFilterInput,
+        description: 'Only the items that meet every condition given.',
+      }),
       orderBy: t.arg({
         type: RelationshipOrderEnum,
+        description:
+          'The order of the items; ties are broken by id, so pages never overlap or skip.',
         required: true,
         defaultValue: 'VALID_FROM_ASC',
       }),

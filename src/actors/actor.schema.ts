@@ -97,7 +97,7 @@ export const ActorFilterInput = builder.inputType('ActorFilter', {
 const AliasRef = builder.objectRef<ActorAliasRow>('ActorAlias').implement({
   description: 'Another name for an actor (spelling, transliteration, designation).',
   fields: (t) => ({
-    name: t.exposeString('alias'),
+    name: t.exposeString('alias', { description: 'The alias as written.' }),
     language: t.exposeString('language', {
       nullable: true,
       description: 'BCP 47 language of the alias, when specific.',
@@ -109,8 +109,13 @@ const ExternalIdRef = builder.objectRef<ActorExternalIdRow>('ExternalId').implem
   description: 'The actor’s id in another register (SIPRI, OpenSanctions, GeoNames…).',
   fields: (t) => ({
     scheme: t.exposeString('scheme', { description: 'Which register, as a slug.' }),
-    value: t.exposeString('value'),
-    url: t.exposeString('url', { nullable: true }),
+    value: t.exposeString('value', {
+      description: 'The id within that register, as the register writes it.',
+    }),
+    url: t.exposeString('url', {
+      nullable: true,
+      description: 'The record’s page in that register, when it has one.',
+    }),
   }),
 });
 
@@ -148,7 +153,11 @@ ActorRef.implement({
   description:
     'A state, person, organisation, government body, military unit, equipment type, programme or place that claims are about. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
-    kind: t.expose('kind', { type: ActorKindEnum }),
+    kind: t.expose('kind', {
+      type: ActorKindEnum,
+      description:
+        'What sort of actor it is; PLACE actors also carry `placeType` and `coordinates`.',
+    }),
     name: t.exposeString('name', { description: 'Preferred name.' }),
     aliases: t.loadableList({
       type: AliasRef,
@@ -172,6 +181,7 @@ ActorRef.implement({
       description: 'Wikidata item id, e.g. `Q717`.',
     }),
     wikidataUrl: t.string({
+      description: 'The Wikidata item’s page, built from `wikidataQid`.',
       nullable: true,
       extensions: sqlField({ kind: 'prefixed', column: 'wikidata_qid', prefix: WIKIDATA_URL }),
       resolve: (a) => (a.wikidata_qid ? `${WIKIDATA_URL}${a.wikidata_qid}` : null),
@@ -189,7 +199,10 @@ ActorRef.implement({
           LIST_CAPS.actorExternalIds,
         ),
     }),
-    description: t.exposeString('description', { nullable: true }),
+    description: t.exposeString('description', {
+      nullable: true,
+      description: 'Who or what the actor is, in a sentence or two.',
+    }),
     placeType: t.expose('place_type', {
       type: PlaceTypeEnum,
       nullable: true,
@@ -209,7 +222,10 @@ ActorRef.implement({
           ? { latitude: a.latitude, longitude: a.longitude }
           : null,
     }),
-    marking: t.expose('marking', { type: MarkingEnum }),
+    marking: t.expose('marking', {
+      type: MarkingEnum,
+      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -218,7 +234,12 @@ ActorRef.implement({
       description: 'This actor’s relationships, optionally by direction, type and date.',
       args: {
         ...t.arg.connectionArgs(),
-        direction: t.arg({ type: RelationshipDirectionEnum, required: true, defaultValue: 'BOTH' }),
+        direction: t.arg({
+          type: RelationshipDirectionEnum,
+          required: true,
+          defaultValue: 'BOTH',
+          description: 'Links from this actor (OUTGOING), to it (INCOMING), or both.',
+        }),
         type: t.arg.stringList({ description: 'Only these types.' }),
         asOf: t.arg({
           type: 'Date',
@@ -230,6 +251,8 @@ ActorRef.implement({
         }),
         orderBy: t.arg({
           type: RelationshipOrderEnum,
+          description:
+            'The order of the items; ties are broken by id, so pages never overlap or skip.',
           required: true,
           defaultValue: 'VALID_FROM_ASC',
         }),
@@ -281,9 +304,23 @@ ActorRef.implement({
       description: 'Claims involving this actor, as subject, object or either.',
       args: {
         ...t.arg.connectionArgs(),
-        role: t.arg({ type: ActorRoleEnum, required: true, defaultValue: 'ANY' }),
-        filter: t.arg({ type: ClaimFilterInput }),
-        orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'VALID_FROM_ASC' }),
+        role: t.arg({
+          type: ActorRoleEnum,
+          required: true,
+          defaultValue: 'ANY',
+          description: 'Only claims where the actor is the subject, an object, or either.',
+        }),
+        filter: t.arg({
+          type: ClaimFilterInput,
+          description: 'Only the items that meet every condition given.',
+        }),
+        orderBy: t.arg({
+          type: ClaimOrderEnum,
+          required: true,
+          defaultValue: 'VALID_FROM_ASC',
+          description:
+            'The order of the items; ties are broken by id, so pages never overlap or skip.',
+        }),
       },
       extensions: sqlConnection((env, args: ActorClaimConnectionArgs, row) =>
         claimConnectionSql(env, { kind: 'actor', role: args.role }, args, row('id')),
@@ -314,8 +351,15 @@ ActorRef.implement({
           (ids) => countBriefingsPerActor(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.expose('created_at', { type: 'DateTime' }),
-    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
+    createdAt: t.expose('created_at', {
+      type: 'DateTime',
+      description: 'When the record was created (database clock).',
+    }),
+    updatedAt: t.expose('updated_at', {
+      type: 'DateTime',
+      description:
+        'When the record last changed (database clock); every write bumps it with `version`.',
+    }),
   }),
 });
 
@@ -325,8 +369,17 @@ builder.queryFields((t) => ({
     description: 'All actors you may see, filtered and ordered.',
     args: {
       ...t.arg.connectionArgs(),
-      filter: t.arg({ type: ActorFilterInput }),
-      orderBy: t.arg({ type: ActorOrderEnum, required: true, defaultValue: 'NAME_ASC' }),
+      filter: t.arg({
+        type: ActorFilterInput,
+        description: 'Only the items that meet every condition given.',
+      }),
+      orderBy: t.arg({
+        type: ActorOrderEnum,
+        required: true,
+        defaultValue: 'NAME_ASC',
+        description:
+          'The order of the items; ties are broken by id, so pages never overlap or skip.',
+      }),
     },
     ...listingField<
       ConnectionArgs & { filter?: ActorFilterShape | null; orderBy: ActorOrder },

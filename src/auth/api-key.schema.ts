@@ -124,7 +124,12 @@ builder.mutationFields((t) => ({
     type: CreatedApiKeyRef,
     description: 'Issues an API key (admins only). The key is in the result, once.',
     authScopes: { admin: true },
-    errors: { dataField: { name: 'created' } },
+    errors: {
+      dataField: {
+        name: 'created',
+        description: 'The new key, with its secret (shown this once).',
+      },
+    },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       let key = '';
@@ -167,7 +172,9 @@ builder.mutationFields((t) => ({
     type: ApiKeyRef,
     description: 'Revokes an API key at once (admins only); requests with it then get HTTP 401.',
     authScopes: { admin: true },
-    errors: { dataField: { name: 'apiKey' } },
+    errors: {
+      dataField: { name: 'apiKey', description: 'The key’s record as it stands after the write.' },
+    },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) =>
       runWrite(

@@ -31,22 +31,43 @@ const LimitsRef = builder.objectRef<ViewerInfo>('ViewerLimits').implement({
         description: 'Deepest field nesting a document may have.',
         resolve: (info) => document(info).depth,
       }),
-      maxAliases: t.float({ resolve: (info) => document(info).aliases }),
-      maxDirectives: t.float({ resolve: (info) => document(info).directives }),
-      maxTokens: t.float({ resolve: (info) => document(info).tokens }),
+      maxAliases: t.float({
+        description: 'Most aliased fields a document may have.',
+        resolve: (info) => document(info).aliases,
+      }),
+      maxDirectives: t.float({
+        description: 'Most directives a document may use.',
+        resolve: (info) => document(info).directives,
+      }),
+      maxTokens: t.float({
+        description: 'Most lexical tokens a document may have.',
+        resolve: (info) => document(info).tokens,
+      }),
       maxCost: t.float({
         description: 'Highest estimated cost a document may have (COST_LIMIT_EXCEEDED beyond).',
         resolve: (info) => document(info).cost,
       }),
-      maxExpandedFields: t.float({ resolve: (info) => document(info).expandedFields }),
+      maxExpandedFields: t.float({
+        description: 'Most fields a document may select once its fragments are expanded.',
+        resolve: (info) => document(info).expandedFields,
+      }),
       requestsPerWindow: t.int({
         description: 'Requests this key (or, anonymous, this address) may send per window.',
         resolve: (info) =>
           info.role === null ? info.config.rateLimit.anonymous : info.config.rateLimit.keyed,
       }),
-      windowSeconds: t.int({ resolve: (info) => info.config.rateLimit.windowSeconds }),
-      maxBodyBytes: t.int({ resolve: (info) => info.config.maxBodyBytes }),
-      maxResponseBytes: t.int({ resolve: (info) => info.config.maxResponseBytes }),
+      windowSeconds: t.int({
+        description: 'Length of the rate-limit window `requestsPerWindow` counts in.',
+        resolve: (info) => info.config.rateLimit.windowSeconds,
+      }),
+      maxBodyBytes: t.int({
+        description: 'Largest request body accepted (REQUEST_TOO_LARGE beyond).',
+        resolve: (info) => info.config.maxBodyBytes,
+      }),
+      maxResponseBytes: t.int({
+        description: 'Largest response the server will send (RESPONSE_TOO_LARGE beyond).',
+        resolve: (info) => info.config.maxResponseBytes,
+      }),
     };
   },
 });
@@ -65,7 +86,11 @@ const ViewerRef = builder.objectRef<ViewerInfo>('Viewer').implement({
       description: 'The highest TLP marking this caller reads.',
       resolve: (info) => info.clearance,
     }),
-    keyName: t.string({ nullable: true, resolve: (info) => info.keyName }),
+    keyName: t.string({
+      nullable: true,
+      description: 'The name the API key was given; null without a key.',
+      resolve: (info) => info.keyName,
+    }),
     keyExpiresAt: t.field({
       type: 'DateTime',
       nullable: true,
@@ -76,7 +101,11 @@ const ViewerRef = builder.objectRef<ViewerInfo>('Viewer').implement({
       description: 'False when this caller may run registered documents only.',
       resolve: (info) => info.mayRunAnyOperation,
     }),
-    limits: t.field({ type: LimitsRef, resolve: (info) => info }),
+    limits: t.field({
+      type: LimitsRef,
+      description: 'The limits that apply to this caller’s documents and requests.',
+      resolve: (info) => info,
+    }),
   }),
 });
 

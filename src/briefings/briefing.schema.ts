@@ -145,12 +145,19 @@ const LicenceRef = builder.objectRef<MediaRow>('Licence').implement({
 const MediaRef = builder.objectRef<MediaRow>('Media').implement({
   description: 'A photo or other item illustrating a briefing, with its credit and licence.',
   fields: (t) => ({
-    kind: t.expose('kind', { type: MediaKindEnum }),
+    kind: t.expose('kind', {
+      type: MediaKindEnum,
+      description: 'Photo, video, map, chart or document.',
+    }),
     position: t.exposeInt('position', { description: 'Order within the briefing (0 first).' }),
-    url: t.exposeString('url', { nullable: true }),
-    caption: t.exposeString('caption'),
+    url: t.exposeString('url', {
+      nullable: true,
+      description: 'Where the item itself is; null when it is only described.',
+    }),
+    caption: t.exposeString('caption', { description: 'The caption as the briefing prints it.' }),
     credit: t.exposeString('credit', { description: 'Who made it, as they are to be credited.' }),
     licence: t.field({
+      description: 'The terms it may be reused under.',
       type: LicenceRef,
       extensions: sqlField({
         kind: 'embedded',
@@ -173,7 +180,10 @@ const TagRef = builder.objectRef<{ tag: string; kind: 'TOPIC' | 'REGION' }>('Tag
   description: 'A topic or region a briefing is filed under.',
   fields: (t) => ({
     name: t.exposeString('tag', { description: 'The tag as a slug, e.g. `arms-transfers`.' }),
-    kind: t.expose('kind', { type: TagKindEnum }),
+    kind: t.expose('kind', {
+      type: TagKindEnum,
+      description: 'Whether the tag names a topic or a region.',
+    }),
   }),
 });
 
@@ -181,8 +191,11 @@ AuthorRef.implement({
   description:
     'A person who wrote briefings. Visible only on the byline of a briefing you may see: the author of drafts only, or of briefings above your clearance only, does not exist for you.',
   fields: (t) => ({
-    name: t.exposeString('name'),
-    bio: t.exposeString('bio', { nullable: true }),
+    name: t.exposeString('name', { description: 'The name as printed on the byline.' }),
+    bio: t.exposeString('bio', {
+      nullable: true,
+      description: 'A short biography, as the byline gives it.',
+    }),
   }),
 });
 
@@ -195,17 +208,38 @@ BriefingRef.implement({
       description:
         'Unique, URL-safe name, e.g. `venezuela-seeks-military-aid-from-russia-china-iran`.',
     }),
-    title: t.exposeString('title'),
-    summary: t.exposeString('summary', { nullable: true }),
+    title: t.exposeString('title', { description: 'The headline.' }),
+    summary: t.exposeString('summary', {
+      nullable: true,
+      description: 'A few sentences a reader can skim before the body.',
+    }),
     body: t.exposeString('body', {
       description: 'The article text as Markdown; claim spans index into it.',
     }),
-    status: t.expose('status', { type: BriefingStatusEnum }),
+    status: t.expose('status', {
+      type: BriefingStatusEnum,
+      description:
+        'Where it is in the editorial workflow; anonymous callers see PUBLISHED briefings only.',
+    }),
     language: t.exposeString('language', { description: 'BCP 47 language tag, e.g. `en`.' }),
-    publishedAt: t.expose('published_at', { type: 'DateTime', nullable: true }),
-    retractedAt: t.expose('retracted_at', { type: 'DateTime', nullable: true }),
-    retractionReason: t.exposeString('retraction_reason', { nullable: true }),
-    marking: t.expose('marking', { type: MarkingEnum }),
+    publishedAt: t.expose('published_at', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was (first) published; null while it never was.',
+    }),
+    retractedAt: t.expose('retracted_at', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was retracted; null unless it was.',
+    }),
+    retractionReason: t.exposeString('retraction_reason', {
+      nullable: true,
+      description: 'Why it was retracted, as the editor wrote it; null unless it was.',
+    }),
+    marking: t.expose('marking', {
+      type: MarkingEnum,
+      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back to update (optimistic concurrency).',
     }),
@@ -261,8 +295,17 @@ BriefingRef.implement({
       description: 'The briefing’s claims, by default in the order of its text.',
       args: {
         ...t.arg.connectionArgs(),
-        filter: t.arg({ type: ClaimFilterInput }),
-        orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
+        filter: t.arg({
+          type: ClaimFilterInput,
+          description: 'Only the items that meet every condition given.',
+        }),
+        orderBy: t.arg({
+          type: ClaimOrderEnum,
+          required: true,
+          defaultValue: 'BRIEFING_POSITION',
+          description:
+            'The order of the items; ties are broken by id, so pages never overlap or skip.',
+        }),
       },
       extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
         claimConnectionSql(env, { kind: 'briefing' }, args, row('id')),
@@ -321,8 +364,15 @@ BriefingRef.implement({
           (ids) => countActorsPerBriefing(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.expose('created_at', { type: 'DateTime' }),
-    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
+    createdAt: t.expose('created_at', {
+      type: 'DateTime',
+      description: 'When the record was created (database clock).',
+    }),
+    updatedAt: t.expose('updated_at', {
+      type: 'DateTime',
+      description:
+        'When the record last changed (database clock); every write bumps it with `version`.',
+    }),
   }),
 });
 
@@ -333,7 +383,7 @@ builder.queryFields((t) => ({
     description:
       'One briefing by slug; null when it does not exist or you may not see it. With `asOf`, its own fields as our record of it stood at that instant (nested lists show the current state).',
     args: {
-      slug: t.arg.string({ required: true }),
+      slug: t.arg.string({ required: true, description: 'The briefing’s slug.' }),
       asOf: t.arg({ type: 'DateTime', description: 'An instant in the past, from the audit log.' }),
     },
     extensions: sqlField({
@@ -355,9 +405,14 @@ builder.queryFields((t) => ({
     description: 'All briefings you may see, filtered and ordered.',
     args: {
       ...t.arg.connectionArgs(),
-      filter: t.arg({ type: BriefingFilterInput }),
+      filter: t.arg({
+        type: BriefingFilterInput,
+        description: 'Only the items that meet every condition given.',
+      }),
       orderBy: t.arg({
         type: BriefingOrderEnum,
+        description:
+          'The order of the items; ties are broken by id, so pages never overlap or skip.',
         required: true,
         defaultValue: 'PUBLISHED_AT_DESC',
       }),

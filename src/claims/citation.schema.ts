@@ -16,7 +16,11 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
       extensions: sqlField({ kind: 'globalId', typename: 'Citation' }),
       resolve: (c) => encodeGlobalId('Citation', c.id),
     }),
-    role: t.expose('role', { type: CitationRoleEnum }),
+    role: t.expose('role', {
+      type: CitationRoleEnum,
+      description:
+        'How the source stands to the claim: its origin, a relay, or an independent corroboration or contradiction.',
+    }),
     position: t.exposeInt('position', {
       description:
         'Order among the claim’s citations (0 first): the attribution chain, origin first.',

@@ -28,7 +28,10 @@ const ClaimDateRef = builder.objectRef<ClaimDateRow>('ClaimDate').implement({
   description:
     'A dated qualifier of a claim (Wikidata’s point in time, start, end…): “ordered in 2005”, “delivered from March 2008”, “first reported in May 2024”, “delivery date undisclosed”.',
   fields: (t) => ({
-    role: t.expose('role', { type: ClaimDateRoleEnum }),
+    role: t.expose('role', {
+      type: ClaimDateRoleEnum,
+      description: 'What the date marks (ordered, delivered, reported…).',
+    }),
     label: t.exposeString('label', {
       nullable: true,
       description: 'The role in words, when OTHER (or more precisely than the role says).',

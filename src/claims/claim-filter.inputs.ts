@@ -25,7 +25,11 @@ export const DateRangeInput = builder.inputType('DateRangeInput', {
 export const DatedQualifierFilterInput = builder.inputType('DatedQualifierFilter', {
   description: 'Claims with a dated qualifier in one of these roles, optionally within a range.',
   fields: (t) => ({
-    role: t.field({ type: [ClaimDateRoleEnum], required: true }),
+    role: t.field({
+      type: [ClaimDateRoleEnum],
+      required: true,
+      description: 'Dated qualifiers of these roles.',
+    }),
     during: t.field({
       type: DateRangeInput,
       description:
@@ -72,7 +76,10 @@ export const ClaimFilterInput = builder.inputType('ClaimFilter', {
     currency: t.stringList({
       description: 'Only claims stating an amount of money in one of these ISO 4217 currencies.',
     }),
-    dated: t.field({ type: DatedQualifierFilterInput }),
+    dated: t.field({
+      type: DatedQualifierFilterInput,
+      description: 'Only claims with a dated qualifier of these roles (in this range, if given).',
+    }),
   }),
 });
 

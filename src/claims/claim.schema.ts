@@ -135,7 +135,11 @@ ClaimRef.implement({
     position: t.exposeInt('position', {
       description: 'Order of the claim within its briefing (0 first).',
     }),
-    kind: t.expose('kind', { type: ClaimKindEnum }),
+    kind: t.expose('kind', {
+      type: ClaimKindEnum,
+      description:
+        'A FACT reported by the sources, or an ASSESSMENT: the briefing’s own analytic judgement.',
+    }),
     statement: t.exposeString('statement', {
       description: 'The claim as one normalised sentence.',
     }),
@@ -222,8 +226,15 @@ ClaimRef.implement({
       description:
         'Confidence in the claim, 0–100 (STIX 2.1 scale); kept separate from likelihood.',
     }),
-    status: t.expose('status', { type: ClaimStatusEnum }),
-    marking: t.expose('marking', { type: MarkingEnum }),
+    status: t.expose('status', {
+      type: ClaimStatusEnum,
+      description:
+        'How the claim stands after review (reported, corroborated, disputed, refuted, superseded).',
+    }),
+    marking: t.expose('marking', {
+      type: MarkingEnum,
+      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -260,8 +271,15 @@ ClaimRef.implement({
           (ids) => countCitationsPerClaim(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.expose('created_at', { type: 'DateTime' }),
-    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
+    createdAt: t.expose('created_at', {
+      type: 'DateTime',
+      description: 'When the record was created (database clock).',
+    }),
+    updatedAt: t.expose('updated_at', {
+      type: 'DateTime',
+      description:
+        'When the record last changed (database clock); every write bumps it with `version`.',
+    }),
   }),
 });
 
@@ -273,8 +291,17 @@ builder.queryField('claims', (t) =>
     description: 'All claims you may see, filtered and ordered.',
     args: {
       ...t.arg.connectionArgs(),
-      filter: t.arg({ type: ClaimFilterInput }),
-      orderBy: t.arg({ type: ClaimOrderEnum, required: true, defaultValue: 'BRIEFING_POSITION' }),
+      filter: t.arg({
+        type: ClaimFilterInput,
+        description: 'Only the items that meet every condition given.',
+      }),
+      orderBy: t.arg({
+        type: ClaimOrderEnum,
+        required: true,
+        defaultValue: 'BRIEFING_POSITION',
+        description:
+          'The order of the items; ties are broken by id, so pages never overlap or skip.',
+      }),
     },
     ...listingField<ConnectionArgs & ClaimConnectionArgs, ClaimRow>((env, args) =>
       connectionSql(

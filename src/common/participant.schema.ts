@@ -43,7 +43,10 @@ export const ParticipantRoleEnum = builder.enumType('ParticipantRole', {
 export const ParticipantRef = builder.objectRef<ParticipantRow>('Participant').implement({
   description: 'An actor taking part in a claim or relationship in a role beyond its two ends.',
   fields: (t) => ({
-    role: t.expose('role', { type: ParticipantRoleEnum }),
+    role: t.expose('role', {
+      type: ParticipantRoleEnum,
+      description: 'What the participant does in the claim or relationship.',
+    }),
     note: t.exposeString('note', {
       nullable: true,
       description: 'The wording, when the role says too little (“chartered Il-76”).',

@@ -107,7 +107,10 @@ export const PartialDateRef = builder.objectRef<PartialDateShape>('PartialDate')
     'A date known to a given precision: `2006-07-01` with MONTH precision means “July 2006”.',
   fields: (t) => ({
     date: t.expose('date', { type: 'Date', description: 'First day of the period.' }),
-    precision: t.expose('precision', { type: DatePrecisionEnum }),
+    precision: t.expose('precision', {
+      type: DatePrecisionEnum,
+      description: 'How precisely `date` is known: `date` is the first day of that period.',
+    }),
     end: t.field({
       type: 'Date',
       description: 'Last day of the period.',
@@ -205,13 +208,24 @@ export const QuantityRef = builder.objectRef<QuantityRow>('Quantity').implement(
   description:
     'A number with its uncertainty, role and unit, as in the SIPRI arms-transfer register (“24 aircraft ordered”, “~21 operational”, “USD 2.2 bn contract”), or a vague amount kept in its own words (“several squadrons”).',
   fields: (t) => ({
-    role: t.expose('role', { type: QuantityRoleEnum }),
+    role: t.expose('role', {
+      type: QuantityRoleEnum,
+      description:
+        'What the quantity counts in the claim: ordered, delivered, operational, the contract value…',
+    }),
     label: t.exposeString('label', {
       nullable: true,
       description: 'The role in words, when OTHER (or more precisely than the role says).',
     }),
-    kind: t.expose('kind', { type: QuantityKindEnum }),
-    qualifier: t.expose('qualifier', { type: QuantityQualifierEnum }),
+    kind: t.expose('kind', {
+      type: QuantityKindEnum,
+      description: 'Whether it counts things, is money or a physical measure.',
+    }),
+    qualifier: t.expose('qualifier', {
+      type: QuantityQualifierEnum,
+      description:
+        'How exact it is; VAGUE quantities keep their wording and never pretend to a number.',
+    }),
     value: t.exposeFloat('value', {
       nullable: true,
       description: 'The stated number, when one is given (never for VAGUE).',

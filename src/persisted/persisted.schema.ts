@@ -78,7 +78,12 @@ builder.mutationFields((t) => ({
     description:
       'Registers a document (admins only) after validating it against the current schema; registering it again enables it again.',
     authScopes: { admin: true },
-    errors: { dataField: { name: 'persistedOperation' } },
+    errors: {
+      dataField: {
+        name: 'persistedOperation',
+        description: 'The document’s record as it stands after the write.',
+      },
+    },
     args: { input: t.arg({ type: RegisterPersistedOperationInput, required: true }) },
     resolve: async (_root, { input }, ctx, info) => {
       try {
@@ -110,7 +115,12 @@ builder.mutationFields((t) => ({
     description:
       'Disables a document at once (admins only): requests naming it are refused like unknown ids.',
     authScopes: { admin: true },
-    errors: { dataField: { name: 'persistedOperation' } },
+    errors: {
+      dataField: {
+        name: 'persistedOperation',
+        description: 'The document’s record as it stands after the write.',
+      },
+    },
     args: { documentId: t.arg.string({ required: true }) },
     resolve: async (_root, { documentId }, ctx) => {
       const row = await disableDocument(ctx.db, documentId, registrar(ctx));

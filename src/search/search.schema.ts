@@ -164,7 +164,10 @@ builder.queryField('search', (t) =>
         type: [SearchTypeEnum],
         description: 'Only hits of these kinds (default: all).',
       }),
-      filter: t.arg({ type: SearchFilterInput }),
+      filter: t.arg({
+        type: SearchFilterInput,
+        description: 'Only the items that meet every condition given.',
+      }),
       first: t.arg.int({
         description: `Page size: ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}.`,
       }),

@@ -22,7 +22,11 @@ import {
 const SourceActorRef = builder.objectRef<SourceActorLinkRow>('SourceActor').implement({
   description: 'An actor in a role on a source.',
   fields: (t) => ({
-    role: t.expose('role', { type: SourceActorRoleEnum }),
+    role: t.expose('role', {
+      type: SourceActorRoleEnum,
+      description:
+        'How the actor stands to the source: spoke in it, wrote it, published it, or is its subject.',
+    }),
     actor: t.field({
       type: ActorRef,
       description: 'The actor (its survivor, if it was merged).',

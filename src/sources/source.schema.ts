@@ -79,9 +79,19 @@ SourceRef.implement({
   description:
     'A document or record that carries claims: an intelligence briefing, a news report, a letter, a dataset. `derivedFrom` follows who relayed whom. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({
-    kind: t.expose('kind', { type: SourceKindEnum }),
-    title: t.exposeString('title'),
-    publisher: t.exposeString('publisher', { nullable: true }),
+    kind: t.expose('kind', {
+      type: SourceKindEnum,
+      description:
+        'What sort of source it is (intelligence briefing, news report, official document…).',
+    }),
+    title: t.exposeString('title', {
+      description: 'The source’s title, or a description of it when it has none.',
+    }),
+    publisher: t.exposeString('publisher', {
+      nullable: true,
+      description:
+        'Who published it, as display text (the publisher actor, if recorded, is in `actors`).',
+    }),
     url: t.exposeString('url', { nullable: true, description: 'Where to read it, when public.' }),
     publishedAt: t.field({
       type: 'DateTime',
@@ -113,8 +123,14 @@ SourceRef.implement({
       description:
         'Admiralty grade of the source itself (A–F); the credibility of each item is on its citation.',
     }),
-    description: t.exposeString('description', { nullable: true }),
-    marking: t.expose('marking', { type: MarkingEnum }),
+    description: t.exposeString('description', {
+      nullable: true,
+      description: 'What the source is and why it is rated as it is.',
+    }),
+    marking: t.expose('marking', {
+      type: MarkingEnum,
+      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
+    }),
     version: t.exposeInt('version', {
       description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
     }),
@@ -170,8 +186,15 @@ SourceRef.implement({
         );
       },
     }),
-    createdAt: t.expose('created_at', { type: 'DateTime' }),
-    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
+    createdAt: t.expose('created_at', {
+      type: 'DateTime',
+      description: 'When the record was created (database clock).',
+    }),
+    updatedAt: t.expose('updated_at', {
+      type: 'DateTime',
+      description:
+        'When the record last changed (database clock); every write bumps it with `version`.',
+    }),
   }),
 });
 
@@ -204,7 +227,9 @@ builder.queryField('source', (t) =>
     type: SourceRef,
     nullable: true,
     description: `The first recorded source you may see at this URL, to find a document before recording it again; null when there is none. ${URL_MATCH_DESCRIPTION}`,
-    args: { url: t.arg.string({ required: true }) },
+    args: {
+      url: t.arg.string({ required: true, description: 'The source’s URL, exactly as recorded.' }),
+    },
     extensions: sqlField({
       kind: 'one',
       row: (env, args) => {
@@ -226,8 +251,17 @@ builder.queryField('sources', (t) =>
     description: 'All sources you may see, filtered and ordered.',
     args: {
       ...t.arg.connectionArgs(),
-      filter: t.arg({ type: SourceFilterInput }),
-      orderBy: t.arg({ type: SourceOrderEnum, required: true, defaultValue: 'TITLE_ASC' }),
+      filter: t.arg({
+        type: SourceFilterInput,
+        description: 'Only the items that meet every condition given.',
+      }),
+      orderBy: t.arg({
+        type: SourceOrderEnum,
+        required: true,
+        defaultValue: 'TITLE_ASC',
+        description:
+          'The order of the items; ties are broken by id, so pages never overlap or skip.',
+      }),
     },
     ...listingField<
       ConnectionArgs & { filter?: SourceFilterShape | null; orderBy: SourceOrder },
