@@ -54,6 +54,12 @@ const READS: [string, string, string, string][] = [
     'Supplies',
     TYPE,
   ],
+  [
+    'RelationshipType!',
+    'actor(wikidataQid: "Q1") { neighbourhood(types: [$v]) { totalCount } }',
+    'Supplies',
+    TYPE,
+  ],
   ['CountryCode!', 'actors(filter: { country: [$v] }) { totalCount }', 'VEN', COUNTRY],
   ['CurrencyCode!', 'claims(filter: { currency: [$v] }) { totalCount }', 'usd', CURRENCY],
   ['WikidataQid!', 'actor(wikidataQid: $v) { name }', 'Q0717', QID],
