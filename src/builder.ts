@@ -18,6 +18,12 @@ export type Scalars = {
   DateTime: { Input: Date; Output: Date | string };
   Date: { Input: string; Output: string };
   JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+  Slug: { Input: string; Output: string };
+  RelationshipType: { Input: string; Output: string };
+  CountryCode: { Input: string; Output: string };
+  LanguageTag: { Input: string; Output: string };
+  CurrencyCode: { Input: string; Output: string };
+  WikidataQid: { Input: string; Output: string };
 };
 
 export const builder = new SchemaBuilder<{

@@ -8,6 +8,7 @@ import {
 } from 'graphql';
 import { builder } from './builder.js';
 import './common/scalars.js';
+import './common/code-scalars.js';
 import './errors/errors.schema.js';
 import './common/time-and-quantity.schema.js';
 import './claims/claim.schema.js';

@@ -237,7 +237,10 @@ builder.objectField(ActorRef, 'neighbourhood', (t) =>
       includeUndated: t.arg.boolean({
         description: 'With `asOf`: follow relationships whose dates are unknown too.',
       }),
-      types: t.arg.stringList({ description: 'Follow only these relationship types.' }),
+      types: t.arg({
+        type: ['RelationshipType'],
+        description: 'Follow only these relationship types.',
+      }),
       minConfidence: t.arg.int({
         description: 'Follow only relationships at least this confident (0–100).',
       }),
@@ -285,7 +288,10 @@ builder.queryField('path', (t) =>
       includeUndated: t.arg.boolean({
         description: 'With `asOf`: follow relationships whose dates are unknown too.',
       }),
-      types: t.arg.stringList({ description: 'Follow only these relationship types.' }),
+      types: t.arg({
+        type: ['RelationshipType'],
+        description: 'Follow only these relationship types.',
+      }),
       minConfidence: t.arg.int({
         description: 'Follow only relationships at least this confident (0–100).',
       }),

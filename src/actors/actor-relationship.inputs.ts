@@ -22,7 +22,7 @@ export const RelateActorsInput = builder.inputType('RelateActorsInput', {
   fields: (t) => ({
     fromId: t.id({ required: true }),
     toId: t.id({ required: true, description: 'Another actor than `fromId`.' }),
-    type: t.string({ required: true, description: 'A slug matching `^[a-z0-9-]+$`.' }),
+    type: t.field({ type: 'RelationshipType', required: true }),
     validTime: t.field({ type: ValidTimeInput }),
     confidence: t.int({ description: '0 to 100 (STIX 2.1 scale).' }),
     attributes: t.field({
@@ -41,7 +41,7 @@ export const UpdateRelationshipInput = builder.inputType('UpdateRelationshipInpu
   fields: (t) => ({
     fromId: t.id(),
     toId: t.id(),
-    type: t.string(),
+    type: t.field({ type: 'RelationshipType' }),
     validTime: t.field({ type: ValidTimeInput }),
     confidence: t.int(),
     attributes: t.field({ type: 'JSONObject' }),
@@ -131,7 +131,7 @@ export function parseRelateActors(
   const command: RelateActorsCommand = {
     from,
     to,
-    type: issues.relationshipType(['input', 'type'], input.type),
+    type: input.type,
     validTime: validTimeColumns(issues, ['input', 'validTime'], input.validTime),
     confidence: issues.intRange(['input', 'confidence'], input.confidence, 0, 100),
     attributes: attributesValue(issues, ['input', 'attributes'], input.attributes ?? {}),
@@ -153,12 +153,7 @@ export function parseUpdateRelationship(
     return {
       from: ifGiven(fromId, (end) => issues.reference(['input', 'fromId'], end, 'Actor')),
       to: ifGiven(toId, (end) => issues.reference(['input', 'toId'], end, 'Actor')),
-      type: issues.required(
-        ['input', 'type'],
-        input.type,
-        (type) => issues.relationshipType(['input', 'type'], type),
-        'a type',
-      ),
+      type: issues.required(['input', 'type'], input.type, (type) => type, 'a type'),
       validTime: ifGiven(input.validTime, (validTime) =>
         validTimeColumns(issues, ['input', 'validTime'], validTime),
       ),

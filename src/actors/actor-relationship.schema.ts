@@ -27,8 +27,6 @@ import {
   type RelationshipOrder,
 } from './actor-relationship.repository.js';
 
-const TYPE_SLUG = /^[a-z0-9-]+$/;
-
 export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
   description: 'Which end of a relationship an actor is on.',
   values: {
@@ -59,7 +57,10 @@ export const RelationshipOrderEnum = builder.enumType('ActorRelationshipOrder', 
 export const ActorRelationshipFilterInput = builder.inputType('ActorRelationshipFilter', {
   description: 'Narrows a relationship list; all given conditions must hold.',
   fields: (t) => ({
-    type: t.stringList({ description: 'Only these types (slugs such as `supplies`, `leads`).' }),
+    type: t.field({
+      type: ['RelationshipType'],
+      description: 'Only these types (e.g. `supplies`, `leads`).',
+    }),
     actorId: t.id({
       description:
         'Only relationships of this actor (see `direction`); an actor you may not see matches nothing, like an unknown id.',
@@ -80,22 +81,6 @@ export const ActorRelationshipFilterInput = builder.inputType('ActorRelationship
   }),
 });
 
-function checkTypes(
-  types: readonly string[] | null | undefined,
-  argument: string,
-): readonly string[] | null {
-  for (const type of types ?? []) {
-    if (!TYPE_SLUG.test(type) || type.length > 80) {
-      throw badInput(
-        `expected ${argument} to be slugs like requested-aid-from, got ${JSON.stringify(type.slice(0, 80))}`,
-        'BAD_USER_INPUT',
-        argument,
-      );
-    }
-  }
-  return types ?? null;
-}
-
 export type RelationshipArgs = {
   direction: RelationshipDirection;
   type?: readonly string[] | null;
@@ -108,7 +93,7 @@ export type RelationshipArgs = {
 export function relationshipFilterOf(args: RelationshipArgs) {
   return {
     direction: args.direction,
-    types: checkTypes(args.type, 'type'),
+    types: args.type ?? null,
     asOf: args.asOf ? parseIsoDate(args.asOf) : null,
     includeUndated: args.includeUndated,
   };
@@ -128,7 +113,7 @@ function toRelationshipFilter(
     );
   }
   return {
-    types: checkTypes(input?.type, 'filter.type'),
+    types: input?.type ?? null,
     actorId: input?.actorId ? requireIdOf(input.actorId, 'Actor', 'filter.actorId') : null,
     direction: input?.direction,
     asOf: input?.asOf ? parseIsoDate(input.asOf) : null,
@@ -168,9 +153,9 @@ ActorRelationshipRef.implement({
       extensions: endActorSql('to_actor'),
       resolve: (r) => r.to_actor_id,
     }),
-    type: t.exposeString('type', {
-      description:
-        'What the link is, as a slug read from → to (`supplies`, `leads`, `variant-of`).',
+    type: t.expose('type', {
+      type: 'RelationshipType',
+      description: 'What the link is, read from → to (`supplies`, `leads`, `variant-of`).',
     }),
     validTime: t.field({
       type: ValidTimeRef,

@@ -5,7 +5,6 @@ import type { ActorKind, Marking, PlaceType } from '../db/types.js';
 import { CoordinatesInput, PlaceTypeEnum, type Coordinates } from './actor-place.schema.js';
 import {
   Issues,
-  LANGUAGE_TAG,
   ifGiven,
   parseAtVersion,
   type AtVersion,
@@ -15,14 +14,12 @@ import {
   type UpdateArgs,
 } from '../mutations/validate.js';
 
-const COUNTRY = /^[A-Z]{2}$/;
-const WIKIDATA_QID = /^Q[1-9][0-9]*$/;
-
 export const ActorAliasInput = builder.inputType('ActorAliasInput', {
   description: 'Another name for an actor (spelling, transliteration, designation).',
   fields: (t) => ({
     name: t.string({ required: true, description: '1 to 300 characters.' }),
-    language: t.string({
+    language: t.field({
+      type: 'LanguageTag',
       description: 'Language of the alias when specific, e.g. `es` or `pt-BR`.',
     }),
   }),
@@ -31,7 +28,11 @@ export const ActorAliasInput = builder.inputType('ActorAliasInput', {
 export const ExternalIdInput = builder.inputType('ExternalIdInput', {
   description: 'The actor’s id in another register; (scheme, value) belongs to one actor only.',
   fields: (t) => ({
-    scheme: t.string({ required: true, description: 'The register, as a slug (`sipri`).' }),
+    scheme: t.field({
+      type: 'Slug',
+      required: true,
+      description: 'The register, e.g. `sipri` (at most 80 characters).',
+    }),
     value: t.string({ required: true, description: '1 to 300 characters.' }),
     url: t.string({ description: 'An http(s) URL of the entry.' }),
   }),
@@ -43,8 +44,11 @@ export const CreateActorInput = builder.inputType('CreateActorInput', {
     kind: t.field({ type: ActorKindEnum, required: true }),
     name: t.string({ required: true, description: 'Preferred name, 1 to 300 characters.' }),
     aliases: t.field({ type: [ActorAliasInput], description: 'Other names, each once.' }),
-    country: t.string({ description: 'ISO 3166-1 alpha-2 code, e.g. `VE`.' }),
-    wikidataQid: t.string({ description: 'Wikidata item id, e.g. `Q717`; one actor per item.' }),
+    country: t.field({ type: 'CountryCode', description: 'The actor’s country, e.g. `VE`.' }),
+    wikidataQid: t.field({
+      type: 'WikidataQid',
+      description: 'Its Wikidata item, e.g. `Q717`; one actor per item.',
+    }),
     description: t.string({ description: 'At most 5,000 characters.' }),
     marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
     externalIds: t.field({ type: [ExternalIdInput], description: 'Ids in other registers.' }),
@@ -60,8 +64,8 @@ export const UpdateActorInput = builder.inputType('UpdateActorInput', {
     kind: t.field({ type: ActorKindEnum }),
     name: t.string(),
     aliases: t.field({ type: [ActorAliasInput] }),
-    country: t.string(),
-    wikidataQid: t.string(),
+    country: t.field({ type: 'CountryCode' }),
+    wikidataQid: t.field({ type: 'WikidataQid' }),
     description: t.string(),
     marking: t.field({ type: MarkingEnum }),
     externalIds: t.field({ type: [ExternalIdInput] }),
@@ -131,14 +135,6 @@ function round6(degrees: number): number {
   return Math.round(degrees * 1e6) / 1e6;
 }
 
-function country(issues: Issues, path: Path, value: string | null | undefined): string | null {
-  return issues.matching(path, value, COUNTRY, 'an ISO 3166-1 alpha-2 code like VE');
-}
-
-function wikidataQid(issues: Issues, path: Path, value: string | null | undefined): string | null {
-  return issues.matching(path, value, WIKIDATA_QID, 'a Wikidata item id like Q717');
-}
-
 function aliasValues(
   issues: Issues,
   path: Path,
@@ -149,12 +145,7 @@ function aliasValues(
   const seen = new Map<string, number>();
   return aliases.map((input, i) => {
     const alias = issues.text([...path, i, 'name'], input.name, { max: 300 }) ?? '';
-    const language = issues.matching(
-      [...path, i, 'language'],
-      input.language,
-      LANGUAGE_TAG,
-      'a language tag like es or pt-BR',
-    );
+    const language = input.language ?? null;
     const first = seen.get(alias);
     if (first === undefined) seen.set(alias, i);
     else
@@ -175,7 +166,7 @@ function externalIdValues(
     );
   const seen = new Map<string, number>();
   return externalIds.map((input, i) => {
-    const scheme = issues.slug([...path, i, 'scheme'], input.scheme, 80);
+    const scheme = issues.slugOfAtMost([...path, i, 'scheme'], input.scheme, 80);
     const value = issues.text([...path, i, 'value'], input.value, { max: 300 }) ?? '';
     const url = issues.url([...path, i, 'url'], input.url);
     const key = JSON.stringify([scheme, value]);
@@ -198,8 +189,8 @@ export function parseCreateActor(
     kind: input.kind,
     name: issues.text(['input', 'name'], input.name, { max: 300 }) ?? '',
     aliases: aliasValues(issues, ['input', 'aliases'], input.aliases ?? []),
-    country: country(issues, ['input', 'country'], input.country),
-    wikidataQid: wikidataQid(issues, ['input', 'wikidataQid'], input.wikidataQid),
+    country: input.country ?? null,
+    wikidataQid: input.wikidataQid ?? null,
     description: issues.description(input.description),
     externalIds: externalIdValues(issues, ['input', 'externalIds'], input.externalIds ?? []),
     marking: input.marking ?? 'CLEAR',
@@ -229,10 +220,8 @@ export function parseUpdateActor(
     aliases: ifGiven(input.aliases, (aliases) =>
       aliasValues(issues, ['input', 'aliases'], aliases ?? []),
     ),
-    country: ifGiven(input.country, (value) => country(issues, ['input', 'country'], value)),
-    wikidataQid: ifGiven(input.wikidataQid, (value) =>
-      wikidataQid(issues, ['input', 'wikidataQid'], value),
-    ),
+    country: input.country,
+    wikidataQid: input.wikidataQid,
     description: ifGiven(input.description, (description) => issues.description(description)),
     marking: issues.required(
       ['input', 'marking'],

@@ -21,8 +21,7 @@ import {
   loadClaimPages,
   type ActorClaimConnectionArgs,
 } from '../claims/claim.schema.js';
-import { badInput } from '../errors/bad-input.js';
-import { ExternalIdKeyInput, parseExternalIdKey, parseWikidataQid } from './actor-lookup.schema.js';
+import { ExternalIdKeyInput, parseExternalIdKey } from './actor-lookup.schema.js';
 import { CoordinatesRef, PlaceTypeEnum } from './actor-place.schema.js';
 import {
   allPresent,
@@ -77,10 +76,9 @@ export const ActorFilterInput = builder.inputType('ActorFilter', {
   description: 'Narrows an actor list; all given conditions must hold.',
   fields: (t) => ({
     kind: t.field({ type: [ActorKindEnum], description: 'Only these kinds.' }),
-    country: t.stringList({
-      description: 'Only actors of these countries (ISO 3166-1 alpha-2, e.g. `VE`).',
-    }),
-    wikidataQid: t.stringList({
+    country: t.field({ type: ['CountryCode'], description: 'Only actors of these countries.' }),
+    wikidataQid: t.field({
+      type: ['WikidataQid'],
       description: 'Only actors holding one of these Wikidata items (`Q717`).',
     }),
     externalId: t.field({
@@ -98,9 +96,10 @@ const AliasRef = builder.objectRef<ActorAliasRow>('ActorAlias').implement({
   description: 'Another name for an actor (spelling, transliteration, designation).',
   fields: (t) => ({
     name: t.exposeString('alias', { description: 'The alias as written.' }),
-    language: t.exposeString('language', {
+    language: t.expose('language', {
+      type: 'LanguageTag',
       nullable: true,
-      description: 'BCP 47 language of the alias, when specific.',
+      description: 'The language of the alias, when specific.',
     }),
   }),
 });
@@ -108,7 +107,7 @@ const AliasRef = builder.objectRef<ActorAliasRow>('ActorAlias').implement({
 const ExternalIdRef = builder.objectRef<ActorExternalIdRow>('ExternalId').implement({
   description: 'The actor’s id in another register (SIPRI, OpenSanctions, GeoNames…).',
   fields: (t) => ({
-    scheme: t.exposeString('scheme', { description: 'Which register, as a slug.' }),
+    scheme: t.expose('scheme', { type: 'Slug', description: 'Which register, e.g. `sipri`.' }),
     value: t.exposeString('value', {
       description: 'The id within that register, as the register writes it.',
     }),
@@ -123,23 +122,11 @@ type ActorFilterShape = typeof ActorFilterInput.$inferInput;
 
 /** Checks and converts a GraphQL actor filter; bad values are client errors naming the field. */
 function toActorFilter(input: ActorFilterShape | null | undefined): ActorFilter {
-  const countries = input?.country ?? null;
-  for (const country of countries ?? []) {
-    if (!/^[A-Z]{2}$/.test(country)) {
-      throw badInput(
-        `expected filter.country to be ISO 3166-1 alpha-2 codes like VE, got ${JSON.stringify(country.slice(0, 80))}`,
-        'BAD_USER_INPUT',
-        'filter.country',
-      );
-    }
-  }
   return {
     kinds: input?.kind,
-    countries,
+    countries: input?.country ?? null,
     name: input?.name?.trim() || null,
-    wikidataQids: input?.wikidataQid?.map((qid, i) =>
-      parseWikidataQid(qid, `filter.wikidataQid[${i}]`),
-    ),
+    wikidataQids: input?.wikidataQid,
     externalId: input?.externalId
       ? parseExternalIdKey(input.externalId, 'filter.externalId')
       : null,
@@ -172,13 +159,15 @@ ActorRef.implement({
           LIST_CAPS.actorAliases,
         ),
     }),
-    country: t.exposeString('country', {
+    country: t.expose('country', {
+      type: 'CountryCode',
       nullable: true,
-      description: 'ISO 3166-1 alpha-2 code of the actor’s country (its own, for a state).',
+      description: 'The actor’s country (its own, for a state).',
     }),
-    wikidataQid: t.exposeString('wikidata_qid', {
+    wikidataQid: t.expose('wikidata_qid', {
+      type: 'WikidataQid',
       nullable: true,
-      description: 'Wikidata item id, e.g. `Q717`.',
+      description: 'Its Wikidata item, e.g. `Q717`.',
     }),
     wikidataUrl: t.string({
       description: 'The Wikidata item’s page, built from `wikidataQid`.',
@@ -240,7 +229,7 @@ ActorRef.implement({
           defaultValue: 'BOTH',
           description: 'Links from this actor (OUTGOING), to it (INCOMING), or both.',
         }),
-        type: t.arg.stringList({ description: 'Only these types.' }),
+        type: t.arg({ type: ['RelationshipType'], description: 'Only these types.' }),
         asOf: t.arg({
           type: 'Date',
           description:

@@ -5,7 +5,6 @@ import type { BriefingStatus, Marking, TagKind } from '../db/types.js';
 import { PartialDateInput, validTimeColumns } from '../mutations/common-inputs.js';
 import {
   Issues,
-  LANGUAGE_TAG,
   ifGiven,
   parseAtVersion,
   type AtVersion,
@@ -27,9 +26,10 @@ const MAX_MEDIA = LIST_CAPS.briefingMedia;
 export const TagInput = builder.inputType('TagInput', {
   description: 'A topic or region to file a briefing under.',
   fields: (t) => ({
-    name: t.string({
+    name: t.field({
+      type: 'Slug',
       required: true,
-      description: 'A slug, e.g. `arms-transfers` (at most 80 characters).',
+      description: 'E.g. `arms-transfers` (at most 80 characters).',
     }),
     kind: t.field({ type: TagKindEnum, required: true }),
   }),
@@ -71,9 +71,10 @@ export const MediaInput = builder.inputType('MediaInput', {
 export const CreateBriefingInput = builder.inputType('CreateBriefingInput', {
   description: 'A new briefing; it starts as a DRAFT.',
   fields: (t) => ({
-    slug: t.string({
+    slug: t.field({
+      type: 'Slug',
       required: true,
-      description: 'Unique, URL-safe: lower-case letters, digits and single hyphens (at most 120).',
+      description: 'Unique among briefings; its address on the public site.',
     }),
     title: t.string({ required: true, description: '1 to 300 characters.' }),
     summary: t.string({ description: 'At most 2,000 characters.' }),
@@ -82,7 +83,7 @@ export const CreateBriefingInput = builder.inputType('CreateBriefingInput', {
       description:
         'Markdown, stored exactly as given (never rendered or run here); at most 200,000 characters. Claim spans index into it.',
     }),
-    language: t.string({ description: 'BCP 47 tag such as `en` or `pt-BR`; default `en`.' }),
+    language: t.field({ type: 'LanguageTag', description: 'Default `en`.' }),
     marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
     tags: t.field({ type: [TagInput], description: 'Topics and regions (each once).' }),
     authors: t.field({ type: [BriefingAuthorInput], description: 'The byline, in order.' }),
@@ -97,11 +98,11 @@ export const UpdateBriefingInput = builder.inputType('UpdateBriefingInput', {
   description:
     'Changes to a briefing: omitted fields stay as they are; null clears an optional one. `tags`, `authors` and `media`, when given, replace the whole list. A new `body` moves the spans of the claims that quote it.',
   fields: (t) => ({
-    slug: t.string(),
+    slug: t.field({ type: 'Slug' }),
     title: t.string(),
     summary: t.string(),
     body: t.string(),
-    language: t.string(),
+    language: t.field({ type: 'LanguageTag' }),
     marking: t.field({ type: MarkingEnum }),
     tags: t.field({ type: [TagInput] }),
     authors: t.field({ type: [BriefingAuthorInput] }),
@@ -169,10 +170,6 @@ function checkBody(issues: Issues, path: Path, body: string): string {
   return body;
 }
 
-function checkLanguage(issues: Issues, path: Path, value: string): string {
-  return issues.matching(path, value, LANGUAGE_TAG, 'a BCP 47 language tag such as en or pt-BR');
-}
-
 function checkTags(
   issues: Issues,
   path: Path,
@@ -182,7 +179,7 @@ function checkTags(
     issues.add(path, `expected at most ${MAX_TAGS} tags, got ${tags.length}`);
   const seen = new Map<string, number>();
   return tags.map((tag, i) => {
-    const name = issues.slug([...path, i, 'name'], tag.name, 80);
+    const name = issues.slugOfAtMost([...path, i, 'name'], tag.name, 80);
     const earlier = seen.get(name);
     if (earlier !== undefined)
       issues.add(
@@ -263,11 +260,11 @@ export function parseCreateBriefing(
 ): Parsed<CreateBriefingCommand> {
   const issues = new Issues();
   const command: CreateBriefingCommand = {
-    slug: issues.slug(['input', 'slug'], input.slug),
+    slug: input.slug,
     title: issues.text(['input', 'title'], input.title, { max: 300 }) ?? '',
     summary: issues.text(['input', 'summary'], input.summary, { max: 2000 }),
     body: checkBody(issues, ['input', 'body'], input.body),
-    language: checkLanguage(issues, ['input', 'language'], input.language ?? 'en'),
+    language: input.language ?? 'en',
     marking: input.marking ?? 'CLEAR',
     asSource: input.asSourceId == null ? null : asSource(issues, input.asSourceId),
     lists: {
@@ -284,9 +281,7 @@ export function parseUpdateBriefing(
 ): Parsed<UpdateBriefingCommand> {
   const { input } = args;
   return parseAtVersion(args, 'Briefing', (issues): BriefingChange => ({
-    slug: issues.required(['input', 'slug'], input.slug, (slug) =>
-      issues.slug(['input', 'slug'], slug),
-    ),
+    slug: issues.required(['input', 'slug'], input.slug, (slug) => slug),
     title: issues.required(
       ['input', 'title'],
       input.title,
@@ -298,9 +293,7 @@ export function parseUpdateBriefing(
     body: issues.required(['input', 'body'], input.body, (body) =>
       checkBody(issues, ['input', 'body'], body),
     ),
-    language: issues.required(['input', 'language'], input.language, (language) =>
-      checkLanguage(issues, ['input', 'language'], language),
-    ),
+    language: issues.required(['input', 'language'], input.language, (language) => language),
     marking: issues.required(['input', 'marking'], input.marking, (marking) => marking),
     asSource: input.asSourceId == null ? input.asSourceId : asSource(issues, input.asSourceId),
     // A null list clears it; an omitted one stays.

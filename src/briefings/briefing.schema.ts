@@ -94,7 +94,7 @@ export const BriefingFilterInput = builder.inputType('BriefingFilter', {
       type: [MarkingEnum],
       description: 'Only these markings (among those you may see).',
     }),
-    tag: t.stringList({ description: 'Briefings carrying any of these tags (slugs).' }),
+    tag: t.field({ type: ['Slug'], description: 'Briefings carrying any of these tags.' }),
     authorId: t.id({ description: 'Only briefings by this author.' }),
     publishedFrom: t.field({
       type: 'DateTime',
@@ -179,7 +179,7 @@ const MediaRef = builder.objectRef<MediaRow>('Media').implement({
 const TagRef = builder.objectRef<{ tag: string; kind: 'TOPIC' | 'REGION' }>('Tag').implement({
   description: 'A topic or region a briefing is filed under.',
   fields: (t) => ({
-    name: t.exposeString('tag', { description: 'The tag as a slug, e.g. `arms-transfers`.' }),
+    name: t.expose('tag', { type: 'Slug', description: 'The tag, e.g. `arms-transfers`.' }),
     kind: t.expose('kind', {
       type: TagKindEnum,
       description: 'Whether the tag names a topic or a region.',
@@ -204,9 +204,9 @@ BriefingRef.implement({
   description:
     'An analytic article broken down into claims, each traced to its sources, about actors and their relationships.',
   fields: (t) => ({
-    slug: t.exposeString('slug', {
-      description:
-        'Unique, URL-safe name, e.g. `venezuela-seeks-military-aid-from-russia-china-iran`.',
+    slug: t.expose('slug', {
+      type: 'Slug',
+      description: 'Unique among briefings; its address on the public site.',
     }),
     title: t.exposeString('title', { description: 'The headline.' }),
     summary: t.exposeString('summary', {
@@ -221,7 +221,7 @@ BriefingRef.implement({
       description:
         'Where it is in the editorial workflow; anonymous callers see PUBLISHED briefings only.',
     }),
-    language: t.exposeString('language', { description: 'BCP 47 language tag, e.g. `en`.' }),
+    language: t.expose('language', { type: 'LanguageTag', description: 'E.g. `en`.' }),
     publishedAt: t.expose('published_at', {
       type: 'DateTime',
       nullable: true,
@@ -383,7 +383,7 @@ builder.queryFields((t) => ({
     description:
       'One briefing by slug; null when it does not exist or you may not see it. With `asOf`, its own fields as our record of it stood at that instant (nested lists show the current state).',
     args: {
-      slug: t.arg.string({ required: true, description: 'The briefing’s slug.' }),
+      slug: t.arg({ type: 'Slug', required: true, description: 'The briefing’s slug.' }),
       asOf: t.arg({ type: 'DateTime', description: 'An instant in the past, from the audit log.' }),
     },
     extensions: sqlField({

@@ -41,7 +41,7 @@ export const QuantityInput = builder.inputType('QuantityInput', {
     min: t.float(),
     max: t.float(),
     unit: t.string({ description: 'What is counted, e.g. `aircraft` (at most 80 characters).' }),
-    currency: t.string({ description: 'ISO 4217 code, e.g. `USD`, for MONEY.' }),
+    currency: t.field({ type: 'CurrencyCode', description: 'For MONEY, e.g. `USD`.' }),
     wording: t.string({
       description: 'The source’s own words, e.g. “dozens of drones” (at most 500 characters).',
     }),
@@ -64,8 +64,6 @@ export const ClaimDateInput = builder.inputType('ClaimDateInput', {
 
 type QuantityShape = typeof QuantityInput.$inferInput;
 type ClaimDateShape = typeof ClaimDateInput.$inferInput;
-
-const CURRENCY = /^[A-Z]{3}$/;
 
 function checkRole<Role extends string>(
   issues: Issues,
@@ -95,12 +93,7 @@ export function checkQuantity(issues: Issues, path: Path, input: QuantityShape):
   }
   const wording = issues.text([...path, 'wording'], input.wording, { max: 500 });
   const unit = issues.text([...path, 'unit'], input.unit, { max: 80 });
-  const currency = issues.matching(
-    [...path, 'currency'],
-    input.currency,
-    CURRENCY,
-    'an ISO 4217 currency code such as USD',
-  );
+  const currency = input.currency ?? null;
   const kind: QuantityKind = input.kind ?? (currency ? 'MONEY' : 'COUNT');
   if (kind === 'MONEY' && !currency)
     issues.add([...path, 'currency'], 'expected a currency for MONEY, got none');

@@ -50,8 +50,9 @@ export const ClaimFilterInput = builder.inputType('ClaimFilter', {
       type: ActorRoleEnum,
       description: 'How `actorId` must be involved; default ANY.',
     }),
-    predicate: t.stringList({
-      description: 'Only these predicates (slugs such as `requested-from`).',
+    predicate: t.field({
+      type: ['Slug'],
+      description: 'Only these predicates (e.g. `requested-from`).',
     }),
     status: t.field({ type: [ClaimStatusEnum], description: 'Only claims in these statuses.' }),
     kind: t.field({ type: [ClaimKindEnum], description: 'Only facts or only assessments.' }),
@@ -73,8 +74,9 @@ export const ClaimFilterInput = builder.inputType('ClaimFilter', {
       type: [QuantityRoleEnum],
       description: 'Only claims stating a quantity in one of these roles (e.g. DELIVERED).',
     }),
-    currency: t.stringList({
-      description: 'Only claims stating an amount of money in one of these ISO 4217 currencies.',
+    currency: t.field({
+      type: ['CurrencyCode'],
+      description: 'Only claims stating an amount of money in one of these currencies.',
     }),
     dated: t.field({
       type: DatedQualifierFilterInput,
@@ -120,24 +122,6 @@ export function toClaimFilter(input: ClaimFilterShape | null | undefined): Claim
       'BAD_USER_INPUT',
       'filter.includeUndated',
     );
-  }
-  for (const predicate of input.predicate ?? []) {
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(predicate)) {
-      throw badInput(
-        `expected filter.predicate to be slugs like requested-from, got ${JSON.stringify(predicate.slice(0, 80))}`,
-        'BAD_USER_INPUT',
-        'filter.predicate',
-      );
-    }
-  }
-  for (const currency of input.currency ?? []) {
-    if (!/^[A-Z]{3}$/.test(currency)) {
-      throw badInput(
-        `expected filter.currency to be ISO 4217 codes like USD, got ${JSON.stringify(currency.slice(0, 80))}`,
-        'BAD_USER_INPUT',
-        'filter.currency',
-      );
-    }
   }
   return {
     briefingIds: input.briefingId

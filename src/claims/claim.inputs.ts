@@ -88,9 +88,10 @@ export const AddClaimInput = builder.inputType('AddClaimInput', {
     quote: t.string({ description: claimFieldDescriptions.quote }),
     span: t.field({ type: TextSpanInput, description: claimFieldDescriptions.span }),
     subjectId: t.id({ description: 'The actor the claim is about.' }),
-    predicate: t.string({
+    predicate: t.field({
+      type: 'Slug',
       required: true,
-      description: 'What is claimed of the subject, as a slug such as `requested-from`.',
+      description: 'What is claimed of the subject, e.g. `requested-from` (at most 80 characters).',
     }),
     objectIds: t.idList({ description: claimFieldDescriptions.objectIds }),
     quantities: t.field({ type: [QuantityInput], description: claimFieldDescriptions.quantities }),
@@ -122,7 +123,7 @@ export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
     quote: t.string({ description: claimFieldDescriptions.quote }),
     span: t.field({ type: TextSpanInput, description: claimFieldDescriptions.span }),
     subjectId: t.id(),
-    predicate: t.string(),
+    predicate: t.field({ type: 'Slug' }),
     objectIds: t.idList({ description: claimFieldDescriptions.objectIds }),
     quantities: t.field({ type: [QuantityInput], description: claimFieldDescriptions.quantities }),
     quantity: t.field({
@@ -312,7 +313,7 @@ export function parseAddClaim(args: {
       input.subjectId == null
         ? null
         : issues.reference(['input', 'subjectId'], input.subjectId, 'Actor'),
-    predicate: issues.slug(['input', 'predicate'], input.predicate, 80),
+    predicate: issues.slugOfAtMost(['input', 'predicate'], input.predicate, 80),
     objects: checkObjectIds(issues, input.objectIds ?? []),
     quantities: quantitiesOf(issues, input) ?? [],
     validTime: validTimeColumns(issues, ['input', 'validTime'], input.validTime),
@@ -351,7 +352,9 @@ export function parseUpdateClaim(
       subject: ifGiven(input.subjectId, (subjectId) =>
         subjectId === null ? null : issues.reference(['input', 'subjectId'], subjectId, 'Actor'),
       ),
-      predicate: ifGiven(predicate, (slug) => issues.slug(['input', 'predicate'], slug, 80)),
+      predicate: ifGiven(predicate, (slug) =>
+        issues.slugOfAtMost(['input', 'predicate'], slug, 80),
+      ),
       objects: ifGiven(input.objectIds, (ids) => checkObjectIds(issues, ids ?? [])),
       quantities: quantitiesOf(issues, input),
       validTime:

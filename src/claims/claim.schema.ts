@@ -168,9 +168,9 @@ ClaimRef.implement({
       extensions: sqlField({ kind: 'ref', id: (row) => row('subject_actor_id') }),
       resolve: (c) => c.subject_actor_id,
     }),
-    predicate: t.exposeString('predicate', {
-      description:
-        'What is claimed of the subject, as a slug (`requested-from`, `supplied`, `operates`).',
+    predicate: t.expose('predicate', {
+      type: 'Slug',
+      description: 'What is claimed of the subject (`requested-from`, `supplied`, `operates`).',
     }),
     objects: t.loadableList({
       type: ActorRef,

@@ -236,9 +236,10 @@ export const QuantityRef = builder.objectRef<QuantityRow>('Quantity').implement(
       nullable: true,
       description: 'What is counted or measured, e.g. `aircraft`, `km`; none for money.',
     }),
-    currency: t.exposeString('currency', {
+    currency: t.expose('currency', {
+      type: 'CurrencyCode',
       nullable: true,
-      description: 'ISO 4217 code of a MONEY quantity, e.g. `USD`.',
+      description: 'The currency of a MONEY quantity, e.g. `USD`.',
     }),
     wording: t.exposeString('wording', {
       nullable: true,

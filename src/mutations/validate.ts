@@ -67,11 +67,6 @@ export function ifGiven<T, R>(value: T | undefined, check: (value: T) => R): R |
   return value === undefined ? undefined : check(value);
 }
 
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const RELATIONSHIP_TYPE = /^[a-z0-9-]+$/;
-/** BCP 47 as this API takes it: a language, optionally with a region (`es`, `pt-BR`). */
-export const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
-
 /**
  * Collects every problem with a mutation's input before anything is written, so the caller
  * gets them all at once, each with its path.
@@ -125,53 +120,16 @@ export class Issues {
     return check(value);
   }
 
-  /** Trims, then checks against `pattern`; `expected` says what it stands for in the message. */
-  matching(path: Path, value: string, pattern: RegExp, expected: string): string;
-  matching(
-    path: Path,
-    value: string | null | undefined,
-    pattern: RegExp,
-    expected: string,
-  ): string | null;
-  matching(
-    path: Path,
-    value: string | null | undefined,
-    pattern: RegExp,
-    expected: string,
-  ): string | null {
-    if (value == null) return null;
-    const trimmed = value.trim();
-    if (!pattern.test(trimmed)) {
-      this.add(path, `expected ${expected}, got ${JSON.stringify(trimmed.slice(0, 80))}`);
-    }
-    return trimmed;
-  }
-
   /** The free-text `input.description` of actors, relationships and sources. */
   description(value: string | null | undefined): string | null {
     return this.text(['input', 'description'], value, { max: 5000 });
   }
 
-  slug(path: Path, value: string, max = 120): string {
-    const trimmed = value.trim();
-    if (!SLUG.test(trimmed) || trimmed.length > max) {
-      this.add(
-        path,
-        `expected a slug of lower-case letters, digits and single hyphens (at most ${max}), got ${JSON.stringify(trimmed.slice(0, 80))}`,
-      );
-    }
-    return trimmed;
-  }
-
-  relationshipType(path: Path, value: string): string {
-    const trimmed = value.trim();
-    if (!RELATIONSHIP_TYPE.test(trimmed) || trimmed.length > 80) {
-      this.add(
-        path,
-        `expected a type matching ^[a-z0-9-]+$ (at most 80), got ${JSON.stringify(trimmed.slice(0, 80))}`,
-      );
-    }
-    return trimmed;
+  /** A slug (already a `Slug`) held to a shorter limit than the scalar's: predicates, tags, schemes. */
+  slugOfAtMost(path: Path, value: string, max: number): string {
+    if (value.length > max)
+      this.add(path, `expected a slug of at most ${max} characters, got ${value.length}`);
+    return value;
   }
 
   url(path: Path, value: string | null | undefined): string | null {

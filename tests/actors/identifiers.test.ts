@@ -90,8 +90,8 @@ describe('finding records by identifier', () => {
       `,
     );
     expect(qid.errors?.[0]).toMatchObject({
-      message: 'expected filter.wikidataQid[0] to be a Wikidata item id like Q717, got "Q0"',
-      extensions: { code: 'BAD_USER_INPUT', argument: 'filter.wikidataQid[0]' },
+      message: 'expected a Wikidata item id like Q717, got "Q0"',
+      extensions: { code: 'BAD_USER_INPUT' },
     });
     const scheme = await graphql(
       app,
@@ -103,7 +103,11 @@ describe('finding records by identifier', () => {
         }
       `,
     );
-    expect(scheme.errors?.[0]?.extensions).toMatchObject({ argument: 'externalId.scheme' });
+    expect(scheme.errors?.[0]).toMatchObject({
+      message:
+        'expected a slug of lower-case letters, digits and single hyphens (at most 120), got "Open Sanctions"',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('finds a source by URL in its normalised form, the first recorded one first', async () => {

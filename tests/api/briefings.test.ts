@@ -19,7 +19,7 @@ describe('briefing(slug:)', () => {
   it('returns the seed briefing with authors, media and licences, tags and its own source chain', async () => {
     const data = await query<{ briefing: Record<string, unknown> }>(
       app,
-      `query($slug: String!) { briefing(slug: $slug) {
+      `query($slug: Slug!) { briefing(slug: $slug) {
         slug title status marking language publishedAt version
         authors { name }
         media { position credit licence { name url } takenOn { date precision label } }

@@ -317,7 +317,7 @@ describe('compiled reads answer exactly as the loader path', () => {
       .limit(3)
       .execute();
     for (const b of ids.slice(0, 3)) {
-      const document = `query($id: ID!, $slug: String!, $actor: ID!) { node(id: $id) { __typename id ... on Briefing { slug title } ... on Actor { name } } briefing(slug: $slug) { ${BRIEFING_FIELDS} } actor(id: $actor) { ${ACTOR_FIELDS} } }`;
+      const document = `query($id: ID!, $slug: Slug!, $actor: ID!) { node(id: $id) { __typename id ... on Briefing { slug title } ... on Actor { name } } briefing(slug: $slug) { ${BRIEFING_FIELDS} } actor(id: $actor) { ${ACTOR_FIELDS} } }`;
       for (const role of ['anonymous', 'editor']) {
         const variables = {
           id: encodeGlobalId('Briefing', b.id),

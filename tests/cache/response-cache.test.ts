@@ -104,7 +104,7 @@ async function post(
 }
 
 const BRIEFING = /* GraphQL */ `
-  query ($slug: String!) {
+  query ($slug: Slug!) {
     briefing(slug: $slug) {
       title
       status

@@ -1,6 +1,6 @@
 /** A frontend's operations, as a client's code would hold them (and a manifest lists them). */
 export const BRIEFING_TITLE = /* GraphQL */ `
-  query BriefingTitle($slug: String!) {
+  query BriefingTitle($slug: Slug!) {
     briefing(slug: $slug) {
       title
       claims(first: 2) {

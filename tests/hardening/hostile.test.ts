@@ -300,28 +300,28 @@ describe('SQL-looking strings', () => {
   ];
   const QUERIES: [string, string][] = [
     ['actor name', 'query ($s: String) { actors(filter: { name: $s }) { totalCount } }'],
-    ['actor country', 'query ($s: String!) { actors(filter: { country: [$s] }) { totalCount } }'],
+    [
+      'actor country',
+      'query ($s: CountryCode!) { actors(filter: { country: [$s] }) { totalCount } }',
+    ],
     [
       'relationship type',
-      'query ($s: String!) { actorRelationships(filter: { type: [$s] }) { totalCount } }',
+      'query ($s: RelationshipType!) { actorRelationships(filter: { type: [$s] }) { totalCount } }',
     ],
-    ['briefing tag', 'query ($s: String!) { briefings(filter: { tag: [$s] }) { totalCount } }'],
+    ['briefing tag', 'query ($s: Slug!) { briefings(filter: { tag: [$s] }) { totalCount } }'],
     ['briefing author', 'query ($s: ID) { briefings(filter: { authorId: $s }) { totalCount } }'],
     [
       'briefing mentions',
       'query ($s: ID) { briefings(filter: { mentionsActorId: $s }) { totalCount } }',
     ],
-    [
-      'claim predicate',
-      'query ($s: String!) { claims(filter: { predicate: [$s] }) { totalCount } }',
-    ],
+    ['claim predicate', 'query ($s: Slug!) { claims(filter: { predicate: [$s] }) { totalCount } }'],
     ['claim actor', 'query ($s: ID) { claims(filter: { actorId: $s }) { totalCount } }'],
     ['claim briefing', 'query ($s: ID) { claims(filter: { briefingId: $s }) { totalCount } }'],
     [
       'source publisher',
       'query ($s: String) { sources(filter: { publisher: $s }) { totalCount } }',
     ],
-    ['briefing slug', 'query ($s: String!) { briefing(slug: $s) { title } }'],
+    ['briefing slug', 'query ($s: Slug!) { briefing(slug: $s) { title } }'],
     ['cursor', 'query ($s: String) { briefings(after: $s) { totalCount } }'],
     ['node id', 'query ($s: ID!) { node(id: $s) { id } }'],
   ];

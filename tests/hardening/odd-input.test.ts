@@ -26,15 +26,18 @@ const ODD_STRINGS: [string, string][] = [
 
 /** Every root argument and filter field that takes free text and reaches SQL. */
 const STRING_ARGUMENTS: [string, string][] = [
-  ['briefing slug', 'query ($v: String!) { briefing(slug: $v) { title } }'],
+  ['briefing slug', 'query ($v: Slug!) { briefing(slug: $v) { title } }'],
   ['actor name', 'query ($v: String) { actors(filter: { name: $v }) { totalCount } }'],
-  ['actor country', 'query ($v: String!) { actors(filter: { country: [$v] }) { totalCount } }'],
-  ['briefing tag', 'query ($v: String!) { briefings(filter: { tag: [$v] }) { totalCount } }'],
+  [
+    'actor country',
+    'query ($v: CountryCode!) { actors(filter: { country: [$v] }) { totalCount } }',
+  ],
+  ['briefing tag', 'query ($v: Slug!) { briefings(filter: { tag: [$v] }) { totalCount } }'],
   ['source publisher', 'query ($v: String) { sources(filter: { publisher: $v }) { totalCount } }'],
-  ['claim predicate', 'query ($v: String!) { claims(filter: { predicate: [$v] }) { totalCount } }'],
+  ['claim predicate', 'query ($v: Slug!) { claims(filter: { predicate: [$v] }) { totalCount } }'],
   [
     'relationship type',
-    'query ($v: String!) { actorRelationships(filter: { type: [$v] }) { totalCount } }',
+    'query ($v: RelationshipType!) { actorRelationships(filter: { type: [$v] }) { totalCount } }',
   ],
   ['audit actor', 'query ($v: String) { auditLog(filter: { actorName: $v }) { totalCount } }'],
   ['audit type', 'query ($v: String) { auditLog(filter: { entityType: $v }) { totalCount } }'],
@@ -194,7 +197,7 @@ describe('strings PostgreSQL cannot store, or too long for a read', () => {
 
   it('are refused as literals in the document, and in mutation inputs', async () => {
     expectClientError(
-      await ask('{ briefing(slug: "a\\u0000b") { title } }'),
+      await ask('{ actors(filter: { name: "a\\u0000b" }) { totalCount } }'),
       'BAD_USER_INPUT',
       /expected text PostgreSQL can store of at most 2000 characters, got a NUL character \(U\+0000\) in a string of the document/,
     );

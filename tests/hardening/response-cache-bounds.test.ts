@@ -107,7 +107,7 @@ async function get(url: string, params: Record<string, string>) {
   } satisfies Answer;
 }
 
-const TITLE = `query Title($slug: String!, $first: Int) {
+const TITLE = `query Title($slug: Slug!, $first: Int) {
   briefing(slug: $slug) { title claims(first: $first) { totalCount } }
 }`;
 

@@ -346,12 +346,12 @@ describe('createActor / updateActor', () => {
         input: {
           kind: 'PERSON',
           name: ' ',
-          aliases: [{ name: 'A', language: 'Spanish' }, { name: 'A' }],
-          country: 've',
-          wikidataQid: 'Q0',
+          // Malformed codes are refused before the parser (tests/api/code-scalars.test.ts).
+          aliases: [{ name: 'A', language: 'es' }, { name: 'A' }],
+          country: 'VE',
           description: 'x'.repeat(5001),
           externalIds: [
-            { scheme: 'Open Sanctions', value: 'x', url: 'ftp://x' },
+            { scheme: 's'.repeat(81), value: 'x', url: 'ftp://x' },
             { scheme: 'sipri', value: '' },
           ],
         },
@@ -362,26 +362,13 @@ describe('createActor / updateActor', () => {
     expect(result.data?.createActor.issues).toEqual([
       { path: ['input', 'name'], message: 'expected 1 to 300 characters, got 0' },
       {
-        path: ['input', 'aliases', '0', 'language'],
-        message: 'expected a language tag like es or pt-BR, got "Spanish"',
-      },
-      {
         path: ['input', 'aliases', '1', 'name'],
         message: 'expected each alias once, got a repeat of index 0',
-      },
-      {
-        path: ['input', 'country'],
-        message: 'expected an ISO 3166-1 alpha-2 code like VE, got "ve"',
-      },
-      {
-        path: ['input', 'wikidataQid'],
-        message: 'expected a Wikidata item id like Q717, got "Q0"',
       },
       { path: ['input', 'description'], message: 'expected 1 to 5000 characters, got 5001' },
       {
         path: ['input', 'externalIds', '0', 'scheme'],
-        message:
-          'expected a slug of lower-case letters, digits and single hyphens (at most 80), got "Open Sanctions"',
+        message: 'expected a slug of at most 80 characters, got 81',
       },
       {
         path: ['input', 'externalIds', '0', 'url'],

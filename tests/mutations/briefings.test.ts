@@ -265,14 +265,14 @@ describe('createBriefing', () => {
     const before = [await count('briefing'), await count('author'), await count('audit_log')];
     const payload = await mutate(CREATE, 'createBriefing', {
       input: {
-        slug: 'Not A Slug',
+        // Malformed slugs, tags and languages are refused before the parser (code-scalars.test.ts).
+        slug: 'every-problem',
         title: '   ',
         body: ' \n ',
-        language: 'english',
         tags: [
           { name: 'arms', kind: 'TOPIC' },
           { name: 'arms', kind: 'REGION' },
-          { name: 'Bad_Tag', kind: 'TOPIC' },
+          { name: 'x'.repeat(81), kind: 'TOPIC' },
         ],
         authors: [{ id: encodeGlobalId('Author', 1), name: 'Both' }, {}],
         media: [
@@ -289,25 +289,15 @@ describe('createBriefing', () => {
     });
     expect(payload.__typename).toBe('ValidationError');
     expect(payload.issues).toEqual([
-      {
-        path: ['input', 'slug'],
-        message:
-          'expected a slug of lower-case letters, digits and single hyphens (at most 120), got "Not A Slug"',
-      },
       { path: ['input', 'title'], message: 'expected 1 to 300 characters, got 0' },
       { path: ['input', 'body'], message: 'expected 1 to 200000 characters of text, got none' },
-      {
-        path: ['input', 'language'],
-        message: 'expected a BCP 47 language tag such as en or pt-BR, got "english"',
-      },
       {
         path: ['input', 'tags', '1', 'name'],
         message: 'expected each tag once, got "arms" again (tags.0)',
       },
       {
         path: ['input', 'tags', '2', 'name'],
-        message:
-          'expected a slug of lower-case letters, digits and single hyphens (at most 80), got "Bad_Tag"',
+        message: 'expected a slug of at most 80 characters, got 81',
       },
       {
         path: ['input', 'authors', '0'],
@@ -472,14 +462,9 @@ describe('updateBriefing', () => {
     const nulls = await mutate(UPDATE, 'updateBriefing', {
       id: briefing.id,
       version: 1,
-      input: { title: null, body: null, slug: 'taken-or-not-BAD' },
+      input: { title: null, body: null },
     });
     expect(nulls.issues).toEqual([
-      {
-        path: ['input', 'slug'],
-        message:
-          'expected a slug of lower-case letters, digits and single hyphens (at most 120), got "taken-or-not-BAD"',
-      },
       {
         path: ['input', 'title'],
         message: 'expected a value, got null (this field cannot be cleared)',
@@ -801,7 +786,7 @@ describe('transitionBriefing', () => {
 
 describe('the issue: an editor builds a briefing like the seed one entirely through the API', () => {
   const READ = /* GraphQL */ `
-    query ($slug: String!) {
+    query ($slug: Slug!) {
       briefing(slug: $slug) {
         slug
         title

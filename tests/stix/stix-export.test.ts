@@ -118,7 +118,7 @@ describe('STIX export of the seed briefing', () => {
     expect(second).toEqual(first);
     const result = await graphql<{ stixBundle: Bundle }>(
       app,
-      'query ($slug: String!) { stixBundle(slug: $slug) }',
+      'query ($slug: Slug!) { stixBundle(slug: $slug) }',
       { slug: SEED_SLUG },
     );
     expect(result.errors).toBeUndefined();
