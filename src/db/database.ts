@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   onPoolError?: (error: Error) => void;
   /** Given the pool once, e.g. so metrics can read its connections in use and waiting. */
   onPool?: (pool: pg.Pool) => void;
+  /** Run the registered compiled reads as named prepared statements (default on). */
+  preparedStatements?: boolean;
 }
 
 export function createDatabase(options: DatabaseOptions): Database {
@@ -34,7 +36,7 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
   // Without a listener an idle client's error (e.g. the server restarting) crashes the process.
   pool.on('error', (error) => options.onPoolError?.(error));
-  pool.on('connect', namePreparedStatements);
+  if (options.preparedStatements ?? true) pool.on('connect', namePreparedStatements);
   options.onPool?.(pool);
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),

@@ -143,7 +143,10 @@ describe('server process on the embedded database', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${running().url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      databases: { primary: { status: 'ok' } },
+    });
   });
 
   it('serves the seeded briefing over GraphQL', async () => {
