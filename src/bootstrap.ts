@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { createCacheFront } from './cache/cache-front.js';
 import { createMemoryResponseStore, createRedisResponseStore } from './cache/response-store.js';
 import type { Config } from './config.js';
-import type { Database } from './db/database.js';
+import { createDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open.js';
 import { isServedTarget, notFoundBody } from './hardening/http-guards.js';
@@ -194,6 +194,21 @@ async function startReplicas(
   return replicas;
 }
 
+/**
+ * Runs pending migrations over DATABASE_MIGRATION_URL when set (a session, not a pooler in
+ * transaction mode: Kysely holds its advisory lock across statements), else over the pool.
+ */
+async function migrate(config: Config, database: OpenDatabase): Promise<string[]> {
+  if (config.databaseMigrationUrl === null || database.embedded)
+    return migrateToLatest(database.db);
+  const direct = createDatabase({ url: config.databaseMigrationUrl, maxConnections: 1 });
+  try {
+    return await migrateToLatest(direct);
+  } finally {
+    await direct.destroy();
+  }
+}
+
 /** Opens the database, migrates it, seeds an empty one, and listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   // Loaded only when configured: prom-client's registry and default collectors cost start-up.
@@ -207,7 +222,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     queryTimeoutMs: config.databaseQueryTimeoutMs,
     preparedStatements: config.preparedStatements,
     onPoolError: (error: Error) =>
-      logger.warn('idle database connection failed', { database: name, ...errorFields(error) }),
+      logger.warn('database connection failed', { database: name, ...errorFields(error) }),
     ...(metrics && {
       onPool: (pool: pg.Pool) => metrics.watchPool(pool, name),
       onQuery: (event: LogEvent) =>
@@ -222,7 +237,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     ...poolOptions('primary'),
   });
   try {
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrate(config, database);
     logger.info('database ready', {
       database: database.embedded ? `embedded (${config.dataDir})` : 'postgresql',
       migrationsApplied: applied,

@@ -23,6 +23,12 @@ export interface Config {
    * statement goes to `databaseUrl`. Ignored by the embedded database.
    */
   databaseReadUrls: string[];
+  /**
+   * Where migrations run at start, when not over `databaseUrl`: Kysely's migration lock is a
+   * session-level advisory lock, which a pooler in transaction mode would separate from the
+   * migrations' transaction. A direct connection to the primary.
+   */
+  databaseMigrationUrl: string | null;
   /** A replica further behind the primary than this is skipped (reads go elsewhere). */
   replicaMaxLagMs: number;
   /**
@@ -167,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((url) => url.trim())
       .filter(Boolean),
+    databaseMigrationUrl: env.DATABASE_MIGRATION_URL || null,
     replicaMaxLagMs: integer(
       'DATABASE_REPLICA_MAX_LAG_MS',
       env.DATABASE_REPLICA_MAX_LAG_MS,

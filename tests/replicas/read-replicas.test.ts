@@ -79,6 +79,8 @@ describe.runIf(process.env.TEST_DATABASE_URL && unavailable === null)(
         ...process.env,
         DATABASE_URL: cluster.primaryUrl,
         DATABASE_READ_URL: cluster.replicaUrl,
+        // The path a deployment behind PgBouncer takes (here the same server, directly).
+        DATABASE_MIGRATION_URL: cluster.primaryUrl,
         REDIS_URL,
         REDIS_PREFIX: prefix,
         PORT: '0',
