@@ -95,6 +95,7 @@ export async function createReplicaSet(options: ReplicaSetOptions): Promise<Repl
     replayed: 0n,
   }));
   let turn = 0;
+  let markersFailing = false;
 
   async function checkReplica(replica: Tracked): Promise<void> {
     const before = replica.state;
@@ -158,12 +159,17 @@ export async function createReplicaSet(options: ReplicaSetOptions): Promise<Repl
       try {
         needed = await markers.highest(callerOf(viewer));
       } catch (error) {
-        logger.warn('could not look up whether the caller wrote lately; reading from the primary', {
-          error: error instanceof Error ? error.message : String(error),
-        });
+        // Once per outage, not once per read.
+        if (!markersFailing)
+          logger.warn('cannot look up write markers; reads go to the primary until they answer', {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        markersFailing = true;
         route('primary', 'marker-unknown');
         return primary;
       }
+      if (markersFailing) logger.info('write markers answer again; reads go to replicas');
+      markersFailing = false;
       const fresh = usable.filter((replica) => replica.replayed >= needed);
       const chosen = fresh[turn++ % Math.max(1, fresh.length)];
       if (chosen === undefined) {
