@@ -1,10 +1,12 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
+import type { LogEvent } from 'kysely';
+import type pg from 'pg';
 import { createCacheFront } from './cache/cache-front.js';
 import { createMemoryResponseStore, createRedisResponseStore } from './cache/response-store.js';
 import type { Config } from './config.js';
-import type { Database } from './db/database.js';
+import { createDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open.js';
 import { isServedTarget, notFoundBody } from './hardening/http-guards.js';
@@ -17,6 +19,8 @@ import {
 import { observeRequest } from './observability/access-log.js';
 import type { Metrics } from './observability/metrics.js';
 import { createRedisApqStore } from './persisted/apq-store.js';
+import { openReplicas, type OpenReplicasOptions } from './replicas/open-replicas.js';
+import type { ReplicaSet } from './replicas/replica-set.js';
 import { seedDatabase } from './seed/load-seed.js';
 import { schemaHash } from './schema.js';
 import { createApp } from './yoga.js';
@@ -36,8 +40,10 @@ export interface RunningServer {
 /**
  * PostgreSQL cancels any statement running longer than `timeoutMs` on these connections, so a
  * request that times out stops its database work too. (The embedded database has no timer.)
+ * 0 sends nothing: the server's (or the role's) setting applies.
  */
 function withStatementTimeout(url: string, timeoutMs: number): string {
+  if (timeoutMs === 0) return url;
   const parsed = new URL(url);
   const options = parsed.searchParams.get('options');
   const setting = `-c statement_timeout=${timeoutMs}`;
@@ -79,8 +85,9 @@ export function createRequestHandler(options: {
   logger: Logger;
   redis: Redis | null;
   metrics?: Metrics | null;
+  replicas?: ReplicaSet | null;
 }): RequestListener {
-  const { db, config, logger, redis, metrics = null } = options;
+  const { db, config, logger, redis, metrics = null, replicas = null } = options;
   const rateCounter: RateCounter = redis
     ? createRedisRateCounter(redis, config.redisPrefix, logger)
     : createMemoryRateCounter();
@@ -105,6 +112,7 @@ export function createRequestHandler(options: {
     ...(redis && { apq: createRedisApqStore(redis, config.redisPrefix, config.apqTtlSeconds) }),
     ...(responseCache && { responseCache }),
     metrics,
+    replicas,
   });
   const handler: RequestListener = responseCache
     ? createCacheFront({
@@ -154,29 +162,82 @@ async function drain(server: Server, timeoutMs: number, logger: Logger): Promise
   }
 }
 
+/** The replicas in DATABASE_READ_URL, checked once; null when there are none (or no DATABASE_URL). */
+async function startReplicas(
+  config: Config,
+  database: OpenDatabase,
+  poolOptions: OpenReplicasOptions['poolOptions'],
+  redis: Redis | null,
+  logger: Logger,
+  metrics: Metrics | null,
+): Promise<ReplicaSet | null> {
+  if (config.databaseReadUrls.length === 0) return null;
+  if (config.databaseUrl === null) {
+    logger.warn(
+      'DATABASE_READ_URL is ignored: the embedded database has no replicas (set DATABASE_URL to use them)',
+    );
+    return null;
+  }
+  const withTimeout = (url: string) => withStatementTimeout(url, config.statementTimeoutMs);
+  const replicas = await openReplicas({
+    primary: database.db,
+    primaryUrl: withTimeout(config.databaseUrl),
+    replicaUrls: config.databaseReadUrls.map(withTimeout),
+    poolOptions,
+    maxLagMs: config.replicaMaxLagMs,
+    redis,
+    redisPrefix: config.redisPrefix,
+    logger,
+    ...(metrics && { onRoute: metrics.readRouted }),
+  });
+  metrics?.watchReplicas(() => replicas.statuses());
+  return replicas;
+}
+
+/**
+ * Runs pending migrations over DATABASE_MIGRATION_URL when set (a session, not a pooler in
+ * transaction mode: Kysely holds its advisory lock across statements), else over the pool.
+ */
+async function migrate(config: Config, database: OpenDatabase): Promise<string[]> {
+  if (config.databaseMigrationUrl === null || database.embedded)
+    return migrateToLatest(database.db);
+  const direct = createDatabase({ url: config.databaseMigrationUrl, maxConnections: 1 });
+  try {
+    return await migrateToLatest(direct);
+  } finally {
+    await direct.destroy();
+  }
+}
+
 /** Opens the database, migrates it, seeds an empty one, and listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   // Loaded only when configured: prom-client's registry and default collectors cost start-up.
   const metrics = config.metrics
     ? (await import('./observability/metrics.js')).createMetrics()
     : null;
+  // Every pool (the primary's, each replica's) is sized, timed and measured the same way.
+  const poolOptions = (name: string) => ({
+    maxConnections: config.databasePoolMax,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
+    preparedStatements: config.preparedStatements,
+    onPoolError: (error: Error) =>
+      logger.warn('database connection failed', { database: name, ...errorFields(error) }),
+    ...(metrics && {
+      onPool: (pool: pg.Pool) => metrics.watchPool(pool, name),
+      onQuery: (event: LogEvent) =>
+        metrics.statementDone(event.queryDurationMillis / 1000, event.level === 'error', name),
+    }),
+  });
   const database = await openDatabase({
     databaseUrl: config.databaseUrl
       ? withStatementTimeout(config.databaseUrl, config.statementTimeoutMs)
       : null,
     dataDir: config.dataDir,
-    maxConnections: config.databasePoolMax,
-    connectTimeoutMs: config.databaseConnectTimeoutMs,
-    queryTimeoutMs: config.databaseQueryTimeoutMs,
-    onPoolError: (error) => logger.warn('idle database connection failed', errorFields(error)),
-    ...(metrics && {
-      onPool: (pool) => metrics.watchPool(pool),
-      onQuery: (event) =>
-        metrics.statementDone(event.queryDurationMillis / 1000, event.level === 'error'),
-    }),
+    ...poolOptions('primary'),
   });
   try {
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrate(config, database);
     logger.info('database ready', {
       database: database.embedded ? `embedded (${config.dataDir})` : 'postgresql',
       migrationsApplied: applied,
@@ -194,8 +255,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await database.close();
     throw error;
   }
+  let replicas: ReplicaSet | null;
+  try {
+    replicas = await startReplicas(config, database, poolOptions, redis, logger, metrics);
+  } catch (error) {
+    await redis?.quit();
+    await database.close();
+    throw error;
+  }
   const server: Server = createServer(
-    createRequestHandler({ db: database.db, config, logger, redis, metrics }),
+    createRequestHandler({ db: database.db, config, logger, redis, metrics, replicas }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -219,6 +288,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     async close() {
       await drain(server, config.shutdownTimeoutMs, logger);
       await metricsServer?.close();
+      await replicas?.close();
       await redis?.quit();
       // The embedded database writes its files out as it closes: its next start needs no recovery.
       await database.close();

@@ -18,6 +18,25 @@ export interface Config {
   host: string;
   /** PostgreSQL 15+; when absent the embedded database in `dataDir` is used. */
   databaseUrl: string | null;
+  /**
+   * Streaming replicas of `databaseUrl` that answer reads (README "Read replicas"); empty: every
+   * statement goes to `databaseUrl`. Ignored by the embedded database.
+   */
+  databaseReadUrls: string[];
+  /**
+   * Where migrations run at start, when not over `databaseUrl`: Kysely's migration lock is a
+   * session-level advisory lock, which a pooler in transaction mode would separate from the
+   * migrations' transaction. A direct connection to the primary.
+   */
+  databaseMigrationUrl: string | null;
+  /** A replica further behind the primary than this is skipped (reads go elsewhere). */
+  replicaMaxLagMs: number;
+  /**
+   * Named prepared statements for compiled reads (src/db/prepared-statements.ts). Off for a
+   * connection pooler in transaction mode that cannot keep them (PgBouncer before 1.21, or
+   * `max_prepared_statements = 0`).
+   */
+  preparedStatements: boolean;
   dataDir: string;
   databasePoolMax: number;
   /** How long the pool waits for a new database connection before giving up. */
@@ -54,7 +73,11 @@ export interface Config {
    * keys (unknown, malformed, revoked, expired) per client address in each window.
    */
   rateLimit: { anonymous: number; keyed: number; authFailures: number; windowSeconds: number };
-  /** Cancels a statement that runs longer (PostgreSQL `statement_timeout`; DATABASE_URL only). */
+  /**
+   * Cancels a statement that runs longer (PostgreSQL `statement_timeout`; DATABASE_URL only).
+   * 0: the server's own setting, e.g. on the role behind PgBouncer, which refuses or drops the
+   * startup option the setting is otherwise sent in.
+   */
   statementTimeoutMs: number;
   /** Answers a GraphQL execution that runs longer with a TIMEOUT error. */
   executionTimeoutMs: number;
@@ -127,6 +150,18 @@ function limits(
   };
 }
 
+/** 0 (leave it to the server) or 100 ms to an hour: shorter would cancel ordinary reads. */
+function statementTimeout(value: string | undefined): number {
+  if (value === '0') return 0;
+  try {
+    return integer('STATEMENT_TIMEOUT_MS', value, 10_000, 100, 3_600_000);
+  } catch {
+    throw new Error(
+      `expected STATEMENT_TIMEOUT_MS to be 0 or an integer in 100..3600000, got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const seed = oneOf('SEED', env.SEED, ['true', 'false'], 'true');
@@ -134,6 +169,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: integer('PORT', env.PORT, 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl: env.DATABASE_URL || null,
+    databaseReadUrls: (env.DATABASE_READ_URL ?? '')
+      .split(',')
+      .map((url) => url.trim())
+      .filter(Boolean),
+    databaseMigrationUrl: env.DATABASE_MIGRATION_URL || null,
+    replicaMaxLagMs: integer(
+      'DATABASE_REPLICA_MAX_LAG_MS',
+      env.DATABASE_REPLICA_MAX_LAG_MS,
+      5000,
+      10,
+      600_000,
+    ),
+    preparedStatements:
+      oneOf(
+        'DATABASE_PREPARED_STATEMENTS',
+        env.DATABASE_PREPARED_STATEMENTS,
+        ['on', 'off'],
+        'on',
+      ) === 'on',
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     databasePoolMax: integer('DATABASE_POOL_MAX', env.DATABASE_POOL_MAX, 10, 1, 1000),
     databaseConnectTimeoutMs: integer(
@@ -222,13 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         86_400,
       ),
     },
-    statementTimeoutMs: integer(
-      'STATEMENT_TIMEOUT_MS',
-      env.STATEMENT_TIMEOUT_MS,
-      10_000,
-      100,
-      3_600_000,
-    ),
+    statementTimeoutMs: statementTimeout(env.STATEMENT_TIMEOUT_MS),
     executionTimeoutMs: integer(
       'EXECUTION_TIMEOUT_MS',
       env.EXECUTION_TIMEOUT_MS,

@@ -5,13 +5,20 @@ import { loadConfig, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Visibility } from './db/visibility.js';
 import type { Logger } from './logger.js';
+import type { ReplicaSet } from './replicas/replica-set.js';
 
 /**
  * Per-request context. Pothos keeps its dataloaders in a cache keyed by this object, so it is
  * created once per request and never copied (a copy would silently split the batches).
  */
 export interface Context {
+  /**
+   * What this operation runs on: the primary for mutations, and for reads whatever the replica
+   * set chooses (src/replicas/read-routing-plugin.ts).
+   */
   db: Database;
+  /** Read replicas, told about every committed write; null when there are none. */
+  replicas: ReplicaSet | null;
   logger: Logger;
   requestId: string;
   viewer: Viewer;
@@ -38,9 +45,11 @@ export function createContext(
   viewer: Viewer = ANONYMOUS,
   responseCache: ResponseInvalidation | null = null,
   config: Config = (environmentConfig ??= loadConfig()),
+  replicas: ReplicaSet | null = null,
 ): Context {
   return {
     db,
+    replicas,
     logger,
     requestId,
     viewer,

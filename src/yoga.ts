@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import { authPlugin } from './auth/auth-plugin.js';
 import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import { responseCachePlugin } from './cache/response-cache-plugin.js';
@@ -15,19 +14,18 @@ import { databaseOutagePlugin, maskDatabaseUnavailable } from './hardening/datab
 import { clientInputPlugin } from './hardening/client-input.js';
 import { documentLimitsPlugin } from './hardening/document-limits.js';
 import { responseSizePlugin } from './hardening/response-size.js';
-import {
-  executionTimeoutPlugin,
-  withinTime,
-  type RequestDeadlines,
-} from './hardening/execution-timeout.js';
+import { executionTimeoutPlugin, type RequestDeadlines } from './hardening/execution-timeout.js';
 import { CSRF_HEADER, endpointPlugin, httpGuardsPlugin } from './hardening/http-guards.js';
 import { createMemoryRateCounter, rateLimiter, type RateCounter } from './hardening/rate-limit.js';
 import { errorFields, type Logger } from './logger.js';
+import { healthPlugin } from './observability/health-plugin.js';
 import { accessPlugins, type MaskedOriginals } from './observability/access-plugin.js';
 import type { Metrics } from './observability/metrics.js';
 import type { RequestRecord } from './observability/request-record.js';
 import { createMemoryApqStore, type ApqStore } from './persisted/apq-store.js';
 import { persistedOperationsPlugins } from './persisted/persisted-plugin.js';
+import { readRoutingPlugin } from './replicas/read-routing-plugin.js';
+import type { ReplicaSet } from './replicas/replica-set.js';
 import { schema } from './schema.js';
 import { stixPlugin } from './stix/stix-plugin.js';
 
@@ -47,53 +45,12 @@ export interface AppOptions {
   compiledReads?: boolean;
   /** Prometheus metrics (METRICS_PORT); none when omitted. */
   metrics?: Metrics | null;
-}
-
-/** `/readyz` answers within this even when the database hangs (a load balancer's probe waits). */
-const READINESS_TIMEOUT_MS = 1500;
-
-/**
- * `/healthz` answers while the process runs; `/readyz` only when the database answers too,
- * so a load balancer stops sending traffic to an instance that lost its database. Concurrent
- * probes share one check, so probing costs the database one statement at a time however
- * often it is asked.
- */
-function healthPlugin(db: Database, logger: Logger): Plugin {
-  let inFlight: Promise<boolean> | null = null;
-  const check = async (): Promise<boolean> => {
-    try {
-      await sql`select 1`.execute(db);
-      return true;
-    } catch (error) {
-      logger.warn('readiness check failed', errorFields(error));
-      return false;
-    }
-  };
-  const ready = () => {
-    inFlight ??= withinTime(check(), READINESS_TIMEOUT_MS, () => false).finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
-  };
-  return {
-    // Synchronous unless it is /readyz: see src/common/maybe-promise.ts.
-    onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname === '/healthz') {
-        endResponse(fetchAPI.Response.json({ status: 'ok' }));
-      } else if (url.pathname === '/readyz') {
-        return ready().then((isReady) =>
-          endResponse(
-            isReady
-              ? fetchAPI.Response.json({ status: 'ready' })
-              : fetchAPI.Response.json(
-                  { status: 'unavailable', reason: 'database unreachable' },
-                  { status: 503 },
-                ),
-          ),
-        );
-      }
-    },
-  };
+  /**
+   * Read replicas of `db` (DATABASE_READ_URL): reads go where they say. API keys and registered
+   * documents are still looked up on `db`, the primary, so a revoked key or a disabled document
+   * is refused at once, everywhere.
+   */
+  replicas?: ReplicaSet | null;
 }
 
 /** Cross-origin access for the origins in CORS_ORIGINS only (none by default). */
@@ -118,6 +75,7 @@ export function createApp({
   columnPruning = true,
   compiledReads = true,
   metrics = null,
+  replicas = null,
 }: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
   const records = new WeakMap<Request, RequestRecord>();
@@ -141,6 +99,7 @@ export function createApp({
         viewers.get(request) ?? ANONYMOUS,
         responseCache ?? null,
         config,
+        replicas,
       ),
     // graphiqlPlugin serves GraphiQL, as a small page and separate cacheable files, after the
     // endpoint, authentication and rate-limit plugins have seen the request.
@@ -184,15 +143,21 @@ export function createApp({
       access.first,
       endpointPlugin(),
       responseCachePlugin(),
-      healthPlugin(db, logger),
+      healthPlugin(db, logger, replicas),
       httpGuardsPlugin(config),
       authPlugin({ db, viewers, deadlines, counter: rateCounter, config, logger }),
       limiter.plugin,
-      stixPlugin({ db, viewers, logger }),
+      stixPlugin({
+        reader: replicas ? (viewer) => replicas.readerFor(viewer) : () => Promise.resolve(db),
+        viewers,
+        logger,
+      }),
       graphiqlPlugin(config),
       ...persistedOperationsPlugins({ db, apq, viewers, config, logger, metrics }),
       documentLimitsPlugin(viewers, config),
       clientInputPlugin(config.maxReadStringLength),
+      // After authentication, which stops an anonymous mutation before it is routed.
+      ...(replicas ? [readRoutingPlugin(replicas)] : []),
       ...(compiledReads ? [compiledReadsPlugin()] : []),
       executionTimeoutPlugin(config.executionTimeoutMs, deadlines),
       databaseOutagePlugin(),

@@ -46,4 +46,37 @@ describe('configuration defaults', () => {
     });
     expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '-1' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
   });
+
+  it('reads replicas, the migration URL and the PgBouncer switches', () => {
+    const implicit = loadConfig({});
+    expect(implicit).toMatchObject({
+      databaseReadUrls: [],
+      databaseMigrationUrl: null,
+      preparedStatements: true,
+      statementTimeoutMs: 10_000,
+    });
+    expect(
+      loadConfig({
+        DATABASE_READ_URL: ' postgres://r1/db , postgres://r2/db,',
+        DATABASE_MIGRATION_URL: 'postgres://direct/db',
+        DATABASE_PREPARED_STATEMENTS: 'off',
+        STATEMENT_TIMEOUT_MS: '0',
+      }),
+    ).toMatchObject({
+      databaseReadUrls: ['postgres://r1/db', 'postgres://r2/db'],
+      databaseMigrationUrl: 'postgres://direct/db',
+      preparedStatements: false,
+      statementTimeoutMs: 0,
+    });
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'on' })).toEqual(implicit);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS/,
+    );
+    expect(() => loadConfig({ STATEMENT_TIMEOUT_MS: '50' })).toThrow(
+      'expected STATEMENT_TIMEOUT_MS to be 0 or an integer in 100..3600000, got "50"',
+    );
+    expect(() => loadConfig({ DATABASE_REPLICA_MAX_LAG_MS: '5' })).toThrow(
+      /DATABASE_REPLICA_MAX_LAG_MS/,
+    );
+  });
 });

@@ -19,9 +19,12 @@ export interface DatabaseOptions {
   queryTimeoutMs?: number;
   /** Called for every statement Kysely runs (tests count them; logs record failures). */
   onQuery?: (event: LogEvent) => void;
+  /** A pooled connection failed (idle, or under a statement that fails with the same error). */
   onPoolError?: (error: Error) => void;
   /** Given the pool once, e.g. so metrics can read its connections in use and waiting. */
   onPool?: (pool: pg.Pool) => void;
+  /** Run the registered compiled reads as named prepared statements (default on). */
+  preparedStatements?: boolean;
 }
 
 export function createDatabase(options: DatabaseOptions): Database {
@@ -32,9 +35,16 @@ export function createDatabase(options: DatabaseOptions): Database {
     query_timeout: options.queryTimeoutMs,
     types: typeParsers,
   });
-  // Without a listener an idle client's error (e.g. the server restarting) crashes the process.
-  pool.on('error', (error) => options.onPoolError?.(error));
-  pool.on('connect', namePreparedStatements);
+  // pg-pool re-emits an idle client's error (e.g. the server restarting) on the pool, where an
+  // unheard 'error' crashes the process; the client's own listener below reports it once.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    // pg-pool listens to a client only while it is idle: a connection lost while checked out (a
+    // replica stopping during a statement) would be an uncaught 'error'. The statement fails
+    // with the same error, and the pool drops the client when it comes back.
+    client.on('error', (error) => options.onPoolError?.(error));
+    if (options.preparedStatements ?? true) namePreparedStatements(client);
+  });
   options.onPool?.(pool);
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),

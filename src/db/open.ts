@@ -14,6 +14,8 @@ export interface OpenDatabaseOptions {
   onQuery?: (event: LogEvent) => void;
   onPoolError?: (error: Error) => void;
   onPool?: (pool: pg.Pool) => void;
+  /** Named prepared statements for compiled reads (default on; off behind some poolers). */
+  preparedStatements?: boolean;
 }
 
 export interface OpenDatabase {

@@ -70,7 +70,10 @@ function assertRole(viewer: Viewer, role: WriteOptions['role']): KeyViewer {
  * After COMMIT, and before the mutation's answer goes out, the anonymous response cache is
  * invalidated, so no read that starts after the answer is served from older data. Every write
  * does it, API-key ones included: a generation bump costs one INCR, and sorting writes into
- * "visible to anonymous callers or not" would be one more rule to get wrong.
+ * "visible to anonymous callers or not" would be one more rule to get wrong. With read
+ * replicas, the writer and anonymous callers are first pinned to the primary until a replica
+ * has replayed the write: otherwise an anonymous read missing the emptied cache could fill it
+ * again from a replica that has not.
  */
 export async function runWrite(
   ctx: Context,
@@ -133,7 +136,10 @@ export async function runWrite(
   } catch (error) {
     throw domainErrorFromPostgres(error) ?? error;
   }
-  if (!replayed) await ctx.responseCache?.invalidate();
+  if (!replayed) {
+    await ctx.replicas?.wrote(viewer);
+    await ctx.responseCache?.invalidate();
+  }
   return id;
 }
 

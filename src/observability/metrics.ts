@@ -2,17 +2,22 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ReplicaStatus, RouteReason } from '../replicas/replica-set.js';
 import type { RequestRecord } from './request-record.js';
 
 /** What the server reports to Prometheus (README "Operating briefgraph" lists each metric). */
 export interface Metrics {
   registry: Registry;
   requestDone(record: RequestRecord, status: number, seconds: number): void;
-  statementDone(seconds: number, failed: boolean): void;
+  /** `database`: `primary`, `replica-1`… */
+  statementDone(seconds: number, failed: boolean, database: string): void;
   responseCache(result: 'hit' | 'miss'): void;
   apq(result: 'hit' | 'miss' | 'registered'): void;
-  /** Reports the pool's connections in use and callers waiting for one, read at scrape time. */
-  watchPool(pool: pg.Pool): void;
+  /** Reports a pool's connections (in use, idle) and callers waiting for one, at scrape time. */
+  watchPool(pool: pg.Pool, database: string): void;
+  readRouted(database: string, reason: RouteReason): void;
+  /** Reports each replica's lag and whether it serves reads, at scrape time. */
+  watchReplicas(statuses: () => ReplicaStatus[]): void;
 }
 
 /** From a compiled read on a warm cache (~1 ms) to the execution timeout's order (15 s). */
@@ -59,8 +64,8 @@ export function createMetrics(): Metrics {
   });
   const statements = new Histogram({
     name: 'briefgraph_db_statement_duration_seconds',
-    help: 'SQL statement durations, by result',
-    labelNames: ['result'] as const,
+    help: 'SQL statement durations, by database and result',
+    labelNames: ['database', 'result'] as const,
     buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
@@ -82,23 +87,61 @@ export function createMetrics(): Metrics {
     labelNames: ['budget'] as const,
     registers: [registry],
   });
-  const pools: pg.Pool[] = [];
-  new Gauge({
-    name: 'briefgraph_db_pool_connections_in_use',
-    help: 'Database connections checked out of the pool',
+  const reads = new Counter({
+    name: 'briefgraph_db_reads_total',
+    help: 'Read operations by the database they ran on and why (replica, pinned, no-replica, marker-unknown)',
+    labelNames: ['database', 'reason'] as const,
     registers: [registry],
-    collect() {
-      this.set(pools.reduce((sum, pool) => sum + pool.totalCount - pool.idleCount, 0));
-    },
   });
-  new Gauge({
-    name: 'briefgraph_db_pool_waiting',
-    help: 'Callers waiting for a database connection',
-    registers: [registry],
-    collect() {
-      this.set(pools.reduce((sum, pool) => sum + pool.waitingCount, 0));
-    },
-  });
+  const pools: { pool: pg.Pool; database: string }[] = [];
+  const perPool = (name: string, help: string, value: (pool: pg.Pool) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['database'] as const,
+      registers: [registry],
+      collect() {
+        for (const { pool, database } of pools) this.set({ database }, value(pool));
+      },
+    });
+  perPool(
+    'briefgraph_db_pool_connections_in_use',
+    'Database connections checked out of the pool',
+    (pool) => pool.totalCount - pool.idleCount,
+  );
+  perPool(
+    'briefgraph_db_pool_connections_idle',
+    'Open database connections not in use',
+    (pool) => pool.idleCount,
+  );
+  perPool(
+    'briefgraph_db_pool_waiting',
+    'Callers waiting for a database connection',
+    (pool) => pool.waitingCount,
+  );
+  const replicaSources: (() => ReplicaStatus[])[] = [];
+  const replicaGauge = (name: string, help: string, value: (status: ReplicaStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['database'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const status of replicaSources.flatMap((statuses) => statuses()))
+          this.set({ database: status.name }, value(status));
+      },
+    });
+  replicaGauge(
+    'briefgraph_db_replica_serving',
+    'Whether a replica serves reads (1) or is skipped (0: unreachable, lagging, not a replica)',
+    (status) => (status.state === 'ok' ? 1 : 0),
+  );
+  replicaGauge(
+    'briefgraph_db_replica_lag_seconds',
+    'How far a replica is behind the primary, as last measured (NaN when unknown)',
+    (status) => (status.lagMs === null ? NaN : status.lagMs / 1000),
+  );
   return {
     registry,
     requestDone(record, status, seconds) {
@@ -111,13 +154,17 @@ export function createMetrics(): Metrics {
       if (status === 429)
         refusals.inc({ budget: record.rateLimit === 'refused' ? 'requests' : 'auth-failures' });
     },
-    statementDone(seconds, failed) {
-      statements.observe({ result: failed ? 'error' : 'ok' }, seconds);
+    statementDone(seconds, failed, database) {
+      statements.observe({ database, result: failed ? 'error' : 'ok' }, seconds);
     },
     responseCache: (result) => cache.inc({ result }),
     apq: (result) => apq.inc({ result }),
-    watchPool(pool) {
-      pools.push(pool);
+    watchPool(pool, database) {
+      pools.push({ pool, database });
+    },
+    readRouted: (database, reason) => reads.inc({ database, reason }),
+    watchReplicas(statuses) {
+      replicaSources.push(statuses);
     },
   };
 }

@@ -14,7 +14,8 @@ import { STIX_BRIEFING_PATH } from './stix-path.js';
 export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
 
 export interface StixPluginOptions {
-  db: Database;
+  /** The database a read by this caller runs on (a replica, or the primary). */
+  reader: (viewer: Viewer) => Promise<Database>;
   viewers: WeakMap<Request, Viewer>;
   logger: Logger;
 }
@@ -25,7 +26,7 @@ export interface StixPluginOptions {
  * caller is known and counted as for GraphQL, and reads with that caller's visibility: a
  * briefing the caller may not see is 404, exactly like a slug that was never used.
  */
-export function stixPlugin({ db, viewers, logger }: StixPluginOptions): Plugin {
+export function stixPlugin({ reader, viewers, logger }: StixPluginOptions): Plugin {
   async function serve(
     request: Request,
     slug: string,
@@ -40,9 +41,9 @@ export function stixPlugin({ db, viewers, logger }: StixPluginOptions): Plugin {
       );
       return;
     }
-    const visibility = visibilityFor(viewers.get(request) ?? ANONYMOUS);
+    const viewer = viewers.get(request) ?? ANONYMOUS;
     try {
-      const bundle = await exportBriefingBySlug(db, visibility, slug);
+      const bundle = await exportBriefingBySlug(await reader(viewer), visibilityFor(viewer), slug);
       endResponse(
         bundle
           ? new fetchAPI.Response(request.method === 'HEAD' ? null : JSON.stringify(bundle), {

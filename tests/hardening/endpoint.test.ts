@@ -151,7 +151,10 @@ describe('one GraphQL endpoint', () => {
     });
     expect(JSON.parse(get.body)).toEqual({ data: { __typename: 'Query' } });
     expect(JSON.parse((await send('GET', '/healthz')).body)).toEqual({ status: 'ok' });
-    expect(JSON.parse((await send('GET', '/readyz')).body)).toEqual({ status: 'ready' });
+    expect(JSON.parse((await send('GET', '/readyz')).body)).toEqual({
+      status: 'ready',
+      databases: { primary: { status: 'ok' } },
+    });
   });
 
   it('refuses an announced body over MAX_BODY_BYTES with 413 on every path that executes', async () => {

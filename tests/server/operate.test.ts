@@ -149,9 +149,10 @@ describe('a running server, as an operator sees it', () => {
       /^briefgraph_http_request_duration_seconds_bucket\{le="0\.1",type="query",outcome="ok"\} \d+/m,
       /^briefgraph_graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} [1-9]/m,
       /^briefgraph_graphql_errors_total\{code="UNAUTHENTICATED"\} [1-9]/m,
-      /^briefgraph_db_statement_duration_seconds_count\{result="ok"\} [1-9]/m,
-      /^briefgraph_db_pool_connections_in_use \d+/m,
-      /^briefgraph_db_pool_waiting \d+/m,
+      /^briefgraph_db_statement_duration_seconds_count\{database="primary",result="ok"\} [1-9]/m,
+      /^briefgraph_db_pool_connections_in_use\{database="primary"\} \d+/m,
+      /^briefgraph_db_pool_connections_idle\{database="primary"\} \d+/m,
+      /^briefgraph_db_pool_waiting\{database="primary"\} \d+/m,
       /^briefgraph_response_cache_requests_total\{result="hit"\} [1-9]/m,
     ]) {
       expect(text).toMatch(metric);

@@ -149,7 +149,10 @@ describe.runIf(!process.env.TEST_DATABASE_URL)('server process on the embedded d
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${running().url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      databases: { primary: { status: 'ok' } },
+    });
   });
 
   it('serves the seeded briefing over GraphQL', async () => {
