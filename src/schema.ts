@@ -12,6 +12,7 @@ import './errors/errors.schema.js';
 import './common/time-and-quantity.schema.js';
 import './claims/claim.schema.js';
 import './claims/claim-facets.schema.js';
+import './claims/corroboration.schema.js';
 import './sources/source.schema.js';
 import './actors/actor.schema.js';
 import './actors/actor-relationship.schema.js';
