@@ -17,6 +17,7 @@ import './sources/source.schema.js';
 import './actors/actor.schema.js';
 import './actors/actor-relationship.schema.js';
 import './actors/actor-network.schema.js';
+import './analysis/actor-timeline.schema.js';
 import './actors/actor-lookup.schema.js';
 import './sources/source-actor.schema.js';
 import './claims/claim-participants.schema.js';
