@@ -10,6 +10,7 @@ import { requireIdOf } from '../common/global-id.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRoleEnum } from './claim-enums.js';
+import { CitedFilterInput, toCitationFilter } from './corroboration.inputs.js';
 import type { ClaimFilter } from './claim.repository.js';
 
 // The claims filter as GraphQL takes it, and its conversion into the repository's ClaimFilter.
@@ -82,6 +83,14 @@ export const ClaimFilterInput = builder.inputType('ClaimFilter', {
       type: DatedQualifierFilterInput,
       description: 'Only claims with a dated qualifier of these roles (in this range, if given).',
     }),
+    minIndependentOrigins: t.int({
+      description:
+        'Only claims whose supporting citations trace back to at least this many independent origins (see `Claim.corroboration`).',
+    }),
+    cited: t.field({
+      type: CitedFilterInput,
+      description: 'Only claims cited in a given role, or by a source of a given reliability.',
+    }),
   }),
 });
 
@@ -124,6 +133,7 @@ export function toClaimFilter(input: ClaimFilterShape | null | undefined): Claim
     );
   }
   return {
+    ...toCitationFilter(input),
     briefingIds: input.briefingId
       ? [requireIdOf(input.briefingId, 'Briefing', 'filter.briefingId')]
       : null,

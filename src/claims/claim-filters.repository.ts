@@ -7,13 +7,14 @@ import type {
   Likelihood,
   QuantityRole,
 } from '../db/types.js';
+import type { CitationFilter } from './corroboration.repository.js';
 
 // The claim filters over time, likelihood, quantities and dated qualifiers, as conditions on a
 // query over `claim`; each has an index (migrations 2026-11-30T21…).
 
 export type ActorRole = 'SUBJECT' | 'OBJECT' | 'ANY';
 
-export interface ClaimFilter {
+export interface ClaimFilter extends CitationFilter {
   briefingIds?: readonly number[] | null;
   actor?: { id: number; role: ActorRole } | null;
   predicates?: readonly string[] | null;

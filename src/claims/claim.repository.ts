@@ -17,6 +17,7 @@ import {
 import type { ClaimTable, DB } from '../db/types.js';
 import { facetConditions, type ActorRole, type ClaimFilter } from './claim-filters.repository.js';
 import { findObjectIdsByClaimIds } from './claim-objects.repository.js';
+import { citationConditions } from './corroboration.repository.js';
 import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivorId } from '../actors/actor.repository.js';
 import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
@@ -105,6 +106,7 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
   if (filter.minConfidence != null)
     query = query.where('claim.confidence', '>=', filter.minConfidence);
   query = query.where((eb) => eb.and(facetConditions(eb, filter)));
+  query = query.where((eb) => eb.and(citationConditions(db, visibility, eb, filter)));
   if (filter.actor) {
     const { role } = filter.actor;
     // A merged actor's id filters on its survivor, which now holds its claims; an actor the

@@ -24,6 +24,8 @@ export const LIST_CAPS = {
   /** `Actor.neighbourhood`: hops, one level each, and the links among the actors reached. */
   neighbourhoodLevels: 3,
   neighbourhoodRelationships: 1000,
+  /** `Claim.corroboration`: its citations followed to their origins, and the origins. */
+  corroborationChains: 100,
   /** `path`: hops at most; a path has one more actor than relationships. */
   pathRelationships: 6,
 } as const;

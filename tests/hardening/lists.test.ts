@@ -80,6 +80,9 @@ const CAPPED_LISTS: Record<string, number> = {
   'ActorNeighbourhoodConnection.relationships': LIST_CAPS.neighbourhoodRelationships,
   'ActorPath.actors': LIST_CAPS.pathRelationships + 1,
   'ActorPath.relationships': LIST_CAPS.pathRelationships,
+  'ClaimCorroboration.origins': LIST_CAPS.corroborationChains,
+  'ClaimCorroboration.supporting': LIST_CAPS.corroborationChains,
+  'ClaimCorroboration.contradicting': LIST_CAPS.corroborationChains,
   // One shortest path for now; a list so ties can come without a breaking change.
   'Query.path': 1,
 };
