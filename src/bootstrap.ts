@@ -18,6 +18,7 @@ import { observeRequest } from './observability/access-log.js';
 import type { Metrics } from './observability/metrics.js';
 import { createRedisApqStore } from './persisted/apq-store.js';
 import { seedDatabase } from './seed/load-seed.js';
+import { recordBaseline } from './sync/change.repository.js';
 import { schemaHash } from './schema.js';
 import { createApp } from './yoga.js';
 
@@ -182,6 +183,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       migrationsApplied: applied,
     });
     if (config.seed && (await seedDatabase(database.db))) logger.info('seeded the sample briefing');
+    // Records from before the change feed get their first change, so a deletion reaches mirrors.
+    await database.db.transaction().execute((trx) => recordBaseline(trx));
   } catch (error) {
     await database.close();
     throw error;

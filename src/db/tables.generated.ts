@@ -145,6 +145,21 @@ export interface BriefingTag {
   tag: string;
 }
 
+export interface Change {
+  at: Generated<Timestamp>;
+  audiences: string[];
+  entity_id: number;
+  entity_type: string;
+  id: Generated<number>;
+  operation: string;
+  seen_by: string[];
+}
+
+export interface ChangePending {
+  entity_id: number;
+  entity_type: string;
+}
+
 export interface Citation {
   claim_id: number;
   credibility: number | null;
@@ -325,6 +340,8 @@ export interface DB {
   briefing_author: BriefingAuthor;
   briefing_search: BriefingSearch;
   briefing_tag: BriefingTag;
+  change: Change;
+  change_pending: ChangePending;
   citation: Citation;
   claim: Claim;
   claim_date: ClaimDate;
