@@ -26,6 +26,7 @@ import {
   type RelationshipDirection,
   type RelationshipOrder,
 } from './actor-relationship.repository.js';
+import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
 const TYPE_SLUG = /^[a-z0-9-]+$/;
 
@@ -53,6 +54,7 @@ export const RelationshipOrderEnum = builder.enumType('ActorRelationshipOrder', 
     },
     TYPE_ASC: { value: 'TYPE_ASC', description: 'By type slug.' },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
+    CHANGED_ASC,
   } as const satisfies Record<RelationshipOrder, { value: RelationshipOrder; description: string }>,
 });
 
@@ -227,13 +229,20 @@ builder.queryFields((t) => ({
         required: true,
         defaultValue: 'VALID_FROM_ASC',
       }),
+      ...updatedSinceArg(),
     },
     ...listingField<
-      ConnectionArgs & { filter?: RelationshipFilterShape | null; orderBy: RelationshipOrder },
+      ConnectionArgs & {
+        filter?: RelationshipFilterShape | null;
+        orderBy: RelationshipOrder;
+      } & UpdatedSince,
       ActorRelationshipRow
     >((env, args) =>
       connectionSql(
-        relationshipRowsQuery(env.db, env.visibility, toRelationshipFilter(args.filter)),
+        relationshipRowsQuery(env.db, env.visibility, {
+          ...toRelationshipFilter(args.filter),
+          updatedSince: args.updatedSince,
+        }),
         RELATIONSHIP_ORDERINGS[args.orderBy],
       ),
     ),

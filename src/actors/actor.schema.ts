@@ -60,6 +60,7 @@ import {
   countRelationshipsPerActor,
   findRelationshipsPagePerActor,
 } from './actor-relationship.repository.js';
+import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
 export const ActorOrderEnum = builder.enumType('ActorOrder', {
   description: 'Orders for actor lists; ties break on id.',
@@ -70,6 +71,7 @@ export const ActorOrderEnum = builder.enumType('ActorOrder', {
     },
     NAME_DESC: { value: 'NAME_DESC', description: 'By name, Z–A.' },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
+    CHANGED_ASC,
   } as const satisfies Record<ActorOrder, { value: ActorOrder; description: string }>,
 });
 
@@ -327,13 +329,17 @@ builder.queryFields((t) => ({
       ...t.arg.connectionArgs(),
       filter: t.arg({ type: ActorFilterInput }),
       orderBy: t.arg({ type: ActorOrderEnum, required: true, defaultValue: 'NAME_ASC' }),
+      ...updatedSinceArg(),
     },
     ...listingField<
-      ConnectionArgs & { filter?: ActorFilterShape | null; orderBy: ActorOrder },
+      ConnectionArgs & { filter?: ActorFilterShape | null; orderBy: ActorOrder } & UpdatedSince,
       ActorRow
     >((env, args) =>
       connectionSql(
-        actorRowsQuery(env.db, env.visibility, toActorFilter(args.filter)),
+        actorRowsQuery(env.db, env.visibility, {
+          ...toActorFilter(args.filter),
+          updatedSince: args.updatedSince,
+        }),
         ACTOR_ORDERINGS[args.orderBy],
       ),
     ),

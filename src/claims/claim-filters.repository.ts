@@ -14,6 +14,8 @@ import type {
 export type ActorRole = 'SUBJECT' | 'OBJECT' | 'ANY';
 
 export interface ClaimFilter {
+  /** Only records changed at or after this instant (the change feed's `at`). */
+  updatedSince?: Date | null;
   briefingIds?: readonly number[] | null;
   actor?: { id: number; role: ActorRole } | null;
   predicates?: readonly string[] | null;

@@ -1,7 +1,7 @@
 // Generated from a freshly migrated database by `npm run db:types` (src/db/codegen.ts,
 // kysely-codegen): do not edit. tests/db/table-types.test.ts fails when it is stale.
 
-import type { ActorKind, BriefingStatus, CitationRole, ClaimDateRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, ParticipantRole, PlaceType, Precision, QuantityKind, QuantityQualifier, QuantityRole, Reliability, Role, SearchLanguage, SourceActorRole, SourceKind, TagKind, TimeBound } from "./column-values.js";
+import type { ActorKind, BriefingStatus, ChangeEntityType, ChangeOperation, CitationRole, ClaimDateRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, ParticipantRole, PlaceType, Precision, QuantityKind, QuantityQualifier, QuantityRole, Reliability, Role, SearchLanguage, SourceActorRole, SourceKind, TagKind, TimeBound } from "./column-values.js";
 import type { ColumnType, GeneratedAlways } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -149,9 +149,9 @@ export interface Change {
   at: Generated<Timestamp>;
   audiences: string[];
   entity_id: number;
-  entity_type: string;
+  entity_type: ChangeEntityType;
   id: Generated<number>;
-  operation: string;
+  operation: ChangeOperation;
   seen_by: string[];
 }
 

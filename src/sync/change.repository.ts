@@ -4,16 +4,18 @@ import { visibleRelationshipIds } from '../actors/actor-relationship.repository.
 import { visibleBriefingIds } from '../briefings/briefing.repository.js';
 import { visibleClaimIds } from '../claims/claim.repository.js';
 import type { Executor } from '../db/executor.js';
-import type { DB } from '../db/types.js';
+import {
+  CHANGE_ENTITY_TYPES,
+  type ChangeEntityType,
+  type ChangeOperation,
+  type DB,
+} from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { visibleSourceIds } from '../sources/source.repository.js';
 import { AUDIENCES, audienceOf } from './audiences.js';
 
-export const CHANGE_TYPES = ['Briefing', 'Claim', 'Source', 'Actor', 'ActorRelationship'] as const;
-export type ChangeType = (typeof CHANGE_TYPES)[number];
-
 export interface ChangedRecord {
-  type: ChangeType;
+  type: ChangeEntityType;
   id: number;
 }
 
@@ -29,10 +31,10 @@ const TABLES = {
   Source: 'source',
   Actor: 'actor',
   ActorRelationship: 'actor_relationship',
-} as const satisfies Record<ChangeType, string>;
+} as const satisfies Record<ChangeEntityType, string>;
 
 /** The ids of each type the caller may see, as a subquery: the builders every list uses. */
-function visibleIds(db: Executor, type: ChangeType, visibility: Visibility) {
+function visibleIds(db: Executor, type: ChangeEntityType, visibility: Visibility) {
   switch (type) {
     case 'Briefing':
       return visibleBriefingIds(db, visibility);
@@ -47,8 +49,8 @@ function visibleIds(db: Executor, type: ChangeType, visibility: Visibility) {
   }
 }
 
-export function isChangeType(type: string): type is ChangeType {
-  return (CHANGE_TYPES as readonly string[]).includes(type);
+export function isChangeType(type: string): type is ChangeEntityType {
+  return (CHANGE_ENTITY_TYPES as readonly string[]).includes(type);
 }
 
 /**
@@ -56,7 +58,7 @@ export function isChangeType(type: string): type is ChangeType {
  * status hide or show them), an actor's relationships and the actors merged into it.
  */
 async function dependents(db: Executor, changed: ChangedRecord[]): Promise<ChangedRecord[]> {
-  const ids = (type: ChangeType) => changed.filter((r) => r.type === type).map((r) => r.id);
+  const ids = (type: ChangeEntityType) => changed.filter((r) => r.type === type).map((r) => r.id);
   const briefings = ids('Briefing');
   const actors = ids('Actor');
   const found: ChangedRecord[] = [];
@@ -93,7 +95,7 @@ function unique(records: ChangedRecord[]): ChangedRecord[] {
 /** For each record: whether it still exists, and the audiences that may see it now. */
 async function audiencesOf(
   db: Executor,
-  type: ChangeType,
+  type: ChangeEntityType,
   ids: number[],
 ): Promise<Map<number, { exists: boolean; audiences: string[] }>> {
   const table = TABLES[type];
@@ -141,7 +143,7 @@ export async function recordChanges(db: Executor, touched: ChangedRecord[]): Pro
   const records = unique([...direct, ...(await dependents(db, direct))]);
   const seenBefore = await lastSeenBy(db, records);
   const rows = [];
-  for (const type of CHANGE_TYPES) {
+  for (const type of CHANGE_ENTITY_TYPES) {
     const ids = records.filter((record) => record.type === type).map((record) => record.id);
     if (ids.length === 0) continue;
     const states = await audiencesOf(db, type, ids);
@@ -152,7 +154,7 @@ export async function recordChanges(db: Executor, touched: ChangedRecord[]): Pro
       rows.push({
         entity_type: type,
         entity_id: id,
-        operation: state?.exists ? 'UPSERT' : 'DELETE',
+        operation: state?.exists ? ('UPSERT' as const) : ('DELETE' as const),
         audiences,
         seen_by: [...seenBy].sort(),
       });
@@ -164,7 +166,7 @@ export async function recordChanges(db: Executor, touched: ChangedRecord[]): Pro
 /** The audiences that could ever see each record, from its latest change. */
 async function lastSeenBy(db: Executor, records: ChangedRecord[]): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
-  for (const type of CHANGE_TYPES) {
+  for (const type of CHANGE_ENTITY_TYPES) {
     const ids = records.filter((record) => record.type === type).map((record) => record.id);
     if (ids.length === 0) continue;
     const rows = await db
@@ -187,7 +189,7 @@ async function lastSeenBy(db: Executor, records: ChangedRecord[]): Promise<Map<s
  */
 export async function recordBaseline(db: Executor): Promise<void> {
   const missing: ChangedRecord[] = [];
-  for (const type of CHANGE_TYPES) {
+  for (const type of CHANGE_ENTITY_TYPES) {
     const table = TABLES[type];
     const rows = await db
       .selectFrom(table)
@@ -211,9 +213,9 @@ export async function recordBaseline(db: Executor): Promise<void> {
 
 export interface ChangeRow {
   id: number;
-  entity_type: string;
+  entity_type: ChangeEntityType;
   entity_id: number;
-  operation: string;
+  operation: ChangeOperation;
   at: Date;
 }
 
@@ -231,7 +233,7 @@ export async function findChanges(
   const audience = audienceOf(visibility);
   const visibleNow = (eb: ExpressionBuilder<DB, 'change'>) =>
     eb.or(
-      CHANGE_TYPES.map((type) =>
+      CHANGE_ENTITY_TYPES.map((type) =>
         eb.and([
           eb('change.entity_type', '=', type),
           eb('change.entity_id', 'in', visibleIds(db, type, visibility)),

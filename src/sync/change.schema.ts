@@ -4,7 +4,8 @@ import { encodeGlobalId } from '../common/global-id.js';
 import type { Context } from '../context.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRef, BriefingRef, ClaimRef, ActorRelationshipRef, SourceRef } from '../refs.js';
-import { findChanges, isChangeType, type ChangeRow, type ChangeType } from './change.repository.js';
+import type { ChangeEntityType } from '../db/types.js';
+import { findChanges, type ChangeRow } from './change.repository.js';
 
 const PAGE_DEFAULT = 100;
 const PAGE_MAX = 500;
@@ -59,7 +60,7 @@ const ChangeObject = builder.objectRef<ChangeItem>('Change').implement({
 /** The record as the caller may see it now, branded for the Node interface; null when hidden. */
 async function loadNode(
   ctx: Context,
-  type: ChangeType,
+  type: ChangeEntityType,
   id: number,
 ): Promise<{ id: number } | null> {
   const ref = {
@@ -161,9 +162,7 @@ builder.queryField('changes', (t) =>
       const items = await Promise.all(
         pageRows.map(async (row) => ({
           row,
-          node: isChangeType(row.entity_type)
-            ? await loadNode(ctx, row.entity_type, row.entity_id)
-            : null,
+          node: await loadNode(ctx, row.entity_type, row.entity_id),
         })),
       );
       const last = pageRows.at(-1);
