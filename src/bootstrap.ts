@@ -22,6 +22,7 @@ import { createRedisApqStore } from './persisted/apq-store.js';
 import { openReplicas, type OpenReplicasOptions } from './replicas/open-replicas.js';
 import type { ReplicaSet } from './replicas/replica-set.js';
 import { seedDatabase } from './seed/load-seed.js';
+import { recordBaseline } from './sync/change.repository.js';
 import { schemaHash } from './schema.js';
 import { createApp } from './yoga.js';
 
@@ -243,6 +244,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       migrationsApplied: applied,
     });
     if (config.seed && (await seedDatabase(database.db))) logger.info('seeded the sample briefing');
+    // Records from before the change feed get their first change, so a deletion reaches mirrors.
+    await database.db.transaction().execute((trx) => recordBaseline(trx));
   } catch (error) {
     await database.close();
     throw error;

@@ -36,6 +36,7 @@ import './audit/audit.schema.js';
 import './persisted/persisted.schema.js';
 import './search/search.schema.js';
 import './stix/stix.schema.js';
+import './sync/change.schema.js';
 
 // Unsorted: enums keep their declared order (ordered scales), which introspection shows.
 export const schema = builder.toSchema({ sortSchema: false });

@@ -6,6 +6,8 @@ import { containsPattern } from '../db/text-search.js';
 // (actor.repository.ts) so that identifier lookups can grow without that file growing.
 
 export interface ActorFilter {
+  /** Only records changed at or after this instant (the change feed's `at`). */
+  updatedSince?: Date | null;
   kinds?: readonly ActorKind[] | null;
   countries?: readonly string[] | null;
   /** Substring of the name or any alias, compared after fold_text (case, accents, ё → е). */

@@ -20,6 +20,7 @@ import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { visibleSurvivorId, type ActorRow } from './actor.repository.js';
 import { anyId } from '../db/any-id.js';
 import { movedOn } from '../db/at-version.js';
+import { changedSince, latestChange } from '../db/changed-since.js';
 
 export type { ActorRelationshipRow };
 export type ActorRelationshipPageRow = ActorRelationshipRow & SortKeyed;
@@ -27,6 +28,8 @@ export type ActorRelationshipPageRow = ActorRelationshipRow & SortKeyed;
 export type RelationshipDirection = 'OUTGOING' | 'INCOMING' | 'BOTH';
 
 export interface ActorRelationshipFilter {
+  /** Only records changed at or after this instant (the change feed's `at`). */
+  updatedSince?: Date | null;
   types?: readonly string[] | null;
   /** With `direction`: relationships from (OUTGOING), to (INCOMING) or touching (BOTH) this actor. */
   actorId?: number | null;
@@ -58,6 +61,12 @@ export const RELATIONSHIP_ORDERINGS = {
     id: sql.ref('actor_relationship.id'),
     descending: true,
   },
+  CHANGED_ASC: {
+    name: 'CHANGED_ASC',
+    keys: [latestChange('ActorRelationship', sql.ref('actor_relationship.id'))],
+    id: sql.ref('actor_relationship.id'),
+    descending: false,
+  },
 } satisfies Record<string, Ordering>;
 export type RelationshipOrder = keyof typeof RELATIONSHIP_ORDERINGS;
 
@@ -79,6 +88,10 @@ export function visibleRelationships(
     .where(sharedRecordVisible(visibility, 'from_actor'))
     .where(sharedRecordVisible(visibility, 'to_actor'));
   if (filter.types?.length) query = query.where('actor_relationship.type', 'in', filter.types);
+  if (filter.updatedSince) {
+    const since = filter.updatedSince;
+    query = query.where(changedSince('ActorRelationship', sql.ref('actor_relationship.id'), since));
+  }
   if (filter.asOf) {
     const asOf = filter.asOf;
     const inForce = sql<boolean>`actor_relationship.valid_period @> ${asOf}::date`;

@@ -26,6 +26,7 @@ import {
   type RelationshipDirection,
   type RelationshipOrder,
 } from './actor-relationship.repository.js';
+import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
 export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
   description: 'Which end of a relationship an actor is on.',
@@ -51,6 +52,7 @@ export const RelationshipOrderEnum = builder.enumType('ActorRelationshipOrder', 
     },
     TYPE_ASC: { value: 'TYPE_ASC', description: 'By type slug.' },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
+    CHANGED_ASC,
   } as const satisfies Record<RelationshipOrder, { value: RelationshipOrder; description: string }>,
 });
 
@@ -243,13 +245,20 @@ builder.queryFields((t) => ({
         required: true,
         defaultValue: 'VALID_FROM_ASC',
       }),
+      ...updatedSinceArg(),
     },
     ...listingField<
-      ConnectionArgs & { filter?: RelationshipFilterShape | null; orderBy: RelationshipOrder },
+      ConnectionArgs & {
+        filter?: RelationshipFilterShape | null;
+        orderBy: RelationshipOrder;
+      } & UpdatedSince,
       ActorRelationshipRow
     >((env, args) =>
       connectionSql(
-        relationshipRowsQuery(env.db, env.visibility, toRelationshipFilter(args.filter)),
+        relationshipRowsQuery(env.db, env.visibility, {
+          ...toRelationshipFilter(args.filter),
+          updatedSince: args.updatedSince,
+        }),
         RELATIONSHIP_ORDERINGS[args.orderBy],
       ),
     ),

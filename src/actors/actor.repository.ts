@@ -17,6 +17,7 @@ import {
   type ActorFilter,
 } from './actor-filter.repository.js';
 import { movedOn } from '../db/at-version.js';
+import { changedSince, latestChange } from '../db/changed-since.js';
 
 export type { ActorRow };
 export type ActorPageRow = ActorRow & SortKeyed;
@@ -42,6 +43,12 @@ export const ACTOR_ORDERINGS = {
     id: sql.ref('actor.id'),
     descending: true,
   },
+  CHANGED_ASC: {
+    name: 'CHANGED_ASC',
+    keys: [latestChange('Actor', sql.ref('actor.id'))],
+    id: sql.ref('actor.id'),
+    descending: false,
+  },
 } satisfies Record<string, Ordering>;
 export type ActorOrder = keyof typeof ACTOR_ORDERINGS;
 
@@ -50,13 +57,14 @@ export type ActorOrder = keyof typeof ACTOR_ORDERINGS;
  * their survivor.
  */
 function visibleActors(db: Executor, visibility: Visibility, filter: ActorFilter = {}) {
-  return db
+  let query = db
     .selectFrom('actor')
     .where(sharedRecordVisible(visibility, 'actor'))
-    .where('actor.merged_into_id', 'is', null)
-    .$if(!actorFilterIsEmpty(filter), (query) =>
-      query.where((eb) => actorFilterCondition(eb, filter)),
-    );
+    .where('actor.merged_into_id', 'is', null);
+  if (filter.updatedSince)
+    query = query.where(changedSince('Actor', sql.ref('actor.id'), filter.updatedSince));
+  if (!actorFilterIsEmpty(filter)) query = query.where((eb) => actorFilterCondition(eb, filter));
+  return query;
 }
 
 /**

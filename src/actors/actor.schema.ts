@@ -59,6 +59,7 @@ import {
   countRelationshipsPerActor,
   findRelationshipsPagePerActor,
 } from './actor-relationship.repository.js';
+import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
 export const ActorOrderEnum = builder.enumType('ActorOrder', {
   description: 'Orders for actor lists; ties break on id.',
@@ -69,6 +70,7 @@ export const ActorOrderEnum = builder.enumType('ActorOrder', {
     },
     NAME_DESC: { value: 'NAME_DESC', description: 'By name, Z–A.' },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
+    CHANGED_ASC,
   } as const satisfies Record<ActorOrder, { value: ActorOrder; description: string }>,
 });
 
@@ -369,13 +371,17 @@ builder.queryFields((t) => ({
         description:
           'The order of the items; ties are broken by id, so pages never overlap or skip.',
       }),
+      ...updatedSinceArg(),
     },
     ...listingField<
-      ConnectionArgs & { filter?: ActorFilterShape | null; orderBy: ActorOrder },
+      ConnectionArgs & { filter?: ActorFilterShape | null; orderBy: ActorOrder } & UpdatedSince,
       ActorRow
     >((env, args) =>
       connectionSql(
-        actorRowsQuery(env.db, env.visibility, toActorFilter(args.filter)),
+        actorRowsQuery(env.db, env.visibility, {
+          ...toActorFilter(args.filter),
+          updatedSince: args.updatedSince,
+        }),
         ACTOR_ORDERINGS[args.orderBy],
       ),
     ),

@@ -18,6 +18,7 @@ import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivorId } from '../actors/actor.repository.js';
 import { anyId } from '../db/any-id.js';
 import { movedOn } from '../db/at-version.js';
+import { changedSince, latestChange } from '../db/changed-since.js';
 
 export type BriefingRow = Selectable<BriefingTable>;
 export type BriefingPageRow = BriefingRow & SortKeyed;
@@ -34,6 +35,8 @@ export interface BriefingFilter {
   publishedTo?: Date | null;
   /** Briefings with a visible claim naming this actor as subject or object. */
   mentionsActorId?: number | null;
+  /** Only records changed at or after this instant (the change feed's `at`). */
+  updatedSince?: Date | null;
 }
 
 export const BRIEFING_ORDERINGS = {
@@ -61,6 +64,12 @@ export const BRIEFING_ORDERINGS = {
     id: sql.ref('briefing.id'),
     descending: true,
   },
+  CHANGED_ASC: {
+    name: 'CHANGED_ASC',
+    keys: [latestChange('Briefing', sql.ref('briefing.id'))],
+    id: sql.ref('briefing.id'),
+    descending: false,
+  },
 } satisfies Record<string, Ordering>;
 export type BriefingOrder = keyof typeof BRIEFING_ORDERINGS;
 
@@ -74,6 +83,8 @@ function visibleBriefings(db: Executor, visibility: Visibility, filter: Briefing
   if (filter.publishedFrom)
     query = query.where('briefing.published_at', '>=', filter.publishedFrom);
   if (filter.publishedTo) query = query.where('briefing.published_at', '<', filter.publishedTo);
+  if (filter.updatedSince)
+    query = query.where(changedSince('Briefing', sql.ref('briefing.id'), filter.updatedSince));
   const { tags, authorId, mentionsActorId } = filter;
   if (tags?.length) {
     query = query.where((eb) =>

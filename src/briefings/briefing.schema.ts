@@ -66,6 +66,7 @@ import {
   findTagsByBriefingIds,
 } from './briefing-parts.repository.js';
 import { findBriefingAsOf } from './briefing-as-of.repository.js';
+import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
 export const BriefingOrderEnum = builder.enumType('BriefingOrder', {
   description: 'Orders for briefing lists; ties break on id.',
@@ -80,6 +81,7 @@ export const BriefingOrderEnum = builder.enumType('BriefingOrder', {
     },
     TITLE_ASC: { value: 'TITLE_ASC', description: 'By title, A–Z, ignoring case and accents.' },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently created first.' },
+    CHANGED_ASC,
   } as const satisfies Record<BriefingOrder, { value: BriefingOrder; description: string }>,
 });
 
@@ -416,13 +418,20 @@ builder.queryFields((t) => ({
         required: true,
         defaultValue: 'PUBLISHED_AT_DESC',
       }),
+      ...updatedSinceArg(),
     },
     ...listingField<
-      ConnectionArgs & { filter?: BriefingFilterShape | null; orderBy: BriefingOrder },
+      ConnectionArgs & {
+        filter?: BriefingFilterShape | null;
+        orderBy: BriefingOrder;
+      } & UpdatedSince,
       BriefingRow
     >((env, args) =>
       connectionSql(
-        briefingRowsQuery(env.db, env.visibility, toBriefingFilter(args.filter)),
+        briefingRowsQuery(env.db, env.visibility, {
+          ...toBriefingFilter(args.filter),
+          updatedSince: args.updatedSince,
+        }),
         BRIEFING_ORDERINGS[args.orderBy],
       ),
     ),

@@ -15,6 +15,8 @@ import type { CitationFilter } from './corroboration.repository.js';
 export type ActorRole = 'SUBJECT' | 'OBJECT' | 'ANY';
 
 export interface ClaimFilter extends CitationFilter {
+  /** Only records changed at or after this instant (the change feed's `at`). */
+  updatedSince?: Date | null;
   briefingIds?: readonly number[] | null;
   actor?: { id: number; role: ActorRole } | null;
   predicates?: readonly string[] | null;

@@ -24,6 +24,7 @@ import { visibleRelationshipIds } from '../actors/actor-relationship.repository.
 import { anyId } from '../db/any-id.js';
 import { CLAIM_COLUMN_NAMES, type ClaimColumn } from '../common/field-columns.js';
 import { movedOn } from '../db/at-version.js';
+import { changedSince, latestChange } from '../db/changed-since.js';
 
 export type { CitationRow, ClaimRow };
 export type ClaimPageRow = ClaimRow & SortKeyed;
@@ -54,6 +55,12 @@ export const CLAIM_ORDERINGS = {
     keys: [sql.ref('claim.created_at')],
     id: sql.ref('claim.id'),
     descending: true,
+  },
+  CHANGED_ASC: {
+    name: 'CHANGED_ASC',
+    keys: [latestChange('Claim', sql.ref('claim.id'))],
+    id: sql.ref('claim.id'),
+    descending: false,
   },
 } satisfies Record<string, Ordering>;
 export type ClaimOrder = keyof typeof CLAIM_ORDERINGS;
@@ -94,6 +101,8 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
     .where('claim.marking', 'in', visibility.markings)
     .where('briefing.marking', 'in', visibility.markings)
     .where('briefing.status', 'in', visibility.briefingStatuses);
+  if (filter.updatedSince)
+    query = query.where(changedSince('Claim', sql.ref('claim.id'), filter.updatedSince));
   if (filter.briefingIds)
     query = query.where(
       'claim.briefing_id',

@@ -44,6 +44,7 @@ import {
   findObjectActorsByClaimIds,
   objectActorsOfClaimQuery,
 } from './claim-objects.repository.js';
+import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
 // Filters and the actor-role enum live in their own files; other domains import them from here.
 export { ClaimFilterInput, DateRangeInput, toClaimFilter } from './claim-filter.inputs.js';
@@ -65,6 +66,7 @@ export const ClaimOrderEnum = builder.enumType('ClaimOrder', {
       description: 'Earliest valid time first (a timeline); claims without one first.',
     },
     CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
+    CHANGED_ASC,
   } as const satisfies Record<ClaimOrder, { value: ClaimOrder; description: string }>,
 });
 
@@ -302,10 +304,14 @@ builder.queryField('claims', (t) =>
         description:
           'The order of the items; ties are broken by id, so pages never overlap or skip.',
       }),
+      ...updatedSinceArg(),
     },
-    ...listingField<ConnectionArgs & ClaimConnectionArgs, ClaimRow>((env, args) =>
+    ...listingField<ConnectionArgs & ClaimConnectionArgs & UpdatedSince, ClaimRow>((env, args) =>
       connectionSql(
-        claimRowsQuery(env.db, env.visibility, toClaimFilter(args.filter)),
+        claimRowsQuery(env.db, env.visibility, {
+          ...toClaimFilter(args.filter),
+          updatedSince: args.updatedSince,
+        }),
         CLAIM_ORDERINGS[args.orderBy],
       ),
     ),

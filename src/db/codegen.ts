@@ -31,6 +31,8 @@ export const COLUMN_TYPES: Record<
   'source.published_on': 'string',
   'source.published_on_precision': 'Precision',
   'briefing.status': 'BriefingStatus',
+  'change.entity_type': 'ChangeEntityType',
+  'change.operation': 'ChangeOperation',
   'briefing.marking': 'Marking',
   'briefing_tag.kind': 'TagKind',
   'media.kind': 'MediaKind',

@@ -153,6 +153,18 @@ export type PlaceType = (typeof PLACE_TYPES)[number];
 export const ROLES = ['partner', 'analyst', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The record types the change feed numbers, and what a change did to its record. */
+export const CHANGE_ENTITY_TYPES = [
+  'Briefing',
+  'Claim',
+  'Source',
+  'Actor',
+  'ActorRelationship',
+] as const;
+export type ChangeEntityType = (typeof CHANGE_ENTITY_TYPES)[number];
+export const CHANGE_OPERATIONS = ['UPSERT', 'DELETE'] as const;
+export type ChangeOperation = (typeof CHANGE_OPERATIONS)[number];
+
 /**
  * Each list under the name of its type: how the generated table types (codegen.ts) type a
  * column, and how their test compares the lists with the CHECK constraints.
@@ -167,6 +179,8 @@ export type SearchLanguage = (typeof SEARCH_LANGUAGES)[number];
 export const VALUE_LISTS = {
   ActorKind: ACTOR_KINDS,
   BriefingStatus: BRIEFING_STATUSES,
+  ChangeEntityType: CHANGE_ENTITY_TYPES,
+  ChangeOperation: CHANGE_OPERATIONS,
   CitationRole: CITATION_ROLES,
   ClaimDateRole: CLAIM_DATE_ROLES,
   ClaimKind: CLAIM_KINDS,

@@ -1,7 +1,7 @@
 // Generated from a freshly migrated database by `npm run db:types` (src/db/codegen.ts,
 // kysely-codegen): do not edit. tests/db/table-types.test.ts fails when it is stale.
 
-import type { ActorKind, BriefingStatus, CitationRole, ClaimDateRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, ParticipantRole, PlaceType, Precision, QuantityKind, QuantityQualifier, QuantityRole, Reliability, Role, SearchLanguage, SourceActorRole, SourceKind, TagKind, TimeBound } from "./column-values.js";
+import type { ActorKind, BriefingStatus, ChangeEntityType, ChangeOperation, CitationRole, ClaimDateRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, ParticipantRole, PlaceType, Precision, QuantityKind, QuantityQualifier, QuantityRole, Reliability, Role, SearchLanguage, SourceActorRole, SourceKind, TagKind, TimeBound } from "./column-values.js";
 import type { ColumnType, GeneratedAlways } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -143,6 +143,21 @@ export interface BriefingTag {
   briefing_id: number;
   kind: Generated<TagKind>;
   tag: string;
+}
+
+export interface Change {
+  at: Generated<Timestamp>;
+  audiences: string[];
+  entity_id: number;
+  entity_type: ChangeEntityType;
+  id: Generated<number>;
+  operation: ChangeOperation;
+  seen_by: string[];
+}
+
+export interface ChangePending {
+  entity_id: number;
+  entity_type: string;
 }
 
 export interface Citation {
@@ -325,6 +340,8 @@ export interface DB {
   briefing_author: BriefingAuthor;
   briefing_search: BriefingSearch;
   briefing_tag: BriefingTag;
+  change: Change;
+  change_pending: ChangePending;
   citation: Citation;
   claim: Claim;
   claim_date: ClaimDate;

@@ -7,6 +7,7 @@ import type { DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors/domain-errors.js';
 import { domainErrorFromPostgres } from '../errors/pg-errors.js';
+import { isChangeType, recordChanges, type ChangedRecord } from '../sync/change.repository.js';
 
 export type KeyViewer = Extract<Viewer, { kind: 'api-key' }>;
 
@@ -102,11 +103,15 @@ export async function runWrite(
           return replay;
         }
       }
+      // Every audited record also gets a change in the feed, numbered at the end of the work.
+      const changed: ChangedRecord[] = [];
       const write: Write = {
         trx,
         viewer,
         visibility: ctx.visibility,
         async audit(entry) {
+          if (isChangeType(entry.entityType))
+            changed.push({ type: entry.entityType, id: entry.entityId });
           await trx
             .insertInto('audit_log')
             .values({
@@ -123,6 +128,7 @@ export async function runWrite(
         },
       };
       const id = await work(write);
+      await recordChanges(trx, changed);
       if (key) {
         await trx
           .updateTable('idempotency_key')

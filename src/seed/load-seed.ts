@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import { releaseRecords } from '../embargo/release.repository.js';
+import { recordBaseline } from '../sync/change.repository.js';
 import { claimDateRows, quantityRows, validTimeColumns } from './seed-columns.js';
 import type { SeedData, SeedKey } from './seed-types.js';
 import { venezuelaBriefing } from './venezuela-briefing.js';
@@ -51,6 +52,7 @@ export async function seedDatabase(
     const existing = await trx.selectFrom('briefing').select('id').limit(1).executeTakeFirst();
     if (existing) return false;
     await insertSeed(trx, data, spans);
+    await recordBaseline(trx);
     return true;
   });
 }

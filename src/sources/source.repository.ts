@@ -19,11 +19,14 @@ import {
 } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import { movedOn } from '../db/at-version.js';
+import { changedSince, latestChange } from '../db/changed-since.js';
 
 export type { SourceRow };
 export type SourcePageRow = SourceRow & SortKeyed;
 
 export interface SourceFilter {
+  /** Only records changed at or after this instant (the change feed's `at`). */
+  updatedSince?: Date | null;
   kinds?: readonly SourceKind[] | null;
   /** Substring of the publisher, case- and accent-insensitive. */
   publisher?: string | null;
@@ -52,6 +55,12 @@ export const SOURCE_ORDERINGS = {
     id: sql.ref('source.id'),
     descending: false,
   },
+  CHANGED_ASC: {
+    name: 'CHANGED_ASC',
+    keys: [latestChange('Source', sql.ref('source.id'))],
+    id: sql.ref('source.id'),
+    descending: false,
+  },
 } satisfies Record<string, Ordering>;
 export type SourceOrder = keyof typeof SOURCE_ORDERINGS;
 
@@ -59,6 +68,8 @@ export type SourceOrder = keyof typeof SOURCE_ORDERINGS;
 function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilter = {}) {
   let query = db.selectFrom('source').where(sharedRecordVisible(visibility, 'source'));
   if (filter.kinds?.length) query = query.where('source.kind', 'in', filter.kinds);
+  if (filter.updatedSince)
+    query = query.where(changedSince('Source', sql.ref('source.id'), filter.updatedSince));
   if (filter.reliabilities?.length)
     query = query.where('source.reliability', 'in', filter.reliabilities);
   if (filter.url) {

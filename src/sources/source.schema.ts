@@ -35,6 +35,7 @@ import {
   type SourceFilter,
   type SourceRow,
 } from './source.repository.js';
+import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
 export const SourceOrderEnum = builder.enumType('SourceOrder', {
   description: 'Orders for source lists; ties break on id.',
@@ -51,6 +52,7 @@ export const SourceOrderEnum = builder.enumType('SourceOrder', {
       value: 'RELIABILITY_ASC',
       description: 'Most reliable (A) first; unjudged last.',
     },
+    CHANGED_ASC,
   } as const satisfies Record<SourceOrder, { value: SourceOrder; description: string }>,
 });
 
@@ -262,13 +264,17 @@ builder.queryField('sources', (t) =>
         description:
           'The order of the items; ties are broken by id, so pages never overlap or skip.',
       }),
+      ...updatedSinceArg(),
     },
     ...listingField<
-      ConnectionArgs & { filter?: SourceFilterShape | null; orderBy: SourceOrder },
+      ConnectionArgs & { filter?: SourceFilterShape | null; orderBy: SourceOrder } & UpdatedSince,
       SourceRow
     >((env, args) =>
       connectionSql(
-        sourceRowsQuery(env.db, env.visibility, toSourceFilter(args.filter)),
+        sourceRowsQuery(env.db, env.visibility, {
+          ...toSourceFilter(args.filter),
+          updatedSince: args.updatedSince,
+        }),
         SOURCE_ORDERINGS[args.orderBy],
       ),
     ),

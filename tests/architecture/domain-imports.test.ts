@@ -65,8 +65,16 @@ const KNOWN_SIDEWAYS = [
   'search/search.repository.ts → briefings/briefing.repository.ts',
   'search/search.repository.ts → claims/claim.repository.ts',
   'search/search.repository.ts → sources/source.repository.ts',
+  // The change feed decides, per change, who may see the record through each domain's own
+  // builder of visible rows, as search hits and audit entries do.
+  'sync/change.repository.ts → actors/actor.repository.ts',
+  'sync/change.repository.ts → actors/actor-relationship.repository.ts',
+  'sync/change.repository.ts → briefings/briefing.repository.ts',
+  'sync/change.repository.ts → claims/claim.repository.ts',
+  'sync/change.repository.ts → sources/source.repository.ts',
   // The caller of a request, which every layer reads (builder, context, hardening, mutations).
   'persisted/persisted-plugin.ts → auth/viewer.ts',
+  'sync/audiences.ts → auth/viewer.ts',
 ];
 
 function sidewaysImports(): string[] {
