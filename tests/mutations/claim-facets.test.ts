@@ -189,7 +189,7 @@ describe('a claim with several quantities, dated qualifiers and a likelihood ran
     const payload = await addClaim({
       quantities: [
         { qualifier: 'VAGUE', value: 3 },
-        { qualifier: 'EXACT', value: 1, currency: 'usd' },
+        { qualifier: 'EXACT', value: 1, kind: 'MONEY' },
         { qualifier: 'EXACT', value: 1, currency: 'EUR', unit: 'aircraft' },
         { role: 'OTHER', qualifier: 'EXACT', value: 1 },
       ],
