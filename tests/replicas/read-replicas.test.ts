@@ -130,7 +130,7 @@ describe.runIf(process.env.TEST_DATABASE_URL && unavailable === null)(
       return (await fetch(instance.metricsUrl ?? '')).text();
     }
 
-    const TITLE = 'query Title($slug: String!) { briefing(slug: $slug) { title version } }';
+    const TITLE = 'query Title($slug: Slug!) { briefing(slug: $slug) { title version } }';
     type Title = { briefing: { title: string; version: number } };
 
     async function readyz(instance: RunningServer) {
