@@ -13,6 +13,10 @@ import {
 import type { Visibility } from '../db/visibility.js';
 import { visibleSourceIds } from '../sources/source.repository.js';
 import { AUDIENCES, audienceOf } from './audiences.js';
+import { anyId } from '../db/any-id.js';
+
+/** Change rows per INSERT (5 parameters each). */
+const INSERT_SLICE = 5_000;
 
 export interface ChangedRecord {
   type: ChangeEntityType;
@@ -66,7 +70,7 @@ async function dependents(db: Executor, changed: ChangedRecord[]): Promise<Chang
     const claims = await db
       .selectFrom('claim')
       .select('id')
-      .where('briefing_id', 'in', briefings)
+      .where('briefing_id', '=', anyId(briefings))
       .execute();
     found.push(...claims.map((row) => ({ type: 'Claim' as const, id: row.id })));
   }
@@ -74,13 +78,15 @@ async function dependents(db: Executor, changed: ChangedRecord[]): Promise<Chang
     const relationships = await db
       .selectFrom('actor_relationship')
       .select('id')
-      .where((eb) => eb.or([eb('from_actor_id', 'in', actors), eb('to_actor_id', 'in', actors)]))
+      .where((eb) =>
+        eb.or([eb('from_actor_id', '=', anyId(actors)), eb('to_actor_id', '=', anyId(actors))]),
+      )
       .execute();
     found.push(...relationships.map((row) => ({ type: 'ActorRelationship' as const, id: row.id })));
     const merged = await db
       .selectFrom('actor')
       .select('id')
-      .where('merged_into_id', 'in', actors)
+      .where('merged_into_id', '=', anyId(actors))
       .execute();
     found.push(...merged.map((row) => ({ type: 'Actor' as const, id: row.id })));
   }
@@ -102,7 +108,7 @@ async function audiencesOf(
   const existing = await db
     .selectFrom(table)
     .select(sql<number>`id`.as('id'))
-    .where(sql.ref(`${table}.id`), 'in', ids)
+    .where(sql.ref(`${table}.id`), '=', anyId(ids))
     .execute();
   const result = new Map(
     existing.map((row) => [row.id, { exists: true, audiences: [] as string[] }]),
@@ -113,7 +119,7 @@ async function audiencesOf(
     db
       .selectFrom(visibleIds(db, type, visibility).as('visible'))
       .select([sql<string>`${key}::text`.as('audience'), 'visible.id'])
-      .where('visible.id', 'in', present),
+      .where('visible.id', '=', anyId(present)),
   );
   if (!first) return result;
   const rows = await rest.reduce((query, next) => query.unionAll(next), first).execute();
@@ -160,7 +166,13 @@ export async function recordChanges(db: Executor, touched: ChangedRecord[]): Pro
       });
     }
   }
-  await db.insertInto('change').values(rows).execute();
+  // In slices: a baseline over a large database would pass PostgreSQL's 65,535 parameters.
+  for (let start = 0; start < rows.length; start += INSERT_SLICE) {
+    await db
+      .insertInto('change')
+      .values(rows.slice(start, start + INSERT_SLICE))
+      .execute();
+  }
 }
 
 /** The audiences that could ever see each record, from its latest change. */
@@ -174,7 +186,7 @@ async function lastSeenBy(db: Executor, records: ChangedRecord[]): Promise<Map<s
       .distinctOn('entity_id')
       .select(['entity_id', 'seen_by'])
       .where('entity_type', '=', type)
-      .where('entity_id', 'in', ids)
+      .where('entity_id', '=', anyId(ids))
       .orderBy('entity_id')
       .orderBy('id', 'desc')
       .execute();
