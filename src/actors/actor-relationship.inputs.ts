@@ -20,10 +20,17 @@ const MAX_ATTRIBUTES_LENGTH = 10_000;
 export const RelateActorsInput = builder.inputType('RelateActorsInput', {
   description: 'A new relationship, read from → to (`Russia supplies Venezuela`).',
   fields: (t) => ({
-    fromId: t.id({ required: true }),
+    fromId: t.id({ required: true, description: 'The actor the link reads from.' }),
     toId: t.id({ required: true, description: 'Another actor than `fromId`.' }),
-    type: t.field({ type: 'RelationshipType', required: true }),
-    validTime: t.field({ type: ValidTimeInput }),
+    type: t.field({
+      type: 'RelationshipType',
+      required: true,
+      description: 'What the link is, as a slug read from → to (`supplies`, `leads`).',
+    }),
+    validTime: t.field({
+      type: ValidTimeInput,
+      description: 'When the link holds; omitted, it is unknown.',
+    }),
     confidence: t.int({ description: '0 to 100 (STIX 2.1 scale).' }),
     attributes: t.field({
       type: 'JSONObject',
@@ -39,15 +46,27 @@ export const UpdateRelationshipInput = builder.inputType('UpdateRelationshipInpu
   description:
     'Changes to a relationship: omitted fields stay as they are; null clears an optional one; `validTime`, when given, replaces the whole value; `evidenceClaimIds` replaces the evidence you may see (claims above your clearance stay).',
   fields: (t) => ({
-    fromId: t.id(),
-    toId: t.id(),
-    type: t.field({ type: 'RelationshipType' }),
-    validTime: t.field({ type: ValidTimeInput }),
-    confidence: t.int(),
-    attributes: t.field({ type: 'JSONObject' }),
-    description: t.string(),
-    marking: t.field({ type: MarkingEnum }),
-    evidenceClaimIds: t.idList(),
+    fromId: t.id({ description: 'The actor the link now reads from.' }),
+    toId: t.id({ description: 'Another actor than `fromId`.' }),
+    type: t.field({
+      type: 'RelationshipType',
+      description: 'What the link is, as a slug read from → to.',
+    }),
+    validTime: t.field({
+      type: ValidTimeInput,
+      description: 'Replaces when it holds; null clears it (unknown).',
+    }),
+    confidence: t.int({ description: '0 to 100 (STIX 2.1 scale).' }),
+    attributes: t.field({
+      type: 'JSONObject',
+      description: 'Extra facts, e.g. `{"quantity": 24}`.',
+    }),
+    description: t.string({ description: 'At most 5,000 characters.' }),
+    marking: t.field({
+      type: MarkingEnum,
+      description: 'At most your clearance.',
+    }),
+    evidenceClaimIds: t.idList({ description: 'Claims that support the link, each once.' }),
   }),
 });
 

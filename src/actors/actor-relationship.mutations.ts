@@ -19,7 +19,14 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'relationship',
-      args: { input: t.arg({ type: RelateActorsInput, required: true }) },
+      args: {
+        input: t.arg({
+          type: RelateActorsInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
+      },
       run: (args, write) => relateActors(write, commandOf(parseRelateActors(args.input))),
     }),
   }),
@@ -32,7 +39,12 @@ builder.mutationFields((t) => ({
       result: 'relationship',
       args: {
         ...atVersion(),
-        input: t.arg({ type: UpdateRelationshipInput, required: true }),
+        input: t.arg({
+          type: UpdateRelationshipInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
       },
       run: (args, write) => updateRelationship(write, commandOf(parseUpdateRelationship(args))),
     }),
@@ -47,7 +59,11 @@ builder.mutationFields((t) => ({
       result: 'relationship',
       args: {
         ...atVersion(),
-        validTo: t.arg({ type: PartialDateInput, required: true }),
+        validTo: t.arg({
+          type: PartialDateInput,
+          required: true,
+          description: 'When the link ended, as precisely as known.',
+        }),
       },
       run: (args, write) => endRelationship(write, commandOf(parseEndRelationship(args))),
     }),

@@ -41,7 +41,12 @@ export const ExternalIdInput = builder.inputType('ExternalIdInput', {
 export const CreateActorInput = builder.inputType('CreateActorInput', {
   description: 'A new actor.',
   fields: (t) => ({
-    kind: t.field({ type: ActorKindEnum, required: true }),
+    kind: t.field({
+      type: ActorKindEnum,
+      required: true,
+      description:
+        'What sort of actor it is; PLACE takes `placeType`, `country` and `coordinates`.',
+    }),
     name: t.string({ required: true, description: 'Preferred name, 1 to 300 characters.' }),
     aliases: t.field({ type: [ActorAliasInput], description: 'Other names, each once.' }),
     country: t.field({ type: 'CountryCode', description: 'The actor’s country, e.g. `VE`.' }),
@@ -61,16 +66,22 @@ export const UpdateActorInput = builder.inputType('UpdateActorInput', {
   description:
     'Changes to an actor: omitted fields stay as they are; null clears an optional one; `aliases` and `externalIds`, when given, replace the whole list.',
   fields: (t) => ({
-    kind: t.field({ type: ActorKindEnum }),
-    name: t.string(),
-    aliases: t.field({ type: [ActorAliasInput] }),
-    country: t.field({ type: 'CountryCode' }),
-    wikidataQid: t.field({ type: 'WikidataQid' }),
-    description: t.string(),
-    marking: t.field({ type: MarkingEnum }),
-    externalIds: t.field({ type: [ExternalIdInput] }),
-    placeType: t.field({ type: PlaceTypeEnum }),
-    coordinates: t.field({ type: CoordinatesInput }),
+    kind: t.field({ type: ActorKindEnum, description: 'The new kind.' }),
+    name: t.string({ description: 'Preferred name, 1 to 300 characters.' }),
+    aliases: t.field({ type: [ActorAliasInput], description: 'Other names, each once.' }),
+    country: t.field({ type: 'CountryCode', description: 'The actor’s country, e.g. `VE`.' }),
+    wikidataQid: t.field({
+      type: 'WikidataQid',
+      description: 'Its Wikidata item, e.g. `Q717`; one actor per item.',
+    }),
+    description: t.string({ description: 'At most 5,000 characters.' }),
+    marking: t.field({
+      type: MarkingEnum,
+      description: 'At most your clearance.',
+    }),
+    externalIds: t.field({ type: [ExternalIdInput], description: 'Ids in other registers.' }),
+    placeType: t.field({ type: PlaceTypeEnum, description: 'Only for kind PLACE.' }),
+    coordinates: t.field({ type: CoordinatesInput, description: 'Only for kind PLACE.' }),
   }),
 });
 

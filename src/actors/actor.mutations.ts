@@ -19,7 +19,14 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'actor',
-      args: { input: t.arg({ type: CreateActorInput, required: true }) },
+      args: {
+        input: t.arg({
+          type: CreateActorInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
+      },
       run: (args, write) => createActor(write, commandOf(parseCreateActor(args.input))),
     }),
   }),
@@ -32,7 +39,12 @@ builder.mutationFields((t) => ({
       result: 'actor',
       args: {
         ...atVersion(),
-        input: t.arg({ type: UpdateActorInput, required: true }),
+        input: t.arg({
+          type: UpdateActorInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
       },
       run: (args, write) => updateActor(write, commandOf(parseUpdateActor(args))),
     }),
@@ -55,9 +67,15 @@ builder.mutationFields((t) => ({
       result: 'actor',
       args: {
         survivorId: t.arg.id({ required: true, description: 'The actor that stays.' }),
-        expectedSurvivorVersion: t.arg.int({ required: true }),
+        expectedSurvivorVersion: t.arg.int({
+          required: true,
+          description: 'The `version` of the survivor you read.',
+        }),
         mergedId: t.arg.id({ required: true, description: 'The duplicate merged into it.' }),
-        expectedMergedVersion: t.arg.int({ required: true }),
+        expectedMergedVersion: t.arg.int({
+          required: true,
+          description: 'The `version` of the actor merged away you read.',
+        }),
       },
       run: (args, write) => mergeActors(write, commandOf(parseMergeActors(args))),
     }),

@@ -130,7 +130,14 @@ builder.mutationFields((t) => ({
         description: 'The new key, with its secret (shown this once).',
       },
     },
-    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    args: {
+      input: t.arg({
+        type: CreateApiKeyInput,
+        required: true,
+        description:
+          'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+      }),
+    },
     resolve: async (_root, { input }, ctx) => {
       let key = '';
       const id = await runWrite(
@@ -175,7 +182,9 @@ builder.mutationFields((t) => ({
     errors: {
       dataField: { name: 'apiKey', description: 'The key’s record as it stands after the write.' },
     },
-    args: { id: t.arg.id({ required: true }) },
+    args: {
+      id: t.arg.id({ required: true, description: 'The key’s global id (never its secret).' }),
+    },
     resolve: (_root, { id }, ctx) =>
       runWrite(
         ctx,

@@ -31,7 +31,11 @@ export const TagInput = builder.inputType('TagInput', {
       required: true,
       description: 'E.g. `arms-transfers` (at most 80 characters).',
     }),
-    kind: t.field({ type: TagKindEnum, required: true }),
+    kind: t.field({
+      type: TagKindEnum,
+      required: true,
+      description: 'Whether it names a topic or a region.',
+    }),
   }),
 });
 
@@ -56,14 +60,22 @@ export const LicenceInput = builder.inputType('LicenceInput', {
 export const MediaInput = builder.inputType('MediaInput', {
   description: 'A photo or other item illustrating a briefing, with its credit and licence.',
   fields: (t) => ({
-    kind: t.field({ type: MediaKindEnum, required: true }),
+    kind: t.field({
+      type: MediaKindEnum,
+      required: true,
+      description: 'Photo, video, map, chart or document.',
+    }),
     url: t.string({ description: 'An http(s) URL.' }),
     caption: t.string({ required: true, description: '1 to 2,000 characters.' }),
     credit: t.string({
       required: true,
       description: 'Who made it, as they are to be credited (1 to 500 characters).',
     }),
-    licence: t.field({ type: LicenceInput, required: true }),
+    licence: t.field({
+      type: LicenceInput,
+      required: true,
+      description: 'The terms it may be reused under.',
+    }),
     takenOn: t.field({ type: PartialDateInput, description: 'When it was made.' }),
   }),
 });
@@ -98,16 +110,27 @@ export const UpdateBriefingInput = builder.inputType('UpdateBriefingInput', {
   description:
     'Changes to a briefing: omitted fields stay as they are; null clears an optional one. `tags`, `authors` and `media`, when given, replace the whole list. A new `body` moves the spans of the claims that quote it.',
   fields: (t) => ({
-    slug: t.field({ type: 'Slug' }),
-    title: t.string(),
-    summary: t.string(),
-    body: t.string(),
-    language: t.field({ type: 'LanguageTag' }),
-    marking: t.field({ type: MarkingEnum }),
-    tags: t.field({ type: [TagInput] }),
-    authors: t.field({ type: [BriefingAuthorInput] }),
-    media: t.field({ type: [MediaInput] }),
-    asSourceId: t.id(),
+    slug: t.field({
+      type: 'Slug',
+      description: 'Unique among briefings; its address on the public site.',
+    }),
+    title: t.string({ description: '1 to 300 characters.' }),
+    summary: t.string({ description: 'At most 2,000 characters.' }),
+    body: t.string({
+      description:
+        'Markdown, stored exactly as given (never rendered or run here); at most 200,000 characters. Claim spans index into it.',
+    }),
+    language: t.field({ type: 'LanguageTag', description: 'BCP 47 language tag, e.g. `en`.' }),
+    marking: t.field({
+      type: MarkingEnum,
+      description: 'At most your clearance.',
+    }),
+    tags: t.field({ type: [TagInput], description: 'Topics and regions (each once).' }),
+    authors: t.field({ type: [BriefingAuthorInput], description: 'The byline, in order.' }),
+    media: t.field({ type: [MediaInput], description: 'Photos and other media, in order.' }),
+    asSourceId: t.id({
+      description: 'The source record standing for this briefing in attribution chains.',
+    }),
   }),
 });
 

@@ -19,7 +19,14 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'briefing',
-      args: { input: t.arg({ type: CreateBriefingInput, required: true }) },
+      args: {
+        input: t.arg({
+          type: CreateBriefingInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
+      },
       run: (args, write) => createBriefing(write, commandOf(parseCreateBriefing(args.input))),
     }),
   }),
@@ -32,7 +39,12 @@ builder.mutationFields((t) => ({
       result: 'briefing',
       args: {
         ...atVersion(),
-        input: t.arg({ type: UpdateBriefingInput, required: true }),
+        input: t.arg({
+          type: UpdateBriefingInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
       },
       run: (args, write) => updateBriefing(write, parseUpdateBriefing(args)),
     }),
@@ -46,7 +58,11 @@ builder.mutationFields((t) => ({
       result: 'briefing',
       args: {
         ...atVersion(),
-        to: t.arg({ type: BriefingStatusEnum, required: true }),
+        to: t.arg({
+          type: BriefingStatusEnum,
+          required: true,
+          description: 'The status to move to; only the workflow’s transitions are allowed.',
+        }),
         reason: t.arg.string({
           description: 'Why it is retracted (1 to 2,000 characters); only with `to: RETRACTED`.',
         }),

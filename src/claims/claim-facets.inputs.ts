@@ -36,10 +36,15 @@ export const QuantityInput = builder.inputType('QuantityInput', {
       type: QuantityKindEnum,
       description: 'Default MONEY with a `currency`, COUNT otherwise.',
     }),
-    qualifier: t.field({ type: QuantityQualifierEnum, required: true }),
-    value: t.float(),
-    min: t.float(),
-    max: t.float(),
+    qualifier: t.field({
+      type: QuantityQualifierEnum,
+      required: true,
+      description:
+        'How exact it is: EXACT and APPROXIMATE need `value`, AT_LEAST/AT_MOST a bound, RANGE `min` and `max`, VAGUE `wording`.',
+    }),
+    value: t.float({ description: 'The number, for EXACT, APPROXIMATE, AT_LEAST and AT_MOST.' }),
+    min: t.float({ description: 'The lower bound, for RANGE (optional for VAGUE).' }),
+    max: t.float({ description: 'The upper bound, for RANGE (optional for VAGUE).' }),
     unit: t.string({ description: 'What is counted, e.g. `aircraft` (at most 80 characters).' }),
     currency: t.field({ type: 'CurrencyCode', description: 'For MONEY, e.g. `USD`.' }),
     wording: t.string({
@@ -52,12 +57,19 @@ export const ClaimDateInput = builder.inputType('ClaimDateInput', {
   description:
     'A dated qualifier: its role, and a date with its bound (KNOWN by default) or, without a date, why there is none (UNKNOWN, UNDISCLOSED, OPEN).',
   fields: (t) => ({
-    role: t.field({ type: ClaimDateRoleEnum, required: true }),
+    role: t.field({ type: ClaimDateRoleEnum, required: true, description: 'What the date marks.' }),
     label: t.string({
       description: 'The role in words (at most 80 characters); required for OTHER.',
     }),
-    date: t.field({ type: PartialDateInput }),
-    bound: t.field({ type: TimeBoundEnum }),
+    date: t.field({
+      type: PartialDateInput,
+      description: 'The date, as precisely as known; none when `bound` is UNKNOWN or UNDISCLOSED.',
+    }),
+    bound: t.field({
+      type: TimeBoundEnum,
+      description:
+        'What `date` is: KNOWN (default with a date), NOT_BEFORE, NOT_AFTER, or UNKNOWN/UNDISCLOSED without one.',
+    }),
     note: t.string({ description: 'The source’s own wording (at most 200 characters).' }),
   }),
 });

@@ -49,7 +49,12 @@ builder.mutationField('setClaimParticipants', (t) =>
       result: 'claim',
       args: {
         ...atVersion(),
-        participants: t.arg({ type: [ParticipantInput], required: true }),
+        participants: t.arg({
+          type: [ParticipantInput],
+          required: true,
+          description:
+            'The new list, in order (at most 20, each actor once per role); [] removes them.',
+        }),
       },
       run: (args, write) =>
         setClaimParticipants(

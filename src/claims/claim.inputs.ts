@@ -40,16 +40,24 @@ export const TextSpanInput = builder.inputType('TextSpanInput', {
   description:
     'Where a quote sits in the briefing body, in Unicode code points: `body[start, end)`.',
   fields: (t) => ({
-    start: t.int({ required: true }),
-    end: t.int({ required: true }),
+    start: t.int({
+      required: true,
+      description: 'First character, counted in Unicode code points from 0.',
+    }),
+    end: t.int({ required: true, description: 'One past the last character.' }),
   }),
 });
 
 export const CitationInput = builder.inputType('CitationInput', {
   description: 'A source behind a claim: what it does for the claim and how credible it is there.',
   fields: (t) => ({
-    sourceId: t.id({ required: true }),
-    role: t.field({ type: CitationRoleEnum, required: true }),
+    sourceId: t.id({ required: true, description: 'The cited source’s global id.' }),
+    role: t.field({
+      type: CitationRoleEnum,
+      required: true,
+      description:
+        'How the source stands to the claim: ORIGIN, RELAY, CORROBORATES or CONTRADICTS.',
+    }),
     locator: t.string({
       description: 'Where in the source (page, paragraph, timestamp); at most 500 characters.',
     }),
@@ -100,7 +108,10 @@ export const AddClaimInput = builder.inputType('AddClaimInput', {
       description: claimFieldDescriptions.quantity,
       deprecationReason: QUANTITY_DEPRECATION,
     }),
-    validTime: t.field({ type: ValidTimeInput }),
+    validTime: t.field({
+      type: ValidTimeInput,
+      description: 'When the claim holds; omitted, it is unknown.',
+    }),
     dates: t.field({ type: [ClaimDateInput], description: claimFieldDescriptions.dates }),
     likelihood: t.field({ type: LikelihoodEnum, description: claimFieldDescriptions.likelihood }),
     likelihoodTo: t.field({
@@ -118,12 +129,17 @@ export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
   description:
     'Changes to a claim: omitted fields stay as they are; null clears an optional one. `objectIds` and `citations`, when given, replace the entries you may see; objects and citations of records above your clearance stay where they were. A new `quote` without `span` is located in the body again.',
   fields: (t) => ({
-    statement: t.string(),
-    kind: t.field({ type: ClaimKindEnum }),
+    statement: t.string({
+      description: 'The claim as one normalised sentence (1 to 2,000 characters).',
+    }),
+    kind: t.field({ type: ClaimKindEnum, description: 'FACT or ASSESSMENT.' }),
     quote: t.string({ description: claimFieldDescriptions.quote }),
     span: t.field({ type: TextSpanInput, description: claimFieldDescriptions.span }),
-    subjectId: t.id(),
-    predicate: t.field({ type: 'Slug' }),
+    subjectId: t.id({ description: 'The actor the claim is about.' }),
+    predicate: t.field({
+      type: 'Slug',
+      description: 'What is claimed of the subject, e.g. `requested-from` (at most 80 characters).',
+    }),
     objectIds: t.idList({ description: claimFieldDescriptions.objectIds }),
     quantities: t.field({ type: [QuantityInput], description: claimFieldDescriptions.quantities }),
     quantity: t.field({
@@ -131,16 +147,25 @@ export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
       description: claimFieldDescriptions.quantity,
       deprecationReason: QUANTITY_DEPRECATION,
     }),
-    validTime: t.field({ type: ValidTimeInput }),
+    validTime: t.field({
+      type: ValidTimeInput,
+      description: 'Replaces when it holds; null clears it (unknown).',
+    }),
     dates: t.field({ type: [ClaimDateInput], description: claimFieldDescriptions.dates }),
     likelihood: t.field({ type: LikelihoodEnum, description: claimFieldDescriptions.likelihood }),
     likelihoodTo: t.field({
       type: LikelihoodEnum,
       description: claimFieldDescriptions.likelihoodTo,
     }),
-    confidence: t.int(),
-    status: t.field({ type: ClaimStatusEnum }),
-    marking: t.field({ type: MarkingEnum }),
+    confidence: t.int({ description: '0 to 100 (STIX 2.1 scale).' }),
+    status: t.field({
+      type: ClaimStatusEnum,
+      description: 'The claim’s standing after review.',
+    }),
+    marking: t.field({
+      type: MarkingEnum,
+      description: 'At most your clearance.',
+    }),
     citations: t.field({ type: [CitationInput], description: claimFieldDescriptions.citations }),
   }),
 });

@@ -24,8 +24,13 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'claim',
       args: {
-        briefingId: t.arg.id({ required: true }),
-        input: t.arg({ type: AddClaimInput, required: true }),
+        briefingId: t.arg.id({ required: true, description: 'The briefing the claim belongs to.' }),
+        input: t.arg({
+          type: AddClaimInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
       },
       run: (args, write) => addClaim(write, parseAddClaim(args)),
     }),
@@ -38,7 +43,12 @@ builder.mutationFields((t) => ({
       result: 'claim',
       args: {
         ...atVersion(),
-        input: t.arg({ type: UpdateClaimInput, required: true }),
+        input: t.arg({
+          type: UpdateClaimInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
       },
       run: (args, write) => updateClaim(write, parseUpdateClaim(args)),
     }),
@@ -64,9 +74,17 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'claim',
       args: {
-        claimId: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
-        input: t.arg({ type: CitationInput, required: true }),
+        claimId: t.arg.id({ required: true, description: 'The claim’s global id.' }),
+        expectedVersion: t.arg.int({
+          required: true,
+          description: 'The claim’s `version` you read; a ConflictError when it has moved on.',
+        }),
+        input: t.arg({
+          type: CitationInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
       },
       run: (args, write) => citeSource(write, commandOf(parseCiteSource(args))),
     }),
@@ -79,8 +97,11 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'claim',
       args: {
-        claimId: t.arg.id({ required: true }),
-        expectedVersion: t.arg.int({ required: true }),
+        claimId: t.arg.id({ required: true, description: 'The claim’s global id.' }),
+        expectedVersion: t.arg.int({
+          required: true,
+          description: 'The claim’s `version` you read; a ConflictError when it has moved on.',
+        }),
         citationId: t.arg.id({ required: true, description: 'A `Citation.id` of this claim.' }),
       },
       run: (args, write) => removeCitation(write, commandOf(parseRemoveCitation(args))),

@@ -63,8 +63,15 @@ export const ParticipantRef = builder.objectRef<ParticipantRow>('Participant').i
 export const ParticipantInput = builder.inputType('ParticipantInput', {
   description: 'An actor taking part in a role.',
   fields: (t) => ({
-    actorId: t.id({ required: true }),
-    role: t.field({ type: ParticipantRoleEnum, required: true }),
+    actorId: t.id({
+      required: true,
+      description: 'The actor’s global id; a merged actor’s id names its survivor.',
+    }),
+    role: t.field({
+      type: ParticipantRoleEnum,
+      required: true,
+      description: 'What the actor does in the claim or relationship.',
+    }),
     note: t.string({ description: '1 to 200 characters.' }),
   }),
 });

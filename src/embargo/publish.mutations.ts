@@ -33,7 +33,7 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'actor',
-      args: { id: t.arg.id({ required: true }) },
+      args: { id: t.arg.id({ required: true, description: 'The record’s global id.' }) },
       run: ({ id }, write) => publishActor(write, commandOf(parseIdArgument(id, 'Actor'))),
     }),
   }),
@@ -44,7 +44,7 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'source',
-      args: { id: t.arg.id({ required: true }) },
+      args: { id: t.arg.id({ required: true, description: 'The record’s global id.' }) },
       run: ({ id }, write) => publishSource(write, commandOf(parseIdArgument(id, 'Source'))),
     }),
   }),
@@ -55,7 +55,7 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'relationship',
-      args: { id: t.arg.id({ required: true }) },
+      args: { id: t.arg.id({ required: true, description: 'The record’s global id.' }) },
       run: ({ id }, write) =>
         publishRelationship(write, commandOf(parseIdArgument(id, 'ActorRelationship'))),
     }),

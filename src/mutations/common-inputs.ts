@@ -8,8 +8,16 @@ export const PartialDateInput = builder.inputType('PartialDateInput', {
   description:
     'A date at a precision; `date` must be the first day of its period (July 2006 is 2006-07-01 with MONTH).',
   fields: (t) => ({
-    date: t.field({ type: 'Date', required: true }),
-    precision: t.field({ type: DatePrecisionEnum, required: true }),
+    date: t.field({
+      type: 'Date',
+      required: true,
+      description: 'The first day of the period, e.g. `2006-07-01` for July 2006.',
+    }),
+    precision: t.field({
+      type: DatePrecisionEnum,
+      required: true,
+      description: 'How much of `date` is known: DAY, MONTH, QUARTER, YEAR or DECADE.',
+    }),
   }),
 });
 
@@ -17,12 +25,16 @@ export const ValidTimeInput = builder.inputType('ValidTimeInput', {
   description:
     'When something holds. Each bound is a date (KNOWN, or a limit: NOT_BEFORE, NOT_AFTER) or none (UNKNOWN, UNDISCLOSED, OPEN); a bound defaults to KNOWN with a date and UNKNOWN without.',
   fields: (t) => ({
-    from: t.field({ type: PartialDateInput }),
+    from: t.field({ type: PartialDateInput, description: 'When it began, as precisely as known.' }),
     fromBound: t.field({
       type: TimeBoundEnum,
       description: 'What `from` is; OPEN: no start.',
     }),
-    to: t.field({ type: PartialDateInput }),
+    to: t.field({
+      type: PartialDateInput,
+      description:
+        'When it ended, as precisely as known; `toBound` says whether that is exact or a bound.',
+    }),
     toBound: t.field({
       type: TimeBoundEnum,
       description: 'What `to` is; OPEN: still in force. NOT_AFTER: “by the time of the report”.',

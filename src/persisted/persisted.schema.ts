@@ -84,7 +84,14 @@ builder.mutationFields((t) => ({
         description: 'The document’s record as it stands after the write.',
       },
     },
-    args: { input: t.arg({ type: RegisterPersistedOperationInput, required: true }) },
+    args: {
+      input: t.arg({
+        type: RegisterPersistedOperationInput,
+        required: true,
+        description:
+          'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+      }),
+    },
     resolve: async (_root, { input }, ctx, info) => {
       try {
         const [row] = await registerDocuments(
@@ -121,7 +128,12 @@ builder.mutationFields((t) => ({
         description: 'The document’s record as it stands after the write.',
       },
     },
-    args: { documentId: t.arg.string({ required: true }) },
+    args: {
+      documentId: t.arg.string({
+        required: true,
+        description: 'The document’s id, `sha256:<hex>`.',
+      }),
+    },
     resolve: async (_root, { documentId }, ctx) => {
       const row = await disableDocument(ctx.db, documentId, registrar(ctx));
       if (!row) throw new NotFoundError('PersistedOperation', documentId, ['documentId']);

@@ -21,8 +21,12 @@ export const SourceActorRoleEnum = builder.enumType('SourceActorRole', {
 export const SourceActorInput = builder.inputType('SourceActorInput', {
   description: 'An actor linked to a source in a role.',
   fields: (t) => ({
-    actorId: t.id({ required: true }),
-    role: t.field({ type: SourceActorRoleEnum, required: true }),
+    actorId: t.id({ required: true, description: 'The actor’s global id.' }),
+    role: t.field({
+      type: SourceActorRoleEnum,
+      required: true,
+      description: 'How the actor stands to the source.',
+    }),
   }),
 });
 

@@ -55,14 +55,24 @@ function publishedOf(issues: Issues, input: PublishedInput): Published | undefin
 export const CreateSourceInput = builder.inputType('CreateSourceInput', {
   description: 'A new source.',
   fields: (t) => ({
-    kind: t.field({ type: SourceKindEnum, required: true }),
+    kind: t.field({
+      type: SourceKindEnum,
+      required: true,
+      description: 'What sort of source it is.',
+    }),
     title: t.string({ required: true, description: '1 to 500 characters.' }),
     publisher: t.string({ description: 'At most 200 characters.' }),
     url: t.string({ description: 'An http(s) URL.' }),
     publishedAt: t.field({ type: 'DateTime', description: PUBLISHED_AT }),
     publishedOn: t.field({ type: PartialDateInput, description: PUBLISHED_ON }),
-    accessedAt: t.field({ type: 'DateTime' }),
-    reliability: t.field({ type: ReliabilityEnum }),
+    accessedAt: t.field({
+      type: 'DateTime',
+      description: 'When the source was retrieved (for web pages that may change).',
+    }),
+    reliability: t.field({
+      type: ReliabilityEnum,
+      description: 'Admiralty reliability grade, A (reliable) to F (cannot be judged).',
+    }),
     derivedFromId: t.id({ description: 'The source this one relays.' }),
     description: t.string({ description: 'At most 5,000 characters.' }),
     marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
@@ -76,17 +86,23 @@ export const CreateSourceInput = builder.inputType('CreateSourceInput', {
 export const UpdateSourceInput = builder.inputType('UpdateSourceInput', {
   description: 'Changes to a source: omitted fields stay as they are; null clears an optional one.',
   fields: (t) => ({
-    kind: t.field({ type: SourceKindEnum }),
-    title: t.string(),
-    publisher: t.string(),
-    url: t.string(),
+    kind: t.field({ type: SourceKindEnum, description: 'The new kind.' }),
+    title: t.string({ description: '1 to 500 characters.' }),
+    publisher: t.string({ description: 'At most 200 characters.' }),
+    url: t.string({ description: 'An http(s) URL.' }),
     publishedAt: t.field({ type: 'DateTime', description: PUBLISHED_AT }),
     publishedOn: t.field({ type: PartialDateInput, description: PUBLISHED_ON }),
-    accessedAt: t.field({ type: 'DateTime' }),
-    reliability: t.field({ type: ReliabilityEnum }),
-    derivedFromId: t.id(),
-    description: t.string(),
-    marking: t.field({ type: MarkingEnum }),
+    accessedAt: t.field({ type: 'DateTime', description: 'When the source was last retrieved.' }),
+    reliability: t.field({
+      type: ReliabilityEnum,
+      description: 'Admiralty reliability grade, A (reliable) to F (cannot be judged).',
+    }),
+    derivedFromId: t.id({ description: 'The source this one relays.' }),
+    description: t.string({ description: 'At most 5,000 characters.' }),
+    marking: t.field({
+      type: MarkingEnum,
+      description: 'At most your clearance.',
+    }),
     actors: t.field({
       type: [SourceActorInput],
       description:

@@ -17,7 +17,14 @@ builder.mutationFields((t) => ({
     ...writeField({
       role: 'editor',
       result: 'source',
-      args: { input: t.arg({ type: CreateSourceInput, required: true }) },
+      args: {
+        input: t.arg({
+          type: CreateSourceInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
+      },
       run: (args, write) => createSource(write, commandOf(parseCreateSource(args.input))),
     }),
   }),
@@ -29,7 +36,12 @@ builder.mutationFields((t) => ({
       result: 'source',
       args: {
         ...atVersion(),
-        input: t.arg({ type: UpdateSourceInput, required: true }),
+        input: t.arg({
+          type: UpdateSourceInput,
+          required: true,
+          description:
+            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
+        }),
       },
       run: (args, write) => updateSource(write, commandOf(parseUpdateSource(args))),
     }),
