@@ -16,7 +16,7 @@ query SeedBriefing {
           subject { name kind }
           predicate
           objects { name }
-          quantity { text }
+          quantities { role text }
           validTime { from { label } to { label } note }
           likelihood
           confidence
@@ -40,3 +40,68 @@ query SeedBriefing {
   }
 }
 `;
+
+/**
+ * The analyst's questions, one GraphiQL tab each after the default query: each runs as it is
+ * against the seed (tests/docs/graphiql-examples.test.ts runs them anonymously).
+ */
+export const GRAPHIQL_EXAMPLE_QUERIES: readonly string[] = [
+  `# Full-text search: web-search syntax ("exact phrase", -exclude, or), designators with or
+# without hyphens (su30mk2), accents folded (Chavez finds Chávez).
+query Search {
+  search(query: "su30mk2 radar", first: 10) {
+    totalCount
+    edges { node { type rank snippet { html } record { __typename ... on Claim { statement } ... on Actor { name } } } }
+  }
+}
+`,
+  `# Who is connected to Venezuela, two hops out, and how.
+query Neighbourhood {
+  actor(wikidataQid: "Q717") {
+    name
+    neighbourhood(depth: 2, first: 20) {
+      totalCount
+      truncated
+      edges { node { distance actor { name kind } firstHop { name } via { type from { name } to { name } } } }
+    }
+  }
+}
+`,
+  `# Venezuela's history in valid-time order: claims, and relationships starting and ending.
+query Timeline {
+  actor(wikidataQid: "Q717") {
+    name
+    timeline(first: 20) {
+      edges { node { kind date { label } claim { statement } relationship { type from { name } to { name } } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+`,
+  `# How well each claim is supported: independent origins (two outlets relaying one briefing
+# are one origin), each citation's chain and the grades along it.
+query Corroboration {
+  claims(first: 5, filter: { minIndependentOrigins: 1 }) {
+    edges {
+      node {
+        statement
+        corroboration {
+          independentOrigins
+          origins { source { title } supporting contradicting }
+          supporting { length origin { title } strongestReliability weakestReliability citation { role source { title } } }
+        }
+      }
+    }
+  }
+}
+`,
+  `# What changed since a cursor (start with none): mirror it, tombstones included.
+query Changes {
+  changes(first: 20) {
+    edges { node { kind type recordId changedAt node { id } } }
+    endCursor
+    hasNextPage
+  }
+}
+`,
+];

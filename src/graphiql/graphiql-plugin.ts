@@ -1,7 +1,7 @@
 import type * as GraphiQLBundle from '@graphql-yoga/render-graphiql/graphiql';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
-import { GRAPHIQL_DEFAULT_QUERY } from '../graphiql-default-query.js';
+import { GRAPHIQL_DEFAULT_QUERY, GRAPHIQL_EXAMPLE_QUERIES } from '../graphiql-default-query.js';
 import { serveStaticFile, StaticFile } from './static-file.js';
 
 /** Where GraphiQL's files are served, each under a name that changes with its content. */
@@ -147,12 +147,15 @@ async function buildGraphiQL(
     add('boot', 'js', text(BOOT_SCRIPT, JAVASCRIPT)),
   ];
   const needsKey = anonymousNeedsKey(config);
+  const firstQuery = needsKey
+    ? `${KEY_QUERY_PREFIX}${GRAPHIQL_DEFAULT_QUERY}`
+    : GRAPHIQL_DEFAULT_QUERY;
   const options: GraphiQLOptions = {
     title: 'briefgraph',
     endpoint: '/graphql',
-    defaultQuery: needsKey
-      ? `${KEY_QUERY_PREFIX}${GRAPHIQL_DEFAULT_QUERY}`
-      : GRAPHIQL_DEFAULT_QUERY,
+    defaultQuery: firstQuery,
+    // The examples open as tabs beside it, one click away (until the visitor's own tabs are kept).
+    defaultTabs: [{ query: firstQuery }, ...GRAPHIQL_EXAMPLE_QUERIES.map((query) => ({ query }))],
     ...(needsKey && { defaultEditorToolsVisibility: 'headers' as const }),
   };
   const html = `<!doctype html>
