@@ -12,11 +12,12 @@ export const CitedFilterInput = builder.inputType('CitedFilter', {
   fields: (t) => ({
     role: t.field({
       type: [CitationRoleEnum],
-      description: 'The citation has one of these roles (empty or omitted: any).',
+      description: 'The citation has one of these roles (empty or omitted: every role).',
     }),
     reliability: t.field({
       type: [ReliabilityEnum],
-      description: 'Its source is graded one of these (empty or omitted: any, ungraded too).',
+      description:
+        'Its source is graded one of these (empty or omitted: every grade, ungraded too).',
     }),
   }),
 });

@@ -127,7 +127,7 @@ export async function findCitationChainsByClaimIds(
 export interface CitationFilter {
   /** At least this many independent origins among its supporting citations. */
   minIndependentOrigins?: number | null;
-  /** A citation (of a visible source) in one of these roles, of one of these reliabilities (empty or null: any). */
+  /** A citation (of a visible source) in one of these roles, of one of these reliabilities (empty or null: no condition). */
   cited?: {
     roles: readonly CitationRole[] | null;
     reliabilities: readonly Reliability[] | null;
