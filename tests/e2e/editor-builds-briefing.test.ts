@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/yoga.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
-import { createTestApp, graphql } from '../helpers/graphql.js';
+import { createTestApp, graphql, mutateOk } from '../helpers/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // Issue 4's acceptance: an editor builds a second, different briefing through mutations only,
@@ -27,22 +27,8 @@ const BODY = [
 ].join('\n\n');
 
 /** Runs a mutation as the editor and returns its payload, failing on anything but success. */
-async function mutate<T>(
-  field: string,
-  text: string,
-  variables: Record<string, unknown>,
-): Promise<T> {
-  const result = await graphql<Record<string, { __typename: string } & Record<string, unknown>>>(
-    app,
-    text,
-    variables,
-    editor,
-  );
-  const payload = result.data?.[field];
-  if (!payload || !payload.__typename.endsWith('Success')) {
-    throw new Error(`expected ${field} to succeed, got ${JSON.stringify(result)}`);
-  }
-  return payload as T;
+function mutate<T>(field: string, text: string, variables: Record<string, unknown>): Promise<T> {
+  return mutateOk<T>(app, editor, field, text, variables);
 }
 
 async function anonymousView() {

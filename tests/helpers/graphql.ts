@@ -63,3 +63,27 @@ export async function query<T = Record<string, unknown>>(
   }
   return result.data;
 }
+
+/**
+ * Runs a mutation with `headers` and returns its payload (`data[field]`), failing the test on
+ * anything but a `…Success` payload.
+ */
+export async function mutateOk<T>(
+  app: App,
+  headers: Record<string, string>,
+  field: string,
+  text: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
+  const result = await graphql<Record<string, { __typename: string } & Record<string, unknown>>>(
+    app,
+    text,
+    variables,
+    headers,
+  );
+  const payload = result.data?.[field];
+  if (!payload || !payload.__typename.endsWith('Success')) {
+    throw new Error(`expected ${field} to succeed, got ${JSON.stringify(result)}`);
+  }
+  return payload as T;
+}
