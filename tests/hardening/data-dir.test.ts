@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.js';
 import { dataDirLockPath, startEmbeddedDatabase } from '../../src/db/embedded.js';
 import { createTestDataDir } from '../helpers/test-database.js';
+import { compiled } from '../helpers/test-build.js';
 
 // The embedded database's directory holds every briefing, RED ones included: it is owner-only
 // (0700 directories, 0600 files), and one process at a time has it, through a lock file with
@@ -155,7 +156,7 @@ describe.runIf(!process.env.TEST_DATABASE_URL)('embedded data directory (embedde
       await mkdir(attempts);
       const script = `
         const { readdir, writeFile } = await import('node:fs/promises');
-        const { startEmbeddedDatabase } = await import(${JSON.stringify(path.join(ROOT, 'src/db/embedded.ts'))});
+        const { startEmbeddedDatabase } = await import(${JSON.stringify(compiled('src/db/embedded.ts'))});
         let embedded = null;
         let outcome;
         try {
@@ -173,7 +174,7 @@ describe.runIf(!process.env.TEST_DATABASE_URL)('embedded data directory (embedde
         }
         console.log(outcome);`;
       const start = () =>
-        run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        run(process.execPath, ['--input-type=module', '-e', script], {
           cwd: ROOT,
         }).then(({ stdout }) => stdout.trim());
       const outputs = await Promise.all([start(), start()]);

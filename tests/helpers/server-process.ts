@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiled } from './test-build.js';
 
 export interface ServerProcess {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
@@ -67,15 +68,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts the real server (`src/server.ts` through tsx: the code `npm start` runs compiled, with no
- * build per test) in a child process and resolves once /readyz answers 200, i.e. after migrating
+ * Starts the real server (`src/server.ts` as the run compiled it, as `npm start` runs the build)
+ * in a child process and resolves once /readyz answers 200, i.e. after migrating
  * and seeding. On any failure the child is killed and the error carries its output.
  */
 export async function startServerProcess(
   options: StartServerProcessOptions = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [compiled('src/server.ts')], {
     cwd: REPO_ROOT,
     // HOST on loopback: the test reaches it there, and nothing else on the machine should.
     env: {

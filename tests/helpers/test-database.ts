@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -86,18 +86,17 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
 
 /**
  * A new DATA_DIR (embedded pass) holding a copy of the run's migrated (and seeded) template, for
- * a server process: it starts without initdb, migrations or seeding. The caller removes it.
+ * a server process: it starts without initdb, migrations or seeding. A file copy, not a PGlite
+ * start and stop (over a second of CPU). The caller removes it.
  */
 export async function createTestDataDir(options: { seed?: boolean } = {}): Promise<string> {
   const templates = inject('testTemplates');
-  if (!templates.embedded) throw new Error('expected global-setup to prepare embedded templates');
-  const template = templates.embedded[(options.seed ?? true) ? 'seeded' : 'empty'];
+  if (!templates.embeddedDirs)
+    throw new Error('expected global-setup to prepare embedded templates');
+  const template = templates.embeddedDirs[(options.seed ?? true) ? 'seeded' : 'empty'];
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-datadir-'));
   try {
-    // Imported only here, as src/db/open.ts does: the PostgreSQL pass never loads PGlite for it.
-    const { startEmbeddedDatabase } = await import('../../src/db/embedded.js');
-    const embedded = await startEmbeddedDatabase(dataDir, new Blob([await readFile(template)]));
-    await embedded.stop();
+    await cp(template, dataDir, { recursive: true });
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;

@@ -9,6 +9,7 @@ import { main } from '../../src/persisted/persisted-cli.js';
 import { ACTOR_NAMES, BRIEFING_TITLE } from '../clients/operations.js';
 import { runCommand, type CommandRun } from '../helpers/commands.js';
 import { createDatabaseEnv, type DatabaseEnv } from '../helpers/test-database.js';
+import { compiled } from '../helpers/test-build.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -105,7 +106,7 @@ describe('npm run persisted', () => {
 
   it('runs as a process of its own: without a command it prints the usage, exit code 2', async () => {
     await expect(
-      promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/persisted/persisted-cli.ts'], {
+      promisify(execFile)(process.execPath, [compiled('src/persisted/persisted-cli.ts')], {
         cwd: ROOT,
         env: { ...process.env, ...database.env },
       }),
