@@ -16,8 +16,9 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // Migrates and seeds once; each test file then starts from a copy (see the file).
     globalSetup: ['tests/helpers/global-setup.ts'],
-    // Each test file gets its own database (PGlite in memory, or a fresh PostgreSQL database
-    // when TEST_DATABASE_URL is set), so files run in parallel without seeing each other.
+    // Each test file gets its own database (PGlite in memory, or a PostgreSQL database when
+    // TEST_DATABASE_URL is set), so files run in parallel without seeing each other; a worker
+    // hands a copy on to its next file restored to the template's data (tests/helpers).
     pool: 'forks',
     // Vitest's default keeps one core for itself (one worker on a 2-core CI machine), but the
     // slow files mostly wait on server processes, a browser or PostgreSQL: one worker per core.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createRedisRateCounter } from '../../src/hardening/rate-limit.js';
@@ -100,8 +101,17 @@ describe('state shared through Redis', () => {
 
 describe('execution timeout', () => {
   it('answers an execution past the limit with a TIMEOUT error', async () => {
+    // Every answer from the database arrives 50 ms late, so the execution is past its limit
+    // however fast the machine and the database are.
+    const slowAnswers: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return args.result;
+      },
+    };
     const app = createApp({
-      db: database.db,
+      db: database.db.withPlugin(slowAnswers),
       logger: createLogger('silent'),
       config: { ...loadConfig(process.env), executionTimeoutMs: 1 },
     });

@@ -14,7 +14,7 @@ import { adminDatabase, databaseUrl } from './admin-database.js';
 /** Where each test file's database is copied from: one migrated database, and one also seeded. */
 export interface TestTemplates {
   /** PostgreSQL template database names (with TEST_DATABASE_URL). */
-  postgres: { empty: string; seeded: string } | null;
+  postgres: { empty: string; seeded: string; prefix: string } | null;
   /** Embedded data-directory tarballs on disk (without it), for in-process databases. */
   embedded: { empty: string; seeded: string } | null;
   /** The same as data directories, for a server process or command to be pointed at a copy. */
@@ -94,11 +94,19 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
     } finally {
       await admin.destroy();
     }
-    project.provide('testTemplates', { postgres: names, embedded: null, embeddedDirs: null });
+    project.provide('testTemplates', {
+      postgres: { ...names, prefix },
+      embedded: null,
+      embeddedDirs: null,
+    });
     return async () => {
+      // The templates and every test file's copy (named after the templates' prefix), which
+      // the workers keep for reuse until the run ends.
       const cleanup = adminDatabase(baseUrl);
-      for (const name of Object.values(names)) {
-        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(cleanup);
+      const { rows } = await sql<{ datname: string }>`
+        select datname from pg_database where starts_with(datname, ${prefix})`.execute(cleanup);
+      for (const { datname } of rows) {
+        await sql`drop database if exists ${sql.id(datname)} with (force)`.execute(cleanup);
       }
       await cleanup.destroy();
     };

@@ -4,24 +4,108 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
-import { openDatabase, type OpenDatabase } from '../../src/db/open.js';
-import type { Database } from '../../src/db/database.js';
+import { createDatabase, type Database } from '../../src/db/database.js';
 import { adminDatabase, databaseUrl } from './admin-database.js';
+import { capturePristine, restorePristine, type Pristine } from './database-reset.js';
 
 export interface TestDatabase {
   db: Database;
   /** postgres:// URL of this database (embedded or real), e.g. for a server process. */
   url: string | null;
+  /** Whether this is a copy an earlier file of this worker used, restored to pristine. */
+  reused: boolean;
   /** Statements run since the last reset, as PostgreSQL received them. */
   statements: { count: number; sql: string[]; reset(): void };
   close(): Promise<void>;
 }
 
+/** A copy of a template, kept by this worker between test files (vitest's isolate: false). */
+interface Instance {
+  kind: 'seeded' | 'empty';
+  url: string;
+  embedded: boolean;
+  /** The worker's own connection, for reading and restoring the pristine data. */
+  maintenance: Database;
+  pristine: Pristine;
+  destroy(): Promise<void>;
+}
+
+/** Copies no test file holds now, restored to pristine, ready for the next file in this worker. */
+const idle: Instance[] = [];
+/** More would only hold memory: a file rarely has more than two databases open at once. */
+const MAX_IDLE_PER_KIND = 2;
+
+async function newInstance(kind: Instance['kind']): Promise<Instance> {
+  const templates = inject('testTemplates');
+  const baseUrl = process.env.TEST_DATABASE_URL;
+  let url: string;
+  let stop: () => Promise<void>;
+  if (baseUrl) {
+    if (!templates.postgres)
+      throw new Error('expected global-setup to prepare PostgreSQL templates');
+    const name = `${templates.postgres.prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = adminDatabase(baseUrl);
+    await sql`create database ${sql.id(name)} template ${sql.id(templates.postgres[kind])}`.execute(
+      admin,
+    );
+    await admin.destroy();
+    url = databaseUrl(baseUrl, name);
+    stop = async () => {
+      const cleanup = adminDatabase(baseUrl);
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(cleanup);
+      await cleanup.destroy();
+    };
+  } else {
+    if (!templates.embedded) throw new Error('expected global-setup to prepare embedded templates');
+    const { startEmbeddedDatabase } = await import('../../src/db/embedded.js');
+    const embedded = await startEmbeddedDatabase(
+      null,
+      new Blob([await readFile(templates.embedded[kind])]),
+    );
+    url = embedded.url;
+    stop = () => embedded.stop();
+  }
+  const maintenance = createDatabase({ url, maxConnections: 1, preparedStatements: false });
+  const pristine = await capturePristine(maintenance);
+  return {
+    kind,
+    url,
+    embedded: !baseUrl,
+    maintenance,
+    pristine,
+    async destroy() {
+      await maintenance.destroy();
+      await stop();
+    },
+  };
+}
+
+/** Back to pristine and into `idle`, or gone when that cannot be had (a changed schema). */
+async function release(instance: Instance): Promise<void> {
+  let restored = false;
+  if (idle.filter((each) => each.kind === instance.kind).length < MAX_IDLE_PER_KIND) {
+    try {
+      // PGlite has one session for every connection: what a file left in it (an open
+      // transaction, prepared statements, settings) goes before the next file connects.
+      if (instance.embedded) {
+        await sql`rollback`.execute(instance.maintenance);
+        await sql`discard all`.execute(instance.maintenance);
+      }
+      restored = await restorePristine(instance.maintenance, instance.pristine);
+    } catch {
+      restored = false;
+    }
+  }
+  if (restored) idle.push(instance);
+  else await instance.destroy();
+}
+
 /**
- * A fresh, migrated database for one test file: PGlite in memory by default, or a new
- * database on the PostgreSQL server at TEST_DATABASE_URL (dropped again on close), so tests
- * never touch a developer's data or each other's. Each is a copy of a template that
- * tests/helpers/global-setup.ts migrated (and seeded) once for the whole run.
+ * A migrated database for one test file, as the run's template made it (seeded unless
+ * `seed: false`): PGlite in memory by default, or a database on the PostgreSQL server at
+ * TEST_DATABASE_URL, so tests never touch a developer's data or each other's. A copy another
+ * file of this worker used is restored to the template's data first (see database-reset.ts);
+ * the run's global teardown drops what is left on PostgreSQL.
  */
 export async function createTestDatabase(options: { seed?: boolean } = {}): Promise<TestDatabase> {
   const statements = {
@@ -36,50 +120,29 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
     statements.count += 1;
     statements.sql.push(event.query.sql);
   };
-  const templates = inject('testTemplates');
-  const template = (options.seed ?? true) ? 'seeded' : 'empty';
-  const baseUrl = process.env.TEST_DATABASE_URL;
-  let open: OpenDatabase;
-  let url: string | null = null;
-  let dropDatabase = async () => {};
-  if (baseUrl) {
-    if (!templates.postgres)
-      throw new Error('expected global-setup to prepare PostgreSQL templates');
-    const name = `briefgraph_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = adminDatabase(baseUrl);
-    await sql`create database ${sql.id(name)} template ${sql.id(templates.postgres[template])}`.execute(
-      admin,
-    );
-    await admin.destroy();
-    url = databaseUrl(baseUrl, name);
-    open = await openDatabase({ databaseUrl: url, dataDir: null, maxConnections: 5, onQuery });
-    dropDatabase = async () => {
-      const cleanup = adminDatabase(baseUrl);
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(cleanup);
-      await cleanup.destroy();
-    };
-  } else {
-    if (!templates.embedded) throw new Error('expected global-setup to prepare embedded templates');
-    const initialData = new Blob([await readFile(templates.embedded[template])]);
-    open = await openDatabase({
-      databaseUrl: null,
-      dataDir: null,
-      maxConnections: 1,
-      initialData,
-      onQuery,
-    });
-  }
-  // Connects now, as migrating used to: a test that closes the database then sees Kysely's
-  // "destroyed" error, not a fresh pool's attempt to reconnect.
-  await sql`select 1`.execute(open.db);
+  const kind = (options.seed ?? true) ? 'seeded' : 'empty';
+  const index = idle.findIndex((each) => each.kind === kind);
+  const restored = index >= 0 ? idle.splice(index, 1)[0] : undefined;
+  const instance = restored ?? (await newInstance(kind));
+  // PGlite runs one statement at a time: more connections would only queue inside it.
+  const db = createDatabase({
+    url: instance.url,
+    maxConnections: instance.embedded ? 1 : 5,
+    onQuery,
+  });
+  // Connects now: a test that closes the database then sees Kysely's "destroyed" error, not a
+  // fresh pool's attempt to reconnect.
+  await sql`select 1`.execute(db);
   statements.reset();
+  let closed: Promise<void> | null = null;
   return {
-    db: open.db,
-    url,
+    db,
+    url: instance.embedded ? null : instance.url,
+    reused: restored !== undefined,
     statements,
-    async close() {
-      await open.close();
-      await dropDatabase();
+    close() {
+      closed ??= db.destroy().then(() => release(instance));
+      return closed;
     },
   };
 }
