@@ -18,6 +18,7 @@ import {
 } from './hardening/rate-limit.js';
 import { observeRequest } from './observability/access-log.js';
 import type { Metrics } from './observability/metrics.js';
+import type { TracingPlugin } from './observability/tracing.js';
 import { createRedisApqStore } from './persisted/apq-store.js';
 import { openReplicas, type OpenReplicasOptions } from './replicas/open-replicas.js';
 import type { ReplicaSet } from './replicas/replica-set.js';
@@ -87,8 +88,9 @@ export function createRequestHandler(options: {
   redis: Redis | null;
   metrics?: Metrics | null;
   replicas?: ReplicaSet | null;
+  tracing?: TracingPlugin | null;
 }): RequestListener {
-  const { db, config, logger, redis, metrics = null, replicas = null } = options;
+  const { db, config, logger, redis, metrics = null, replicas = null, tracing = null } = options;
   const rateCounter: RateCounter = redis
     ? createRedisRateCounter(redis, config.redisPrefix, logger)
     : createMemoryRateCounter();
@@ -114,6 +116,7 @@ export function createRequestHandler(options: {
     ...(responseCache && { responseCache }),
     metrics,
     replicas,
+    tracing,
   });
   const handler: RequestListener = responseCache
     ? createCacheFront({
@@ -266,8 +269,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await database.close();
     throw error;
   }
+  const tracing = config.tracing
+    ? await (await import('./observability/tracing.js')).startTracing(config.tracing)
+    : null;
   const server: Server = createServer(
-    createRequestHandler({ db: database.db, config, logger, redis, metrics, replicas }),
+    createRequestHandler({
+      db: database.db,
+      config,
+      logger,
+      redis,
+      metrics,
+      replicas,
+      tracing: tracing?.plugin ?? null,
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -291,6 +305,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     async close() {
       await drain(server, config.shutdownTimeoutMs, logger);
       await metricsServer?.close();
+      // The last spans, those of the requests just drained, leave before the process does.
+      await tracing?.shutdown();
       await replicas?.close();
       await redis?.quit();
       // The embedded database writes its files out as it closes: its next start needs no recovery.

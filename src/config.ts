@@ -96,6 +96,11 @@ export interface Config {
   metrics: { port: number; host: string } | null;
   /** How long a SIGTERM waits for requests in flight before cutting them off. */
   shutdownTimeoutMs: number;
+  /**
+   * OpenTelemetry: a span per GraphQL operation, exported over OTLP/HTTP to where the
+   * standard OTEL_EXPORTER_OTLP_* variables say; null (the default) loads none of it.
+   */
+  tracing: { serviceName: string } | null;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -314,6 +319,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         68_719_476_736,
       ),
     },
+    tracing:
+      oneOf('OTEL_TRACING', env.OTEL_TRACING, ['on', 'off'], 'off') === 'on'
+        ? { serviceName: env.OTEL_SERVICE_NAME || 'briefgraph' }
+        : null,
     metrics:
       env.METRICS_PORT === undefined || env.METRICS_PORT === ''
         ? null

@@ -21,6 +21,7 @@ import { errorFields, type Logger } from './logger.js';
 import { healthPlugin } from './observability/health-plugin.js';
 import { accessPlugins, type MaskedOriginals } from './observability/access-plugin.js';
 import type { Metrics } from './observability/metrics.js';
+import type { TracingPlugin } from './observability/tracing.js';
 import type { RequestRecord } from './observability/request-record.js';
 import { createMemoryApqStore, type ApqStore } from './persisted/apq-store.js';
 import { persistedOperationsPlugins } from './persisted/persisted-plugin.js';
@@ -45,6 +46,8 @@ export interface AppOptions {
   compiledReads?: boolean;
   /** Prometheus metrics (METRICS_PORT); none when omitted. */
   metrics?: Metrics | null;
+  /** OpenTelemetry's execution spans (src/observability/tracing.ts); none by default. */
+  tracing?: TracingPlugin | null;
   /**
    * Read replicas of `db` (DATABASE_READ_URL): reads go where they say. API keys and registered
    * documents are still looked up on `db`, the primary, so a revoked key or a disabled document
@@ -76,6 +79,7 @@ export function createApp({
   compiledReads = true,
   metrics = null,
   replicas = null,
+  tracing = null,
 }: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
   const records = new WeakMap<Request, RequestRecord>();
@@ -141,6 +145,7 @@ export function createApp({
     // limits measure it.
     plugins: [
       access.first,
+      ...(tracing ? [tracing] : []),
       endpointPlugin(),
       responseCachePlugin(),
       healthPlugin(db, logger, replicas),

@@ -47,6 +47,16 @@ describe('configuration defaults', () => {
     expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '-1' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
   });
 
+  it('traces only when OTEL_TRACING is on, under OTEL_SERVICE_NAME or briefgraph', () => {
+    expect(loadConfig({}).tracing).toBeNull();
+    expect(loadConfig({ OTEL_TRACING: 'off', OTEL_SERVICE_NAME: 'x' }).tracing).toBeNull();
+    expect(loadConfig({ OTEL_TRACING: 'on' }).tracing).toEqual({ serviceName: 'briefgraph' });
+    expect(loadConfig({ OTEL_TRACING: 'on', OTEL_SERVICE_NAME: 'api-eu' }).tracing).toEqual({
+      serviceName: 'api-eu',
+    });
+    expect(() => loadConfig({ OTEL_TRACING: 'yes' })).toThrow(/OTEL_TRACING/);
+  });
+
   it('reads replicas, the migration URL and the PgBouncer switches', () => {
     const implicit = loadConfig({});
     expect(implicit).toMatchObject({
