@@ -23,7 +23,7 @@ import { createRedisApqStore } from './persisted/apq-store.js';
 import { openReplicas, type OpenReplicasOptions } from './replicas/open-replicas.js';
 import type { ReplicaSet } from './replicas/replica-set.js';
 import { seedDatabase } from './seed/load-seed.js';
-import { recordBaseline } from './sync/change.repository.js';
+import { recordBaseline, vacuumChanges } from './sync/change.repository.js';
 import { schemaHash } from './schema.js';
 import { createApp } from './yoga.js';
 
@@ -213,6 +213,12 @@ async function migrate(config: Config, database: OpenDatabase): Promise<string[]
   }
 }
 
+/**
+ * A baseline this large is vacuumed at once: the next start's check then reads only the change
+ * index, not the rows autovacuum has not visited yet.
+ */
+const BASELINE_VACUUM_ROWS = 10_000;
+
 /** Opens the database, migrates it, seeds an empty one, and listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   // Loaded only when configured: prom-client's registry and default collectors cost start-up.
@@ -248,7 +254,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
     if (config.seed && (await seedDatabase(database.db))) logger.info('seeded the sample briefing');
     // Records from before the change feed get their first change, so a deletion reaches mirrors.
-    await database.db.transaction().execute((trx) => recordBaseline(trx));
+    const recorded = await database.db.transaction().execute((trx) => recordBaseline(trx));
+    if (recorded >= BASELINE_VACUUM_ROWS) await vacuumChanges(database.db);
   } catch (error) {
     await database.close();
     throw error;

@@ -3,6 +3,7 @@ import { visibleActorIds } from '../actors/actor.repository.js';
 import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
 import { visibleBriefingIds } from '../briefings/briefing.repository.js';
 import { visibleClaimIds } from '../claims/claim.repository.js';
+import type { Database } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
 import {
   CHANGE_ENTITY_TYPES,
@@ -195,17 +196,21 @@ async function lastSeenBy(db: Executor, records: ChangedRecord[]): Promise<Map<s
   return result;
 }
 
+/** Records per recordChanges call in a baseline: bounds the rows held in memory at once. */
+const BASELINE_SLICE = 20_000;
+
 /**
  * A first change for every record that has none yet (the seed, data from before the change
- * feed), so their later deletion reaches those who could see them.
+ * feed), so their later deletion reaches those who could see them. Returns how many it recorded.
  */
-export async function recordBaseline(db: Executor): Promise<void> {
-  const missing: ChangedRecord[] = [];
-  for (const type of CHANGE_ENTITY_TYPES) {
+export async function recordBaseline(db: Executor): Promise<number> {
+  // One statement for every type: each start runs this check, and on a large database the
+  // round trips of one query per table added up.
+  const [first, ...rest] = CHANGE_ENTITY_TYPES.map((type) => {
     const table = TABLES[type];
-    const rows = await db
+    return db
       .selectFrom(table)
-      .select(sql<number>`id`.as('id'))
+      .select([sql<ChangeEntityType>`${type}::text`.as('type'), sql<number>`id`.as('id')])
       .where((eb) =>
         eb.not(
           eb.exists(
@@ -216,11 +221,23 @@ export async function recordBaseline(db: Executor): Promise<void> {
               .whereRef('change.entity_id', '=', sql.ref(`${table}.id`)),
           ),
         ),
-      )
-      .execute();
-    missing.push(...rows.map((row) => ({ type, id: row.id })));
-  }
-  await recordChanges(db, missing);
+      );
+  });
+  if (!first) return 0;
+  const missing = await rest.reduce((query, next) => query.unionAll(next), first).execute();
+  // In slices: the first start on a large database built all its rows at once (~380 MB RSS).
+  for (let start = 0; start < missing.length; start += BASELINE_SLICE)
+    await recordChanges(db, missing.slice(start, start + BASELINE_SLICE));
+  return missing.length;
+}
+
+/**
+ * Sets the change table's visibility map after a large baseline, so the next start's check
+ * reads only its index (an index-only anti-join: ~20 ms instead of ~110 ms per 50,000 claims).
+ * VACUUM cannot run inside a transaction: pass the database, not a transaction.
+ */
+export async function vacuumChanges(db: Database): Promise<void> {
+  await sql`vacuum (analyze) change`.execute(db);
 }
 
 export interface ChangeRow {
