@@ -32,6 +32,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-12-01T01-00-00_webhooks',
       'Down 2026-11-30T22-40-00_change-feed',
       'Down 2026-11-30T21-30-00_claim-dated-qualifiers',
       'Down 2026-11-30T21-20-00_time-bounds',
@@ -71,6 +72,7 @@ describe('migrations', () => {
       'Up 2026-11-30T21-20-00_time-bounds',
       'Up 2026-11-30T21-30-00_claim-dated-qualifiers',
       'Up 2026-11-30T22-40-00_change-feed',
+      'Up 2026-12-01T01-00-00_webhooks',
     ]);
     expect(await tableNames()).toEqual(tables);
   });
