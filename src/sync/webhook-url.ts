@@ -51,7 +51,8 @@ export function webhookUrlProblem(text: string, allowPrivate: boolean): string |
   if (url.username !== '' || url.password !== '')
     return 'expected no credentials in the URL: the secret signs each delivery';
   if (text.length > 2000) return `expected at most 2000 characters, got ${text.length}`;
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  // `[::1]` is ::1, and `localhost.` (fully qualified) is localhost.
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
   if (
     !allowPrivate &&
     (host === 'localhost' || host.endsWith('.localhost') || isPrivateAddress(host))

@@ -144,6 +144,7 @@ describe('registerWebhookEndpoint', () => {
       ['http://[::1]/x', 'expected a public address, got [::1]'],
       ['http://[::ffff:192.168.0.1]/x', 'expected a public address'],
       ['http://localhost:4000/x', 'expected a public address, got localhost'],
+      ['http://localhost.:4000/x', 'expected a public address, got localhost.'],
     ];
     for (const [url, message] of cases) {
       const payload = await register({

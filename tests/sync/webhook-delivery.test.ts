@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/common/global-id.js';
 import { loadConfig, type WebhookConfig } from '../../src/config.js';
@@ -472,5 +473,27 @@ describe('webhook delivery', () => {
       receiver.received.map((delivery) => [delivery.body.type, delivery.body.data.id]),
     ).toEqual([['actor.tombstone', actor]]);
     expect(await deliveries(partnerEndpoint)).toEqual([]);
+  });
+});
+
+describe('webhook delivery outside tests', () => {
+  it('refuses to connect to a name that resolves to a private address (SSRF)', async () => {
+    receiver = new Receiver();
+    await receiver.up();
+    const endpointId = await registerEndpoint(analystKeyId, ['ACTOR_UPSERT']);
+    // The machine's own name passes the URL check and resolves inward (/etc/hosts, a
+    // container's address): only the connection shows it.
+    await database.db
+      .updateTable('webhook_endpoint')
+      .set({ url: `http://${hostname()}:${receiver.port}/hook` })
+      .where('id', '=', endpointId)
+      .execute();
+    await createActors(1);
+    await worker({ allowPrivateAddresses: false }).runOnce();
+    const [row] = await deliveries(endpointId);
+    expect(row).toMatchObject({ status: 'PENDING', attempts: 1, last_response_status: null });
+    expect(row?.last_error).toContain(`refused: ${hostname()} resolves to a private address (`);
+    expect(receiver.received).toEqual([]);
+    expect(receiver.forged).toBe(0);
   });
 });
