@@ -7,6 +7,7 @@ import { encodeGlobalId } from '../../src/common/global-id.js';
 import { loadConfig, type WebhookConfig } from '../../src/config.js';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
 import { claimDueDeliveries } from '../../src/sync/webhook.repository.js';
 import { createWebhookWorker, type WebhookWorker } from '../../src/sync/webhook-worker.js';
 import { createApp, type App } from '../../src/yoga.js';
@@ -218,7 +219,29 @@ describe('webhook delivery', () => {
     await receiver.up();
     const endpointId = await registerEndpoint(analystKeyId, ['ACTOR_UPSERT', 'ACTOR_TOMBSTONE']);
     const actors = await createActors(3);
-    await drain(worker());
+    const metrics = createMetrics();
+    const runner = createWebhookWorker({
+      db: database.db,
+      config: CONFIG,
+      logger: createLogger('silent'),
+      metrics,
+    });
+    database.statements.reset();
+    expect(await runner.runOnce()).toEqual({ enqueued: 3, attempted: 3 });
+    // Enqueue: BEGIN, latest change, lock endpoints, its changes, their visibility, insert,
+    // cursor, COMMIT; deliver: claim, endpoints, visibility, one outcome each; the backlog.
+    expect(database.statements.sql.filter((text) => !/^(begin|commit)/i.test(text))).toHaveLength(
+      6 + 3 + 3 + 1,
+    );
+    database.statements.reset();
+    expect(await runner.runOnce()).toEqual({ enqueued: 0, attempted: 0 });
+    // Idle: the latest change, the endpoints behind it, the claim, the backlog.
+    expect(database.statements.sql.filter((text) => !/^(begin|commit)/i.test(text))).toHaveLength(
+      4,
+    );
+    const exposition = await metrics.registry.metrics();
+    expect(exposition).toContain('briefgraph_webhook_attempts_total{outcome="delivered"} 3');
+    expect(exposition).toContain('briefgraph_webhook_backlog 0');
     expect(receiver.forged).toBe(0);
     // Sent together: they may arrive in any order.
     expect(receiver.received.map((delivery) => delivery.body.data.id).sort()).toEqual(
