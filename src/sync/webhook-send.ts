@@ -27,20 +27,27 @@ export function postWebhook(post: WebhookPost): Promise<number> {
       {
         method: 'POST',
         headers: { ...post.headers, 'content-length': Buffer.byteLength(post.body) },
-        timeout: post.timeoutMs,
         ...(!post.allowPrivate && { lookup: publicOnlyLookup }),
       },
       (response) => {
         // The answer's body is not needed; reading it frees the socket.
         response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve(response.statusCode ?? 0);
+        });
         response.on('error', reject);
       },
     );
-    request.on('timeout', () =>
-      request.destroy(new Error(`no answer within ${post.timeoutMs} ms`)),
+    // The whole exchange, not each silence: a receiver trickling bytes is cut off too.
+    const timer = setTimeout(
+      () => request.destroy(new Error(`no answer within ${post.timeoutMs} ms`)),
+      post.timeoutMs,
     );
-    request.on('error', reject);
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     request.end(post.body);
   });
 }

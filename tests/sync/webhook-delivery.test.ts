@@ -520,3 +520,27 @@ describe('webhook delivery outside tests', () => {
     expect(receiver.forged).toBe(0);
   });
 });
+
+describe('a receiver that never answers', () => {
+  it('is cut off after WEBHOOK_TIMEOUT_MS and retried later', async () => {
+    receiver = new Receiver();
+    await receiver.up();
+    const endpointId = await registerEndpoint(analystKeyId, ['ACTOR_UPSERT']);
+    await receiver.down();
+    // The same port, now holding every request open.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(receiver.port, '127.0.0.1', resolve));
+    try {
+      await createActors(1);
+      const started = Date.now();
+      await worker({ timeoutMs: 200, leaseMs: 1000 }).runOnce();
+      expect(Date.now() - started).toBeLessThan(2000);
+      const [row] = await deliveries(endpointId);
+      expect(row).toMatchObject({ status: 'PENDING', attempts: 1, last_response_status: null });
+      expect(row?.last_error).toBe('no answer within 200 ms');
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
