@@ -24,6 +24,7 @@ import { openReplicas, type OpenReplicasOptions } from './replicas/open-replicas
 import type { ReplicaSet } from './replicas/replica-set.js';
 import { seedDatabase } from './seed/load-seed.js';
 import { recordBaseline, vacuumChanges } from './sync/change.repository.js';
+import { createWebhookWorker } from './sync/webhook-worker.js';
 import { schemaHash } from './schema.js';
 import { createApp } from './yoga.js';
 
@@ -33,8 +34,9 @@ export interface RunningServer {
   metricsUrl: string | null;
   database: OpenDatabase;
   /**
-   * Stops accepting connections, lets requests in flight finish within SHUTDOWN_TIMEOUT_MS
-   * (then cuts them off), and closes the metrics server, Redis and the database, in that order.
+   * Stops accepting connections and the webhook worker, lets requests in flight finish within
+   * SHUTDOWN_TIMEOUT_MS (then cuts them off) and the worker's round end, and closes the metrics
+   * server, Redis and the database, in that order.
    */
   close(): Promise<void>;
 }
@@ -300,6 +302,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           await import('./observability/metrics.js')
         ).startMetricsServer(metrics, config.metrics.port, config.metrics.host)
       : null;
+  // Every instance may run one: deliveries are claimed with SKIP LOCKED, never sent twice at once.
+  const webhooks = config.webhooks.enabled
+    ? createWebhookWorker({ db: database.db, config: config.webhooks, logger, metrics })
+    : null;
+  webhooks?.start();
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
   logger.info(`briefgraph listening on ${url}/graphql`, {
@@ -310,7 +317,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     metricsUrl: metricsServer?.url ?? null,
     database,
     async close() {
-      await drain(server, config.shutdownTimeoutMs, logger);
+      // A delivery cut off here is claimed again once its lease runs out: none is lost.
+      await Promise.all([drain(server, config.shutdownTimeoutMs, logger), webhooks?.stop()]);
       await metricsServer?.close();
       // The last spans, those of the requests just drained, leave before the process does.
       await tracing?.shutdown();

@@ -101,6 +101,53 @@ export interface Config {
    * standard OTEL_EXPORTER_OTLP_* variables say; null (the default) loads none of it.
    */
   tracing: { serviceName: string } | null;
+  webhooks: WebhookConfig;
+}
+
+/** The webhook delivery worker (README "For partners", "Signed webhooks"). */
+export interface WebhookConfig {
+  /** Whether this instance runs the worker (WEBHOOKS=off: another instance does). */
+  enabled: boolean;
+  intervalMs: number;
+  /** Deliveries claimed per round. */
+  batchSize: number;
+  /** Attempts before a delivery is dead-lettered. */
+  maxAttempts: number;
+  /** The first retry's delay; each next one doubles it, with jitter. */
+  retryBaseMs: number;
+  /** How long an endpoint may take to answer. */
+  timeoutMs: number;
+  /** How long a claim holds a delivery: a worker that dies mid-batch frees its rows after it. */
+  leaseMs: number;
+  /** Loopback and private addresses allowed as endpoints (tests, closed networks): SSRF. */
+  allowPrivateAddresses: boolean;
+}
+
+function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
+  const timeoutMs = integer('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000, 100, 120_000);
+  const leaseMs = integer('WEBHOOK_LEASE_MS', env.WEBHOOK_LEASE_MS, 60_000, 100, 3_600_000);
+  if (leaseMs <= timeoutMs) {
+    throw new Error(
+      `expected WEBHOOK_LEASE_MS > WEBHOOK_TIMEOUT_MS, got ${leaseMs} <= ${timeoutMs}`,
+    );
+  }
+  return {
+    enabled: oneOf('WEBHOOKS', env.WEBHOOKS, ['on', 'off'], 'on') === 'on',
+    intervalMs: integer('WEBHOOK_INTERVAL_MS', env.WEBHOOK_INTERVAL_MS, 1000, 10, 3_600_000),
+    batchSize: integer('WEBHOOK_BATCH_SIZE', env.WEBHOOK_BATCH_SIZE, 20, 1, 1000),
+    // 12 attempts 30 s apart, doubling: the last retry comes about 17 h after the first try.
+    maxAttempts: integer('WEBHOOK_MAX_ATTEMPTS', env.WEBHOOK_MAX_ATTEMPTS, 12, 1, 30),
+    retryBaseMs: integer('WEBHOOK_RETRY_BASE_MS', env.WEBHOOK_RETRY_BASE_MS, 30_000, 1, 3_600_000),
+    timeoutMs,
+    leaseMs,
+    allowPrivateAddresses:
+      oneOf(
+        'WEBHOOK_ALLOW_PRIVATE_ADDRESSES',
+        env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+        ['true', 'false'],
+        'false',
+      ) === 'true',
+  };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -332,5 +379,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             host: env.METRICS_HOST || '127.0.0.1',
           },
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 10_000, 0, 600_000),
+    webhooks: webhookConfig(env),
   };
 }

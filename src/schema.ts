@@ -37,6 +37,8 @@ import './persisted/persisted.schema.js';
 import './search/search.schema.js';
 import './stix/stix.schema.js';
 import './sync/change.schema.js';
+import './sync/webhook.schema.js';
+import './sync/webhook.mutations.js';
 
 // Unsorted: enums keep their declared order (ordered scales), which introspection shows.
 export const schema = builder.toSchema({ sortSchema: false });

@@ -28,6 +28,12 @@ export const LIST_CAPS = {
   corroborationChains: 100,
   /** `path`: hops at most; a path has one more actor than relationships. */
   pathRelationships: 6,
+  /** `webhookEndpoints`: partner endpoints an admin lists at once. */
+  webhookEndpoints: 100,
+  /** `webhookDeliveries`: an endpoint's deliveries per call, newest first. */
+  webhookDeliveries: 100,
+  /** `WebhookEndpoint.events`: every event type once. */
+  webhookEvents: 10,
 } as const;
 
 /** Field options declaring a small list's cap: `extensions.maxItems`, for the cost rule. */

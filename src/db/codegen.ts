@@ -21,7 +21,7 @@ const HEADER = `// Generated from a freshly migrated database by \`npm run db:ty
  */
 export const COLUMN_TYPES: Record<
   string,
-  ValueListName | 'string' | 'unknown' | 'Record<string, unknown>'
+  ValueListName | `${ValueListName}[]` | 'string' | 'unknown' | 'Record<string, unknown>'
 > = {
   'source.kind': 'SourceKind',
   'source.reliability': 'Reliability',
@@ -33,6 +33,10 @@ export const COLUMN_TYPES: Record<
   'briefing.status': 'BriefingStatus',
   'change.entity_type': 'ChangeEntityType',
   'change.operation': 'ChangeOperation',
+  'webhook_endpoint.events': 'WebhookEventType[]',
+  'webhook_delivery.event_type': 'WebhookEventType',
+  'webhook_delivery.entity_type': 'ChangeEntityType',
+  'webhook_delivery.status': 'WebhookDeliveryStatus',
   'briefing.marking': 'Marking',
   'briefing_tag.kind': 'TagKind',
   'media.kind': 'MediaKind',

@@ -165,6 +165,24 @@ export type ChangeEntityType = (typeof CHANGE_ENTITY_TYPES)[number];
 export const CHANGE_OPERATIONS = ['UPSERT', 'DELETE'] as const;
 export type ChangeOperation = (typeof CHANGE_OPERATIONS)[number];
 
+/** A webhook's event: what changed (the change feed's record type) and how, on the wire. */
+export const WEBHOOK_EVENT_TYPES = [
+  'briefing.upsert',
+  'briefing.tombstone',
+  'claim.upsert',
+  'claim.tombstone',
+  'source.upsert',
+  'source.tombstone',
+  'actor.upsert',
+  'actor.tombstone',
+  'actor_relationship.upsert',
+  'actor_relationship.tombstone',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export const WEBHOOK_DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'WITHHELD', 'DEAD'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
 /**
  * Each list under the name of its type: how the generated table types (codegen.ts) type a
  * column, and how their test compares the lists with the CHECK constraints.
@@ -181,6 +199,8 @@ export const VALUE_LISTS = {
   BriefingStatus: BRIEFING_STATUSES,
   ChangeEntityType: CHANGE_ENTITY_TYPES,
   ChangeOperation: CHANGE_OPERATIONS,
+  WebhookEventType: WEBHOOK_EVENT_TYPES,
+  WebhookDeliveryStatus: WEBHOOK_DELIVERY_STATUSES,
   CitationRole: CITATION_ROLES,
   ClaimDateRole: CLAIM_DATE_ROLES,
   ClaimKind: CLAIM_KINDS,

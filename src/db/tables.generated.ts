@@ -1,7 +1,7 @@
 // Generated from a freshly migrated database by `npm run db:types` (src/db/codegen.ts,
 // kysely-codegen): do not edit. tests/db/table-types.test.ts fails when it is stale.
 
-import type { ActorKind, BriefingStatus, ChangeEntityType, ChangeOperation, CitationRole, ClaimDateRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, ParticipantRole, PlaceType, Precision, QuantityKind, QuantityQualifier, QuantityRole, Reliability, Role, SearchLanguage, SourceActorRole, SourceKind, TagKind, TimeBound } from "./column-values.js";
+import type { ActorKind, BriefingStatus, ChangeEntityType, ChangeOperation, CitationRole, ClaimDateRole, ClaimKind, ClaimStatus, Likelihood, Marking, MediaKind, ParticipantRole, PlaceType, Precision, QuantityKind, QuantityQualifier, QuantityRole, Reliability, Role, SearchLanguage, SourceActorRole, SourceKind, TagKind, TimeBound, WebhookDeliveryStatus, WebhookEventType } from "./column-values.js";
 import type { ColumnType, GeneratedAlways } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -326,6 +326,39 @@ export interface SourceSearch {
   source_id: number;
 }
 
+export interface WebhookDelivery {
+  attempts: Generated<number>;
+  change_id: number;
+  created_at: Generated<Timestamp>;
+  endpoint_id: number;
+  entity_id: number;
+  entity_type: ChangeEntityType;
+  event_type: WebhookEventType;
+  finished_at: Timestamp | null;
+  id: Generated<number>;
+  last_attempt_at: Timestamp | null;
+  last_error: string | null;
+  last_response_status: number | null;
+  message_id: Generated<string>;
+  next_attempt_at: Generated<Timestamp>;
+  occurred_at: Timestamp;
+  status: Generated<WebhookDeliveryStatus>;
+}
+
+export interface WebhookEndpoint {
+  api_key_id: number;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  cursor: Generated<number>;
+  disabled_reason: string | null;
+  enabled: Generated<boolean>;
+  events: WebhookEventType[];
+  id: Generated<number>;
+  secret: string;
+  updated_at: Generated<Timestamp>;
+  url: string;
+}
+
 export interface DB {
   actor: Actor;
   actor_alias: ActorAlias;
@@ -357,4 +390,6 @@ export interface DB {
   source: Source;
   source_actor: SourceActor;
   source_search: SourceSearch;
+  webhook_delivery: WebhookDelivery;
+  webhook_endpoint: WebhookEndpoint;
 }

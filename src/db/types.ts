@@ -31,4 +31,6 @@ export type {
   ClaimParticipant as ClaimParticipantTable,
   RelationshipParticipant as RelationshipParticipantTable,
   SourceActor as SourceActorTable,
+  WebhookDelivery as WebhookDeliveryTable,
+  WebhookEndpoint as WebhookEndpointTable,
 } from './tables.generated.js';

@@ -18,7 +18,13 @@ export interface Metrics {
   readRouted(database: string, reason: RouteReason): void;
   /** Reports each replica's lag and whether it serves reads, at scrape time. */
   watchReplicas(statuses: () => ReplicaStatus[]): void;
+  /** How one webhook delivery attempt ended. */
+  webhookAttempt(outcome: WebhookAttemptOutcome): void;
+  /** Webhook deliveries waiting to be sent (or retried), as the worker last counted. */
+  webhookBacklog(count: number): void;
 }
+
+export type WebhookAttemptOutcome = 'delivered' | 'failed' | 'dead' | 'gone' | 'withheld';
 
 /** From a compiled read on a warm cache (~1 ms) to the execution timeout's order (15 s). */
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15];
@@ -91,6 +97,17 @@ export function createMetrics(): Metrics {
     name: 'briefgraph_db_reads_total',
     help: 'Read operations by the database they ran on and why (replica, pinned, no-replica, marker-unknown)',
     labelNames: ['database', 'reason'] as const,
+    registers: [registry],
+  });
+  const webhookAttempts = new Counter({
+    name: 'briefgraph_webhook_attempts_total',
+    help: 'Webhook delivery attempts by outcome (delivered, failed and retried, dead-lettered, endpoint gone, withheld)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const webhookBacklog = new Gauge({
+    name: 'briefgraph_webhook_backlog',
+    help: 'Webhook deliveries pending (due or waiting for a retry), as the delivery worker last counted',
     registers: [registry],
   });
   const pools: { pool: pg.Pool; database: string }[] = [];
@@ -166,6 +183,8 @@ export function createMetrics(): Metrics {
     watchReplicas(statuses) {
       replicaSources.push(statuses);
     },
+    webhookAttempt: (outcome) => webhookAttempts.inc({ outcome }),
+    webhookBacklog: (count) => webhookBacklog.set(count),
   };
 }
 

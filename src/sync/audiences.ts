@@ -1,5 +1,5 @@
 import { visibilityFor } from '../auth/viewer.js';
-import { MARKINGS, ROLES } from '../db/types.js';
+import { MARKINGS, ROLES, type Marking, type Role } from '../db/types.js';
 import { ANONYMOUS_VISIBILITY, type Visibility } from '../db/visibility.js';
 
 /**
@@ -17,12 +17,13 @@ export function audienceOf(visibility: Visibility): string {
 export const AUDIENCES: readonly { key: string; visibility: Visibility }[] = (() => {
   const visibilities = [
     ANONYMOUS_VISIBILITY,
-    ...ROLES.flatMap((role) =>
-      MARKINGS.map((clearance) =>
-        visibilityFor({ kind: 'api-key', keyId: 0, name: '', role, clearance }),
-      ),
-    ),
+    ...ROLES.flatMap((role) => MARKINGS.map((clearance) => keyVisibility(role, clearance))),
   ];
   const byKey = new Map(visibilities.map((visibility) => [audienceOf(visibility), visibility]));
   return [...byKey].map(([key, visibility]) => ({ key, visibility }));
 })();
+
+/** What a key with this role and clearance sees: a webhook endpoint's audience. */
+export function keyVisibility(role: Role, clearance: Marking): Visibility {
+  return visibilityFor({ kind: 'api-key', keyId: 0, name: '', role, clearance });
+}

@@ -240,6 +240,28 @@ export async function vacuumChanges(db: Database): Promise<void> {
   await sql`vacuum (analyze) change`.execute(db);
 }
 
+/** Which of `records` the caller may see now, as `Type:id` keys: one statement. */
+export async function visibleRecordKeys(
+  db: Executor,
+  visibility: Visibility,
+  records: readonly ChangedRecord[],
+): Promise<Set<string>> {
+  const queries = CHANGE_ENTITY_TYPES.flatMap((type) => {
+    const ids = records.filter((record) => record.type === type).map((record) => record.id);
+    if (ids.length === 0) return [];
+    return [
+      db
+        .selectFrom(visibleIds(db, type, visibility).as('visible'))
+        .select([sql<string>`${type}::text`.as('type'), 'visible.id'])
+        .where('visible.id', '=', anyId(ids)),
+    ];
+  });
+  const [first, ...rest] = queries;
+  if (!first) return new Set();
+  const rows = await rest.reduce((query, next) => query.unionAll(next), first).execute();
+  return new Set(rows.map((row) => `${row.type}:${row.id}`));
+}
+
 export interface ChangeRow {
   id: number;
   entity_type: ChangeEntityType;

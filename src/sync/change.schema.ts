@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import { encodeGlobalId } from '../common/global-id.js';
 import type { Context } from '../context.js';
 import { badInput } from '../errors/bad-input.js';
+import { decodeChangeCursor, encodeChangeCursor } from './change-cursor.js';
 import { ActorRef, BriefingRef, ClaimRef, ActorRelationshipRef, SourceRef } from '../refs.js';
 import type { ChangeEntityType } from '../db/types.js';
 import { findChanges, type ChangeRow } from './change.repository.js';
@@ -78,32 +79,12 @@ async function loadNode(
   return row;
 }
 
-const CURSOR_PREFIX = 'change:';
-
-function encodeCursor(id: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string | null | undefined): number {
-  if (cursor == null || cursor === '') return 0;
-  const text = Buffer.from(cursor, 'base64url').toString();
-  const id = Number(text.slice(CURSOR_PREFIX.length));
-  if (!text.startsWith(CURSOR_PREFIX) || !Number.isSafeInteger(id) || id < 0) {
-    throw badInput(
-      `expected a cursor from changes, got ${JSON.stringify(cursor)}`,
-      'BAD_USER_INPUT',
-      'since',
-    );
-  }
-  return id;
-}
-
 const ChangeEdge = builder.objectRef<ChangeItem>('ChangeEdge').implement({
   description: 'One change, with the cursor to continue after it.',
   fields: (t) => ({
     cursor: t.string({
       description: 'Opaque; pass it as `since` to continue after this change.',
-      resolve: (item) => encodeCursor(item.row.id),
+      resolve: (item) => encodeChangeCursor(item.row.id),
     }),
     node: t.field({ type: ChangeObject, description: 'The change.', resolve: (item) => item }),
   }),
@@ -156,7 +137,7 @@ builder.queryField('changes', (t) =>
           'first',
         );
       }
-      const since = decodeCursor(args.since);
+      const since = decodeChangeCursor(args.since);
       const rows = await findChanges(ctx.db, ctx.visibility, since, first + 1);
       const pageRows = rows.slice(0, first);
       const items = await Promise.all(
@@ -169,7 +150,7 @@ builder.queryField('changes', (t) =>
       return {
         items,
         hasNextPage: rows.length > first,
-        endCursor: encodeCursor(last ? last.id : since),
+        endCursor: encodeChangeCursor(last ? last.id : since),
       };
     },
   }),

@@ -1,5 +1,10 @@
 import { sql, type Insertable } from 'kysely';
-import type { ClaimQuantityTable } from '../../src/db/types.js';
+import { randomBytes } from 'node:crypto';
+import type {
+  ClaimQuantityTable,
+  WebhookEndpointTable,
+  WebhookEventType,
+} from '../../src/db/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDown, migrateToLatest } from '../../src/db/migrate.js';
 import { insertActor, insertBriefing, insertClaim, insertSource } from '../factories/records.js';
@@ -32,6 +37,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-12-01T01-00-00_webhooks',
       'Down 2026-11-30T22-40-00_change-feed',
       'Down 2026-11-30T21-30-00_claim-dated-qualifiers',
       'Down 2026-11-30T21-20-00_time-bounds',
@@ -71,6 +77,7 @@ describe('migrations', () => {
       'Up 2026-11-30T21-20-00_time-bounds',
       'Up 2026-11-30T21-30-00_claim-dated-qualifiers',
       'Up 2026-11-30T22-40-00_change-feed',
+      'Up 2026-12-01T01-00-00_webhooks',
     ]);
     expect(await tableNames()).toEqual(tables);
   });
@@ -274,7 +281,77 @@ describe('the database protects the data itself', () => {
       () => insertBriefing(database.db, { status: 'PUBLISHED', published_at: null }),
       '23514',
     ],
+    [
+      'a webhook URL with credentials',
+      () => insertEndpoint({ url: 'https://u:p@x.example/' }),
+      '23514',
+    ],
+    [
+      'a webhook URL that is not http(s)',
+      () => insertEndpoint({ url: 'ftp://x.example/' }),
+      '23514',
+    ],
+    [
+      'an unknown webhook event',
+      () => insertEndpoint({ events: ['claim.deleted' as WebhookEventType] }),
+      '23514',
+    ],
+    ['a webhook without events', () => insertEndpoint({ events: [] }), '23514'],
+    ['a webhook secret not in whsec_ form', () => insertEndpoint({ secret: 'hunter2' }), '23514'],
+    [
+      'a webhook for a key that does not exist',
+      () => insertEndpoint({ api_key_id: 999_999 }),
+      '23503',
+    ],
+    ['a disabled webhook without a reason', () => insertEndpoint({ enabled: false }), '23514'],
+    [
+      'a finished delivery still pending',
+      async () => {
+        const endpoint = await insertEndpoint({});
+        await database.db
+          .insertInto('webhook_delivery')
+          .values({
+            endpoint_id: endpoint.id,
+            change_id: 1,
+            event_type: 'claim.upsert',
+            entity_type: 'Claim',
+            entity_id: 1,
+            occurred_at: new Date(),
+            finished_at: new Date(),
+          })
+          .execute();
+      },
+      '23514',
+    ],
   ];
+
+  /** A webhook endpoint row, valid unless `values` says otherwise, for its own new key. */
+  async function insertEndpoint(values: Partial<Insertable<WebhookEndpointTable>>) {
+    const key = await database.db
+      .insertInto('api_key')
+      .values({
+        name: 'partner',
+        role: 'partner',
+        clearance: 'CLEAR',
+        key_hash: randomBytes(32).toString('hex'),
+        key_prefix: 'bg_test',
+        created_by: 'tests',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return database.db
+      .insertInto('webhook_endpoint')
+      .values({
+        url: 'https://hooks.partner.example/',
+        events: ['claim.upsert'],
+        secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+        api_key_id: key.id,
+        created_by: 'tests',
+        ...values,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  }
 
   it.each(violations)('refuses %s', async (_name, attempt, code) => {
     await insertBriefing(database.db, { slug: 'taken-slug' }).catch(() => undefined);

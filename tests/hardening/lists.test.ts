@@ -85,6 +85,9 @@ const CAPPED_LISTS: Record<string, number> = {
   'ClaimCorroboration.contradicting': LIST_CAPS.corroborationChains,
   // One shortest path for now; a list so ties can come without a breaking change.
   'Query.path': 1,
+  'Query.webhookEndpoints': LIST_CAPS.webhookEndpoints,
+  'Query.webhookDeliveries': LIST_CAPS.webhookDeliveries,
+  'WebhookEndpoint.events': LIST_CAPS.webhookEvents,
 };
 
 /** Error details, as long as the input that caused them (which the body-size limit bounds). */
