@@ -194,6 +194,27 @@ interface WalkArgs {
   minConfidence?: number | null;
 }
 
+/** Which relationships a walk follows: the arguments of `neighbourhood` and `path`. */
+function walkArgs() {
+  return builder.args((t) => ({
+    asOf: t.field({
+      type: 'Date',
+      description:
+        'Follow only relationships in force on this day (not those of unknown date, unless `includeUndated`).',
+    }),
+    includeUndated: t.boolean({
+      description: 'With `asOf`: follow relationships whose dates are unknown too.',
+    }),
+    types: t.field({
+      type: ['RelationshipType'],
+      description: 'Follow only these relationship types.',
+    }),
+    minConfidence: t.int({
+      description: 'Follow only relationships at least this confident (0–100).',
+    }),
+  }));
+}
+
 function walkFilterOf(args: WalkArgs): WalkFilter {
   const { types, asOf } = relationshipFilterOf({
     direction: 'BOTH',
@@ -229,21 +250,7 @@ builder.objectField(ActorRef, 'neighbourhood', (t) =>
     description: `The actors reachable from this one within \`depth\` hops along relationships you may see (either direction), breadth first: each at its shortest distance, at most ${NEIGHBOURS_PER_LEVEL} per level (most confident links first; see \`levels\` and \`truncated\`).`,
     args: {
       depth: t.arg.int({ required: true, defaultValue: 1, description: `1 to ${MAX_DEPTH}.` }),
-      asOf: t.arg({
-        type: 'Date',
-        description:
-          'Follow only relationships in force on this day (not those of unknown date, unless `includeUndated`).',
-      }),
-      includeUndated: t.arg.boolean({
-        description: 'With `asOf`: follow relationships whose dates are unknown too.',
-      }),
-      types: t.arg({
-        type: ['RelationshipType'],
-        description: 'Follow only these relationship types.',
-      }),
-      minConfidence: t.arg.int({
-        description: 'Follow only relationships at least this confident (0–100).',
-      }),
+      ...walkArgs(),
       first: t.arg.int({
         description: `Neighbours per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
       }),
@@ -280,21 +287,7 @@ builder.queryField('path', (t) =>
     args: {
       from: t.arg.id({ required: true, description: 'An actor’s id.' }),
       to: t.arg.id({ required: true, description: 'Another actor’s id.' }),
-      asOf: t.arg({
-        type: 'Date',
-        description:
-          'Follow only relationships in force on this day (not those of unknown date, unless `includeUndated`).',
-      }),
-      includeUndated: t.arg.boolean({
-        description: 'With `asOf`: follow relationships whose dates are unknown too.',
-      }),
-      types: t.arg({
-        type: ['RelationshipType'],
-        description: 'Follow only these relationship types.',
-      }),
-      minConfidence: t.arg.int({
-        description: 'Follow only relationships at least this confident (0–100).',
-      }),
+      ...walkArgs(),
       maxDepth: t.arg.int({
         required: true,
         defaultValue: 4,

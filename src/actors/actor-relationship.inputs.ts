@@ -7,6 +7,7 @@ import {
   Issues,
   ifGiven,
   parseAtVersion,
+  parsed,
   type AtVersion,
   type Parsed,
   type Path,
@@ -111,16 +112,16 @@ function attributesValue(
   return attributes;
 }
 
-/** References to claims, each once. */
+/** References to claims, each once; those that decode (the others' problems are listed). */
 function claimReferences(issues: Issues, path: Path, globalIds: readonly string[]): Reference[] {
   const seen = new Map<number, number>();
-  return globalIds.map((globalId, i) => {
+  return globalIds.flatMap((globalId, i) => {
     const ref = issues.reference([...path, i], globalId, 'Claim');
-    if (ref.id === 0) return ref;
+    if (!ref) return [];
     const first = seen.get(ref.id);
     if (first === undefined) seen.set(ref.id, i);
     else issues.add(ref.path, `expected each claim once, got a repeat of index ${first}`);
-    return ref;
+    return [ref];
   });
 }
 
@@ -144,12 +145,10 @@ export function parseRelateActors(
   const issues = new Issues();
   const from = issues.reference(['input', 'fromId'], input.fromId, 'Actor');
   const to = issues.reference(['input', 'toId'], input.toId, 'Actor');
-  if (from.id !== 0 && from.id === to.id) {
+  if (from && from.id === to?.id) {
     issues.add(['input', 'toId'], 'expected another actor than fromId, got the same one');
   }
-  const command: RelateActorsCommand = {
-    from,
-    to,
+  const draft = {
     type: input.type,
     validTime: validTimeColumns(issues, ['input', 'validTime'], input.validTime),
     confidence: issues.intRange(['input', 'confidence'], input.confidence, 0, 100),
@@ -158,7 +157,7 @@ export function parseRelateActors(
     evidence: claimReferences(issues, ['input', 'evidenceClaimIds'], input.evidenceClaimIds ?? []),
     marking: input.marking ?? 'CLEAR',
   };
-  return { command, issues };
+  return parsed(issues, from && to && { from, to, ...draft }, {});
 }
 
 export function parseUpdateRelationship(

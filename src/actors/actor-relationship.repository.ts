@@ -10,7 +10,6 @@ import {
 } from '../db/keyset.js';
 import type { ActorRelationshipTable } from '../db/types.js';
 import {
-  ACTOR_COLUMN_NAMES,
   relationshipEndColumns,
   RELATIONSHIP_COLUMN_NAMES,
   type ActorColumn,
@@ -204,7 +203,8 @@ type ActorJson = Omit<ActorRow, 'created_at' | 'updated_at'> & {
 
 /**
  * One end's actor row as JSON, with the columns asked for (names from our own constant list,
- * never from a request); timestamps arrive as text and are revived below.
+ * never from a request); timestamps arrive as text and are revived below. Typed over every
+ * column: findRelationshipsPagePerActor's return type narrows it to those asked for.
  */
 function endActorJson(end: End, columns: readonly ActorColumn[]) {
   return sql<ActorJson>`json_build_object(${sql.join(
@@ -213,38 +213,45 @@ function endActorJson(end: End, columns: readonly ActorColumn[]) {
 }
 
 function reviveActor(json: ActorJson): ActorRow {
-  // A timestamp the operation did not ask for is absent and becomes an Invalid Date, never read.
+  // A timestamp not asked for is absent and becomes an Invalid Date, which the narrowed row
+  // type leaves out.
   return { ...json, created_at: new Date(json.created_at), updated_at: new Date(json.updated_at) };
 }
 
-export type RelationshipWithEnds = ActorRelationshipPageRow & {
-  parent_id: number;
-  from_actor: ActorRow;
-  to_actor: ActorRow;
-};
+export type RelationshipWithEnds<
+  R extends RelationshipColumn = RelationshipColumn,
+  A extends ActorColumn = ActorColumn,
+> = Pick<ActorRelationshipRow, R> &
+  SortKeyed & {
+    parent_id: number;
+    from_actor: Pick<ActorRow, A>;
+    to_actor: Pick<ActorRow, A>;
+  };
 
 /**
  * A page of relationships per actor, each with the rows of both its ends (which the visibility
  * joins read anyway), so `from`/`to` need no statement of their own.
  */
-export async function findRelationshipsPagePerActor(
+export async function findRelationshipsPagePerActor<
+  R extends RelationshipColumn,
+  A extends ActorColumn,
+>(
   db: Executor,
   visibility: Visibility,
   actorIds: readonly number[],
   filter: Omit<ActorRelationshipFilter, 'actorId'>,
   order: RelationshipOrder,
   window: PageWindow,
-  columns: {
-    relationship: readonly RelationshipColumn[];
-    actor: readonly ActorColumn[];
-  } = { relationship: RELATIONSHIP_COLUMN_NAMES, actor: ACTOR_COLUMN_NAMES },
-): Promise<RelationshipWithEnds[]> {
+  columns: { relationship: readonly R[]; actor: readonly A[] },
+): Promise<RelationshipWithEnds<R, A>[]> {
+  // Typed over every column (Kysely cannot resolve a generic selection); the return type narrows.
+  const relationshipColumns: readonly RelationshipColumn[] = columns.relationship;
   const rows = await paginatePerParent(
     db,
     actorIds,
     (actorId) =>
       relationshipsOfActor(db, visibility, filter, actorId).select([
-        ...columns.relationship.map((name) => `actor_relationship.${name}` as const),
+        ...relationshipColumns.map((name) => `actor_relationship.${name}` as const),
         endActorJson('from_actor', columns.actor).as('from_actor'),
         endActorJson('to_actor', columns.actor).as('to_actor'),
       ]),

@@ -1,7 +1,7 @@
 import { ACTOR_COLUMN_NAMES } from '../common/field-columns.js';
 import { builder, connectionOf } from '../builder.js';
-import { listingField } from '../compiled/listing.js';
-import { type ConnectionArgs } from '../common/connection.js';
+import { rootList } from '../compiled/listing.js';
+import { listArgs, orderEnum } from '../common/list-args.js';
 import { MarkingEnum } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
 import { parseIsoDate } from '../common/scalars.js';
@@ -15,18 +15,16 @@ import {
   type ClaimConnectionArgs,
 } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
-import { connectionSql, isNull, sqlConnection, sqlField, sqlType } from '../compiled/sql-spec.js';
+import { isNull, sqlConnection, sqlField, sqlType } from '../compiled/sql-spec.js';
 import { ActorRef, ActorRelationshipRef } from '../refs.js';
 import {
   RELATIONSHIP_ORDERINGS,
   relationshipByIdQuery,
   relationshipRowsQuery,
   type ActorRelationshipFilter,
-  type ActorRelationshipRow,
   type RelationshipDirection,
   type RelationshipOrder,
 } from './actor-relationship.repository.js';
-import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
 export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
   description: 'Which end of a relationship an actor is on.',
@@ -43,18 +41,15 @@ export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection
   >,
 });
 
-export const RelationshipOrderEnum = builder.enumType('ActorRelationshipOrder', {
-  description: 'Orders for relationship lists; ties break on id.',
-  values: {
-    VALID_FROM_ASC: {
-      value: 'VALID_FROM_ASC',
-      description: 'Earliest start first; open-started ones first (default).',
-    },
-    TYPE_ASC: { value: 'TYPE_ASC', description: 'By type slug.' },
-    CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
-    CHANGED_ASC,
-  } as const satisfies Record<RelationshipOrder, { value: RelationshipOrder; description: string }>,
-});
+export const RelationshipOrderEnum = orderEnum<RelationshipOrder>(
+  'ActorRelationshipOrder',
+  'relationship',
+  {
+    VALID_FROM_ASC: { description: 'Earliest start first; open-started ones first (default).' },
+    TYPE_ASC: { description: 'By type slug.' },
+    CREATED_AT_DESC: { description: 'Most recently recorded first.' },
+  },
+);
 
 export const ActorRelationshipFilterInput = builder.inputType('ActorRelationshipFilter', {
   description: 'Narrows a relationship list; all given conditions must hold.',
@@ -190,17 +185,7 @@ ActorRelationshipRef.implement({
       description: 'Claims that support the link (those you may see), in briefing order.',
       args: {
         ...t.arg.connectionArgs(),
-        filter: t.arg({
-          type: ClaimFilterInput,
-          description: 'Only the items that meet every condition given.',
-        }),
-        orderBy: t.arg({
-          type: ClaimOrderEnum,
-          required: true,
-          defaultValue: 'BRIEFING_POSITION',
-          description:
-            'The order of the items; ties are broken by id, so pages never overlap or skip.',
-        }),
+        ...listArgs(ClaimFilterInput, ClaimOrderEnum, 'BRIEFING_POSITION'),
       },
       extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
         claimConnectionSql(env, { kind: 'relationship' }, args, row('id')),
@@ -232,35 +217,13 @@ builder.queryFields((t) => ({
   actorRelationships: t.field({
     type: ActorRelationshipConnection,
     description: 'All actor relationships you may see, filtered and ordered.',
-    args: {
-      ...t.arg.connectionArgs(),
-      filter: t.arg({
-        type: ActorRelationshipFilterInput,
-        description: 'Only the items that meet every condition given.',
-      }),
-      orderBy: t.arg({
-        type: RelationshipOrderEnum,
-        description:
-          'The order of the items; ties are broken by id, so pages never overlap or skip.',
-        required: true,
-        defaultValue: 'VALID_FROM_ASC',
-      }),
-      ...updatedSinceArg(),
-    },
-    ...listingField<
-      ConnectionArgs & {
-        filter?: RelationshipFilterShape | null;
-        orderBy: RelationshipOrder;
-      } & UpdatedSince,
-      ActorRelationshipRow
-    >((env, args) =>
-      connectionSql(
-        relationshipRowsQuery(env.db, env.visibility, {
-          ...toRelationshipFilter(args.filter),
-          updatedSince: args.updatedSince,
-        }),
-        RELATIONSHIP_ORDERINGS[args.orderBy],
-      ),
-    ),
+    ...rootList({
+      filter: ActorRelationshipFilterInput,
+      toFilter: toRelationshipFilter,
+      orderBy: RelationshipOrderEnum,
+      defaultOrder: 'VALID_FROM_ASC',
+      orderings: RELATIONSHIP_ORDERINGS,
+      rows: (env, filter) => relationshipRowsQuery(env.db, env.visibility, filter),
+    }),
   }),
 }));

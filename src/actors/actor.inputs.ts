@@ -7,6 +7,7 @@ import {
   Issues,
   ifGiven,
   parseAtVersion,
+  parsed,
   type AtVersion,
   type Parsed,
   type Path,
@@ -213,7 +214,7 @@ export function parseCreateActor(
       if (input[field] != null)
         issues.add(['input', field], `expected no ${field} for kind ${input.kind}, only for PLACE`);
   }
-  return { command, issues };
+  return parsed(issues, command, {});
 }
 
 export function parseUpdateActor(
@@ -258,14 +259,15 @@ export function parseMergeActors(args: {
   const issues = new Issues();
   const survivor = issues.reference(['survivorId'], args.survivorId, 'Actor');
   const merged = issues.reference(['mergedId'], args.mergedId, 'Actor');
-  if (survivor.id !== 0 && survivor.id === merged.id) {
+  if (survivor && survivor.id === merged?.id) {
     issues.add(['mergedId'], 'expected another actor than the survivor, got the same one');
   }
-  const command: MergeActorsCommand = {
-    survivor,
-    expectedSurvivorVersion: args.expectedSurvivorVersion,
-    merged,
-    expectedMergedVersion: args.expectedMergedVersion,
-  };
-  return { command, issues };
+  const command = survivor &&
+    merged && {
+      survivor,
+      expectedSurvivorVersion: args.expectedSurvivorVersion,
+      merged,
+      expectedMergedVersion: args.expectedMergedVersion,
+    };
+  return parsed(issues, command, {});
 }

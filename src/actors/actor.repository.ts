@@ -1,13 +1,8 @@
 import type { ActorRow } from '../db/rows.js';
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
+import { nestedListing } from '../db/nested-listing.js';
 import type { Executor } from '../db/executor.js';
-import {
-  countPerParent,
-  paginatePerParent,
-  type Ordering,
-  type PageWindow,
-  type SortKeyed,
-} from '../db/keyset.js';
+import { type Ordering, type SortKeyed } from '../db/keyset.js';
 import type { ActorTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
@@ -238,40 +233,12 @@ function actorsOfBriefing(db: Executor, visibility: Visibility, briefingId: RawB
   );
 }
 
-/** One briefing's visible actors' rows, unordered: a nested list for compiled reads. */
-export function actorRowsOfBriefingQuery(
-  db: Executor,
-  visibility: Visibility,
-  briefingId: RawBuilder<number>,
-) {
-  return actorsOfBriefing(db, visibility, briefingId).selectAll('actor');
-}
-
-/** A page of the visible actors each briefing's visible claims name, per briefing. */
-export async function findActorsPagePerBriefing(
-  db: Executor,
-  visibility: Visibility,
-  briefingIds: readonly number[],
-  window: PageWindow,
-): Promise<(ActorPageRow & { parent_id: number })[]> {
-  return paginatePerParent(
-    db,
-    briefingIds,
-    (briefingId) => actorsOfBriefing(db, visibility, briefingId).selectAll('actor'),
-    BRIEFING_ACTOR_ORDERING,
-    window,
-  );
-}
-
-export async function countActorsPerBriefing(
-  db: Executor,
-  visibility: Visibility,
-  briefingIds: readonly number[],
-): Promise<{ parent_id: number; count: number }[]> {
-  return countPerParent(db, briefingIds, (briefingId) =>
-    actorsOfBriefing(db, visibility, briefingId),
-  );
-}
+/** `Briefing.actors`: the visible actors each briefing's visible claims name, by name. */
+export const ACTORS_OF_BRIEFING = nestedListing({
+  ordering: BRIEFING_ACTOR_ORDERING,
+  ofParent: actorsOfBriefing,
+  select: (rows) => rows.selectAll('actor'),
+});
 
 export type NewActor = Insertable<ActorTable>;
 export type ActorUpdate = Updateable<ActorTable>;

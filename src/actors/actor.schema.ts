@@ -1,16 +1,12 @@
 import { ACTOR_COLUMNS, RELATIONSHIP_COLUMNS } from '../common/field-columns.js';
 import { columnsFor } from '../common/selection.js';
 import { builder } from '../builder.js';
-import { listingField } from '../compiled/listing.js';
-import { pageWindow, type ConnectionArgs } from '../common/connection.js';
+import { listArgs, orderEnum } from '../common/list-args.js';
+import { nestedList, rootList } from '../compiled/listing.js';
+import { pageWindow } from '../common/connection.js';
 import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
-import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
-import {
-  ACTOR_BRIEFING_ORDERING,
-  briefingRowsNamingActorQuery,
-  countBriefingsPerActor,
-  findBriefingsPagePerActor,
-} from '../briefings/briefing.repository.js';
+import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
+import { BRIEFINGS_NAMING_ACTOR } from '../briefings/briefing.repository.js';
 import { LIST_CAPS, capLists } from '../common/list-caps.js';
 import {
   ActorRoleEnum,
@@ -44,7 +40,6 @@ import {
   actorByIdQuery,
   actorRowsQuery,
   type ActorFilter,
-  type ActorRow,
   aliasesOfActorQuery,
   externalIdsOfActorQuery,
   findAliasesByActorIds,
@@ -59,19 +54,11 @@ import {
   countRelationshipsPerActor,
   findRelationshipsPagePerActor,
 } from './actor-relationship.repository.js';
-import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
-export const ActorOrderEnum = builder.enumType('ActorOrder', {
-  description: 'Orders for actor lists; ties break on id.',
-  values: {
-    NAME_ASC: {
-      value: 'NAME_ASC',
-      description: 'By name, A–Z, ignoring case and accents (default).',
-    },
-    NAME_DESC: { value: 'NAME_DESC', description: 'By name, Z–A.' },
-    CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
-    CHANGED_ASC,
-  } as const satisfies Record<ActorOrder, { value: ActorOrder; description: string }>,
+export const ActorOrderEnum = orderEnum<ActorOrder>('ActorOrder', 'actor', {
+  NAME_ASC: { description: 'By name, A–Z, ignoring case and accents (default).' },
+  NAME_DESC: { description: 'By name, Z–A.' },
+  CREATED_AT_DESC: { description: 'Most recently recorded first.' },
 });
 
 export const ActorFilterInput = builder.inputType('ActorFilter', {
@@ -301,17 +288,7 @@ ActorRef.implement({
           defaultValue: 'ANY',
           description: 'Only claims where the actor is the subject, an object, or either.',
         }),
-        filter: t.arg({
-          type: ClaimFilterInput,
-          description: 'Only the items that meet every condition given.',
-        }),
-        orderBy: t.arg({
-          type: ClaimOrderEnum,
-          required: true,
-          defaultValue: 'VALID_FROM_ASC',
-          description:
-            'The order of the items; ties are broken by id, so pages never overlap or skip.',
-        }),
+        ...listArgs(ClaimFilterInput, ClaimOrderEnum, 'VALID_FROM_ASC'),
       },
       extensions: sqlConnection((env, args: ActorClaimConnectionArgs, row) =>
         claimConnectionSql(env, { kind: 'actor', role: args.role }, args, row('id')),
@@ -324,23 +301,7 @@ ActorRef.implement({
     briefings: t.loadable({
       type: BriefingConnection,
       description: 'Briefings whose claims involve this actor (those you may see), newest first.',
-      args: { ...t.arg.connectionArgs() },
-      extensions: sqlConnection((env, _args: object, row) =>
-        connectionSql(
-          briefingRowsNamingActorQuery(env.db, env.visibility, row('id')),
-          ACTOR_BRIEFING_ORDERING,
-        ),
-      ),
-      byPath: true,
-      resolve: (a) => a.id,
-      load: (actorIds: number[], ctx, args) =>
-        loadPagesPerParent(
-          actorIds,
-          args,
-          ACTOR_BRIEFING_ORDERING,
-          (window) => findBriefingsPagePerActor(ctx.db, ctx.visibility, actorIds, window),
-          (ids) => countBriefingsPerActor(ctx.db, ctx.visibility, ids),
-        ),
+      ...nestedList(BRIEFINGS_NAMING_ACTOR),
     }),
     createdAt: t.expose('created_at', {
       type: 'DateTime',
@@ -358,32 +319,13 @@ builder.queryFields((t) => ({
   actors: t.field({
     type: ActorConnection,
     description: 'All actors you may see, filtered and ordered.',
-    args: {
-      ...t.arg.connectionArgs(),
-      filter: t.arg({
-        type: ActorFilterInput,
-        description: 'Only the items that meet every condition given.',
-      }),
-      orderBy: t.arg({
-        type: ActorOrderEnum,
-        required: true,
-        defaultValue: 'NAME_ASC',
-        description:
-          'The order of the items; ties are broken by id, so pages never overlap or skip.',
-      }),
-      ...updatedSinceArg(),
-    },
-    ...listingField<
-      ConnectionArgs & { filter?: ActorFilterShape | null; orderBy: ActorOrder } & UpdatedSince,
-      ActorRow
-    >((env, args) =>
-      connectionSql(
-        actorRowsQuery(env.db, env.visibility, {
-          ...toActorFilter(args.filter),
-          updatedSince: args.updatedSince,
-        }),
-        ACTOR_ORDERINGS[args.orderBy],
-      ),
-    ),
+    ...rootList({
+      filter: ActorFilterInput,
+      toFilter: toActorFilter,
+      orderBy: ActorOrderEnum,
+      defaultOrder: 'NAME_ASC',
+      orderings: ACTOR_ORDERINGS,
+      rows: (env, filter) => actorRowsQuery(env.db, env.visibility, filter),
+    }),
   }),
 }));

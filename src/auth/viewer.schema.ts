@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { MarkingEnum } from '../common/enums.js';
-import type { Config } from '../config.js';
+import type { Config, DocumentLimits } from '../config.js';
 import type { Marking, Role } from '../db/types.js';
 import { mayRunAnyOperation, tierOf, type Tier } from '../hardening/policy.js';
 import { RoleEnum } from './api-key.schema.js';
@@ -20,37 +20,32 @@ const LimitsRef = builder.objectRef<ViewerInfo>('ViewerLimits').implement({
   description:
     'The limits every request of this caller is held to (README "Limits"); refusals name the limit they hit.',
   fields: (t) => {
-    const document = (tier: ViewerInfo) =>
-      tier.tier === 'trusted' ? tier.config.trustedLimits : tier.config.restrictedLimits;
+    // Each limit a document is held to, for this caller's tier.
+    const documentLimit = (description: string, limit: keyof DocumentLimits) =>
+      t.float({
+        description,
+        resolve: (info) =>
+          (info.tier === 'trusted' ? info.config.trustedLimits : info.config.restrictedLimits)[
+            limit
+          ],
+      });
     return {
       tier: t.string({
         description: '`restricted` (partners; anonymous callers in production) or `trusted`.',
         resolve: (info) => info.tier,
       }),
-      maxDepth: t.float({
-        description: 'Deepest field nesting a document may have.',
-        resolve: (info) => document(info).depth,
-      }),
-      maxAliases: t.float({
-        description: 'Most aliased fields a document may have.',
-        resolve: (info) => document(info).aliases,
-      }),
-      maxDirectives: t.float({
-        description: 'Most directives a document may use.',
-        resolve: (info) => document(info).directives,
-      }),
-      maxTokens: t.float({
-        description: 'Most lexical tokens a document may have.',
-        resolve: (info) => document(info).tokens,
-      }),
-      maxCost: t.float({
-        description: 'Highest estimated cost a document may have (COST_LIMIT_EXCEEDED beyond).',
-        resolve: (info) => document(info).cost,
-      }),
-      maxExpandedFields: t.float({
-        description: 'Most fields a document may select once its fragments are expanded.',
-        resolve: (info) => document(info).expandedFields,
-      }),
+      maxDepth: documentLimit('Deepest field nesting a document may have.', 'depth'),
+      maxAliases: documentLimit('Most aliased fields a document may have.', 'aliases'),
+      maxDirectives: documentLimit('Most directives a document may use.', 'directives'),
+      maxTokens: documentLimit('Most lexical tokens a document may have.', 'tokens'),
+      maxCost: documentLimit(
+        'Highest estimated cost a document may have (COST_LIMIT_EXCEEDED beyond).',
+        'cost',
+      ),
+      maxExpandedFields: documentLimit(
+        'Most fields a document may select once its fragments are expanded.',
+        'expandedFields',
+      ),
       requestsPerWindow: t.int({
         description: 'Requests this key (or, anonymous, this address) may send per window.',
         resolve: (info) =>

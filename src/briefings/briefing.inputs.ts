@@ -7,7 +7,8 @@ import {
   Issues,
   ifGiven,
   parseAtVersion,
-  type AtVersion,
+  parsed,
+  type ParsedAtVersion,
   type Parsed,
   type Path,
   type Reference,
@@ -171,15 +172,11 @@ export interface BriefingChange {
   lists: BriefingLists;
 }
 
-export type UpdateBriefingCommand = AtVersion & BriefingChange;
-
 export interface Transition {
   to: BriefingStatus;
   publishedAt: Date | null;
   retractionReason: string | null;
 }
-
-export type TransitionBriefingCommand = AtVersion & Transition;
 
 function checkBody(issues: Issues, path: Path, body: string): string {
   const length = codePointLength(body);
@@ -218,7 +215,7 @@ function checkAuthors(issues: Issues, path: Path, authors: readonly AuthorShape[
   if (authors.length > MAX_AUTHORS)
     issues.add(path, `expected at most ${MAX_AUTHORS} authors, got ${authors.length}`);
   const seen = new Map<number, number>();
-  return authors.map((author, i): BylineEntry => {
+  return authors.flatMap((author, i): BylineEntry[] => {
     const at = [...path, i];
     if (author.id != null) {
       if (author.name != null || author.bio != null)
@@ -226,20 +223,24 @@ function checkAuthors(issues: Issues, path: Path, authors: readonly AuthorShape[
           at,
           'expected either `id` of an existing author or `name` of a new one, not both',
         );
+      // An id that does not decode has its problem listed and no entry.
       const ref = issues.reference([...at, 'id'], author.id, 'Author');
+      if (!ref) return [];
       const earlier = seen.get(ref.id);
-      if (ref.id && earlier !== undefined)
+      if (earlier !== undefined)
         issues.add(ref.path, `expected each author once, got authors.${earlier} again`);
       seen.set(ref.id, i);
-      return { kind: 'existing', author: ref };
+      return [{ kind: 'existing', author: ref }];
     }
     if (author.name == null)
       issues.add(at, 'expected `id` of an existing author or `name` of a new one');
-    return {
-      kind: 'new',
-      name: issues.text([...at, 'name'], author.name, { max: 200 }) ?? '',
-      bio: issues.text([...at, 'bio'], author.bio, { max: 5000 }),
-    };
+    return [
+      {
+        kind: 'new',
+        name: issues.text([...at, 'name'], author.name, { max: 200 }) ?? '',
+        bio: issues.text([...at, 'bio'], author.bio, { max: 5000 }),
+      },
+    ];
   });
 }
 
@@ -274,7 +275,7 @@ function checkMedia(issues: Issues, path: Path, media: readonly MediaShape[]): N
   });
 }
 
-function asSource(issues: Issues, globalId: string): Reference {
+function asSource(issues: Issues, globalId: string): Reference | undefined {
   return issues.reference(['input', 'asSourceId'], globalId, 'Source');
 }
 
@@ -282,7 +283,7 @@ export function parseCreateBriefing(
   input: typeof CreateBriefingInput.$inferInput,
 ): Parsed<CreateBriefingCommand> {
   const issues = new Issues();
-  const command: CreateBriefingCommand = {
+  const draft = {
     slug: input.slug,
     title: issues.text(['input', 'title'], input.title, { max: 300 }) ?? '',
     summary: issues.text(['input', 'summary'], input.summary, { max: 2000 }),
@@ -296,12 +297,13 @@ export function parseCreateBriefing(
       media: checkMedia(issues, ['input', 'media'], input.media ?? []),
     },
   };
-  return { command, issues };
+  const { asSource: source } = draft;
+  return parsed(issues, source === undefined ? undefined : { ...draft, asSource: source }, {});
 }
 
 export function parseUpdateBriefing(
   args: UpdateArgs<typeof UpdateBriefingInput.$inferInput>,
-): Parsed<UpdateBriefingCommand> {
+): ParsedAtVersion<BriefingChange> {
   const { input } = args;
   return parseAtVersion(args, 'Briefing', (issues): BriefingChange => ({
     slug: issues.required(['input', 'slug'], input.slug, (slug) => slug),
@@ -336,7 +338,7 @@ export function parseTransitionBriefing(args: {
   to: BriefingStatus;
   reason?: string | null;
   publishedAt?: Date | null;
-}): Parsed<TransitionBriefingCommand> {
+}): ParsedAtVersion<Transition> {
   const { to, reason, publishedAt } = args;
   return parseAtVersion(args, 'Briefing', (issues): Transition => {
     const retractionReason = issues.text(['reason'], reason, { max: 2000 });

@@ -1,12 +1,7 @@
 import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
+import { nestedListing } from '../db/nested-listing.js';
 import type { Executor } from '../db/executor.js';
-import {
-  countPerParent,
-  paginatePerParent,
-  type Ordering,
-  type PageWindow,
-  type SortKeyed,
-} from '../db/keyset.js';
+import { type Ordering, type SortKeyed } from '../db/keyset.js';
 import type {
   AuthorTable,
   BriefingStatus,
@@ -229,38 +224,12 @@ function briefingsNamingActor(db: Executor, visibility: Visibility, actorId: Raw
   );
 }
 
-/** One actor's visible briefings' rows, unordered: a nested list for compiled reads. */
-export function briefingRowsNamingActorQuery(
-  db: Executor,
-  visibility: Visibility,
-  actorId: RawBuilder<number>,
-) {
-  return briefingsNamingActor(db, visibility, actorId).selectAll('briefing');
-}
-
-/** A page of the visible briefings naming each actor, per actor. */
-export async function findBriefingsPagePerActor(
-  db: Executor,
-  visibility: Visibility,
-  actorIds: readonly number[],
-  window: PageWindow,
-): Promise<(BriefingPageRow & { parent_id: number })[]> {
-  return paginatePerParent(
-    db,
-    actorIds,
-    (actorId) => briefingsNamingActor(db, visibility, actorId).selectAll('briefing'),
-    ACTOR_BRIEFING_ORDERING,
-    window,
-  );
-}
-
-export async function countBriefingsPerActor(
-  db: Executor,
-  visibility: Visibility,
-  actorIds: readonly number[],
-): Promise<{ parent_id: number; count: number }[]> {
-  return countPerParent(db, actorIds, (actorId) => briefingsNamingActor(db, visibility, actorId));
-}
+/** `Actor.briefings`: the visible briefings naming each actor, newest first. */
+export const BRIEFINGS_NAMING_ACTOR = nestedListing({
+  ordering: ACTOR_BRIEFING_ORDERING,
+  ofParent: briefingsNamingActor,
+  select: (rows) => rows.selectAll('briefing'),
+});
 
 export type NewBriefing = Insertable<BriefingTable>;
 export type BriefingUpdate = Updateable<BriefingTable>;

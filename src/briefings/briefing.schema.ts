@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
-import type { ConnectionArgs } from '../common/connection.js';
-import { listingField } from '../compiled/listing.js';
+import { listArgs, orderEnum } from '../common/list-args.js';
+import { nestedList, rootList } from '../compiled/listing.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
 import { groupByKey, loadPagesPerParent } from '../common/nested-connection.js';
@@ -8,12 +8,7 @@ import { LIST_CAPS, capLists } from '../common/list-caps.js';
 import { columnsFor } from '../common/selection.js';
 import { SOURCE_COLUMNS } from '../common/field-columns.js';
 import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-quantity.schema.js';
-import {
-  BRIEFING_ACTOR_ORDERING,
-  actorRowsOfBriefingQuery,
-  countActorsPerBriefing,
-  findActorsPagePerBriefing,
-} from '../actors/actor.repository.js';
+import { ACTORS_OF_BRIEFING } from '../actors/actor.repository.js';
 import {
   ClaimConnection,
   ClaimFilterInput,
@@ -54,7 +49,6 @@ import {
   findBriefingBySlug,
   type BriefingFilter,
   type BriefingOrder,
-  type BriefingRow,
   type MediaRow,
 } from './briefing.repository.js';
 import {
@@ -66,23 +60,12 @@ import {
   findTagsByBriefingIds,
 } from './briefing-parts.repository.js';
 import { findBriefingAsOf } from './briefing-as-of.repository.js';
-import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
-export const BriefingOrderEnum = builder.enumType('BriefingOrder', {
-  description: 'Orders for briefing lists; ties break on id.',
-  values: {
-    PUBLISHED_AT_DESC: {
-      value: 'PUBLISHED_AT_DESC',
-      description: 'Newest first; unpublished last (default).',
-    },
-    PUBLISHED_AT_ASC: {
-      value: 'PUBLISHED_AT_ASC',
-      description: 'Oldest first; unpublished first.',
-    },
-    TITLE_ASC: { value: 'TITLE_ASC', description: 'By title, A–Z, ignoring case and accents.' },
-    CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently created first.' },
-    CHANGED_ASC,
-  } as const satisfies Record<BriefingOrder, { value: BriefingOrder; description: string }>,
+export const BriefingOrderEnum = orderEnum<BriefingOrder>('BriefingOrder', 'briefing', {
+  PUBLISHED_AT_DESC: { description: 'Newest first; unpublished last (default).' },
+  PUBLISHED_AT_ASC: { description: 'Oldest first; unpublished first.' },
+  TITLE_ASC: { description: 'By title, A–Z, ignoring case and accents.' },
+  CREATED_AT_DESC: { description: 'Most recently created first.' },
 });
 
 export const BriefingFilterInput = builder.inputType('BriefingFilter', {
@@ -297,17 +280,7 @@ BriefingRef.implement({
       description: 'The briefing’s claims, by default in the order of its text.',
       args: {
         ...t.arg.connectionArgs(),
-        filter: t.arg({
-          type: ClaimFilterInput,
-          description: 'Only the items that meet every condition given.',
-        }),
-        orderBy: t.arg({
-          type: ClaimOrderEnum,
-          required: true,
-          defaultValue: 'BRIEFING_POSITION',
-          description:
-            'The order of the items; ties are broken by id, so pages never overlap or skip.',
-        }),
+        ...listArgs(ClaimFilterInput, ClaimOrderEnum, 'BRIEFING_POSITION'),
       },
       extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
         claimConnectionSql(env, { kind: 'briefing' }, args, row('id')),
@@ -348,23 +321,7 @@ BriefingRef.implement({
     actors: t.loadable({
       type: ActorConnection,
       description: 'Every actor the briefing’s claims involve (those you may see), by name.',
-      args: { ...t.arg.connectionArgs() },
-      extensions: sqlConnection((env, _args: object, row) =>
-        connectionSql(
-          actorRowsOfBriefingQuery(env.db, env.visibility, row('id')),
-          BRIEFING_ACTOR_ORDERING,
-        ),
-      ),
-      byPath: true,
-      resolve: (b) => b.id,
-      load: (briefingIds: number[], ctx, args) =>
-        loadPagesPerParent(
-          briefingIds,
-          args,
-          BRIEFING_ACTOR_ORDERING,
-          (window) => findActorsPagePerBriefing(ctx.db, ctx.visibility, briefingIds, window),
-          (ids) => countActorsPerBriefing(ctx.db, ctx.visibility, ids),
-        ),
+      ...nestedList(ACTORS_OF_BRIEFING),
     }),
     createdAt: t.expose('created_at', {
       type: 'DateTime',
@@ -405,35 +362,13 @@ builder.queryFields((t) => ({
   briefings: t.field({
     type: BriefingConnection,
     description: 'All briefings you may see, filtered and ordered.',
-    args: {
-      ...t.arg.connectionArgs(),
-      filter: t.arg({
-        type: BriefingFilterInput,
-        description: 'Only the items that meet every condition given.',
-      }),
-      orderBy: t.arg({
-        type: BriefingOrderEnum,
-        description:
-          'The order of the items; ties are broken by id, so pages never overlap or skip.',
-        required: true,
-        defaultValue: 'PUBLISHED_AT_DESC',
-      }),
-      ...updatedSinceArg(),
-    },
-    ...listingField<
-      ConnectionArgs & {
-        filter?: BriefingFilterShape | null;
-        orderBy: BriefingOrder;
-      } & UpdatedSince,
-      BriefingRow
-    >((env, args) =>
-      connectionSql(
-        briefingRowsQuery(env.db, env.visibility, {
-          ...toBriefingFilter(args.filter),
-          updatedSince: args.updatedSince,
-        }),
-        BRIEFING_ORDERINGS[args.orderBy],
-      ),
-    ),
+    ...rootList({
+      filter: BriefingFilterInput,
+      toFilter: toBriefingFilter,
+      orderBy: BriefingOrderEnum,
+      defaultOrder: 'PUBLISHED_AT_DESC',
+      orderings: BRIEFING_ORDERINGS,
+      rows: (env, filter) => briefingRowsQuery(env.db, env.visibility, filter),
+    }),
   }),
 }));

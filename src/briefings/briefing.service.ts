@@ -9,16 +9,22 @@ import type { Executor } from '../db/executor.js';
 import type { BriefingStatus } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
-import { assertMarkingAllowed, type Parsed, type Reference } from '../mutations/validate.js';
+import {
+  assertMarkingAllowed,
+  commandOf,
+  issuesOf,
+  type ParsedAtVersion,
+  type Reference,
+} from '../mutations/validate.js';
 import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
 import { findSourcesByIds } from '../sources/source.repository.js';
 import type {
   BriefingLists,
   BylineEntry,
+  BriefingChange,
   CreateBriefingCommand,
-  TransitionBriefingCommand,
-  UpdateBriefingCommand,
+  Transition,
 } from './briefing.inputs.js';
 import {
   findAuthorsByIds,
@@ -186,30 +192,28 @@ export async function createBriefing(
   return row.id;
 }
 
-/** Takes the parse's issues too: a new body's, found against the quoting claims, join them. */
+/** Takes a failed parse too: a new body's problems, found against the quoting claims, join it. */
 export async function updateBriefing(
   write: Write,
-  { command, issues }: Parsed<UpdateBriefingCommand>,
+  parse: ParsedAtVersion<BriefingChange>,
 ): Promise<number> {
   const { trx, audit, viewer, visibility } = write;
-  const { id, expectedVersion, asSource, lists, ...change } = command;
-  // An invalid id (0) finds nothing: its issue is then reported with the others.
-  const before = await lockVisibleBriefing(trx, visibility, id.id);
-  if (!before) {
-    issues.throwIfAny();
-    throw new NotFoundError('Briefing', id.globalId, id.path);
-  }
+  const issues = issuesOf(parse);
+  const { id: ref, body } = parse.ok ? parse.command : parse.known;
+  const before = ref && (await lockVisibleBriefing(trx, visibility, ref.id));
   const moves =
-    change.body === undefined
-      ? []
-      : planSpanMoves(
+    before && body !== undefined
+      ? planSpanMoves(
           await lockQuotedClaimsOfBriefing(trx, before.id),
           before.body,
-          change.body,
+          body,
           visibility.markings,
           issues,
-        );
+        )
+      : [];
+  const { id, expectedVersion, asSource, lists, ...change } = commandOf(parse);
   issues.throwIfAny();
+  if (!before) throw new NotFoundError('Briefing', id.globalId, id.path);
   if (change.marking) assertMarkingAllowed(viewer, change.marking);
   assertVersion('Briefing', id.globalId, before, expectedVersion);
   assertEditable(before);
@@ -233,25 +237,25 @@ export async function updateBriefing(
   return after.id;
 }
 
-/** Takes the parse's issues too: a move the workflow forbids, found on the row, joins them. */
+/** Takes a failed parse too: a move the workflow forbids, found on the row, joins it. */
 export async function transitionBriefing(
   { trx, audit, visibility }: Write,
-  { command, issues }: Parsed<TransitionBriefingCommand>,
+  parse: ParsedAtVersion<Transition>,
 ): Promise<number> {
-  const { id, expectedVersion, to } = command;
-  const before = await lockVisibleBriefing(trx, visibility, id.id);
-  if (!before) {
-    issues.throwIfAny();
-    throw new NotFoundError('Briefing', id.globalId, id.path);
-  }
-  const allowed = TRANSITIONS[before.status];
-  if (!allowed.includes(to)) {
+  const issues = issuesOf(parse);
+  const { id: ref, to } = parse.ok ? parse.command : parse.known;
+  const before = ref && (await lockVisibleBriefing(trx, visibility, ref.id));
+  const allowed = before && TRANSITIONS[before.status];
+  if (before && allowed && !allowed.includes(to)) {
     issues.add(
       ['to'],
       `expected a move allowed from ${before.status} (${allowed.length ? `to ${allowed.join(' or ')}` : 'none: it is final'}), got ${before.status} → ${to}`,
     );
   }
+  const command = commandOf(parse);
+  const { id, expectedVersion } = command;
   issues.throwIfAny();
+  if (!before) throw new NotFoundError('Briefing', id.globalId, id.path);
   assertVersion('Briefing', id.globalId, before, expectedVersion);
   const beforeSnapshot = await briefingSnapshot(trx, before);
   const after = await transitionBriefingAtVersion(trx, before.id, expectedVersion, to, {

@@ -3,7 +3,7 @@ import { visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
 import { anyId } from '../db/any-id.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
-import { ACTOR_COLUMN_NAMES, type ActorColumn } from '../common/field-columns.js';
+import type { ActorColumn } from '../common/field-columns.js';
 
 // A claim's object actors (claim_object), moved out of claim.repository.ts to keep it short.
 
@@ -26,15 +26,17 @@ export async function findObjectIdsByClaimIds(
  * actors. A merged actor's id yields its survivor, as in findActorsByIds; actors the caller
  * may not see are left out.
  */
-export async function findObjectActorsByClaimIds(
+export async function findObjectActorsByClaimIds<C extends ActorColumn>(
   db: Executor,
   visibility: Visibility,
   claimIds: readonly number[],
-  actorColumns: readonly ActorColumn[] = ACTOR_COLUMN_NAMES,
-): Promise<(ActorRow & { claim_id: number; requested_id: number })[]> {
+  actorColumns: readonly C[],
+): Promise<(Pick<ActorRow, C> & { claim_id: number; requested_id: number })[]> {
+  // Typed over every column (Kysely cannot resolve a generic selection); the return type narrows.
+  const columns: readonly ActorColumn[] = actorColumns;
   return visibleSurvivors(db, visibility)
     .innerJoin('claim_object', 'claim_object.actor_id', 'requested.id')
-    .select(actorColumns.map((name) => `actor.${name}` as const))
+    .select(columns.map((name) => `actor.${name}` as const))
     .select(['claim_object.claim_id', 'claim_object.actor_id as requested_id'])
     .where('claim_object.claim_id', '=', anyId(claimIds))
     .orderBy('claim_object.claim_id')

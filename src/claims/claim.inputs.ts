@@ -24,6 +24,8 @@ import {
   Issues,
   ifGiven,
   parseAtVersion,
+  type ParsedAtVersion,
+  parsed,
   type AtVersion,
   type Parsed,
   type Path,
@@ -195,6 +197,13 @@ export interface AddClaimCommand {
   citations: CheckedCitation[];
 }
 
+/** What addClaim checks against the briefing even when the parse failed: the quote and span. */
+export interface AddClaimKnown {
+  briefing: Reference | undefined;
+  quote: string | null;
+  span: Span | null | undefined;
+}
+
 /** Omitted fields are undefined (unchanged); null clears an optional one. */
 export interface ClaimChange {
   statement: string | undefined;
@@ -215,8 +224,6 @@ export interface ClaimChange {
   citations: CheckedCitation[] | undefined;
 }
 
-export type UpdateClaimCommand = AtVersion & ClaimChange;
-
 /** A citation added to `claim`, named by `claimId`, at the claim version the caller read. */
 export interface CiteSourceCommand {
   claim: Reference;
@@ -235,26 +242,31 @@ function checkObjectIds(issues: Issues, ids: readonly string[]): Reference[] {
   if (ids.length > MAX_OBJECTS)
     issues.add(path, `expected at most ${MAX_OBJECTS} objects, got ${ids.length}`);
   const seen = new Map<number, number>();
-  return ids.map((globalId, i) => {
+  // An id that does not decode has its problem listed and no reference.
+  return ids.flatMap((globalId, i) => {
     const ref = issues.reference([...path, i], globalId, 'Actor');
+    if (!ref) return [];
     const earlier = seen.get(ref.id);
-    if (ref.id && earlier !== undefined)
+    if (earlier !== undefined)
       issues.add(ref.path, `expected each actor once, got objectIds.${earlier} again`);
     seen.set(ref.id, i);
-    return ref;
+    return [ref];
   });
 }
 
-function checkCitation(issues: Issues, path: Path, citation: CitationShape): CheckedCitation {
+/** The citation, checked whole; undefined when its source id does not decode (problem listed). */
+function checkCitation(
+  issues: Issues,
+  path: Path,
+  citation: CitationShape,
+): CheckedCitation | undefined {
   const source = issues.reference([...path, 'sourceId'], citation.sourceId, 'Source');
-  return {
-    source,
-    source_id: source.id,
-    role: citation.role,
-    locator: issues.text([...path, 'locator'], citation.locator, { max: 500 }),
-    quote: issues.text([...path, 'quote'], citation.quote, { max: 5000 }),
-    credibility: issues.intRange([...path, 'credibility'], citation.credibility, 1, 6),
-  };
+  const locator = issues.text([...path, 'locator'], citation.locator, { max: 500 });
+  const quote = issues.text([...path, 'quote'], citation.quote, { max: 5000 });
+  const credibility = issues.intRange([...path, 'credibility'], citation.credibility, 1, 6);
+  return (
+    source && { source, source_id: source.id, role: citation.role, locator, quote, credibility }
+  );
 }
 
 function checkCitations(issues: Issues, citations: readonly CitationShape[]): CheckedCitation[] {
@@ -262,17 +274,18 @@ function checkCitations(issues: Issues, citations: readonly CitationShape[]): Ch
   if (citations.length > MAX_CITATIONS)
     issues.add(path, `expected at most ${MAX_CITATIONS} citations, got ${citations.length}`);
   const seen = new Map<string, number>();
-  return citations.map((citation, i) => {
+  return citations.flatMap((citation, i) => {
     const checked = checkCitation(issues, [...path, i], citation);
+    if (!checked) return [];
     const key = `${checked.source_id} ${checked.role}`;
     const earlier = seen.get(key);
-    if (checked.source_id && earlier !== undefined)
+    if (earlier !== undefined)
       issues.add(
         [...path, i],
         `expected each source once per role, got the source of citations.${earlier} as ${checked.role} again`,
       );
     seen.set(key, i);
-    return checked;
+    return [checked];
   });
 }
 
@@ -324,11 +337,12 @@ function likelihoodToOf(
 export function parseAddClaim(args: {
   briefingId: string;
   input: typeof AddClaimInput.$inferInput;
-}): Parsed<AddClaimCommand> {
+}): Parsed<AddClaimCommand, AddClaimKnown> {
   const { input } = args;
   const issues = new Issues();
   checkLikelihoodRange(issues, ['input', 'likelihoodTo'], input.likelihood, input.likelihoodTo);
-  const command: AddClaimCommand = {
+  // Read whole, in the order its issues are listed; then typed once its references decoded.
+  const draft = {
     briefing: issues.reference(['briefingId'], args.briefingId, 'Briefing'),
     statement: issues.text(['input', 'statement'], input.statement, { max: 2000 }) ?? '',
     kind: input.kind ?? 'FACT',
@@ -350,12 +364,14 @@ export function parseAddClaim(args: {
     marking: input.marking ?? 'CLEAR',
     citations: checkCitations(issues, input.citations ?? []),
   };
-  return { command, issues };
+  const { briefing, subject, quote, span } = draft;
+  const command = briefing && subject !== undefined ? { ...draft, briefing, subject } : undefined;
+  return parsed(issues, command, { briefing, quote, span });
 }
 
 export function parseUpdateClaim(
   args: UpdateArgs<typeof UpdateClaimInput.$inferInput>,
-): Parsed<UpdateClaimCommand> {
+): ParsedAtVersion<ClaimChange> {
   const { input } = args;
   return parseAtVersion(args, 'Claim', (issues): ClaimChange => {
     // The fields that may not be cleared are refused first, so their issues lead the list.
@@ -413,7 +429,8 @@ export function parseCiteSource(args: {
   const issues = new Issues();
   const claim = issues.reference(['claimId'], args.claimId, 'Claim');
   const citation = checkCitation(issues, ['input'], args.input);
-  return { command: { claim, expectedVersion: args.expectedVersion, citation }, issues };
+  const command = claim && citation && { claim, expectedVersion: args.expectedVersion, citation };
+  return parsed(issues, command, {});
 }
 
 export function parseRemoveCitation(args: {
@@ -424,5 +441,6 @@ export function parseRemoveCitation(args: {
   const issues = new Issues();
   const claim = issues.reference(['claimId'], args.claimId, 'Claim');
   const citation = issues.reference(['citationId'], args.citationId, 'Citation');
-  return { command: { claim, expectedVersion: args.expectedVersion, citation }, issues };
+  const command = claim && citation && { claim, expectedVersion: args.expectedVersion, citation };
+  return parsed(issues, command, {});
 }

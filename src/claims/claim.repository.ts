@@ -68,6 +68,8 @@ export type ClaimOrder = keyof typeof CLAIM_ORDERINGS;
 // Every column but the generated range, which the API exposes through its parts.
 const CLAIM_COLUMNS = claimColumns(CLAIM_COLUMN_NAMES);
 
+// Over every column's type: Kysely cannot resolve a selection over a type parameter, so callers
+// declare the narrower `Pick<ClaimRow, C>` they return.
 function claimColumns(names: readonly ClaimColumn[]) {
   return names.map((name) => `claim.${name}` as const);
 }
@@ -202,7 +204,8 @@ export function claimRowsOfParentQuery(
 }
 
 /** `columns`: what the operation's Claim fields need (see common/field-columns.ts). */
-export async function findClaimsPagePerParent(
+/** A page of claims per parent, each row with the `columns` asked for. */
+export async function findClaimsPagePerParent<C extends ClaimColumn>(
   db: Executor,
   visibility: Visibility,
   parent: ClaimParent,
@@ -210,8 +213,8 @@ export async function findClaimsPagePerParent(
   filter: ClaimFilter,
   order: ClaimOrder,
   window: PageWindow,
-  columns: readonly ClaimColumn[] = CLAIM_COLUMN_NAMES,
-): Promise<(ClaimPageRow & { parent_id: number })[]> {
+  columns: readonly C[],
+): Promise<(Pick<ClaimRow, C> & SortKeyed & { parent_id: number })[]> {
   return paginatePerParent(
     db,
     parentIds,

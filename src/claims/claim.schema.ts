@@ -1,8 +1,9 @@
 import { ACTOR_COLUMNS, CLAIM_COLUMNS, SOURCE_COLUMNS } from '../common/field-columns.js';
 import { columnsFor } from '../common/selection.js';
+import { orderEnum } from '../common/list-args.js';
 import { builder, connectionOf } from '../builder.js';
 import { CitationConnection } from './citation.schema.js';
-import { listingField } from '../compiled/listing.js';
+import { rootList } from '../compiled/listing.js';
 import { pageWindow, type ConnectionArgs } from '../common/connection.js';
 import { ClaimKindEnum, ClaimStatusEnum, LikelihoodEnum, MarkingEnum } from '../common/enums.js';
 import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
@@ -36,7 +37,6 @@ import {
   countClaimsPerParent,
   findClaimsPagePerParent,
   type ActorRole,
-  type ClaimRow,
   type ClaimOrder,
   type ClaimParent,
 } from './claim.repository.js';
@@ -44,30 +44,17 @@ import {
   findObjectActorsByClaimIds,
   objectActorsOfClaimQuery,
 } from './claim-objects.repository.js';
-import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
-
 // Filters and the actor-role enum live in their own files; other domains import them from here.
 export { ClaimFilterInput, DateRangeInput, toClaimFilter } from './claim-filter.inputs.js';
 export { ActorRoleEnum } from './claim-enums.js';
 
-export const ClaimOrderEnum = builder.enumType('ClaimOrder', {
-  description: 'Orders for claim lists; ties break on id.',
-  values: {
-    BRIEFING_POSITION: {
-      value: 'BRIEFING_POSITION',
-      description: 'By briefing, then as they appear in its text (default).',
-    },
-    CONFIDENCE_DESC: {
-      value: 'CONFIDENCE_DESC',
-      description: 'Most confident first; claims without a confidence last.',
-    },
-    VALID_FROM_ASC: {
-      value: 'VALID_FROM_ASC',
-      description: 'Earliest valid time first (a timeline); claims without one first.',
-    },
-    CREATED_AT_DESC: { value: 'CREATED_AT_DESC', description: 'Most recently recorded first.' },
-    CHANGED_ASC,
-  } as const satisfies Record<ClaimOrder, { value: ClaimOrder; description: string }>,
+export const ClaimOrderEnum = orderEnum<ClaimOrder>('ClaimOrder', 'claim', {
+  BRIEFING_POSITION: { description: 'By briefing, then as they appear in its text (default).' },
+  CONFIDENCE_DESC: { description: 'Most confident first; claims without a confidence last.' },
+  VALID_FROM_ASC: {
+    description: 'Earliest valid time first (a timeline); claims without one first.',
+  },
+  CREATED_AT_DESC: { description: 'Most recently recorded first.' },
 });
 
 /** A page of claims for each parent (a briefing, or an actor in a role), in one statement. */
@@ -291,29 +278,13 @@ builder.queryField('claims', (t) =>
   t.field({
     type: ClaimConnection,
     description: 'All claims you may see, filtered and ordered.',
-    args: {
-      ...t.arg.connectionArgs(),
-      filter: t.arg({
-        type: ClaimFilterInput,
-        description: 'Only the items that meet every condition given.',
-      }),
-      orderBy: t.arg({
-        type: ClaimOrderEnum,
-        required: true,
-        defaultValue: 'BRIEFING_POSITION',
-        description:
-          'The order of the items; ties are broken by id, so pages never overlap or skip.',
-      }),
-      ...updatedSinceArg(),
-    },
-    ...listingField<ConnectionArgs & ClaimConnectionArgs & UpdatedSince, ClaimRow>((env, args) =>
-      connectionSql(
-        claimRowsQuery(env.db, env.visibility, {
-          ...toClaimFilter(args.filter),
-          updatedSince: args.updatedSince,
-        }),
-        CLAIM_ORDERINGS[args.orderBy],
-      ),
-    ),
+    ...rootList({
+      filter: ClaimFilterInput,
+      toFilter: toClaimFilter,
+      orderBy: ClaimOrderEnum,
+      defaultOrder: 'BRIEFING_POSITION',
+      orderings: CLAIM_ORDERINGS,
+      rows: (env, filter) => claimRowsQuery(env.db, env.visibility, filter),
+    }),
   }),
 );

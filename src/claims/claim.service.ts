@@ -9,14 +9,22 @@ import { replaceVisibleEntries } from '../mutations/partial-replacement.js';
 import {
   Issues,
   assertMarkingAllowed,
+  commandOf,
+  issuesOf,
   type AtVersion,
   type Parsed,
+  type ParsedAtVersion,
   type Reference,
 } from '../mutations/validate.js';
 import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
 import { findSourcesByIds } from '../sources/source.repository.js';
-import type { AddClaimCommand, CheckedCitation, UpdateClaimCommand } from './claim.inputs.js';
+import type {
+  AddClaimCommand,
+  AddClaimKnown,
+  CheckedCitation,
+  ClaimChange,
+} from './claim.inputs.js';
 import {
   countEvidenceLinks,
   deleteClaim,
@@ -178,7 +186,7 @@ export async function claimSnapshot(db: Executor, row: ClaimRow): Promise<Record
 /**
  * A claim write locks the claim's briefing first, then the claim: updateBriefing takes the same
  * order when a new body moves spans, so span checks always see the body they will live with, and
- * the two never deadlock. An invalid id (0) finds nothing.
+ * the two never deadlock.
  */
 async function lockClaimForWrite(
   db: Executor,
@@ -208,16 +216,18 @@ export async function lockEditableClaim(
   return target;
 }
 
-/** Takes the parse's issues too: the quote's are found in the briefing and listed with them. */
+/** Takes a failed parse too: the quote's problems are found in the briefing and listed with it. */
 export async function addClaim(
   { trx, audit, viewer, visibility }: Write,
-  { command, issues }: Parsed<AddClaimCommand>,
+  parse: Parsed<AddClaimCommand, AddClaimKnown>,
 ): Promise<number> {
-  const { briefing: briefingRef, quote, span, subject, objects, citations, ...claim } = command;
-  const briefing = await lockVisibleBriefing(trx, visibility, briefingRef.id);
+  const issues = issuesOf(parse);
+  const { briefing: ref, quote, span } = parse.ok ? parse.command : parse.known;
+  const briefing = ref && (await lockVisibleBriefing(trx, visibility, ref.id));
   const anchor = anchorQuote(issues, briefing?.body ?? null, quote, span);
+  const { subject, objects, citations, ...claim } = commandOf(parse);
   issues.throwIfAny();
-  if (!briefing) throw new NotFoundError('Briefing', briefingRef.globalId, briefingRef.path);
+  if (!briefing) throw new NotFoundError('Briefing', claim.briefing.globalId, claim.briefing.path);
   assertMarkingAllowed(viewer, claim.marking);
   assertEditable(briefing);
   const [subjectActorId = null] = await resolveActors(trx, visibility, subject ? [subject] : []);
@@ -256,13 +266,14 @@ export async function addClaim(
   return row.id;
 }
 
-/** Takes the parse's issues too: the quote's are found in the briefing and listed with them. */
+/** Takes a failed parse too: the quote's problems are found in the briefing and listed with it. */
 export async function updateClaim(
   { trx, audit, viewer, visibility }: Write,
-  { command, issues }: Parsed<UpdateClaimCommand>,
+  parse: ParsedAtVersion<ClaimChange>,
 ): Promise<number> {
-  const { id, expectedVersion, quote, span, subject, objects, citations, ...change } = command;
-  const target = await lockClaimForWrite(trx, visibility, id.id);
+  const issues = issuesOf(parse);
+  const { id: ref, quote, span } = parse.ok ? parse.command : parse.known;
+  const target = ref && (await lockClaimForWrite(trx, visibility, ref.id));
   // A new quote is anchored afresh; a new span alone must hold the current quote.
   const anchor =
     target && (quote !== undefined || span !== undefined)
@@ -273,6 +284,7 @@ export async function updateClaim(
           span,
         )
       : {};
+  const { id, expectedVersion, subject, objects, citations, ...change } = commandOf(parse);
   issues.throwIfAny();
   if (!target) throw new NotFoundError('Claim', id.globalId, id.path);
   const { briefing, claim: before } = target;

@@ -19,9 +19,10 @@ import type {
   TimeBound,
 } from '../db/types.js';
 
-type Described<T extends string> = Record<T, { description: string }>;
+export type Described<T extends string> = Record<T, { description: string }>;
 
-function enumOf<T extends string>(name: string, description: string, values: Described<T>) {
+/** An enum type whose values are their own names, each described. */
+export function enumOf<T extends string>(name: string, description: string, values: Described<T>) {
   return builder.enumType(name, {
     description,
     values: Object.fromEntries(

@@ -94,7 +94,7 @@ export function parseParticipants(
     );
   }
   const seen = new Set<string>();
-  return input.map((participant, i) => {
+  return input.flatMap((participant, i) => {
     const actor = issues.reference(['participants', i, 'actorId'], participant.actorId, 'Actor');
     const key = `${participant.actorId.trim()} ${participant.role}`;
     if (seen.has(key))
@@ -104,6 +104,7 @@ export function parseParticipants(
       );
     seen.add(key);
     const note = issues.text(['participants', i, 'note'], participant.note, { max: 200 });
-    return { actor, role: participant.role, note };
+    // An actor id that does not decode has its problem listed and no entry.
+    return actor ? [{ actor, role: participant.role, note }] : [];
   });
 }

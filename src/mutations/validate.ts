@@ -13,20 +13,40 @@ export interface Reference {
 }
 
 /**
- * What a mutation's parser returns: the command as read from the input, and every problem found
- * in it. The service throws the problems before it writes, together with those only the stored
- * records can reveal (a quote missing from the body, a move the workflow forbids), so the caller
- * gets them all at once; while there are any, the command's values are placeholders.
+ * What a mutation's parser returns: the command, when the input holds no problem, or every problem
+ * found in it. A failure keeps `known`, what was read soundly, for the services that check it
+ * against the stored records (a quote against the body, a move against the workflow) and list
+ * those problems with the parse's, so the caller gets them all at once.
  */
-export interface Parsed<Command> {
-  command: Command;
-  issues: Issues;
+export type Parsed<Command, Known = object> =
+  { ok: true; command: Command } | { ok: false; issues: Issues; known: Known };
+
+/**
+ * Settles a parse: the command when no problem was found. `command` is undefined only when a
+ * reference did not decode, and that reference's problem is listed.
+ */
+export function parsed<Command, Known = object>(
+  issues: Issues,
+  command: Command | undefined,
+  known: Known,
+): Parsed<Command, Known> {
+  return command === undefined || issues.found
+    ? { ok: false, issues, known }
+    : { ok: true, command };
 }
 
 /** The parsed command, once no problem was found; otherwise a ValidationError listing them all. */
-export function commandOf<Command>({ command, issues }: Parsed<Command>): Command {
-  issues.throwIfAny();
-  return command;
+export function commandOf<Command>(result: Parsed<Command, unknown>): Command {
+  if (!result.ok) throw new ValidationError(result.issues.list);
+  return result.command;
+}
+
+/**
+ * The problems to report with those a service finds on the stored records: the parse's, or a
+ * fresh list when the parse found none.
+ */
+export function issuesOf(result: Parsed<unknown, unknown>): Issues {
+  return result.ok ? new Issues() : result.issues;
 }
 
 /** A record a write changes: named by its global id, at the version the caller read. */
@@ -44,22 +64,33 @@ export interface UpdateArgs<Input> {
 
 /**
  * Parses a write to an existing record: its `id` (first, so that issue leads the list), the
- * version read, and what `parseChange` reads from the other arguments.
+ * version read, and what `parseChange` reads from the other arguments. A failure knows the id
+ * (when it decoded) and the change as read.
  */
 export function parseAtVersion<Change extends object>(
   args: { id: string; expectedVersion: number },
   typename: string,
   parseChange: (issues: Issues) => Change,
-): Parsed<AtVersion & Change> {
+): ParsedAtVersion<Change> {
   const issues = new Issues();
   const id = issues.reference(['id'], args.id, typename);
-  return { command: { id, expectedVersion: args.expectedVersion, ...parseChange(issues) }, issues };
+  const change = parseChange(issues);
+  return parsed(issues, id && { id, expectedVersion: args.expectedVersion, ...change }, {
+    id,
+    ...change,
+  });
 }
+
+/** A parsed write to an existing record; a failure knows the id (when it decoded) and the change. */
+export type ParsedAtVersion<Change> = Parsed<
+  AtVersion & Change,
+  { id: Reference | undefined } & Change
+>;
 
 /** A mutation's `id` argument, which must name a `typename`. */
 export function parseIdArgument(globalId: string, typename: string): Parsed<Reference> {
   const issues = new Issues();
-  return { command: issues.reference(['id'], globalId, typename), issues };
+  return parsed(issues, issues.reference(['id'], globalId, typename), {});
 }
 
 /** A patch field that may be cleared: undefined leaves it as it is, anything else is checked. */
@@ -78,8 +109,13 @@ export class Issues {
     this.list.push({ path, message });
   }
 
+  /** Whether a problem was listed. */
+  get found(): boolean {
+    return this.list.length > 0;
+  }
+
   throwIfAny(): void {
-    if (this.list.length > 0) throw new ValidationError(this.list);
+    if (this.found) throw new ValidationError(this.list);
   }
 
   /** Trims, then checks length; returns the trimmed text (or null when absent and allowed). */
@@ -157,8 +193,8 @@ export class Issues {
     return value;
   }
 
-  /** A global id that must name a `typename`; returns its database id (0 when invalid). */
-  id(path: Path, globalId: string, typename: string): number {
+  /** A global id that must name a `typename`; its database id, or undefined with the problem listed. */
+  id(path: Path, globalId: string, typename: string): number | undefined {
     try {
       const decoded = decodeGlobalId(globalId);
       if (decoded.typename === typename) return Number(decoded.id);
@@ -172,12 +208,16 @@ export class Issues {
         `expected the id of ${withArticle(typename)}, got ${JSON.stringify(globalId.slice(0, 80))}`,
       );
     }
-    return 0;
+    return undefined;
   }
 
-  /** A global id that must name a `typename`, kept with what was sent and where. */
-  reference(path: Path, globalId: string, typename: string): Reference {
-    return { id: this.id(path, globalId, typename), globalId, path };
+  /**
+   * A global id that must name a `typename`, kept with what was sent and where; undefined, with
+   * the problem listed, when it names something else.
+   */
+  reference(path: Path, globalId: string, typename: string): Reference | undefined {
+    const id = this.id(path, globalId, typename);
+    return id === undefined ? undefined : { id, globalId, path };
   }
 }
 

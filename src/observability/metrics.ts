@@ -49,62 +49,55 @@ function operationOf(record: RequestRecord): string {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'briefgraph_process_' });
-  const requests = new Counter({
-    name: 'briefgraph_http_requests_total',
-    help: 'HTTP requests answered, by operation, operation type and outcome',
-    labelNames: ['operation', 'type', 'outcome'] as const,
-    registers: [registry],
-  });
-  const durations = new Histogram({
-    name: 'briefgraph_http_request_duration_seconds',
-    help: 'Time from a request arriving to its response finishing, by operation type and outcome',
-    labelNames: ['type', 'outcome'] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [registry],
-  });
-  const errors = new Counter({
-    name: 'briefgraph_graphql_errors_total',
-    help: 'Errors sent in responses, by extensions.code',
-    labelNames: ['code'] as const,
-    registers: [registry],
-  });
-  const statements = new Histogram({
-    name: 'briefgraph_db_statement_duration_seconds',
-    help: 'SQL statement durations, by database and result',
-    labelNames: ['database', 'result'] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [registry],
-  });
-  const cache = new Counter({
-    name: 'briefgraph_response_cache_requests_total',
-    help: 'Anonymous requests looked up in the response cache, by result',
-    labelNames: ['result'] as const,
-    registers: [registry],
-  });
-  const apq = new Counter({
-    name: 'briefgraph_apq_requests_total',
-    help: 'Automatic persisted query lookups and registrations, by result',
-    labelNames: ['result'] as const,
-    registers: [registry],
-  });
-  const refusals = new Counter({
-    name: 'briefgraph_rate_limit_refusals_total',
-    help: 'Requests refused with HTTP 429, by budget (requests per caller, refused keys per address)',
-    labelNames: ['budget'] as const,
-    registers: [registry],
-  });
-  const reads = new Counter({
-    name: 'briefgraph_db_reads_total',
-    help: 'Read operations by the database they ran on and why (replica, pinned, no-replica, marker-unknown)',
-    labelNames: ['database', 'reason'] as const,
-    registers: [registry],
-  });
-  const webhookAttempts = new Counter({
-    name: 'briefgraph_webhook_attempts_total',
-    help: 'Webhook delivery attempts by outcome (delivered, failed and retried, dead-lettered, endpoint gone, withheld)',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-  });
+  const counter = <Label extends string>(name: string, help: string, labelNames: Label[]) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const histogram = <Label extends string>(name: string, help: string, labelNames: Label[]) =>
+    new Histogram({ name, help, labelNames, buckets: SECONDS_BUCKETS, registers: [registry] });
+  const requests = counter(
+    'briefgraph_http_requests_total',
+    'HTTP requests answered, by operation, operation type and outcome',
+    ['operation', 'type', 'outcome'],
+  );
+  const durations = histogram(
+    'briefgraph_http_request_duration_seconds',
+    'Time from a request arriving to its response finishing, by operation type and outcome',
+    ['type', 'outcome'],
+  );
+  const errors = counter(
+    'briefgraph_graphql_errors_total',
+    'Errors sent in responses, by extensions.code',
+    ['code'],
+  );
+  const statements = histogram(
+    'briefgraph_db_statement_duration_seconds',
+    'SQL statement durations, by database and result',
+    ['database', 'result'],
+  );
+  const cache = counter(
+    'briefgraph_response_cache_requests_total',
+    'Anonymous requests looked up in the response cache, by result',
+    ['result'],
+  );
+  const apq = counter(
+    'briefgraph_apq_requests_total',
+    'Automatic persisted query lookups and registrations, by result',
+    ['result'],
+  );
+  const refusals = counter(
+    'briefgraph_rate_limit_refusals_total',
+    'Requests refused with HTTP 429, by budget (requests per caller, refused keys per address)',
+    ['budget'],
+  );
+  const reads = counter(
+    'briefgraph_db_reads_total',
+    'Read operations by the database they ran on and why (replica, pinned, no-replica, marker-unknown)',
+    ['database', 'reason'],
+  );
+  const webhookAttempts = counter(
+    'briefgraph_webhook_attempts_total',
+    'Webhook delivery attempts by outcome (delivered, failed and retried, dead-lettered, endpoint gone, withheld)',
+    ['outcome'],
+  );
   const webhookBacklog = new Gauge({
     name: 'briefgraph_webhook_backlog',
     help: 'Webhook deliveries pending (due or waiting for a retry), as the delivery worker last counted',

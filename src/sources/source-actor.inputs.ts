@@ -50,7 +50,7 @@ export function parseSourceActorLinks(
     );
   }
   const seen = new Set<string>();
-  return input.map((link, i) => {
+  return input.flatMap((link, i) => {
     const actor = issues.reference(['input', 'actors', i, 'actorId'], link.actorId, 'Actor');
     const key = `${link.actorId.trim()} ${link.role}`;
     if (seen.has(key))
@@ -59,6 +59,7 @@ export function parseSourceActorLinks(
         `expected each actor once per role, got ${link.role} twice`,
       );
     seen.add(key);
-    return { actor, role: link.role };
+    // An actor id that does not decode has its problem listed and no link.
+    return actor ? [{ actor, role: link.role }] : [];
   });
 }

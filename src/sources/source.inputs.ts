@@ -12,6 +12,7 @@ import {
   Issues,
   ifGiven,
   parseAtVersion,
+  parsed,
   type AtVersion,
   type Parsed,
   type Reference,
@@ -146,7 +147,7 @@ export function parseCreateSource(
   input: typeof CreateSourceInput.$inferInput,
 ): Parsed<CreateSourceCommand> {
   const issues = new Issues();
-  const command: CreateSourceCommand = {
+  const draft = {
     kind: input.kind,
     title: issues.text(['input', 'title'], input.title, { max: 500 }) ?? '',
     publisher: issues.text(['input', 'publisher'], input.publisher, { max: 200 }),
@@ -161,7 +162,8 @@ export function parseCreateSource(
     marking: input.marking ?? 'CLEAR',
     actors: parseSourceActorLinks(issues, input.actors ?? []),
   };
-  return { command, issues };
+  const { derivedFrom } = draft;
+  return parsed(issues, derivedFrom === undefined ? undefined : { ...draft, derivedFrom }, {});
 }
 
 export function parseUpdateSource(

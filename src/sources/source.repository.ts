@@ -12,11 +12,7 @@ import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
 import { containsPattern } from '../db/text-search.js';
-import {
-  SOURCE_COLUMN_NAMES,
-  citedSourceColumns,
-  type SourceColumn,
-} from '../common/field-columns.js';
+import { citedSourceColumns, type SourceColumn } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import { movedOn } from '../db/at-version.js';
 import { changedSince, latestChange } from '../db/changed-since.js';
@@ -221,21 +217,27 @@ export function sourceRowsOfBriefingQuery(
   return sourcesOfBriefing(db, visibility, briefingId).selectAll('source');
 }
 
-/** A page of the distinct visible sources each briefing's visible claims cite, per briefing. */
-export async function findSourcesPagePerBriefing(
+// Over every column's type: Kysely cannot resolve a selection over a type parameter, so callers
+// declare the narrower `Pick<SourceRow, C>` they return.
+function sourceColumns(names: readonly SourceColumn[]) {
+  return names.map((name) => `source.${name}` as const);
+}
+
+/**
+ * A page of the distinct visible sources each briefing's visible claims cite, per briefing, each
+ * row with the `columns` asked for.
+ */
+export async function findSourcesPagePerBriefing<C extends SourceColumn>(
   db: Executor,
   visibility: Visibility,
   briefingIds: readonly number[],
   window: PageWindow,
-  columns: readonly SourceColumn[] = SOURCE_COLUMN_NAMES,
-): Promise<(SourcePageRow & { parent_id: number })[]> {
+  columns: readonly C[],
+): Promise<(Pick<SourceRow, C> & SortKeyed & { parent_id: number })[]> {
   return paginatePerParent(
     db,
     briefingIds,
-    (briefingId) =>
-      sourcesOfBriefing(db, visibility, briefingId).select(
-        columns.map((name) => `source.${name}` as const),
-      ),
+    (briefingId) => sourcesOfBriefing(db, visibility, briefingId).select(sourceColumns(columns)),
     BRIEFING_SOURCE_ORDERING,
     window,
   );
@@ -281,19 +283,21 @@ export function citationRowsOfClaimQuery(
  * A page of each claim's citations whose source the caller may see, each with its source's
  * row (`columns`), so that `citation { source }` needs no statement of its own.
  */
-export async function findCitationsPagePerClaim(
+export async function findCitationsPagePerClaim<C extends SourceColumn>(
   db: Executor,
   visibility: Visibility,
   claimIds: readonly number[],
   window: PageWindow,
-  columns: readonly SourceColumn[] = SOURCE_COLUMN_NAMES,
-): Promise<{ citation: CitationRow & SortKeyed & { parent_id: number }; source: SourceRow }[]> {
+  columns: readonly (C | 'id')[],
+): Promise<
+  { citation: CitationRow & SortKeyed & { parent_id: number }; source: Pick<SourceRow, C | 'id'> }[]
+> {
   const rows = await paginatePerParent(
     db,
     claimIds,
     (claimId) =>
       citationsOfClaim(db, visibility, claimId)
-        .select(columns.map((name) => `source.${name}` as const))
+        .select(sourceColumns(columns))
         .select([
           'citation.id as citation_id',
           'citation.claim_id',

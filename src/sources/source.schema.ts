@@ -1,8 +1,8 @@
+import { orderEnum } from '../common/list-args.js';
 import { builder } from '../builder.js';
 import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-quantity.schema.js';
 import { exactInstantSql } from '../db/display-sql.js';
-import { listingField } from '../compiled/listing.js';
-import type { ConnectionArgs } from '../common/connection.js';
+import { rootList } from '../compiled/listing.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import { pageWindow } from '../common/connection.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
@@ -33,27 +33,12 @@ import {
   sourceByIdQuery,
   sourceRowsQuery,
   type SourceFilter,
-  type SourceRow,
 } from './source.repository.js';
-import { CHANGED_ASC, updatedSinceArg, type UpdatedSince } from '../common/updated-since.js';
 
-export const SourceOrderEnum = builder.enumType('SourceOrder', {
-  description: 'Orders for source lists; ties break on id.',
-  values: {
-    TITLE_ASC: {
-      value: 'TITLE_ASC',
-      description: 'By title, A–Z, ignoring case and accents (default).',
-    },
-    PUBLISHED_AT_DESC: {
-      value: 'PUBLISHED_AT_DESC',
-      description: 'Newest first; undated sources last.',
-    },
-    RELIABILITY_ASC: {
-      value: 'RELIABILITY_ASC',
-      description: 'Most reliable (A) first; unjudged last.',
-    },
-    CHANGED_ASC,
-  } as const satisfies Record<SourceOrder, { value: SourceOrder; description: string }>,
+export const SourceOrderEnum = orderEnum<SourceOrder>('SourceOrder', 'source', {
+  TITLE_ASC: { description: 'By title, A–Z, ignoring case and accents (default).' },
+  PUBLISHED_AT_DESC: { description: 'Newest first; undated sources last.' },
+  RELIABILITY_ASC: { description: 'Most reliable (A) first; unjudged last.' },
 });
 
 const URL_MATCH_DESCRIPTION =
@@ -251,32 +236,13 @@ builder.queryField('sources', (t) =>
   t.field({
     type: SourceConnection,
     description: 'All sources you may see, filtered and ordered.',
-    args: {
-      ...t.arg.connectionArgs(),
-      filter: t.arg({
-        type: SourceFilterInput,
-        description: 'Only the items that meet every condition given.',
-      }),
-      orderBy: t.arg({
-        type: SourceOrderEnum,
-        required: true,
-        defaultValue: 'TITLE_ASC',
-        description:
-          'The order of the items; ties are broken by id, so pages never overlap or skip.',
-      }),
-      ...updatedSinceArg(),
-    },
-    ...listingField<
-      ConnectionArgs & { filter?: SourceFilterShape | null; orderBy: SourceOrder } & UpdatedSince,
-      SourceRow
-    >((env, args) =>
-      connectionSql(
-        sourceRowsQuery(env.db, env.visibility, {
-          ...toSourceFilter(args.filter),
-          updatedSince: args.updatedSince,
-        }),
-        SOURCE_ORDERINGS[args.orderBy],
-      ),
-    ),
+    ...rootList({
+      filter: SourceFilterInput,
+      toFilter: toSourceFilter,
+      orderBy: SourceOrderEnum,
+      defaultOrder: 'TITLE_ASC',
+      orderings: SOURCE_ORDERINGS,
+      rows: (env, filter) => sourceRowsQuery(env.db, env.visibility, filter),
+    }),
   }),
 );

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { actorRowsOfBriefingQuery } from '../actors/actor.repository.js';
+import { ACTORS_OF_BRIEFING } from '../actors/actor.repository.js';
 import {
   findEvidenceClaimIds,
   relationshipRowsQuery,
@@ -49,7 +49,7 @@ export async function readBriefingForStix(
       .orderBy('claim.position')
       .orderBy('claim.id')
       .execute(),
-    actorRowsOfBriefingQuery(db, visibility, briefingId).orderBy('actor.id').execute(),
+    ACTORS_OF_BRIEFING.rowsQuery(db, visibility, briefingId).orderBy('actor.id').execute(),
   ]);
   const claimIds = claims.map((claim) => claim.id);
   const actorIds = actors.map((actor) => actor.id);

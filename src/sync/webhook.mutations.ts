@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import type { WebhookEventType } from '../db/types.js';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
-import { Issues } from '../mutations/validate.js';
+import { commandOf, Issues, parsed } from '../mutations/validate.js';
 import { runWrite, type Write } from '../mutations/write.js';
 import type { Context } from '../context.js';
 import { newWebhookSecret } from './webhook-signature.js';
@@ -147,10 +147,10 @@ builder.mutationFields((t) => ({
           const issues = new Issues();
           const url = checkUrl(issues, ctx, ['input', 'url'], input.url);
           const events = checkEvents(issues, ['input', 'events'], input.events);
-          const apiKeyId = issues.id(['input', 'apiKeyId'], input.apiKeyId, 'ApiKey');
-          if (apiKeyId !== 0 && !(await isActiveApiKey(trx, apiKeyId)))
+          const decodedApiKeyId = issues.id(['input', 'apiKeyId'], input.apiKeyId, 'ApiKey');
+          if (decodedApiKeyId !== undefined && !(await isActiveApiKey(trx, decodedApiKeyId)))
             issues.add(['input', 'apiKeyId'], `expected an active API key, got ${input.apiKeyId}`);
-          issues.throwIfAny();
+          const apiKeyId = commandOf(parsed(issues, decodedApiKeyId, {}));
           const row = await insertWebhookEndpoint(trx, {
             url,
             events,
@@ -190,14 +190,14 @@ builder.mutationFields((t) => ({
         { operation: 'updateWebhookEndpoint', role: 'admin', input: { id, input } },
         async (write) => {
           const issues = new Issues();
-          const endpointId = issues.id(['id'], id, 'WebhookEndpoint');
+          const decodedEndpointId = issues.id(['id'], id, 'WebhookEndpoint');
           const url =
             input.url == null ? undefined : checkUrl(issues, ctx, ['input', 'url'], input.url);
           const events =
             input.events == null
               ? undefined
               : checkEvents(issues, ['input', 'events'], input.events);
-          issues.throwIfAny();
+          const endpointId = commandOf(parsed(issues, decodedEndpointId, {}));
           return changeEndpoint(write, endpointId, id, 'webhook-endpoint.update', () =>
             updateWebhookEndpoint(write.trx, endpointId, {
               url,
@@ -223,8 +223,8 @@ builder.mutationFields((t) => ({
         { operation: 'disableWebhookEndpoint', role: 'admin', input: { id } },
         async (write) => {
           const issues = new Issues();
-          const endpointId = issues.id(['id'], id, 'WebhookEndpoint');
-          issues.throwIfAny();
+          const decodedEndpointId = issues.id(['id'], id, 'WebhookEndpoint');
+          const endpointId = commandOf(parsed(issues, decodedEndpointId, {}));
           return changeEndpoint(write, endpointId, id, 'webhook-endpoint.disable', () =>
             updateWebhookEndpoint(write.trx, endpointId, {
               disabledReason: `disabled by ${write.viewer.name}`,
@@ -247,8 +247,8 @@ builder.mutationFields((t) => ({
         { operation: 'rotateWebhookEndpointSecret', role: 'admin', input: { id } },
         async (write) => {
           const issues = new Issues();
-          const endpointId = issues.id(['id'], id, 'WebhookEndpoint');
-          issues.throwIfAny();
+          const decodedEndpointId = issues.id(['id'], id, 'WebhookEndpoint');
+          const endpointId = commandOf(parsed(issues, decodedEndpointId, {}));
           return changeEndpoint(write, endpointId, id, 'webhook-endpoint.rotate-secret', () =>
             updateWebhookEndpoint(write.trx, endpointId, { secret }),
           );
@@ -272,8 +272,8 @@ builder.mutationFields((t) => ({
         { operation: 'replayWebhookDelivery', role: 'admin', input: { id } },
         async ({ trx, audit }) => {
           const issues = new Issues();
-          const deliveryId = issues.id(['id'], id, 'WebhookDelivery');
-          issues.throwIfAny();
+          const decodedDeliveryId = issues.id(['id'], id, 'WebhookDelivery');
+          const deliveryId = commandOf(parsed(issues, decodedDeliveryId, {}));
           const [before] = await findWebhookDeliveriesByIds(trx, [deliveryId]);
           if (!before) throw new NotFoundError('WebhookDelivery', id, ['id']);
           const after = await requeueDeadDelivery(trx, deliveryId);

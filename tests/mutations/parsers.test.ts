@@ -8,33 +8,59 @@ import { Issues } from '../../src/mutations/validate.js';
 // The parsers and anchoring rules are pure: these run without a database or a request.
 
 describe('update parsers', () => {
-  it('put the id first, refuse nulls for kept fields, and leave omitted fields undefined', () => {
-    const { command, issues } = parseUpdateActor({
+  it('put the id first, refuse nulls for kept fields, and give no command on a problem', () => {
+    const parse = parseUpdateActor({
       id: encodeGlobalId('Claim', 1),
       expectedVersion: 3,
       input: { name: null, country: null, description: '  Armed forces  ' },
     });
-    expect(issues.list).toEqual([
-      { path: ['id'], message: 'expected the id of an Actor, got the id of a Claim' },
-      { path: ['input', 'name'], message: 'expected a name, got null' },
-    ]);
-    expect(command).toMatchObject({
-      expectedVersion: 3,
-      name: undefined,
-      kind: undefined,
-      country: null,
-      description: 'Armed forces',
-      aliases: undefined,
+    expect(parse).toEqual({
+      ok: false,
+      issues: expect.objectContaining({
+        list: [
+          { path: ['id'], message: 'expected the id of an Actor, got the id of a Claim' },
+          { path: ['input', 'name'], message: 'expected a name, got null' },
+        ],
+      }),
+      known: expect.objectContaining({ id: undefined, country: null }),
+    });
+  });
+
+  it('give the typed command, omitted fields undefined, when the input is sound', () => {
+    const id = encodeGlobalId('Actor', 7);
+    expect(
+      parseUpdateActor({
+        id,
+        expectedVersion: 3,
+        input: { country: null, description: '  Armed forces  ' },
+      }),
+    ).toEqual({
+      ok: true,
+      command: {
+        id: { id: 7, globalId: id, path: ['id'] },
+        expectedVersion: 3,
+        kind: undefined,
+        name: undefined,
+        aliases: undefined,
+        country: null,
+        wikidataQid: undefined,
+        description: 'Armed forces',
+        marking: undefined,
+        externalIds: undefined,
+        placeType: undefined,
+        coordinates: undefined,
+      },
     });
   });
 
   it('refuse every field a claim keeps before checking the others', () => {
-    const { issues } = parseUpdateClaim({
+    const parse = parseUpdateClaim({
       id: encodeGlobalId('Claim', 1),
       expectedVersion: 1,
       input: { confidence: 101, status: null },
     });
-    expect(issues.list.map((issue) => issue.path)).toEqual([
+    expect(parse.ok).toBe(false);
+    expect(parse.ok ? [] : parse.issues.list.map((issue) => issue.path)).toEqual([
       ['input', 'status'],
       ['input', 'confidence'],
     ]);
