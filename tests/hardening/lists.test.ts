@@ -83,6 +83,7 @@ const CAPPED_LISTS: Record<string, number> = {
   'ClaimCorroboration.origins': LIST_CAPS.corroborationChains,
   'ClaimCorroboration.supporting': LIST_CAPS.corroborationChains,
   'ClaimCorroboration.contradicting': LIST_CAPS.corroborationChains,
+  'Claim.contradictions': LIST_CAPS.claimContradictions,
   // One shortest path for now; a list so ties can come without a breaking change.
   'Query.path': 1,
 };
