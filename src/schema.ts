@@ -15,6 +15,7 @@ import './claims/claim.schema.js';
 import './claims/claim-facets.schema.js';
 import './claims/corroboration.schema.js';
 import './claims/contradiction.schema.js';
+import './claims/claim-statistics.schema.js';
 import './sources/source.schema.js';
 import './actors/actor.schema.js';
 import './actors/actor-relationship.schema.js';
