@@ -106,25 +106,34 @@ function quantityRange(alias: string): RawBuilder<string> {
 function contradictionsOf(db: Executor, visibility: Visibility, claimIds: ClaimIds) {
   const visible = visibleClaimIds(db, visibility);
   const quantityText = (alias: string) => quantityTextSql((name) => sql.ref(`${alias}.${name}`));
+  // Each side's visible objects are read once per claim, so that the pair join is an equality
+  // on (subject, predicate, objects) rather than two subqueries per candidate pair.
+  const side = (ids: ClaimIds) => sql`select claim.*,
+      ${visibleObjects(visibility, 'claim')} as objects
+    from claim where claim.id in ${ids}`;
   const pairs = sql`select a.id as a_id, b.id as b_id,
       ${widestPeriod('a')} && ${widestPeriod('b')} as may_overlap,
       ${periodLabel('a')} as a_label, ${periodLabel('b')} as b_label
-    from claim as a
-    join claim as b on b.subject_actor_id = a.subject_actor_id and b.predicate = a.predicate
-      and b.id <> a.id
-    where a.id in ${claimIds} and b.id in ${visible}
-      and exists (select 1 from actor where actor.id = a.subject_actor_id
-        and ${sharedRecordVisible(visibility, 'actor')})
-      and ${visibleObjects(visibility, 'a')} = ${visibleObjects(visibility, 'b')}`;
-  return sql<RawRow>`with pair as (${pairs})
+    from a join b on b.subject_actor_id = a.subject_actor_id and b.predicate = a.predicate
+      and b.objects = a.objects and b.id <> a.id`;
+  const sides = sql`a as materialized (${side(claimIds)}
+      and exists (select 1 from actor where actor.id = claim.subject_actor_id
+        and ${sharedRecordVisible(visibility, 'actor')})),
+    b as materialized (${side(visible)}
+      and (claim.subject_actor_id, claim.predicate) in (select a.subject_actor_id, a.predicate from a))`;
+  return sql<RawRow>`with ${sides}, pair as (${pairs})
     select pair.a_id as claim_id, 'QUANTITY' as kind, ${KIND_RANK.QUANTITY}::int as kind_rank,
         pair.b_id as ref_id, qa.position * 100 + qb.position as detail,
         pair.b_id as other_claim_id, null::bigint as source_id,
         lower(case when qa.role = 'OTHER' then qa.label else qa.role end) || ' quantity '
           || ${quantityText('qa')} || ' vs ' || ${quantityText('qb')} as reason
       from pair
-      join claim_quantity as qa on qa.claim_id = pair.a_id
-      join claim_quantity as qb on qb.claim_id = pair.b_id and qb.role = qa.role
+      -- Each claim's own quantities by its key (offset 0 keeps the planner from reading every
+      -- quantity of a role instead, which it did on fresh tables).
+      cross join lateral (select * from claim_quantity
+        where claim_quantity.claim_id = pair.a_id offset 0) as qa
+      join lateral (select * from claim_quantity
+        where claim_quantity.claim_id = pair.b_id offset 0) as qb on qb.role = qa.role
         and qb.kind = qa.kind and qb.unit is not distinct from qa.unit
         and qb.currency is not distinct from qa.currency
         and (qa.role <> 'OTHER' or qb.label = qa.label)
