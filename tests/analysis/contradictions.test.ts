@@ -384,6 +384,66 @@ describe('contradictions over the seed and through a write', () => {
   });
 });
 
+describe('contradictions over many claims of one subject', () => {
+  let many: TestDatabase;
+  let manyApp: App;
+  afterAll(() => many.close());
+
+  it(`caps Claim.contradictions at ${LIST_CAPS.claimContradictions} and pages the rest at the root`, async () => {
+    many = await createTestDatabase({ seed: false });
+    manyApp = createTestApp(many);
+    const { db } = many;
+    const hub = (await insertActor(db, { name: 'hub' })).id;
+    const briefing = await insertBriefing(db);
+    // 60 claims that the hub operates 0..59 aircraft, over the same undated time: every pair
+    // conflicts, 60 × 59 / 2 = 1770 contradictions.
+    const claims = await db
+      .insertInto('claim')
+      .values(
+        Array.from({ length: 60 }, (_, i) => ({
+          briefing_id: briefing.id,
+          position: i,
+          statement: `operates ${i}`,
+          predicate: 'operates',
+          subject_actor_id: hub,
+        })),
+      )
+      .returning('id')
+      .execute();
+    await db
+      .insertInto('claim_quantity')
+      .values(
+        claims.map((c, i) => ({
+          claim_id: c.id,
+          position: 0,
+          role: 'OPERATIONAL' as const,
+          qualifier: 'EXACT' as const,
+          value: i,
+          unit: 'aircraft',
+        })),
+      )
+      .execute();
+    many.statements.reset();
+    const data = await query<{
+      contradictions: { totalCount: number };
+      claims: { edges: { node: { contradictions: Contradiction[] } }[] };
+    }>(
+      manyApp,
+      `{ contradictions(first: 1) { totalCount }
+        claims(first: 3) { edges { node { contradictions { ${FIELDS} } } } } }`,
+    );
+    expect(data.contradictions.totalCount).toBe(1770);
+    const lists = data.claims.edges.map((e) => e.node.contradictions);
+    expect(lists.map((list) => list.length)).toEqual([50, 50, 50]);
+    expect(lists[0]?.slice(0, 2).map(line)).toEqual([
+      'operates 0 QUANTITY operates 1: operational quantity 0 aircraft vs 1 aircraft',
+      'operates 0 QUANTITY operates 2: operational quantity 0 aircraft vs 2 aircraft',
+    ]);
+    // Page, count, claims, their contradictions, the other claims.
+    expect(many.statements.count).toBe(5);
+  });
+});
+
 describe('cost', () => {
   const costErrors = (document: string, limit: number) =>
     validate(schema, parse(document), [costLimitRule(limit, 'test')]).map((e) => e.message);
