@@ -95,6 +95,20 @@ query Corroboration {
   }
 }
 `,
+  `# Contradictions: claims on the same subject, predicate and objects whose quantities or valid
+# times cannot both hold, and sources cited against a claim; editors are offered DISPUTED. The
+# seed has none (its 24 ordered and ~21 operational Su-30MK2 are different quantities): add a
+# claim that Venezuela operates 30 Su-30MK2 to see one.
+query Contradictions {
+  contradictions(first: 20) {
+    totalCount
+    edges { node { kind reason claim { statement status suggestedStatus } otherClaim { statement } source { title } } }
+  }
+  claims(filter: { predicate: ["operates"] }, first: 5) {
+    edges { node { statement status suggestedStatus contradictions { kind reason otherClaim { statement } } } }
+  }
+}
+`,
   `# What changed since a cursor (start with none): mirror it, tombstones included.
 query Changes {
   changes(first: 20) {

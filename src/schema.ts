@@ -14,6 +14,8 @@ import './common/time-and-quantity.schema.js';
 import './claims/claim.schema.js';
 import './claims/claim-facets.schema.js';
 import './claims/corroboration.schema.js';
+import './claims/contradiction.schema.js';
+import './claims/claim-statistics.schema.js';
 import './sources/source.schema.js';
 import './actors/actor.schema.js';
 import './actors/actor-relationship.schema.js';

@@ -3,24 +3,31 @@ import type { Executor } from '../db/executor.js';
 import type { Precision } from '../db/types.js';
 import {
   timelineColumns,
+  timelineCount,
   timelinePage,
   type TimelineEventRow,
+  type TimelineRange,
   type TimelineWindow,
 } from '../db/timeline.js';
 import type { Visibility } from '../db/visibility.js';
 import { visibleRelationships } from './actor-relationship.repository.js';
 
+/** Which bounds of an actor's relationships make events. */
+export interface RelationshipBounds {
+  starts: boolean;
+  ends: boolean;
+}
+
 /**
- * A page of the starts and ends of the visible relationships at either end of an actor (a merged
- * actor's id stands for its survivor), each event dated by its bound; an undated bound is none.
+ * The starts and ends of the visible relationships at either end of an actor (a merged actor's
+ * id stands for its survivor), each event dated by its bound; an undated bound is none.
  */
-export async function findRelationshipEventsOfActor(
+function relationshipEventsOfActor(
   db: Executor,
   visibility: Visibility,
   actorId: number,
-  bounds: { starts: boolean; ends: boolean },
-  window: TimelineWindow,
-): Promise<TimelineEventRow[]> {
+  bounds: RelationshipBounds,
+) {
   const linked = () => visibleRelationships(db, visibility, { actorId });
   const id = sql.ref<number>('actor_relationship.id');
   const starts = linked()
@@ -47,5 +54,27 @@ export async function findRelationshipEventsOfActor(
     .where('actor_relationship.valid_to', 'is not', null)
     .where('actor_relationship.valid_to_precision', 'is not', null)
     .where(sql.lit(bounds.ends));
-  return timelinePage(db, starts.unionAll(ends), window);
+  return starts.unionAll(ends);
+}
+
+/** A page of an actor's relationship events. */
+export async function findRelationshipEventsOfActor(
+  db: Executor,
+  visibility: Visibility,
+  actorId: number,
+  bounds: RelationshipBounds,
+  window: TimelineWindow,
+): Promise<TimelineEventRow[]> {
+  return timelinePage(db, relationshipEventsOfActor(db, visibility, actorId, bounds), window);
+}
+
+/** How many relationship events an actor has in the range. */
+export async function countRelationshipEventsOfActor(
+  db: Executor,
+  visibility: Visibility,
+  actorId: number,
+  bounds: RelationshipBounds,
+  range: TimelineRange,
+): Promise<number> {
+  return timelineCount(db, relationshipEventsOfActor(db, visibility, actorId, bounds), range);
 }

@@ -3,8 +3,14 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/connection.js';
 import { PartialDateRef } from '../common/time-and-quantity.schema.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { sqlField } from '../compiled/sql-spec.js';
-import { findRelationshipEventsOfActor } from '../actors/actor-timeline.repository.js';
-import { findClaimEventsOfActor } from '../claims/claim-timeline.repository.js';
+import {
+  countRelationshipEventsOfActor,
+  findRelationshipEventsOfActor,
+} from '../actors/actor-timeline.repository.js';
+import {
+  countClaimEventsOfActor,
+  findClaimEventsOfActor,
+} from '../claims/claim-timeline.repository.js';
 import type { TimelineEventRow, TimelineKey, TimelineKind } from '../db/timeline.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRef, ActorRelationshipRef, ClaimRef } from '../refs.js';
@@ -42,14 +48,14 @@ function cursorOf(event: TimelineKey): string {
   ).toString('base64url');
 }
 
-function keyOf(cursor: string): TimelineKey {
+function keyOf(cursor: string, argument: 'after' | 'before'): TimelineKey {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^timeline:(\d{4}-\d{2}-\d{2}):(\d):(\d):(\d{1,15})$/.exec(text);
   if (!match)
     throw badInput(
-      'expected `after` to be a cursor from a timeline’s edges, got something else',
+      `expected \`${argument}\` to be a cursor from a timeline’s edges, got something else`,
       'INVALID_CURSOR',
-      'after',
+      argument,
     );
   return {
     sortDate: match[1] ?? '',
@@ -68,6 +74,8 @@ interface TimelinePage {
   events: TimelineEventRow[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
+  /** Counted only when asked for. */
+  totalCount: () => Promise<number>;
 }
 
 const TimelineEventRef = builder.objectRef<TimelineEventRow>('TimelineEvent').implement({
@@ -130,6 +138,11 @@ const TimelineConnectionRef = builder.objectRef<TimelinePage>('ActorTimelineConn
         endCursor: p.events.at(-1) ? cursorOf(p.events.at(-1) as TimelineEventRow) : null,
       }),
     }),
+    totalCount: t.int({
+      description:
+        'How many events meet `from`, `to` and `kinds` (every page together); two more statements.',
+      resolve: (p) => p.totalCount(),
+    }),
   }),
 });
 
@@ -139,7 +152,7 @@ builder.objectField(ActorRef, 'timeline', (t) =>
   t.field({
     type: TimelineConnectionRef,
     description:
-      'What happened to this actor, in valid-time order: the claims involving it (subject or object) and the starts and ends of its relationships, those you may see, dated ones only. Paged forward with keyset cursors.',
+      'What happened to this actor, in valid-time order: the claims involving it (subject or object) and the starts and ends of its relationships, those you may see, dated ones only. Keyset-paged forward (`first`/`after`) or back from the end (`last`/`before`).',
     args: {
       from: t.arg({
         type: 'Date',
@@ -156,42 +169,74 @@ builder.objectField(ActorRef, 'timeline', (t) =>
       first: t.arg.int({
         description: `Events per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
       }),
-      after: t.arg.string({ description: 'A cursor from this timeline’s edges.' }),
+      after: t.arg.string({
+        description: 'A cursor from this timeline’s edges: the events after it.',
+      }),
+      last: t.arg.int({
+        description: `The latest events before \`before\` (or the end): at most ${MAX_PAGE_SIZE}, still in timeline order.`,
+      }),
+      before: t.arg.string({
+        description: 'A cursor from this timeline’s edges: the events before it.',
+      }),
     },
     extensions: {
       ...sqlField({ kind: 'resolverOnly', columns: [] }),
       ownCost: TIMELINE_COST,
     },
     resolve: async (actor, args, ctx) => {
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (!Number.isInteger(first) || first < 1)
-        throw badInput(`expected first >= 1, got ${first}`, 'BAD_USER_INPUT', 'first');
+      if (args.first != null && args.last != null)
+        throw badInput('expected either `first` or `last`, got both', 'BAD_USER_INPUT', 'last');
+      const backward = args.last != null;
+      const size = pageSizeOf(backward ? args.last : args.first, backward ? 'last' : 'first');
       const from = args.from ? parseIsoDate(args.from) : null;
       const to = args.to ? parseIsoDate(args.to) : null;
       if (from && to && to < from)
         throw badInput(`expected to >= from, got ${to} < ${from}`, 'BAD_USER_INPUT', 'to');
       const kinds = new Set(args.kinds?.length ? args.kinds : ALL_KINDS);
-      const after = args.after ? keyOf(args.after) : null;
-      const window = { from, to, after, limit: Math.min(first, MAX_PAGE_SIZE) + 1 };
+      const after = args.after ? keyOf(args.after, 'after') : null;
+      const before = args.before ? keyOf(args.before, 'before') : null;
+      const window = { from, to, after, before, backward, limit: size + 1 };
+      const wantsClaims = kinds.has('CLAIM');
+      const bounds = {
+        starts: kinds.has('RELATIONSHIP_START'),
+        ends: kinds.has('RELATIONSHIP_END'),
+      };
+      const wantsLinks = bounds.starts || bounds.ends;
       const [claims, links] = await Promise.all([
-        kinds.has('CLAIM') ? findClaimEventsOfActor(ctx.db, ctx.visibility, actor.id, window) : [],
-        kinds.has('RELATIONSHIP_START') || kinds.has('RELATIONSHIP_END')
-          ? findRelationshipEventsOfActor(
-              ctx.db,
-              ctx.visibility,
-              actor.id,
-              { starts: kinds.has('RELATIONSHIP_START'), ends: kinds.has('RELATIONSHIP_END') },
-              window,
-            )
+        wantsClaims ? findClaimEventsOfActor(ctx.db, ctx.visibility, actor.id, window) : [],
+        wantsLinks
+          ? findRelationshipEventsOfActor(ctx.db, ctx.visibility, actor.id, bounds, window)
           : [],
       ]);
-      const size = window.limit - 1;
-      const events = [...claims, ...links].sort(compareKeys);
+      const merged = [...claims, ...links].sort(compareKeys);
+      // Read backward, both lists hold the latest events: the page is the merge's tail.
+      const events = backward
+        ? merged.slice(Math.max(merged.length - size, 0))
+        : merged.slice(0, size);
+      const more = merged.length > size;
+      const range = { from, to };
       return {
-        events: events.slice(0, size),
-        hasNextPage: events.length > size,
-        hasPreviousPage: after !== null,
+        events,
+        hasNextPage: backward ? before !== null : more,
+        hasPreviousPage: backward ? more : after !== null,
+        totalCount: async () => {
+          const [claimCount, linkCount] = await Promise.all([
+            wantsClaims ? countClaimEventsOfActor(ctx.db, ctx.visibility, actor.id, range) : 0,
+            wantsLinks
+              ? countRelationshipEventsOfActor(ctx.db, ctx.visibility, actor.id, bounds, range)
+              : 0,
+          ]);
+          return claimCount + linkCount;
+        },
       };
     },
   }),
 );
+
+/** A page size from `first` or `last`: the default page when omitted, capped, never below 1. */
+function pageSizeOf(value: number | null | undefined, argument: 'first' | 'last'): number {
+  const size = value ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1)
+    throw badInput(`expected ${argument} >= 1, got ${size}`, 'BAD_USER_INPUT', argument);
+  return Math.min(size, MAX_PAGE_SIZE);
+}

@@ -26,6 +26,8 @@ export const LIST_CAPS = {
   neighbourhoodRelationships: 1000,
   /** `Claim.corroboration`: its citations followed to their origins, and the origins. */
   corroborationChains: 100,
+  /** `Claim.contradictions`: more are paged by the root `contradictions`. */
+  claimContradictions: 50,
   /** `path`: hops at most; a path has one more actor than relationships. */
   pathRelationships: 6,
   /** `webhookEndpoints`: partner endpoints an admin lists at once. */

@@ -30,11 +30,17 @@ export interface TimelineEventRow extends TimelineKey {
   precision: Precision;
 }
 
-export interface TimelineWindow {
-  /** Events whose period overlaps [from, to] (either end open). */
+/** Events whose period overlaps [from, to] (either end open). */
+export interface TimelineRange {
   from: string | null;
   to: string | null;
+}
+
+export interface TimelineWindow extends TimelineRange {
   after: TimelineKey | null;
+  before: TimelineKey | null;
+  /** Read from the end (`last`): the rows come latest first. */
+  backward: boolean;
   /** Rows to read: the page and one more, to tell whether another page follows. */
   limit: number;
 }
@@ -75,21 +81,34 @@ export interface EventColumns {
   end_date: string;
 }
 
-/** One page window of events (a query selecting `timelineColumns`), in timeline order. */
+const KEY = sql`(events.sort_date::date, events.precision_rank, events.kind_rank, events.record_id)`;
+
+function keySql(key: TimelineKey) {
+  return sql`(${key.sortDate}::date, ${key.precisionRank}::int, ${key.kindRank}::int, ${key.recordId}::bigint)`;
+}
+
+function inRange(range: TimelineRange) {
+  return sql`daterange(events.date::date, events.end_date::date, '[]')
+    && daterange(${range.from}::date, ${range.to}::date, '[]')`;
+}
+
+/**
+ * One page window of events (a query selecting `timelineColumns`): in timeline order, or latest
+ * first when the window reads backward.
+ */
 export async function timelinePage(
   db: Executor,
   events: Expression<EventColumns>,
   window: TimelineWindow,
 ): Promise<TimelineEventRow[]> {
-  const { from, to, after } = window;
-  const afterKey = after
-    ? sql`and (events.sort_date::date, events.precision_rank, events.kind_rank, events.record_id)
-        > (${after.sortDate}::date, ${after.precisionRank}::int, ${after.kindRank}::int, ${after.recordId}::bigint)`
-    : sql``;
+  const { after, before } = window;
+  const afterKey = after ? sql`and ${KEY} > ${keySql(after)}` : sql``;
+  const beforeKey = before ? sql`and ${KEY} < ${keySql(before)}` : sql``;
+  const direction = sql.raw(window.backward ? 'desc' : 'asc');
   const { rows } = await sql<EventColumns>`select * from (${events}) as events
-    where daterange(events.date::date, events.end_date::date, '[]')
-      && daterange(${from}::date, ${to}::date, '[]') ${afterKey}
-    order by events.sort_date::date, events.precision_rank, events.kind_rank, events.record_id
+    where ${inRange(window)} ${afterKey} ${beforeKey}
+    order by events.sort_date::date ${direction}, events.precision_rank ${direction},
+      events.kind_rank ${direction}, events.record_id ${direction}
     limit ${window.limit}`.execute(db);
   return rows.map((row) => ({
     kind: row.kind,
@@ -100,4 +119,15 @@ export async function timelinePage(
     precisionRank: Number(row.precision_rank),
     kindRank: Number(row.kind_rank),
   }));
+}
+
+/** How many events (a query selecting `timelineColumns`) fall in the range. */
+export async function timelineCount(
+  db: Executor,
+  events: Expression<EventColumns>,
+  range: TimelineRange,
+): Promise<number> {
+  const { rows } = await sql<{ count: string | number }>`select count(*) as count
+    from (${events}) as events where ${inRange(range)}`.execute(db);
+  return Number(rows[0]?.count ?? 0);
 }

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-export type BadInputCode = 'BAD_USER_INPUT' | 'INVALID_ID' | 'INVALID_CURSOR';
+export type BadInputCode = 'BAD_USER_INPUT' | 'INVALID_ID' | 'INVALID_CURSOR' | 'TOO_MANY_GROUPS';
 
 /** A client mistake: shown to the caller as is (not masked), with a machine-readable code. */
 export function badInput(

@@ -93,7 +93,12 @@ interface Timeline {
       relationship: { type: string } | null;
     };
   }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage?: boolean;
+    startCursor?: string | null;
+    endCursor: string | null;
+  };
 }
 
 async function timeline(args: string, headers: Record<string, string> = {}, id = actor.x) {
@@ -104,6 +109,21 @@ async function timeline(args: string, headers: Record<string, string> = {}, id =
       pageInfo { hasNextPage endCursor } } } }`,
     { id: encodeGlobalId('Actor', id ?? 0) },
     headers,
+  );
+  expect(result.errors).toBeUndefined();
+  const found = result.data?.actor?.timeline;
+  if (!found) throw new Error('expected a timeline');
+  return found;
+}
+
+/** The same read with `pageInfo`'s backward half. */
+async function timelineBack(args: string) {
+  const result = await graphql<{ actor: { timeline: Timeline } | null }>(
+    app,
+    `query ($id: ID!) { actor(id: $id) { timeline(${args}) {
+      edges { cursor node { kind sortDate date { date precision } claim { statement } relationship { type } } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`,
+    { id: encodeGlobalId('Actor', actor.x ?? 0) },
   );
   expect(result.errors).toBeUndefined();
   const found = result.data?.actor?.timeline;
@@ -182,6 +202,60 @@ describe('Actor.timeline', () => {
     ]);
   });
 
+  it('counts the events that meet from, to and kinds, every page together', async () => {
+    const total = async (args: string, headers: Record<string, string> = {}) => {
+      const result = await graphql<{ actor: { timeline: { totalCount: number } } }>(
+        app,
+        `query ($id: ID!) { actor(id: $id) { timeline${args ? `(${args})` : ''} { totalCount } } }`,
+        { id: encodeGlobalId('Actor', actor.x ?? 0) },
+        headers,
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data?.actor.timeline.totalCount;
+    };
+    expect(await total('first: 2')).toBe(ALL.length);
+    expect(await total('from: "2006-07-15", to: "2007-12-31"')).toBe(5);
+    expect(await total('kinds: [RELATIONSHIP_END]')).toBe(1);
+    expect(await total('kinds: [CLAIM], to: "2006-07-12"')).toBe(4);
+    expect(await total('', amber)).toBe(ALL.length + 3);
+  });
+
+  it('pages backward from the end with last and before, in timeline order', async () => {
+    const tail = await timelineBack('last: 4');
+    expect(events(tail)).toEqual(ALL.slice(-4));
+    expect(tail.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const seen: string[] = [];
+    let before: string | null = null;
+    for (let page = 0; page < 5; page += 1) {
+      const t = await timelineBack(`last: 4${before ? `, before: "${before}"` : ''}`);
+      seen.unshift(...events(t));
+      if (!t.pageInfo.hasPreviousPage) break;
+      before = t.pageInfo.startCursor ?? null;
+    }
+    expect(seen).toEqual(ALL);
+    // Between two cursors, either way.
+    const all = await timeline('');
+    const between = `after: "${all.edges[1]?.cursor}", before: "${all.edges[5]?.cursor}"`;
+    expect(events(await timelineBack(`last: 10, ${between}`))).toEqual(ALL.slice(2, 5));
+    expect(events(await timeline(`first: 10, ${between}`))).toEqual(ALL.slice(2, 5));
+  });
+
+  it('refuses first with last, and a page below one', async () => {
+    const refused = async (args: string) => {
+      const result = await graphql(
+        app,
+        `query ($id: ID!) { actor(id: $id) { timeline(${args}) { totalCount } } }`,
+        { id: encodeGlobalId('Actor', actor.x ?? 0) },
+      );
+      return result.errors?.[0]?.message;
+    };
+    expect(await refused('first: 2, last: 2')).toBe('expected either `first` or `last`, got both');
+    expect(await refused('last: 0')).toBe('expected last >= 1, got 0');
+    expect(await refused('before: "bm9wZQ"')).toBe(
+      'expected `before` to be a cursor from a timeline’s edges, got something else',
+    );
+  });
+
   it('refuses a cursor it did not make', async () => {
     const result = await graphql(
       app,
@@ -210,6 +284,26 @@ describe('Actor.timeline', () => {
     // The actor, the claim events, the relationship events, their claims, their relationships.
     expect(await count(7)).toBe(5);
     expect(await count(9)).toBe(5);
+    database.statements.reset();
+    const result = await graphql(
+      app,
+      `
+        query ($id: ID!) {
+          actor(id: $id) {
+            timeline(last: 3) {
+              totalCount
+              edges {
+                cursor
+              }
+            }
+          }
+        }
+      `,
+      { id: encodeGlobalId('Actor', actor.x ?? 0) },
+    );
+    expect(result.errors).toBeUndefined();
+    // The actor, the two event lists, and one count of each.
+    expect(database.statements.count).toBe(5);
   });
 });
 
@@ -236,6 +330,15 @@ describe('Actor.timeline over the seed', () => {
       { id: encodeGlobalId('Actor', su30.id) },
     );
     expect(events(data.actor.timeline)).toEqual(SEED_EVENTS);
+    const back = await query<{ actor: { timeline: Timeline & { totalCount: number } } }>(
+      seedApp,
+      `query ($id: ID!) { actor(id: $id) { timeline(last: 2) { totalCount
+        edges { cursor node { kind sortDate date { date precision } claim { statement } relationship { type } } }
+        pageInfo { hasNextPage endCursor } } } }`,
+      { id: encodeGlobalId('Actor', su30.id) },
+    );
+    expect(back.actor.timeline.totalCount).toBe(SEED_EVENTS.length);
+    expect(events(back.actor.timeline)).toEqual(SEED_EVENTS.slice(-2));
   });
 });
 

@@ -20,12 +20,13 @@ function operationName(text: string): string {
 }
 
 describe('GraphiQL example operations', () => {
-  it('offers search, neighbourhood, timeline, corroboration and changes', () => {
+  it('offers search, neighbourhood, timeline, corroboration, contradictions and changes', () => {
     expect(GRAPHIQL_EXAMPLE_QUERIES.map(operationName)).toEqual([
       'Search',
       'Neighbourhood',
       'Timeline',
       'Corroboration',
+      'Contradictions',
       'Changes',
     ]);
   });

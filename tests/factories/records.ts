@@ -3,6 +3,7 @@ import type { Database } from '../../src/db/database.js';
 import type {
   ActorTable,
   BriefingTable,
+  CitationRole,
   ClaimDateTable,
   ClaimQuantityTable,
   ClaimTable,
@@ -59,7 +60,7 @@ export async function insertClaim(
   values: Partial<Insertable<ClaimTable>> & { briefing_id: number; position: number },
   links: {
     objects?: number[];
-    citations?: { sourceId: number; role?: 'ORIGIN' | 'RELAY' }[];
+    citations?: { sourceId: number; role?: CitationRole }[];
     quantities?: Omit<Insertable<ClaimQuantityTable>, 'claim_id' | 'position'>[];
     dates?: Omit<Insertable<ClaimDateTable>, 'claim_id' | 'position'>[];
   } = {},

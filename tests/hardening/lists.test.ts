@@ -8,6 +8,7 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_STATISTICS_GROUPS } from '../../src/claims/claim-statistics.schema.js';
 import { encodeGlobalId } from '../../src/common/global-id.js';
 import { LIST_CAPS } from '../../src/common/list-caps.js';
 import { loadConfig } from '../../src/config.js';
@@ -83,6 +84,8 @@ const CAPPED_LISTS: Record<string, number> = {
   'ClaimCorroboration.origins': LIST_CAPS.corroborationChains,
   'ClaimCorroboration.supporting': LIST_CAPS.corroborationChains,
   'ClaimCorroboration.contradicting': LIST_CAPS.corroborationChains,
+  'Claim.contradictions': LIST_CAPS.claimContradictions,
+  'ClaimStatistics.groups': MAX_STATISTICS_GROUPS,
   // One shortest path for now; a list so ties can come without a breaking change.
   'Query.path': 1,
   'Query.webhookEndpoints': LIST_CAPS.webhookEndpoints,
