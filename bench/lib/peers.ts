@@ -62,6 +62,9 @@ export function peerSpecs(databaseUrl: string, poolMax: number, cache: CacheSetu
       RESTRICTED_MAX_COST: '10000000',
       // Q1 reads citations as a connection (edges { node }), depth 11 against the anonymous 10.
       RESTRICTED_MAX_DEPTH: '12',
+      // The webhook worker runs on another instance (README "Signed webhooks"): its polling
+      // would land in the statement counts of whatever query is being measured.
+      WEBHOOKS: 'off',
       ...extra,
     },
   });

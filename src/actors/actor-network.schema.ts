@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/connection.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, NESTED_LIST } from '../common/connection.js';
 import { requireIdOf } from '../common/global-id.js';
 import { badInput } from '../errors/bad-input.js';
 import { ActorRef, ActorRelationshipRef } from '../refs.js';
@@ -247,6 +247,7 @@ function within(value: number, max: number, argument: string): number {
 builder.objectField(ActorRef, 'neighbourhood', (t) =>
   t.field({
     type: NeighbourhoodConnectionRef,
+    ...NESTED_LIST,
     description: `The actors reachable from this one within \`depth\` hops along relationships you may see (either direction), breadth first: each at its shortest distance, at most ${NEIGHBOURS_PER_LEVEL} per level (most confident links first; see \`levels\` and \`truncated\`).`,
     args: {
       depth: t.arg.int({ required: true, defaultValue: 1, description: `1 to ${MAX_DEPTH}.` }),

@@ -25,6 +25,7 @@ import {
   type RelationshipDirection,
   type RelationshipOrder,
 } from './actor-relationship.repository.js';
+import { NESTED_LIST } from '../common/connection.js';
 
 export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
   description: 'Which end of a relationship an actor is on.',
@@ -182,6 +183,7 @@ ActorRelationshipRef.implement({
     }),
     evidence: t.loadable({
       type: ClaimConnection,
+      ...NESTED_LIST,
       description: 'Claims that support the link (those you may see), in briefing order.',
       args: {
         ...t.arg.connectionArgs(),

@@ -3,7 +3,7 @@ import { columnsFor } from '../common/selection.js';
 import { builder } from '../builder.js';
 import { listArgs, orderEnum } from '../common/list-args.js';
 import { nestedList, rootList } from '../compiled/listing.js';
-import { pageWindow } from '../common/connection.js';
+import { pageWindow, NESTED_LIST } from '../common/connection.js';
 import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { BRIEFINGS_NAMING_ACTOR } from '../briefings/briefing.repository.js';
@@ -209,6 +209,7 @@ ActorRef.implement({
     }),
     relationships: t.loadable({
       type: ActorRelationshipConnection,
+      ...NESTED_LIST,
       description: 'This actor’s relationships, optionally by direction, type and date.',
       args: {
         ...t.arg.connectionArgs(),
@@ -279,6 +280,7 @@ ActorRef.implement({
     }),
     claims: t.loadable({
       type: ClaimConnection,
+      ...NESTED_LIST,
       description: 'Claims involving this actor, as subject, object or either.',
       args: {
         ...t.arg.connectionArgs(),
@@ -300,6 +302,7 @@ ActorRef.implement({
     }),
     briefings: t.loadable({
       type: BriefingConnection,
+      ...NESTED_LIST,
       description: 'Briefings whose claims involve this actor (those you may see), newest first.',
       ...nestedList(BRIEFINGS_NAMING_ACTOR),
     }),

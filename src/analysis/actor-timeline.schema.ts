@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/connection.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, NESTED_LIST } from '../common/connection.js';
 import { PartialDateRef } from '../common/time-and-quantity.schema.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { sqlField } from '../compiled/sql-spec.js';
@@ -151,6 +151,7 @@ const ALL_KINDS: readonly TimelineKind[] = ['CLAIM', 'RELATIONSHIP_START', 'RELA
 builder.objectField(ActorRef, 'timeline', (t) =>
   t.field({
     type: TimelineConnectionRef,
+    ...NESTED_LIST,
     description:
       'What happened to this actor, in valid-time order: the claims involving it (subject or object) and the starts and ends of its relationships, those you may see, dated ones only. Keyset-paged forward (`first`/`after`) or back from the end (`last`/`before`).',
     args: {

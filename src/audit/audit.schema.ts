@@ -1,5 +1,5 @@
 import { builder, connectionOf } from '../builder.js';
-import { emptyPage, pageWindow, toPage } from '../common/connection.js';
+import { emptyPage, pageWindow, toPage, NESTED_LIST } from '../common/connection.js';
 import { decodeGlobalId, encodeGlobalId } from '../common/global-id.js';
 import { loadPagesPerParent } from '../common/nested-connection.js';
 import { badInput } from '../errors/bad-input.js';
@@ -120,6 +120,7 @@ builder.queryField('auditLog', (t) =>
 builder.objectField(BriefingRef, 'history', (t) =>
   t.loadable({
     type: AuditConnection,
+    ...NESTED_LIST,
     description:
       'Every write to the briefing and its claims, oldest first (editors and admins; empty for others), under the same rule as `auditLog`: entries naming records hidden from you are left out.',
     authScopes: { editor: true },

@@ -60,6 +60,7 @@ import {
   findTagsByBriefingIds,
 } from './briefing-parts.repository.js';
 import { findBriefingAsOf } from './briefing-as-of.repository.js';
+import { NESTED_LIST } from '../common/connection.js';
 
 export const BriefingOrderEnum = orderEnum<BriefingOrder>('BriefingOrder', 'briefing', {
   PUBLISHED_AT_DESC: { description: 'Newest first; unpublished last (default).' },
@@ -277,6 +278,7 @@ BriefingRef.implement({
     }),
     claims: t.loadable({
       type: ClaimConnection,
+      ...NESTED_LIST,
       description: 'The briefing’s claims, by default in the order of its text.',
       args: {
         ...t.arg.connectionArgs(),
@@ -292,6 +294,7 @@ BriefingRef.implement({
     }),
     sources: t.loadable({
       type: SourceConnection,
+      ...NESTED_LIST,
       description: 'Every source the briefing’s claims cite (those you may see), by title.',
       args: { ...t.arg.connectionArgs() },
       extensions: sqlConnection((env, _args: object, row) =>
@@ -320,6 +323,7 @@ BriefingRef.implement({
     }),
     actors: t.loadable({
       type: ActorConnection,
+      ...NESTED_LIST,
       description: 'Every actor the briefing’s claims involve (those you may see), by name.',
       ...nestedList(ACTORS_OF_BRIEFING),
     }),

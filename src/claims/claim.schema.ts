@@ -4,7 +4,7 @@ import { orderEnum } from '../common/list-args.js';
 import { builder, connectionOf } from '../builder.js';
 import { CitationConnection } from './citation.schema.js';
 import { rootList } from '../compiled/listing.js';
-import { pageWindow, type ConnectionArgs } from '../common/connection.js';
+import { pageWindow, type ConnectionArgs, NESTED_LIST } from '../common/connection.js';
 import { ClaimKindEnum, ClaimStatusEnum, LikelihoodEnum, MarkingEnum } from '../common/enums.js';
 import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
 import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
@@ -229,6 +229,7 @@ ClaimRef.implement({
     }),
     citations: t.loadable({
       type: CitationConnection,
+      ...NESTED_LIST,
       description:
         'The sources behind the claim, origin first, each with its role and credibility (those whose source you may see).',
       args: { ...t.arg.connectionArgs() },

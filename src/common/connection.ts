@@ -5,6 +5,12 @@ export const DEFAULT_PAGE_SIZE = 20;
 /** Larger requests are capped, not refused: clients page on with `after`. */
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * Spread into every nested list field: it is null only when its own arguments are refused (a
+ * bad cursor), so that error stays on the list and the parent's other fields survive.
+ */
+export const NESTED_LIST = { nullable: true } as const;
+
 export interface ConnectionArgs {
   first?: number | null;
   last?: number | null;

@@ -14,6 +14,7 @@ import {
   sourceRowsOfActorQuery,
   type SourceActorLinkRow,
 } from './source-actor.repository.js';
+import { NESTED_LIST } from '../common/connection.js';
 
 // Source ↔ actor links on both sides: `Source.actors` (who spoke, wrote, published, or is the
 // subject) and `Actor.sources` (what an actor spoke through). Defined here, on the refs, so the
@@ -63,6 +64,7 @@ interface ActorSourcesArgs {
 builder.objectField(ActorRef, 'sources', (t) =>
   t.loadable({
     type: SourceConnection,
+    ...NESTED_LIST,
     description:
       'Sources linked to this actor (those you may see), newest first: by default those it spoke in or wrote; `role` picks others (`[PUBLISHER]` for an outlet’s output).',
     args: {

@@ -4,7 +4,7 @@ import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-
 import { exactInstantSql } from '../db/display-sql.js';
 import { rootList } from '../compiled/listing.js';
 import { LIST_CAPS } from '../common/list-caps.js';
-import { pageWindow } from '../common/connection.js';
+import { pageWindow, NESTED_LIST } from '../common/connection.js';
 import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { CitationConnection } from '../claims/citation.schema.js';
@@ -155,6 +155,7 @@ SourceRef.implement({
     }),
     citations: t.loadable({
       type: CitationConnection,
+      ...NESTED_LIST,
       description: 'Claims citing this source (that you may see), oldest citation first.',
       args: { ...t.arg.connectionArgs() },
       extensions: sqlConnection((env, _args: object, row) =>
