@@ -142,6 +142,7 @@ describe('admin mutations', () => {
       .select('action')
       .where('entity_type', '=', 'PersistedOperation')
       .where('actor_name', '=', 'test admin')
+      .orderBy('id')
       .execute();
     expect(audit.map((a) => a.action)).toEqual([
       'persisted-operation.register',
