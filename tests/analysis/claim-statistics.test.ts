@@ -11,7 +11,7 @@ import { schema } from '../../src/schema.js';
 import type { App } from '../../src/yoga.js';
 import { insertActor, insertBriefing, insertClaim, insertSource } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
-import { createTestApp, graphql, query } from '../helpers/graphql.js';
+import { createTestApp, graphql, query, seededApp } from '../helpers/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // Counts over claims about `x`, and one about a subject only AMBER callers see, citing a news
@@ -243,22 +243,16 @@ describe('claimStatistics over many groups', () => {
 });
 
 describe('claimStatistics over the seed', () => {
-  let seeded: TestDatabase;
-  let seedApp: App;
-  beforeAll(async () => {
-    seeded = await createTestDatabase({ seed: true });
-    seedApp = createTestApp(seeded);
-  });
-  afterAll(() => seeded.close());
+  const seed = seededApp();
 
   it('counts the claims about Venezuela per year, by predicate', async () => {
-    const venezuela = await seeded.db
+    const venezuela = await seed.database.db
       .selectFrom('actor')
       .select('id')
       .where('name', '=', 'Venezuela')
       .executeTakeFirstOrThrow();
     const data = await query<{ claimStatistics: { total: number; groups: Group[] } }>(
-      seedApp,
+      seed.app,
       `query ($v: ID!) { claimStatistics(filter: { actorId: $v }, groupBy: [YEAR, PREDICATE]) {
         total groups { count year predicate } } }`,
       { v: encodeGlobalId('Actor', venezuela.id) },
@@ -289,7 +283,7 @@ describe('claimStatistics over the seed', () => {
 
   it('counts every seed claim by the kinds of source behind it', async () => {
     const data = await query<{ claimStatistics: { total: number; groups: Group[] } }>(
-      seedApp,
+      seed.app,
       '{ claimStatistics(groupBy: [SOURCE_KIND]) { total groups { count sourceKind } } }',
     );
     expect(data.claimStatistics).toEqual({

@@ -12,7 +12,7 @@ import type { ClaimStatus, Marking, Precision, TimeBound } from '../../src/db/ty
 import type { App } from '../../src/yoga.js';
 import { insertActor, insertBriefing, insertClaim, insertSource } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
-import { createTestApp, graphql, mutateOk, query } from '../helpers/graphql.js';
+import { createTestApp, graphql, mutateOk, query, seededApp } from '../helpers/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // Claims about one subject `v`, built so that each rule shows once: quantities of one role and
@@ -316,17 +316,11 @@ describe('Claim.contradictions and suggestedStatus', () => {
 });
 
 describe('contradictions over the seed and through a write', () => {
-  let seeded: TestDatabase;
-  let seedApp: App;
-  beforeAll(async () => {
-    seeded = await createTestDatabase({ seed: true });
-    seedApp = createTestApp(seeded);
-  });
-  afterAll(() => seeded.close());
+  const seed = seededApp();
 
   it('finds none in the seed: its 24 ordered and ~21 operational Su-30MK2 are different quantities', async () => {
     const data = await query<{ contradictions: { totalCount: number; edges: unknown[] } }>(
-      seedApp,
+      seed.app,
       '{ contradictions { totalCount edges { cursor } } }',
     );
     expect(data.contradictions).toEqual({ totalCount: 0, edges: [] });
@@ -335,7 +329,7 @@ describe('contradictions over the seed and through a write', () => {
   it('offers DISPUTED on the payload of a write that contradicts a claim', async () => {
     const id = async (table: 'actor' | 'briefing', column: 'name' | 'slug', value: string) =>
       (
-        await seeded.db
+        await seed.database.db
           .selectFrom(table)
           .select('id')
           .where(column, '=', value)
@@ -348,11 +342,11 @@ describe('contradictions over the seed and through a write', () => {
       'slug',
       'venezuela-seeks-military-aid-from-russia-china-iran',
     );
-    const editor = bearer(await createKey(seeded, 'editor', { clearance: 'AMBER' }));
+    const editor = bearer(await createKey(seed.database, 'editor', { clearance: 'AMBER' }));
     const payload = await mutateOk<{
       claim: { suggestedStatus: string | null; contradictions: Contradiction[] };
     }>(
-      seedApp,
+      seed.app,
       editor,
       'addClaim',
       `mutation ($briefingId: ID!, $input: AddClaimInput!) {
@@ -375,7 +369,7 @@ describe('contradictions over the seed and through a write', () => {
       'Venezuela operates 12 Su-30MK2. QUANTITY Venezuela’s operational Su-30MK2 fleet is estimated at around 21 aircraft.: operational quantity 12 aircraft vs ~21 aircraft',
     ]);
     // Offered, never applied: the claim is stored as reported.
-    const stored = await seeded.db
+    const stored = await seed.database.db
       .selectFrom('claim')
       .select('status')
       .where('statement', '=', 'Venezuela operates 12 Su-30MK2.')

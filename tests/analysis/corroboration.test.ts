@@ -4,7 +4,7 @@ import type { CitationRole, Marking, Reliability } from '../../src/db/types.js';
 import type { App } from '../../src/yoga.js';
 import { insertBriefing, insertClaim, insertSource } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
-import { createTestApp, graphql, query } from '../helpers/graphql.js';
+import { createTestApp, graphql, query, seededApp } from '../helpers/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // Generated sources, so every count is exact (→ = derivedFrom):
@@ -286,18 +286,12 @@ describe('claims(filter: { minIndependentOrigins, cited })', () => {
 });
 
 describe('corroboration over the seed', () => {
-  let seeded: TestDatabase;
-  let seedApp: App;
-  beforeAll(async () => {
-    seeded = await createTestDatabase({ seed: true });
-    seedApp = createTestApp(seeded);
-  });
-  afterAll(() => seeded.close());
+  const seed = seededApp();
 
   it('counts the claims relayed from the U.S. intelligence briefing as one origin', async () => {
     const data = await query<{
       claims: { totalCount: number; edges: { node: { corroboration: Corroboration } }[] };
-    }>(seedApp, `{ claims(first: 100) { totalCount edges { node { ${CORROBORATION} } } } }`);
+    }>(seed.app, `{ claims(first: 100) { totalCount edges { node { ${CORROBORATION} } } } }`);
     const corroborations = data.claims.edges.map((e) => e.node.corroboration);
     expect(corroborations).toHaveLength(data.claims.totalCount);
     expect(new Set(corroborations.map((c) => c.independentOrigins))).toEqual(new Set([1]));
@@ -307,7 +301,7 @@ describe('corroboration over the seed', () => {
     const chains = new Set(corroborations.flatMap((c) => summary(c)?.chains));
     expect([...chains].sort()).toEqual(SEED_CHAINS);
     const some = await query<{ claims: { totalCount: number } }>(
-      seedApp,
+      seed.app,
       '{ claims(filter: { minIndependentOrigins: 2 }) { totalCount } }',
     );
     expect(some.claims.totalCount).toBe(0);

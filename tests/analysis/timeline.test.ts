@@ -9,7 +9,7 @@ import {
   insertRelationship,
 } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
-import { createTestApp, graphql, query } from '../helpers/graphql.js';
+import { createTestApp, graphql, query, seededApp } from '../helpers/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // Claims about `x` and its relationships, dated to different precisions, so that the order is
@@ -308,22 +308,16 @@ describe('Actor.timeline', () => {
 });
 
 describe('Actor.timeline over the seed', () => {
-  let seeded: TestDatabase;
-  let seedApp: App;
-  beforeAll(async () => {
-    seeded = await createTestDatabase({ seed: true });
-    seedApp = createTestApp(seeded);
-  });
-  afterAll(() => seeded.close());
+  const seed = seededApp();
 
   it('lists the Su-30MK2 story in valid-time order', async () => {
-    const su30 = await seeded.db
+    const su30 = await seed.database.db
       .selectFrom('actor')
       .select('id')
       .where('name', '=', 'Sukhoi Su-30MK2')
       .executeTakeFirstOrThrow();
     const data = await query<{ actor: { timeline: Timeline } }>(
-      seedApp,
+      seed.app,
       `query ($id: ID!) { actor(id: $id) { timeline(first: 50) {
         edges { cursor node { kind sortDate date { date precision } claim { statement } relationship { type } } }
         pageInfo { hasNextPage endCursor } } } }`,
@@ -331,7 +325,7 @@ describe('Actor.timeline over the seed', () => {
     );
     expect(events(data.actor.timeline)).toEqual(SEED_EVENTS);
     const back = await query<{ actor: { timeline: Timeline & { totalCount: number } } }>(
-      seedApp,
+      seed.app,
       `query ($id: ID!) { actor(id: $id) { timeline(last: 2) { totalCount
         edges { cursor node { kind sortDate date { date precision } claim { statement } relationship { type } } }
         pageInfo { hasNextPage endCursor } } } }`,

@@ -1,7 +1,8 @@
 import type { ExecutionResult } from 'graphql';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/yoga.js';
-import type { TestDatabase } from './test-database.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphQLResponse<T> extends ExecutionResult<T> {
   status: number;
@@ -29,6 +30,20 @@ export function createTestApp(
   logger: Logger = createLogger('silent'),
 ): App {
   return createApp({ db: database.db, logger });
+}
+
+/**
+ * A seeded database and an app over it for the enclosing describe block: opened before its
+ * tests, closed after. Read `database` and `app` inside the tests, once they are set.
+ */
+export function seededApp(): { database: TestDatabase; app: App } {
+  const handle = {} as { database: TestDatabase; app: App };
+  beforeAll(async () => {
+    handle.database = await createTestDatabase({ seed: true });
+    handle.app = createTestApp(handle.database);
+  });
+  afterAll(() => handle.database.close());
+  return handle;
 }
 
 /** Sends one GraphQL request through the real Yoga handler (no port) and parses the answer. */
