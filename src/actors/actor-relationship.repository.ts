@@ -1,10 +1,10 @@
+import { ascending, defineOrderings, descending } from '../db/orderings.js';
 import type { ActorRelationshipRow } from '../db/rows.js';
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
   paginatePerParent,
-  type Ordering,
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
@@ -19,7 +19,7 @@ import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { visibleSurvivorId, type ActorRow } from './actor.repository.js';
 import { anyId } from '../db/any-id.js';
 import { movedOn } from '../db/at-version.js';
-import { changedSince, latestChange } from '../db/changed-since.js';
+import { changedSince } from '../db/changed-since.js';
 
 export type { ActorRelationshipRow };
 export type ActorRelationshipPageRow = ActorRelationshipRow & SortKeyed;
@@ -41,32 +41,11 @@ export interface ActorRelationshipFilter {
   includeUndated?: boolean | null;
 }
 
-export const RELATIONSHIP_ORDERINGS = {
-  VALID_FROM_ASC: {
-    name: 'VALID_FROM_ASC',
-    keys: [sql`coalesce(actor_relationship.valid_from, '-infinity'::date)`],
-    id: sql.ref('actor_relationship.id'),
-    descending: false,
-  },
-  TYPE_ASC: {
-    name: 'TYPE_ASC',
-    keys: [sql.ref('actor_relationship.type')],
-    id: sql.ref('actor_relationship.id'),
-    descending: false,
-  },
-  CREATED_AT_DESC: {
-    name: 'CREATED_AT_DESC',
-    keys: [sql.ref('actor_relationship.created_at')],
-    id: sql.ref('actor_relationship.id'),
-    descending: true,
-  },
-  CHANGED_ASC: {
-    name: 'CHANGED_ASC',
-    keys: [latestChange('ActorRelationship', sql.ref('actor_relationship.id'))],
-    id: sql.ref('actor_relationship.id'),
-    descending: false,
-  },
-} satisfies Record<string, Ordering>;
+export const RELATIONSHIP_ORDERINGS = defineOrderings('ActorRelationship', 'actor_relationship', {
+  VALID_FROM_ASC: ascending(sql`coalesce(actor_relationship.valid_from, '-infinity'::date)`),
+  TYPE_ASC: ascending(sql.ref('actor_relationship.type')),
+  CREATED_AT_DESC: descending(sql.ref('actor_relationship.created_at')),
+});
 export type RelationshipOrder = keyof typeof RELATIONSHIP_ORDERINGS;
 
 const RELATIONSHIP_COLUMNS = RELATIONSHIP_COLUMN_NAMES.map(

@@ -1,8 +1,9 @@
+import { ascending, defineOrderings, descending } from '../db/orderings.js';
 import type { ActorRow } from '../db/rows.js';
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import { nestedListing } from '../db/nested-listing.js';
 import type { Executor } from '../db/executor.js';
-import { type Ordering, type SortKeyed } from '../db/keyset.js';
+import { type SortKeyed } from '../db/keyset.js';
 import type { ActorTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
@@ -12,39 +13,18 @@ import {
   type ActorFilter,
 } from './actor-filter.repository.js';
 import { movedOn } from '../db/at-version.js';
-import { changedSince, latestChange } from '../db/changed-since.js';
+import { changedSince } from '../db/changed-since.js';
 
 export type { ActorRow };
 export type ActorPageRow = ActorRow & SortKeyed;
 
 export type { ActorFilter };
 
-export const ACTOR_ORDERINGS = {
-  NAME_ASC: {
-    name: 'NAME_ASC',
-    keys: [sql`fold_text(actor.name)`],
-    id: sql.ref('actor.id'),
-    descending: false,
-  },
-  NAME_DESC: {
-    name: 'NAME_DESC',
-    keys: [sql`fold_text(actor.name)`],
-    id: sql.ref('actor.id'),
-    descending: true,
-  },
-  CREATED_AT_DESC: {
-    name: 'CREATED_AT_DESC',
-    keys: [sql.ref('actor.created_at')],
-    id: sql.ref('actor.id'),
-    descending: true,
-  },
-  CHANGED_ASC: {
-    name: 'CHANGED_ASC',
-    keys: [latestChange('Actor', sql.ref('actor.id'))],
-    id: sql.ref('actor.id'),
-    descending: false,
-  },
-} satisfies Record<string, Ordering>;
+export const ACTOR_ORDERINGS = defineOrderings('Actor', 'actor', {
+  NAME_ASC: ascending(sql`fold_text(actor.name)`),
+  NAME_DESC: descending(sql`fold_text(actor.name)`),
+  CREATED_AT_DESC: descending(sql.ref('actor.created_at')),
+});
 export type ActorOrder = keyof typeof ACTOR_ORDERINGS;
 
 /**

@@ -1,7 +1,8 @@
+import { ascending, defineOrderings, descending } from '../db/orderings.js';
 import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import { nestedListing } from '../db/nested-listing.js';
 import type { Executor } from '../db/executor.js';
-import { type Ordering, type SortKeyed } from '../db/keyset.js';
+import { type SortKeyed } from '../db/keyset.js';
 import type {
   AuthorTable,
   BriefingStatus,
@@ -13,7 +14,7 @@ import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivorId } from '../actors/actor.repository.js';
 import { anyId } from '../db/any-id.js';
 import { movedOn } from '../db/at-version.js';
-import { changedSince, latestChange } from '../db/changed-since.js';
+import { changedSince } from '../db/changed-since.js';
 
 export type BriefingRow = Selectable<BriefingTable>;
 export type BriefingPageRow = BriefingRow & SortKeyed;
@@ -34,38 +35,12 @@ export interface BriefingFilter {
   updatedSince?: Date | null;
 }
 
-export const BRIEFING_ORDERINGS = {
-  PUBLISHED_AT_DESC: {
-    name: 'PUBLISHED_AT_DESC',
-    keys: [sql`coalesce(briefing.published_at, '-infinity'::timestamptz)`],
-    id: sql.ref('briefing.id'),
-    descending: true,
-  },
-  PUBLISHED_AT_ASC: {
-    name: 'PUBLISHED_AT_ASC',
-    keys: [sql`coalesce(briefing.published_at, '-infinity'::timestamptz)`],
-    id: sql.ref('briefing.id'),
-    descending: false,
-  },
-  TITLE_ASC: {
-    name: 'TITLE_ASC',
-    keys: [sql`fold_text(briefing.title)`],
-    id: sql.ref('briefing.id'),
-    descending: false,
-  },
-  CREATED_AT_DESC: {
-    name: 'CREATED_AT_DESC',
-    keys: [sql.ref('briefing.created_at')],
-    id: sql.ref('briefing.id'),
-    descending: true,
-  },
-  CHANGED_ASC: {
-    name: 'CHANGED_ASC',
-    keys: [latestChange('Briefing', sql.ref('briefing.id'))],
-    id: sql.ref('briefing.id'),
-    descending: false,
-  },
-} satisfies Record<string, Ordering>;
+export const BRIEFING_ORDERINGS = defineOrderings('Briefing', 'briefing', {
+  PUBLISHED_AT_DESC: descending(sql`coalesce(briefing.published_at, '-infinity'::timestamptz)`),
+  PUBLISHED_AT_ASC: ascending(sql`coalesce(briefing.published_at, '-infinity'::timestamptz)`),
+  TITLE_ASC: ascending(sql`fold_text(briefing.title)`),
+  CREATED_AT_DESC: descending(sql.ref('briefing.created_at')),
+});
 export type BriefingOrder = keyof typeof BRIEFING_ORDERINGS;
 
 function visibleBriefings(db: Executor, visibility: Visibility, filter: BriefingFilter = {}) {

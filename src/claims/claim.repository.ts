@@ -1,3 +1,4 @@
+import { ascending, defineOrderings, descending } from '../db/orderings.js';
 import type { CitationRow, ClaimRow } from '../db/rows.js';
 import {
   sql,
@@ -10,7 +11,6 @@ import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
   paginatePerParent,
-  type Ordering,
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
@@ -24,45 +24,19 @@ import { visibleRelationshipIds } from '../actors/actor-relationship.repository.
 import { anyId } from '../db/any-id.js';
 import { CLAIM_COLUMN_NAMES, type ClaimColumn } from '../common/field-columns.js';
 import { movedOn } from '../db/at-version.js';
-import { changedSince, latestChange } from '../db/changed-since.js';
+import { changedSince } from '../db/changed-since.js';
 
 export type { CitationRow, ClaimRow };
 export type ClaimPageRow = ClaimRow & SortKeyed;
 
 export type { ActorRole, ClaimFilter };
 
-export const CLAIM_ORDERINGS = {
-  BRIEFING_POSITION: {
-    name: 'BRIEFING_POSITION',
-    keys: [sql.ref('claim.briefing_id'), sql.ref('claim.position')],
-    id: sql.ref('claim.id'),
-    descending: false,
-  },
-  CONFIDENCE_DESC: {
-    name: 'CONFIDENCE_DESC',
-    keys: [sql`coalesce(claim.confidence, -1)`],
-    id: sql.ref('claim.id'),
-    descending: true,
-  },
-  VALID_FROM_ASC: {
-    name: 'VALID_FROM_ASC',
-    keys: [sql`coalesce(claim.valid_from, '-infinity'::date)`],
-    id: sql.ref('claim.id'),
-    descending: false,
-  },
-  CREATED_AT_DESC: {
-    name: 'CREATED_AT_DESC',
-    keys: [sql.ref('claim.created_at')],
-    id: sql.ref('claim.id'),
-    descending: true,
-  },
-  CHANGED_ASC: {
-    name: 'CHANGED_ASC',
-    keys: [latestChange('Claim', sql.ref('claim.id'))],
-    id: sql.ref('claim.id'),
-    descending: false,
-  },
-} satisfies Record<string, Ordering>;
+export const CLAIM_ORDERINGS = defineOrderings('Claim', 'claim', {
+  BRIEFING_POSITION: ascending(sql.ref('claim.briefing_id'), sql.ref('claim.position')),
+  CONFIDENCE_DESC: descending(sql`coalesce(claim.confidence, -1)`),
+  VALID_FROM_ASC: ascending(sql`coalesce(claim.valid_from, '-infinity'::date)`),
+  CREATED_AT_DESC: descending(sql.ref('claim.created_at')),
+});
 export type ClaimOrder = keyof typeof CLAIM_ORDERINGS;
 
 // Every column but the generated range, which the API exposes through its parts.

@@ -1,3 +1,4 @@
+import { ascending, defineOrderings, descending } from '../db/orderings.js';
 import type { CitationRow, SourceRow } from '../db/rows.js';
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
@@ -15,7 +16,7 @@ import { containsPattern } from '../db/text-search.js';
 import { citedSourceColumns, type SourceColumn } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import { movedOn } from '../db/at-version.js';
-import { changedSince, latestChange } from '../db/changed-since.js';
+import { changedSince } from '../db/changed-since.js';
 
 export type { SourceRow };
 export type SourcePageRow = SourceRow & SortKeyed;
@@ -31,33 +32,12 @@ export interface SourceFilter {
   url?: string | null;
 }
 
-export const SOURCE_ORDERINGS = {
-  TITLE_ASC: {
-    name: 'TITLE_ASC',
-    keys: [sql`fold_text(source.title)`],
-    id: sql.ref('source.id'),
-    descending: false,
-  },
-  PUBLISHED_AT_DESC: {
-    name: 'PUBLISHED_AT_DESC',
-    keys: [sql`coalesce(source.published_at, '-infinity'::timestamptz)`],
-    id: sql.ref('source.id'),
-    descending: true,
-  },
-  RELIABILITY_ASC: {
-    name: 'RELIABILITY_ASC',
-    // Unjudged sources sort last, after F.
-    keys: [sql`coalesce(source.reliability, 'Z')`],
-    id: sql.ref('source.id'),
-    descending: false,
-  },
-  CHANGED_ASC: {
-    name: 'CHANGED_ASC',
-    keys: [latestChange('Source', sql.ref('source.id'))],
-    id: sql.ref('source.id'),
-    descending: false,
-  },
-} satisfies Record<string, Ordering>;
+export const SOURCE_ORDERINGS = defineOrderings('Source', 'source', {
+  TITLE_ASC: ascending(sql`fold_text(source.title)`),
+  PUBLISHED_AT_DESC: descending(sql`coalesce(source.published_at, '-infinity'::timestamptz)`),
+  // Unjudged sources sort last, after F.
+  RELIABILITY_ASC: ascending(sql`coalesce(source.reliability, 'Z')`),
+});
 export type SourceOrder = keyof typeof SOURCE_ORDERINGS;
 
 /** Sources the caller may see (clearance and embargo). */
