@@ -1,28 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
-import {
-  chmod,
-  cp,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase } from '../../src/db/database.js';
 import { dataDirLockPath, startEmbeddedDatabase } from '../../src/db/embedded.js';
 import { createTestDataDir } from '../helpers/test-database.js';
 import { compiled } from '../helpers/test-build.js';
 
-// The embedded database's directory holds every briefing, RED ones included: it is owner-only
-// (0700 directories, 0600 files), and one process at a time has it, through a lock file with
-// the holder's pid. It runs in the embedded pass only: TEST_DATABASE_URL changes nothing here,
+// The embedded database's directory holds every briefing, RED ones included: one process at a
+// time has it, through a lock file (owner-only, 0600) with the holder's pid. It runs in the embedded pass only: TEST_DATABASE_URL changes nothing here,
 // so the PostgreSQL pass would run the same code again (and has no data-directory template).
 
 const run = promisify(execFile);
@@ -31,28 +18,6 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 let root: string;
 /** A data directory a server has used and stopped: the lock tests start from copies of it. */
 let pristine: string;
-
-/** Every entry under `directory` (itself included) whose mode lets group or others in. */
-async function looseEntries(directory: string): Promise<string[]> {
-  const loose: string[] = [];
-  const visit = async (entry: string) => {
-    const info = await stat(entry);
-    if (info.mode & 0o077) loose.push(`${(info.mode & 0o777).toString(8)} ${entry}`);
-    if (info.isDirectory())
-      for (const name of await readdir(entry)) await visit(path.join(entry, name));
-  };
-  await visit(directory);
-  return loose;
-}
-
-async function loosen(directory: string): Promise<void> {
-  await chmod(directory, 0o777);
-  for (const entry of await readdir(directory, { withFileTypes: true })) {
-    const entryPath = path.join(directory, entry.name);
-    if (entry.isDirectory()) await loosen(entryPath);
-    else if (entry.isFile()) await chmod(entryPath, 0o666);
-  }
-}
 
 /** `dir` holding a database already, as a server that ran there before leaves it. */
 async function previouslyUsed(dir: string): Promise<void> {
@@ -74,44 +39,14 @@ describe.runIf(!process.env.TEST_DATABASE_URL)('embedded data directory (embedde
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-datadir-'));
     // A copy of the run's migrated template, not an initdb of its own (seconds of CPU). The
-    // first test still initialises a directory: that is where PGlite writes files world-readable.
+    // modes of a directory initialised from scratch, and of one fixed on start, are checked on
+    // the fresh start of tests/server/process.test.ts.
     pristine = await createTestDataDir({ seed: false });
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
     await rm(pristine, { recursive: true, force: true });
   });
-
-  // An initdb of its own, in a child process: allow for a loaded machine.
-  it(
-    'is owner-only, including what the database writes while it runs',
-    { timeout: 120_000 },
-    async () => {
-      const dir = path.join(root, 'modes', 'data');
-      const embedded = await startEmbeddedDatabase(dir);
-      const db = createDatabase({ url: embedded.url, maxConnections: 1 });
-      try {
-        await sql`create table secrets (id int, body text)`.execute(db);
-        await sql`insert into secrets select g, repeat('RED ', 50) from generate_series(1, 20000) g`.execute(
-          db,
-        );
-        await sql`checkpoint`.execute(db);
-        expect((await stat(dir)).mode & 0o777).toBe(0o700);
-        expect(await looseEntries(dir)).toEqual([]);
-      } finally {
-        await db.destroy();
-        await embedded.stop();
-      }
-      expect(await looseEntries(dir)).toEqual([]);
-
-      // A directory left world-readable (an older version, a careless copy) is fixed on start.
-      await loosen(dir);
-      expect((await looseEntries(dir)).length).toBeGreaterThan(100);
-      const again = await startEmbeddedDatabase(dir);
-      expect(await looseEntries(dir)).toEqual([]);
-      await again.stop();
-    },
-  );
 
   it('refuses a second opener naming the holder, and is free again after stop', async () => {
     const dir = path.join(root, 'held');

@@ -17,7 +17,8 @@ let database: DatabaseEnv;
 let folder: string;
 
 beforeAll(async () => {
-  database = await createDatabaseEnv();
+  // Reached by URL in both passes: each command connects instead of opening a data directory.
+  database = await createDatabaseEnv({ reach: 'url' });
   folder = await mkdtemp(path.join(os.tmpdir(), 'briefgraph-persisted-'));
 });
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
 import { venezuelaBriefing } from '../../src/seed/venezuela-briefing.js';
+import { looseEntries, loosen } from '../helpers/file-modes.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 // The real `src/server.ts` in a child process, over HTTP: what `npm start` gives an analyst.
@@ -159,6 +160,13 @@ describe.runIf(!process.env.TEST_DATABASE_URL)('server process on the embedded d
     await expectSeedBriefing(running());
   });
 
+  // The directory holds every briefing, RED ones included: owner-only (0700 directories, 0600
+  // files), including what the database wrote while initialising, migrating and seeding it.
+  it('keeps its new data directory owner-only', async () => {
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    expect(await looseEntries(dataDir)).toEqual([]);
+  });
+
   it('serves GraphiQL to browsers without loading anything from a CDN', async () => {
     const response = await fetch(`${running().url}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
@@ -170,7 +178,7 @@ describe.runIf(!process.env.TEST_DATABASE_URL)('server process on the embedded d
     expect(html).not.toMatch(/<link[^>]*\shref=["']?(https?:)?\/\//i);
   });
 
-  it('keeps its data across a restart and does not seed twice', async () => {
+  it('keeps its data across a restart, does not seed twice, and closes a loosened directory again', async () => {
     await running().stop();
     server = undefined;
 
@@ -185,8 +193,12 @@ describe.runIf(!process.env.TEST_DATABASE_URL)('server process on the embedded d
     } finally {
       await direct.close();
     }
+    // A directory left world-readable (an older version, a careless copy) is fixed on start.
+    await loosen(dataDir);
+    expect((await looseEntries(dataDir)).length).toBeGreaterThan(100);
 
     server = await startServerProcess({ env: { DATA_DIR: dataDir, DATABASE_URL: '' } });
+    expect(await looseEntries(dataDir)).toEqual([]);
     const data = await graphql<{
       actors: { totalCount: number; edges: { node: { name: string } }[] };
       briefings: { totalCount: number };
