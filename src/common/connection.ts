@@ -30,7 +30,7 @@ export interface Page<T> {
   totalCount: () => Promise<number>;
 }
 
-interface CursorPayload {
+export interface CursorPayload {
   o: string;
   k: string[];
   i: number;
@@ -41,16 +41,20 @@ export function encodeCursor(orderingName: string, row: SortKeyed & { id: number
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, ordering: Ordering, argument: string): Keyset {
+/**
+ * A cursor's content, exactly as encodeCursor writes it (keys as the database's own text,
+ * storable and bounded, and a positive row id JavaScript holds exactly); null for anything else.
+ * Key values the database cannot read as the key's type are left to the read's backstop
+ * (src/errors/pg-errors.ts).
+ */
+export function readCursor(cursor: string): CursorPayload | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    payload = null;
+    return null;
   }
-  // Exactly what encodeCursor writes: keys as the database's own text (storable, bounded) and a
-  // positive row id JavaScript holds exactly. Key values the database cannot read as the key's
-  // type are left to the read's backstop (src/errors/pg-errors.ts).
   const valid =
     typeof payload === 'object' &&
     payload !== null &&
@@ -60,20 +64,24 @@ function decodeCursor(cursor: string, ordering: Ordering, argument: string): Key
     'i' in payload &&
     typeof payload.o === 'string' &&
     Array.isArray(payload.k) &&
-    payload.k.length === ordering.keys.length &&
     payload.k.every(
       (v: unknown) => typeof v === 'string' && v.length <= 1000 && !unstorableCharacterIn(v),
     ) &&
     Number.isSafeInteger(payload.i) &&
     (payload.i as number) >= 1;
-  if (!valid || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+  return valid ? (payload as CursorPayload) : null;
+}
+
+function decodeCursor(cursor: string, ordering: Ordering, argument: string): Keyset {
+  const payload = readCursor(cursor);
+  if (!payload || payload.k.length !== ordering.keys.length) {
     throw badInput(
       `expected \`${argument}\` to be a cursor returned by this connection, got ${JSON.stringify(cursor.slice(0, 80))}`,
       'INVALID_CURSOR',
       argument,
     );
   }
-  const { o, k, i } = payload as CursorPayload;
+  const { o, k, i } = payload;
   if (o !== ordering.name) {
     throw badInput(
       `expected \`${argument}\` to be a cursor for orderBy ${ordering.name}, got one for ${o}`,

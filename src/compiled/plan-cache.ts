@@ -12,6 +12,7 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import type { CompiledQuery } from 'kysely';
+import { encodeCursor, readCursor } from '../common/connection.js';
 import { decodeGlobalId, encodeGlobalId } from '../common/global-id.js';
 import type { Visibility } from '../db/visibility.js';
 
@@ -31,8 +32,9 @@ const PROBE_ID = 2 ** 40;
 
 /**
  * A variable value the compiled SQL may bind instead of building its text around: an opaque
- * identifier. `forms` are the values a statement may bind for it (a global id's text or its
- * number), `probe` a different valid value and `probeForms` what that binds.
+ * identifier or a cursor. `forms` are the values a statement may bind for it (a global id's text
+ * or its number; a cursor's text, each of its keys or its row id), `probe` a different valid
+ * value and `probeForms` what that binds, form for form.
  */
 interface Leaf {
   path: readonly (string | number)[];
@@ -52,12 +54,27 @@ type Entry =
   | { kind: 'value'; plan: Plan | null };
 
 /**
- * The leaf kinds: scalars that only name a record. Every other value (numbers, enums,
- * booleans, free text such as a search, cursors) may shape the statement, so it is part of the
- * key, as is whether a value is null and which fields an input object has.
+ * The leaf kinds: scalars that only name a record, and cursors (a paging client sends a new one
+ * for every page). Every other value (numbers, which are clamped, enums, booleans, free text such
+ * as a search) may shape the statement, so it is part of the key, as is whether a value is null
+ * and which fields an input object has.
  */
 function leafFor(scalar: string, value: unknown, k: number): Omit<Leaf, 'path'> | null {
   if (typeof value !== 'string') return null;
+  const cursor = scalar === 'String' ? readCursor(value) : null;
+  if (cursor) {
+    // Same ordering and number of keys: only the values differ, so the text may not.
+    const keys = cursor.k.map((key, j) => {
+      const probe = `plan-probe-${k}-${j}`;
+      return key === probe ? `${probe}-1` : probe;
+    });
+    const id = PROBE_ID + k;
+    return {
+      forms: [value, ...cursor.k, cursor.i],
+      probe: encodeCursor(cursor.o, { sort_key: keys, id }),
+      probeForms: [encodeCursor(cursor.o, { sort_key: keys, id }), ...keys, id],
+    };
+  }
   if (scalar === 'ID') {
     let typename: string;
     let id: string;
@@ -80,9 +97,14 @@ function leafFor(scalar: string, value: unknown, k: number): Omit<Leaf, 'path'> 
   return null;
 }
 
-/** The type name of an ID leaf, kept in the shape: `node(id:)` compiles per type. */
+/**
+ * What of a leaf stays in the shape: an ID's type name (`node(id:)` compiles per type), a
+ * cursor's ordering and number of keys.
+ */
 function leafToken(scalar: string, value: string): string {
-  return scalar === 'ID' ? `id:${decodeGlobalId(value).typename}` : 's';
+  if (scalar === 'ID') return `id:${decodeGlobalId(value).typename}`;
+  const cursor = scalar === 'String' ? readCursor(value) : null;
+  return cursor ? `c:${cursor.o}:${cursor.k.length}` : 's';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -138,6 +160,19 @@ function withProbes(variables: Record<string, unknown>, leaves: readonly Leaf[])
     if (last !== undefined) (at as Record<string | number, unknown>)[last] = leaf.probe;
   }
   return copy;
+}
+
+/** The plan for the probes; null (compile per value) if they are refused where the real values were not. */
+function compileProbes(
+  compile: CompilePlan,
+  variables: Record<string, unknown>,
+  leaves: readonly Leaf[],
+): Plan | null {
+  try {
+    return compile(withProbes(variables, leaves));
+  } catch {
+    return null;
+  }
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -274,7 +309,7 @@ export function createPlanCache() {
         return plan;
       }
       const plan = compile(variables);
-      const probed = plan && leaves.length > 0 ? compile(withProbes(raw, leaves)) : plan;
+      const probed = plan && leaves.length > 0 ? compileProbes(compile, raw, leaves) : plan;
       const slots = plan && probed ? slotsFor(plan, probed, leaves) : null;
       if (slots) remember(key, { kind: 'shape', plan, slots });
       else if (leaves.length === 0) remember(key, { kind: 'shape', plan, slots: [] });

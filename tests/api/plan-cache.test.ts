@@ -111,6 +111,46 @@ describe('compiled plans keyed by the variables’ shape', () => {
     });
   });
 
+  it('binds each page’s cursor: paging on compiles once per ordering, as the loader path answers', async () => {
+    const document = parse(
+      `query Page($after: String, $order: BriefingOrder) { briefings(first: 1, after: $after, orderBy: $order) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } } }`,
+    );
+    const text = document.loc?.source.body ?? '';
+    const { calls, planFor } = counted(document);
+    type PageData = {
+      briefings: {
+        edges: { cursor: string; node: { title: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+    const pages = async (order: string) => {
+      const titles: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const variables: Record<string, unknown> = { after, order };
+        const compiled = (await run(planFor(variables))) as PageData;
+        const viaLoaders = await graphql(loaders, text, variables);
+        expect(compiled).toEqual(viaLoaders.data);
+        titles.push(...compiled.briefings.edges.map((edge) => edge.node.title));
+        if (!compiled.briefings.pageInfo.hasNextPage) return titles;
+        after = compiled.briefings.pageInfo.endCursor;
+      }
+    };
+    await insertBriefing(database.db, { slug: 'plan-page-three', title: 'Plan page three' });
+    await insertBriefing(database.db, { slug: 'plan-page-four', title: 'Plan page four' });
+    const seeded = 'Venezuela Seeks Military Aid from Russia, China, and Iran';
+    const byTitle = ['One', 'Plan page four', 'Plan page three', 'Two', seeded];
+    expect(await pages('TITLE_ASC')).toEqual(byTitle);
+    // The first page without a cursor; the second with one, and its probe; the other three bound.
+    expect(calls.count).toBe(3);
+    // Another ordering's cursors (other keys) are another shape.
+    const newest = ['Plan page four', 'Plan page three', 'Two', 'One', seeded];
+    expect(await pages('CREATED_AT_DESC')).toEqual(newest);
+    expect(calls.count).toBe(6);
+    expect(await pages('TITLE_ASC')).toEqual(byTitle);
+    expect(calls.count).toBe(6);
+  });
+
   it('keeps variables it cannot coerce for the loader path, which reports them', () => {
     const { calls, planFor } = counted();
     expect(planFor({ slug: 'Not A Slug', id: encodeGlobalId('Actor', 1) })).toBeNull();

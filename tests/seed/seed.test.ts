@@ -1,12 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { sql } from 'kysely';
-import { openDatabase, type OpenDatabase } from '../../src/db/open.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/database.js';
 import type { DB } from '../../src/db/types.js';
 import { SEED_BRIEFING_SLUG, seedDatabase } from '../../src/seed/load-seed.js';
 import { venezuelaBriefing } from '../../src/seed/venezuela-briefing.js';
 import type { SeedData } from '../../src/seed/seed-types.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const TABLES = [
   'source',
@@ -49,7 +48,7 @@ const SEEDED: TableCounts = {
   audit_log: 1,
 };
 
-let handle: OpenDatabase;
+let handle: TestDatabase;
 let db: Database;
 
 async function countRows(): Promise<TableCounts> {
@@ -100,10 +99,10 @@ function withDanglingActor(data: SeedData): SeedData {
 }
 
 beforeAll(async () => {
-  handle = await openDatabase({ databaseUrl: null, dataDir: null, maxConnections: 1 });
+  // A copy of the run's migrated, unseeded template, on the database this pass tests.
+  handle = await createTestDatabase({ seed: false });
   db = handle.db;
-  await migrateToLatest(db);
-}, 120_000);
+});
 
 afterAll(async () => {
   await handle?.close();
