@@ -42,6 +42,7 @@ const { values: args } = parseArgs({
     peers: { type: 'string' },
     queries: { type: 'string' },
     'cache-store': { type: 'string' },
+    server: { type: 'string' },
   },
 });
 
@@ -74,13 +75,19 @@ if (!existsSync(path.join(BENCH_DIR, 'node_modules/autocannon')) || !existsSync(
 }
 
 // `ours` runs the compiled server, as `npm start` does: built from the sources as they are now
-// (before pinning, so that tsc has both cores).
-log('building the server (npm run build)');
-const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_DIR, encoding: 'utf8' });
-if (build.status !== 0) {
-  console.error(`npm run build failed (${build.error?.message ?? `exit ${build.status}`}):`);
-  console.error(build.stdout, build.stderr);
-  process.exit(2);
+// (before pinning, so that tsc has both cores), unless --server names a build already made (the
+// test suite's smoke run passes its own).
+const serverEntry = args.server ? path.resolve(args.server) : null;
+if (serverEntry) {
+  log(`using the compiled server at ${serverEntry}`);
+} else {
+  log('building the server (npm run build)');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_DIR, encoding: 'utf8' });
+  if (build.status !== 0) {
+    console.error(`npm run build failed (${build.error?.message ?? `exit ${build.status}`}):`);
+    console.error(build.stdout, build.stderr);
+    process.exit(2);
+  }
 }
 
 // Load generator (this process) on core 0, servers on core 1; PostgreSQL is shared.
@@ -108,7 +115,7 @@ log(
   `ours-cached: response cache in ${cache.store === 'redis' ? `Redis at ${redactUrl(cache.redisUrl ?? '')}` : 'memory'} (${cache.reason}), TTL ${cache.ttlSeconds} s`,
 );
 
-const allSpecs = peerSpecs(settings.databaseUrl, settings.poolMax, cache);
+const allSpecs = peerSpecs(settings.databaseUrl, settings.poolMax, cache, serverEntry);
 const specs = args.peers
   ? allSpecs.filter((s) => args.peers?.split(',').includes(s.name))
   : allSpecs;

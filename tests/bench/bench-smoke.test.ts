@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compiled } from '../helpers/test-build.js';
 
 // Keeps the benchmark harness (bench/, `npm run bench`) working: runs it at a tiny scale for a
 // few seconds against its own PostgreSQL database and checks the correctness gate and the
@@ -108,6 +109,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
           '--drop-after',
           '--out',
           outDir,
+          // The run's own build of the server (tests/helpers/test-build.ts), not a tsc build.
+          '--server',
+          compiled('src/server.ts'),
         ],
         {
           cwd: BENCH_DIR,
