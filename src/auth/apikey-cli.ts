@@ -2,10 +2,7 @@
 import { parseArgs } from 'node:util';
 import { command, runAsProgram, UsageError, type CliIo } from '../cli.js';
 import { loadConfig } from '../config.js';
-import { createDatabase } from '../db/database.js';
-import { embeddedSocketUrl, isEmbeddedServerRunning } from '../db/embedded.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { openDatabase } from '../db/open.js';
+import { openCommandDatabase } from '../db/command-database.js';
 import { MARKINGS, ROLES, type Marking, type Role } from '../db/types.js';
 import { listApiKeys, revokeApiKey, type ApiKeyRow } from './api-key.repository.js';
 import { issueApiKey } from './api-keys.js';
@@ -24,23 +21,9 @@ function describe(row: ApiKeyRow): string {
   return `${row.id}\t${row.key_prefix}…\t${row.role}\t${row.clearance}\t${state}\t${row.name}`;
 }
 
-/**
- * Against DATABASE_URL, or the embedded database in DATA_DIR: through the running server's
- * socket when there is one (PGlite allows one process per directory), directly otherwise.
- */
-async function open(env: NodeJS.ProcessEnv) {
-  const config = loadConfig(env);
-  if (!config.databaseUrl && (await isEmbeddedServerRunning(config.dataDir))) {
-    const db = createDatabase({ url: embeddedSocketUrl(config.dataDir), maxConnections: 1 });
-    return { db, close: () => db.destroy() };
-  }
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    maxConnections: 1,
-  });
-  await migrateToLatest(database.db);
-  return database;
+/** The command's database, as DATABASE_URL or DATA_DIR in its environment say. */
+function open(env: NodeJS.ProcessEnv) {
+  return openCommandDatabase(loadConfig(env));
 }
 
 async function create(values: Record<string, string | undefined>, io: CliIo): Promise<number> {
