@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as apikey } from '../../src/auth/apikey-cli.js';
 import { runCommand } from '../helpers/commands.js';
@@ -32,15 +32,26 @@ async function editorText(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).innerText()).replaceAll('\u00a0', ' ').replace(/\s+/g, ' ');
 }
 
-/** Chromium allowed to reach `origin` only; every other request is recorded in `blocked`. */
-async function openBrowser(origin: string, blocked: string[], pageErrors: string[]) {
+/** One Chromium for the file (a launch is seconds of CPU); each visit has a context of its own. */
+let launched: Promise<Browser> | undefined;
+
+function browserOnce(): Promise<Browser> {
+  launched ??= launchBrowser();
+  return launched;
+}
+
+afterAll(async () => {
+  await (await launched)?.close();
+});
+
+async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\` ` +
         'or set CHROMIUM_PATH to a Chromium/Chrome executable.',
     );
   }
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
       '--headless=new',
@@ -53,7 +64,16 @@ async function openBrowser(origin: string, blocked: string[], pageErrors: string
       '--disable-sync',
     ],
   });
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+}
+
+/**
+ * A page in a fresh browser context allowed to reach `origin` only; every other request is
+ * recorded in `blocked`.
+ */
+async function openPage(origin: string, blocked: string[], pageErrors: string[]) {
+  const context = await (
+    await browserOnce()
+  ).newContext({ viewport: { width: 1600, height: 1000 } });
   // On the context rather than the page, so requests from workers are caught as well.
   await context.route('**/*', async (route) => {
     const url = route.request().url();
@@ -66,23 +86,23 @@ async function openBrowser(origin: string, blocked: string[], pageErrors: string
   });
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  return { browser, page };
+  return { context, page };
 }
 
 describe('GraphiQL in a browser, offline', () => {
   let real: RealServer | undefined;
-  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
   let page: Page;
   const blocked: string[] = [];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     real = await startRealServer();
-    ({ browser, page } = await openBrowser(new URL(real.server.url).origin, blocked, pageErrors));
+    ({ context, page } = await openPage(new URL(real.server.url).origin, blocked, pageErrors));
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
-    await browser?.close();
+    await context?.close();
     await real?.stop();
   });
 
@@ -125,7 +145,7 @@ describe('GraphiQL in a browser, offline', () => {
 
 describe('GraphiQL in production, for a visitor without a key', () => {
   let real: RealServer | undefined;
-  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
   let page: Page;
   let key: string;
   const blocked: string[] = [];
@@ -143,11 +163,11 @@ describe('GraphiQL in production, for a visitor without a key', () => {
     expect(created.code, created.err).toBe(0);
     key = created.out.at(-1) ?? '';
     expect(key).toMatch(/^bg_/);
-    ({ browser, page } = await openBrowser(new URL(real.server.url).origin, blocked, pageErrors));
+    ({ context, page } = await openPage(new URL(real.server.url).origin, blocked, pageErrors));
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
-    await browser?.close();
+    await context?.close();
     await real?.stop();
   });
 
