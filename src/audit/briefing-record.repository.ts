@@ -1,3 +1,4 @@
+import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { anyId } from '../db/any-id.js';
 import {
@@ -15,7 +16,6 @@ import {
 import type { Executor } from '../db/executor.js';
 import type { SortKeyed } from '../db/keyset.js';
 import type { ClaimDateTable, ClaimQuantityTable, Likelihood, Marking } from '../db/types.js';
-import type { Selectable } from 'kysely';
 import type { Visibility } from '../db/visibility.js';
 import type { ParticipantRow } from '../common/participant.schema.js';
 import { hiddenNow, visibleSurvivorsOf } from './audit.repository.js';
@@ -158,8 +158,9 @@ function sourceVisible(visibility: Visibility, marking: Marking, releasedTo: Mar
 /**
  * The briefing's claims and cited sources as they stood at `at`, in five statements whatever
  * their number. What the caller may not see now stays out: a claim or source hidden from them
- * now (or above their clearance then), and participants and links whose actor they may not
- * see now; merged actors show as their survivors, as current reads show them.
+ * now (or above their clearance then, or a claim above it at its last entry, removed or not),
+ * and participants and links whose actor they may not see now; merged actors show as their
+ * survivors, as current reads show them.
  */
 export async function findBriefingRecordAsOf(
   db: Executor,
@@ -167,12 +168,13 @@ export async function findBriefingRecordAsOf(
   briefingId: number,
   at: Date,
 ): Promise<BriefingRecord> {
-  // The claims ever logged in this briefing: their entries name it (audit_mention).
+  // The claims ever logged in this briefing (their entries name it: audit_mention), with their
+  // later entries too, for the last marking each had.
   const claimEntries = await db
     .selectFrom('audit_log')
-    .select(['entity_id', 'after'])
+    // Compared in SQL: the log keeps microseconds, a Date milliseconds.
+    .select(['entity_id', 'after', sql<boolean>`at <= ${at}`.as('in_time')])
     .where('entity_type', '=', 'Claim')
-    .where('at', '<=', at)
     .where('entity_id', 'in', (eb) =>
       eb
         .selectFrom('audit_mention')
@@ -186,8 +188,15 @@ export async function findBriefingRecordAsOf(
     .orderBy('at')
     .orderBy('id')
     .execute();
-  const claimStates = [...fold(claimEntries)].flatMap(([, state]) =>
-    state === null ? [] : [claimSnapshot.parse(state)],
+  const claimStates = [...fold(claimEntries.filter((entry) => entry.in_time))].flatMap(
+    ([, state]) => (state === null ? [] : [claimSnapshot.parse(state)]),
+  );
+  // A claim raised above the caller's clearance later, even one removed since, stays hidden.
+  const lastMarkings = new Map(
+    [...fold(claimEntries.filter((entry) => entry.after !== null))].map(([id, state]) => [
+      id,
+      claimSnapshot.shape.marking.parse(state?.marking),
+    ]),
   );
   const hiddenClaims = await hiddenNow(
     db,
@@ -196,7 +205,10 @@ export async function findBriefingRecordAsOf(
     claimStates.map((c) => c.id),
   );
   const claims = claimStates.filter(
-    (claim) => !hiddenClaims.has(claim.id) && visibility.markings.includes(claim.marking),
+    (claim) =>
+      !hiddenClaims.has(claim.id) &&
+      visibility.markings.includes(claim.marking) &&
+      visibility.markings.includes(lastMarkings.get(claim.id) ?? claim.marking),
   );
 
   const sourceIds = [...new Set(claims.flatMap((c) => c.citations.map((x) => x.source_id)))];

@@ -376,4 +376,42 @@ describe('Briefing.recordAsOf', () => {
       ['A clear claim.', ['OPERATOR']],
     ]);
   });
+
+  it('keeps out a claim raised above your clearance later, even once removed', async () => {
+    const briefing = await database.db
+      .selectFrom('briefing')
+      .select('id')
+      .where('slug', '=', SEED_BRIEFING_SLUG)
+      .executeTakeFirstOrThrow();
+    const claim = await write(
+      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
+        __typename ... on AddClaimSuccess { claim { id version } } } }`,
+      {
+        b: gid('Briefing', briefing.id),
+        input: { statement: 'Raised later.', predicate: 'noted' },
+      },
+    );
+    const clearThen = await afterLastWrite();
+    await write(
+      `mutation ($id: ID!) { updateClaim(id: $id, expectedVersion: 1, input: { marking: AMBER }) {
+        __typename ... on UpdateClaimSuccess { claim { id version } } } }`,
+      { id: claim.id },
+    );
+    await write(
+      `mutation ($id: ID!) { removeClaim(id: $id, expectedVersion: 2) {
+        __typename ... on RemoveClaimSuccess { briefing { id version } } } }`,
+      { id: claim.id },
+    );
+    const removed = await afterLastWrite();
+
+    const statements = (record: Awaited<ReturnType<typeof recordAt>>) =>
+      (record?.claims ?? []).map((c) => (c as { statement: string }).statement);
+    expect(statements(await recordAt(clearThen))).toContain('Raised later.');
+    expect(statements(await recordAt(removed))).not.toContain('Raised later.');
+    // Anonymous callers never saw it AMBER, but its last marking is beyond them.
+    expect(statements(await recordAt(clearThen, {}))).toEqual([
+      'The state ordered 24 aircraft.',
+      'A clear claim.',
+    ]);
+  });
 });
