@@ -15,7 +15,7 @@ import {
 } from '../db/column-values.js';
 import type { Executor } from '../db/executor.js';
 import type { SortKeyed } from '../db/keyset.js';
-import type { ClaimDateTable, ClaimQuantityTable, Likelihood, Marking } from '../db/types.js';
+import type { ClaimDateTable, ClaimQuantityTable, Likelihood } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import type { ParticipantRow } from '../common/participant.schema.js';
 import { hiddenNow, visibleSurvivorsOf } from './audit.repository.js';
@@ -114,7 +114,6 @@ const sourceSnapshot = z.object({
   version: z.number().int(),
   title: z.string(),
   marking: z.enum(MARKINGS),
-  released_to: absentIsNull(z.enum(MARKINGS)),
   actor_links: z
     .array(z.object({ actor_id: z.number().int(), role: z.enum(SOURCE_ACTOR_ROLES) }))
     .default([]),
@@ -145,14 +144,6 @@ function entriesUpTo(db: Executor, entityType: string, ids: readonly number[], a
     .orderBy('at')
     .orderBy('id')
     .execute();
-}
-
-/** A source's own marking then, and its release then for callers under embargo. */
-function sourceVisible(visibility: Visibility, marking: Marking, releasedTo: Marking | null) {
-  return (
-    visibility.markings.includes(marking) &&
-    (!visibility.embargoed || (releasedTo !== null && visibility.markings.includes(releasedTo)))
-  );
 }
 
 /**
@@ -224,10 +215,9 @@ export async function findBriefingRecordAsOf(
     'source',
     sourceStates.map((s) => s.id),
   );
+  // Its embargo is judged now (hiddenNow): a release at publication is not logged per source.
   const sources = sourceStates.filter(
-    (source) =>
-      !hiddenSources.has(source.id) &&
-      sourceVisible(visibility, source.marking, source.released_to),
+    (source) => !hiddenSources.has(source.id) && visibility.markings.includes(source.marking),
   );
 
   const actorIds = [

@@ -255,6 +255,9 @@ describe('Briefing.recordAsOf', () => {
       ],
     });
 
+    // Anonymous callers see the same: the claim and source came out with the published briefing.
+    expect(await recordAt(t4, {})).toEqual(await recordAt(t4));
+
     // Read without asOf, there is no record; the briefing's own fields are today's.
     const current = await graphql<{ briefing: { recordAsOf: unknown } }>(
       app,
