@@ -104,7 +104,7 @@ const SourceAsOfRef = builder.objectRef<SourceAsOfRow>('SourceAsOf').implement({
     source: t.field({
       type: SourceRef,
       nullable: true,
-      description: 'The source as it is now; null when it was removed since.',
+      description: 'The source as it is now; null when it no longer exists.',
       resolve: (s) => s.id,
     }),
     version: t.exposeInt('version', { description: 'Its version then.' }),
@@ -142,7 +142,7 @@ const BriefingRecordRef = builder.objectRef<BriefingRecord>('BriefingRecordAsOf'
       type: ClaimAsOfConnection,
       ...NESTED_LIST,
       description:
-        'Its claims then, in their order then; claims you may not see now, or that were above your clearance then, are left out.',
+        'Its claims then, in their order then; claims you may not see now, or that were above your clearance then or at their last entry (removed since or not), are left out.',
       args: { ...t.arg.connectionArgs() },
       resolve: (r, args) =>
         pageInMemory(
@@ -156,7 +156,7 @@ const BriefingRecordRef = builder.objectRef<BriefingRecord>('BriefingRecordAsOf'
       type: SourceAsOfConnection,
       ...NESTED_LIST,
       description:
-        'The sources its claims cited then, by title then; sources you may not see now, or that you could not have seen then, are left out.',
+        'The sources its claims cited then, by title then; sources you may not see now, or that were above your clearance then, are left out.',
       args: { ...t.arg.connectionArgs() },
       resolve: (r, args) =>
         pageInMemory(
