@@ -11,7 +11,10 @@ import {
   type BriefingRow,
 } from './briefings/briefing.repository.js';
 import { findClaimsByIds, type ClaimRow } from './claims/claim.repository.js';
+import type { ClaimDateRow } from './claims/claim-facets.repository.js';
+import type { Likelihood } from './db/types.js';
 import { findSourcesByIds, type SourceRow } from './sources/source.repository.js';
+import type { SourceActorLinkRow } from './sources/source-actor.repository.js';
 
 // Node refs live here, apart from their fields, so that domains can point at each other
 // (a claim's subject is an Actor, an actor's claims are Claims) without circular imports.
@@ -73,3 +76,15 @@ export const ActorRelationshipRef = builder.loadableNodeRef<ActorRelationshipRow
 export const ActorConnection = connectionOf(ActorRef, 'Actor', 'A page of actors.');
 export const BriefingConnection = connectionOf(BriefingRef, 'Briefing', 'A page of briefings.');
 export const SourceConnection = connectionOf(SourceRef, 'Source', 'A page of sources.');
+
+// Value types that a claim or source shows now and `Briefing.recordAsOf` shows as they stood
+// (src/audit/briefing-record.schema.ts), implemented in their domains.
+export const ClaimDateRef = builder.objectRef<ClaimDateRow>('ClaimDate');
+
+export interface LikelihoodRangeShape {
+  likelihood: Likelihood;
+  likelihood_to: Likelihood | null;
+}
+export const LikelihoodRangeRef = builder.objectRef<LikelihoodRangeShape>('LikelihoodRange');
+
+export const SourceActorRef = builder.objectRef<SourceActorLinkRow>('SourceActor');

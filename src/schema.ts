@@ -35,6 +35,7 @@ import './embargo/publish.mutations.js';
 import './auth/api-key.schema.js';
 import './auth/viewer.schema.js';
 import './audit/audit.schema.js';
+import './audit/briefing-record.schema.js';
 import './persisted/persisted.schema.js';
 import './search/search.schema.js';
 import './stix/stix.schema.js';

@@ -1,5 +1,10 @@
 import { builder } from '../builder.js';
 import { MarkingEnum } from '../common/enums.js';
+import {
+  ParticipantInput,
+  parseParticipants,
+  type ParticipantCommand,
+} from '../common/participant.schema.js';
 import type { PartialDateShape, ValidTimeColumns } from '../common/time-and-quantity.schema.js';
 import type { Marking } from '../db/types.js';
 import { ValidTimeInput, validTimeColumns } from '../mutations/common-inputs.js';
@@ -40,6 +45,11 @@ export const RelateActorsInput = builder.inputType('RelateActorsInput', {
     description: t.string({ description: 'At most 5,000 characters.' }),
     marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
     evidenceClaimIds: t.idList({ description: 'Claims that support the link, each once.' }),
+    participants: t.field({
+      type: [ParticipantInput],
+      description:
+        'Parties beyond its two ends (equipment, carrier, place…), in order (at most 20, each actor once per role), checked as `setRelationshipParticipants` checks them.',
+    }),
   }),
 });
 
@@ -81,6 +91,7 @@ export interface RelateActorsCommand {
   description: string | null;
   marking: Marking;
   evidence: Reference[];
+  participants: ParticipantCommand[];
 }
 
 /** Omitted fields are undefined (unchanged); null clears an optional one. */
@@ -156,6 +167,7 @@ export function parseRelateActors(
     description: issues.description(input.description),
     evidence: claimReferences(issues, ['input', 'evidenceClaimIds'], input.evidenceClaimIds ?? []),
     marking: input.marking ?? 'CLEAR',
+    participants: parseParticipants(issues, input.participants ?? [], ['input', 'participants']),
   };
   return parsed(issues, from && to && { from, to, ...draft }, {});
 }

@@ -2,6 +2,7 @@ import { findClaimsByIds } from '../claims/claim.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
 import { NotFoundError, ValidationError } from '../errors/domain-errors.js';
+import { nextParticipants, participantsSnapshot } from '../mutations/participants.js';
 import { Issues, assertMarkingAllowed, type Reference } from '../mutations/validate.js';
 import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
@@ -20,6 +21,10 @@ import {
   type ActorRelationshipRow,
 } from './actor-relationship.repository.js';
 import { referencedActor } from './actor.service.js';
+import {
+  findAllParticipantsOfRelationship,
+  replaceRelationshipParticipants,
+} from './relationship-participants.repository.js';
 
 async function assertClaimsVisible(
   trx: Executor,
@@ -43,13 +48,17 @@ async function hiddenEvidenceClaimIds(
   return ids.filter((id) => !visible.has(id));
 }
 
-/** A relationship as the audit log records it: the row with its evidence. */
+/** A relationship as the audit log records it: the row with its evidence and participants. */
 export async function relationshipSnapshot(
   trx: Executor,
   row: ActorRelationshipRow,
 ): Promise<Record<string, unknown>> {
   const evidence = await findEvidenceClaimIds(trx, [row.id]);
-  return { ...row, evidence_claim_ids: evidence.map((e) => e.claim_id) };
+  return {
+    ...row,
+    evidence_claim_ids: evidence.map((e) => e.claim_id),
+    participants: participantsSnapshot(await findAllParticipantsOfRelationship(trx, row.id)),
+  };
 }
 
 /** The relationship as the caller may see it, locked, at the version the caller read. */
@@ -65,7 +74,14 @@ async function lockAtVersion(
 
 export async function relateActors(
   { trx, audit, viewer, visibility }: Write,
-  { from: fromRef, to: toRef, evidence, validTime, ...relationship }: RelateActorsCommand,
+  {
+    from: fromRef,
+    to: toRef,
+    evidence,
+    validTime,
+    participants,
+    ...relationship
+  }: RelateActorsCommand,
 ): Promise<number> {
   assertMarkingAllowed(viewer, relationship.marking);
   const from = await referencedActor(trx, visibility, fromRef);
@@ -79,6 +95,10 @@ export async function relateActors(
     ]);
   }
   await assertClaimsVisible(trx, visibility, evidence);
+  const participantValues = await nextParticipants(trx, visibility, [], participants, [
+    'input',
+    'participants',
+  ]);
   const row = await insertRelationship(trx, {
     from_actor_id: from.id,
     to_actor_id: to.id,
@@ -94,6 +114,7 @@ export async function relateActors(
     row.id,
     evidence.map((ref) => ref.id),
   );
+  await replaceRelationshipParticipants(trx, row.id, participantValues);
   await audit({
     action: 'relationship.create',
     entityType: 'ActorRelationship',

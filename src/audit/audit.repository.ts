@@ -10,7 +10,8 @@ import {
 } from '../db/keyset.js';
 import type { AuditLogTable, DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import { visibleActorIds } from '../actors/actor.repository.js';
+import { findActorsByIds, visibleActorIds } from '../actors/actor.repository.js';
+import { anyId } from '../db/any-id.js';
 import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
 import { visibleBriefingIds } from '../briefings/briefing.repository.js';
 import { visibleClaimIds } from '../claims/claim.repository.js';
@@ -208,4 +209,37 @@ export async function countHistoryPerBriefing(
   return countPerParent(db, briefingIds, (briefingId) =>
     historyOfBriefing(db, visibility, briefingId),
   );
+}
+
+/**
+ * Ids among `ids` whose record exists now but is hidden from the caller now: a past state of
+ * such a record (`Briefing.recordAsOf`) stays hidden too.
+ */
+export async function hiddenNow(
+  db: Executor,
+  visibility: Visibility,
+  table: 'claim' | 'source',
+  ids: readonly number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const visible =
+    table === 'claim' ? visibleClaimIds(db, visibility) : visibleSourceIds(db, visibility);
+  const rows = await db
+    .selectFrom(table)
+    .select('id')
+    .where('id', '=', anyId(ids))
+    .where('id', 'not in', visible)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** The actors among `ids` the caller may see now, each mapped to its survivor if merged. */
+export async function visibleSurvivorsOf(
+  db: Executor,
+  visibility: Visibility,
+  ids: readonly number[],
+): Promise<Map<number, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await findActorsByIds(db, visibility, ids);
+  return new Map(rows.map((actor) => [actor.requested_id, actor.id]));
 }

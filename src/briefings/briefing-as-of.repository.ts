@@ -51,6 +51,9 @@ async function findBriefingSnapshotAsOf(
   return row ? row.after : null;
 }
 
+/** A briefing row rebuilt as of an instant, which `Briefing.recordAsOf` reads its parts at. */
+export type BriefingAsOfRow = BriefingRow & { as_of: Date };
+
 /**
  * The briefing as it stood at `asOf`, rebuilt from the audit log's last snapshot of it (the
  * log records when we knew it: transaction time). Null when it did not exist then, or when
@@ -61,12 +64,12 @@ export async function findBriefingAsOf(
   visibility: Visibility,
   briefingId: number,
   asOf: Date,
-): Promise<BriefingRow | null> {
+): Promise<BriefingAsOfRow | null> {
   const snapshot = await findBriefingSnapshotAsOf(db, briefingId, asOf);
   if (snapshot === null) return null;
   const briefing = briefingSnapshot.parse(snapshot);
   return visibility.markings.includes(briefing.marking) &&
     visibility.briefingStatuses.includes(briefing.status)
-    ? briefing
+    ? { ...briefing, as_of: asOf }
     : null;
 }

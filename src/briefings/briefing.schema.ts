@@ -344,7 +344,7 @@ builder.queryFields((t) => ({
     type: BriefingRef,
     nullable: true,
     description:
-      'One briefing by slug; null when it does not exist or you may not see it. With `asOf`, its own fields as our record of it stood at that instant (nested lists show the current state).',
+      'One briefing by slug; null when it does not exist or you may not see it. With `asOf`, its own fields as our record of it stood at that instant, and `recordAsOf` its claims (quantities, dated qualifiers, likelihood, participants) and cited sources (actor links) as they stood; its other nested lists show the current state.',
     args: {
       slug: t.arg({ type: 'Slug', required: true, description: 'The briefing’s slug.' }),
       asOf: t.arg({ type: 'DateTime', description: 'An instant in the past, from the audit log.' }),

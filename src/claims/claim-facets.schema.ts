@@ -10,21 +10,19 @@ import {
 } from '../common/time-and-quantity.schema.js';
 import { allPresent, sqlField } from '../compiled/sql-spec.js';
 import { coalesceSql } from '../db/display-sql.js';
-import type { Likelihood } from '../db/types.js';
-import { ClaimRef } from '../refs.js';
+import { ClaimDateRef, ClaimRef, LikelihoodRangeRef } from '../refs.js';
 import {
   datesOfClaimQuery,
   findClaimDatesByClaimIds,
   findQuantitiesByClaimIds,
   firstQuantityOfClaimQuery,
   quantitiesOfClaimQuery,
-  type ClaimDateRow,
 } from './claim-facets.repository.js';
 
 // A claim's several quantities, dated qualifiers and likelihood range: fields added to Claim
 // here (claim.schema.ts holds the rest), each with its SQL for compiled reads.
 
-const ClaimDateRef = builder.objectRef<ClaimDateRow>('ClaimDate').implement({
+ClaimDateRef.implement({
   description:
     'A dated qualifier of a claim (Wikidata’s point in time, start, end…): “ordered in 2005”, “delivered from March 2008”, “first reported in May 2024”, “delivery date undisclosed”.',
   fields: (t) => ({
@@ -55,12 +53,7 @@ const ClaimDateRef = builder.objectRef<ClaimDateRow>('ClaimDate').implement({
   }),
 });
 
-interface LikelihoodRangeShape {
-  likelihood: Likelihood;
-  likelihood_to: Likelihood | null;
-}
-
-const LikelihoodRangeRef = builder.objectRef<LikelihoodRangeShape>('LikelihoodRange').implement({
+LikelihoodRangeRef.implement({
   description:
     'An ICD 203 judgement as a range of bands (“roughly even chance to likely”); a single band has `from` = `to`.',
   fields: (t) => ({

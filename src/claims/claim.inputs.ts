@@ -7,6 +7,11 @@ import {
   MarkingEnum,
 } from '../common/enums.js';
 import { LIST_CAPS } from '../common/list-caps.js';
+import {
+  ParticipantInput,
+  parseParticipants,
+  type ParticipantCommand,
+} from '../common/participant.schema.js';
 import type { ValidTimeColumns } from '../common/time-and-quantity.schema.js';
 import type { Span } from '../common/quote-anchoring.js';
 import type { ClaimKind, ClaimStatus, Likelihood, Marking } from '../db/types.js';
@@ -124,6 +129,11 @@ export const AddClaimInput = builder.inputType('AddClaimInput', {
     status: t.field({ type: ClaimStatusEnum, description: 'Default REPORTED.' }),
     marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
     citations: t.field({ type: [CitationInput], description: claimFieldDescriptions.citations }),
+    participants: t.field({
+      type: [ParticipantInput],
+      description:
+        'Parties beyond subject and objects (equipment, carrier, place…), in order (at most 20, each actor once per role), checked as `setClaimParticipants` checks them.',
+    }),
   }),
 });
 
@@ -195,6 +205,7 @@ export interface AddClaimCommand {
   status: ClaimStatus;
   marking: Marking;
   citations: CheckedCitation[];
+  participants: ParticipantCommand[];
 }
 
 /** What addClaim checks against the briefing even when the parse failed: the quote and span. */
@@ -363,6 +374,7 @@ export function parseAddClaim(args: {
     status: input.status ?? 'REPORTED',
     marking: input.marking ?? 'CLEAR',
     citations: checkCitations(issues, input.citations ?? []),
+    participants: parseParticipants(issues, input.participants ?? [], ['input', 'participants']),
   };
   const { briefing, subject, quote, span } = draft;
   const command = briefing && subject !== undefined ? { ...draft, briefing, subject } : undefined;

@@ -6,6 +6,7 @@ import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
 import { replaceVisibleEntries } from '../mutations/partial-replacement.js';
+import { nextParticipants, participantsSnapshot } from '../mutations/participants.js';
 import {
   Issues,
   assertMarkingAllowed,
@@ -45,6 +46,10 @@ import {
   replaceClaimDates,
   replaceClaimQuantities,
 } from './claim-facets.repository.js';
+import {
+  findAllParticipantsOfClaim,
+  replaceClaimParticipants,
+} from './claim-participants.repository.js';
 
 // Claims carry their own version: adding, editing or removing claims does not bump the
 // briefing's version, so an editor working on the text is not refused because a colleague
@@ -173,13 +178,17 @@ async function citationsKeepingHidden(
   );
 }
 
-/** The claim with its objects, citations, quantities and dated qualifiers, as the audit log records it. */
+/**
+ * The claim with its objects, citations, quantities, dated qualifiers and participants, as the
+ * audit log records it (and `Briefing.recordAsOf` reads it back).
+ */
 export async function claimSnapshot(db: Executor, row: ClaimRow): Promise<Record<string, unknown>> {
   return {
     ...row,
     ...(await findClaimLinks(db, row.id)),
     quantities: await findQuantitiesByClaimIds(db, [row.id]),
     dates: await findClaimDatesByClaimIds(db, [row.id]),
+    participants: participantsSnapshot(await findAllParticipantsOfClaim(db, row.id)),
   };
 }
 
@@ -225,7 +234,7 @@ export async function addClaim(
   const { briefing: ref, quote, span } = parse.ok ? parse.command : parse.known;
   const briefing = ref && (await lockVisibleBriefing(trx, visibility, ref.id));
   const anchor = anchorQuote(issues, briefing?.body ?? null, quote, span);
-  const { subject, objects, citations, ...claim } = commandOf(parse);
+  const { subject, objects, citations, participants, ...claim } = commandOf(parse);
   issues.throwIfAny();
   if (!briefing) throw new NotFoundError('Briefing', claim.briefing.globalId, claim.briefing.path);
   assertMarkingAllowed(viewer, claim.marking);
@@ -237,6 +246,10 @@ export async function addClaim(
     visibility,
     citations.map((c) => c.source),
   );
+  const participantValues = await nextParticipants(trx, visibility, [], participants, [
+    'input',
+    'participants',
+  ]);
   const row = await insertClaim(trx, {
     briefing_id: briefing.id,
     position: await nextClaimPosition(trx, briefing.id),
@@ -256,6 +269,7 @@ export async function addClaim(
   await replaceCitations(trx, row.id, citations.map(withoutReference));
   await replaceClaimQuantities(trx, row.id, claim.quantities);
   await replaceClaimDates(trx, row.id, claim.dates);
+  await replaceClaimParticipants(trx, row.id, participantValues);
   await audit({
     action: 'claim.create',
     entityType: 'Claim',

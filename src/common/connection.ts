@@ -149,6 +149,27 @@ export function toPage<T extends SortKeyed & { id: number }>(
   };
 }
 
+/**
+ * A page of a list already in memory and in `ordering`'s order (ascending), with the cursors
+ * and window rules of a page read in SQL; `compare` places a row against a cursor's keyset.
+ */
+export function pageInMemory<T extends SortKeyed & { id: number }>(
+  rows: readonly T[],
+  ordering: Ordering,
+  window: PageWindow & { size: number },
+  compare: (row: T, keyset: Keyset) => number,
+): Page<T> {
+  const { after, before } = window;
+  const inside = rows.filter(
+    (row) => (!after || compare(row, after) > 0) && (!before || compare(row, before) < 0),
+  );
+  // As SQL reads them: a `last` page from the end backwards, one row more than the page.
+  const fetched = window.inverted
+    ? inside.slice(-window.limit).reverse()
+    : inside.slice(0, window.limit);
+  return toPage(fetched, ordering, window, () => Promise.resolve(rows.length));
+}
+
 /** A connection with nothing in it (e.g. a field the caller's role may not read). */
 export function emptyPage<T>(): Page<T> {
   return {

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { sqlField } from '../compiled/sql-spec.js';
 import type { ParticipantRole } from '../db/types.js';
-import type { Issues, Reference } from '../mutations/validate.js';
+import type { Issues, Path, Reference } from '../mutations/validate.js';
 import { ActorRef } from '../refs.js';
 import { LIST_CAPS } from './list-caps.js';
 
@@ -82,28 +82,30 @@ export interface ParticipantCommand {
   note: string | null;
 }
 
-/** Checks participants: ids, notes, at most LIST_CAPS.participants, each actor once per role. */
+/**
+ * Checks participants: ids, notes, at most LIST_CAPS.participants, each actor once per role.
+ * `path` is where the list sits in the mutation's arguments (`participants`, or
+ * `input.participants` when a claim or relationship is created with them).
+ */
 export function parseParticipants(
   issues: Issues,
   input: readonly (typeof ParticipantInput.$inferInput)[],
+  path: Path = ['participants'],
 ): ParticipantCommand[] {
   if (input.length > LIST_CAPS.participants) {
     issues.add(
-      ['participants'],
+      path,
       `expected at most ${LIST_CAPS.participants} participants, got ${input.length}`,
     );
   }
   const seen = new Set<string>();
   return input.flatMap((participant, i) => {
-    const actor = issues.reference(['participants', i, 'actorId'], participant.actorId, 'Actor');
+    const actor = issues.reference([...path, i, 'actorId'], participant.actorId, 'Actor');
     const key = `${participant.actorId.trim()} ${participant.role}`;
     if (seen.has(key))
-      issues.add(
-        ['participants', i],
-        `expected each actor once per role, got ${participant.role} twice`,
-      );
+      issues.add([...path, i], `expected each actor once per role, got ${participant.role} twice`);
     seen.add(key);
-    const note = issues.text(['participants', i, 'note'], participant.note, { max: 200 });
+    const note = issues.text([...path, i, 'note'], participant.note, { max: 200 });
     // An actor id that does not decode has its problem listed and no entry.
     return actor ? [{ actor, role: participant.role, note }] : [];
   });

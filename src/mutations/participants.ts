@@ -5,7 +5,7 @@ import { lockLinkableActors } from '../db/linkable-actors.js';
 import type { ParticipantRole } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { NotFoundError, ValidationError } from '../errors/domain-errors.js';
-import type { AtVersion } from './validate.js';
+import type { AtVersion, Path } from './validate.js';
 import { assertVersion } from './versioning.js';
 import type { Write } from './write.js';
 
@@ -18,13 +18,15 @@ export interface ParticipantValue {
 /**
  * The participant list a write leaves: `wanted` (actors locked and read as their survivors)
  * replaces the participants the caller may see, and those whose actor the caller may not see
- * are kept after them, since nobody can be asked to resend what they cannot see.
+ * are kept after them, since nobody can be asked to resend what they cannot see. `path` names
+ * the list in the mutation's arguments.
  */
 export async function nextParticipants(
   trx: Executor,
   visibility: Visibility,
   existing: readonly ParticipantRow[],
   wanted: readonly ParticipantCommand[],
+  path: Path = ['participants'],
 ): Promise<ParticipantValue[]> {
   const locked = await lockLinkableActors(trx, visibility, [
     ...wanted.map((p) => p.actor.id),
@@ -44,7 +46,7 @@ export async function nextParticipants(
   if (next.length > LIST_CAPS.participants) {
     throw new ValidationError([
       {
-        path: ['participants'],
+        path,
         message: `expected at most ${LIST_CAPS.participants} participants, got ${next.length}`,
       },
     ]);

@@ -4,7 +4,7 @@ import type { DB } from '../db/types.js';
 import { releaseRecords } from '../embargo/release.repository.js';
 import { recordBaseline } from '../sync/change.repository.js';
 import { claimDateRows, quantityRows, validTimeColumns } from './seed-columns.js';
-import type { SeedData, SeedKey } from './seed-types.js';
+import type { SeedData, SeedKey, SeedParticipant } from './seed-types.js';
 import { venezuelaBriefing } from './venezuela-briefing.js';
 
 export const SEED_BRIEFING_SLUG = 'venezuela-seeks-military-aid-from-russia-china-iran';
@@ -84,6 +84,18 @@ export function checkSeed(data: SeedData): Map<SeedKey, Span> {
   const claimKeys = uniqueKeys('claim', data.claims);
   uniqueKeys('relationship', data.relationships);
 
+  /** Each participant's actor exists, and takes part once per role. */
+  const checkParticipants = (what: string, participants: readonly SeedParticipant[]) => {
+    const seen = new Set<string>();
+    for (const { actor, role } of participants) {
+      if (!actorKeys.has(actor))
+        throw new Error(`seed: ${what} names unknown participant "${actor}"`);
+      if (seen.has(`${actor} ${role}`))
+        throw new Error(`seed: ${what} names "${actor}" as ${role} twice`);
+      seen.add(`${actor} ${role}`);
+    }
+  };
+
   const body = [...data.briefing.body];
   const spans = new Map<SeedKey, Span>();
   for (const claim of data.claims) {
@@ -96,6 +108,7 @@ export function checkSeed(data: SeedData): Map<SeedKey, Span> {
     if (new Set(claim.objects).size !== claim.objects.length) {
       throw new Error(`seed: ${what} lists an object actor twice`);
     }
+    checkParticipants(what, claim.participants ?? []);
     const cited = new Set<string>();
     for (const citation of claim.citations) {
       if (!sourceKeys.has(citation.source)) {
@@ -122,6 +135,7 @@ export function checkSeed(data: SeedData): Map<SeedKey, Span> {
     if (new Set(relationship.evidence).size !== relationship.evidence.length) {
       throw new Error(`seed: ${what} lists an evidence claim twice`);
     }
+    checkParticipants(what, relationship.participants ?? []);
   }
   return spans;
 }
@@ -314,6 +328,21 @@ async function insertSeed(
     if (quantities.length > 0) await trx.insertInto('claim_quantity').values(quantities).execute();
     const dates = claimDateRows(claimId, claim.dates ?? []);
     if (dates.length > 0) await trx.insertInto('claim_date').values(dates).execute();
+    const participants = claim.participants ?? [];
+    if (participants.length > 0) {
+      await trx
+        .insertInto('claim_participant')
+        .values(
+          participants.map((participant, participantPosition) => ({
+            claim_id: claimId,
+            actor_id: idOf(actorIds, 'actor', participant.actor),
+            role: participant.role,
+            note: participant.note ?? null,
+            position: participantPosition,
+          })),
+        )
+        .execute();
+    }
 
     if (claim.objects.length > 0) {
       await trx
@@ -363,6 +392,21 @@ async function insertSeed(
       .returning('id')
       .executeTakeFirstOrThrow();
     relationshipIds.push(relationshipId);
+    const participants = relationship.participants ?? [];
+    if (participants.length > 0) {
+      await trx
+        .insertInto('relationship_participant')
+        .values(
+          participants.map((participant, participantPosition) => ({
+            relationship_id: relationshipId,
+            actor_id: idOf(actorIds, 'actor', participant.actor),
+            role: participant.role,
+            note: participant.note ?? null,
+            position: participantPosition,
+          })),
+        )
+        .execute();
+    }
     if (relationship.evidence.length > 0) {
       await trx
         .insertInto('relationship_evidence')

@@ -6,6 +6,7 @@ import type {
   ClaimStatus,
   Likelihood,
   Marking,
+  ParticipantRole,
   MediaKind,
   ClaimDateRole,
   Precision,
@@ -164,6 +165,15 @@ export interface SeedClaimDate {
   note?: string;
 }
 
+/** A party beyond a claim's subject and objects, or a relationship's two ends. */
+export interface SeedParticipant {
+  /** Actor key. */
+  actor: SeedKey;
+  role: ParticipantRole;
+  /** The article's own words, when the role says too little. */
+  note?: string;
+}
+
 export interface SeedCitation {
   source: SeedKey;
   role: CitationRole;
@@ -196,6 +206,8 @@ export interface SeedClaim {
   status: ClaimStatus;
   /** In order: the originator first, then the relays. */
   citations: readonly SeedCitation[];
+  /** Parties the article names beyond subject and objects (the beneficiary, the operator…). */
+  participants?: readonly SeedParticipant[];
   marking?: Marking;
 }
 
@@ -213,6 +225,8 @@ export interface SeedRelationship {
   description: string;
   /** Claim keys. */
   evidence: readonly SeedKey[];
+  /** Parties beyond the two ends (the equipment supplied…). */
+  participants?: readonly SeedParticipant[];
   marking?: Marking;
 }
 

@@ -571,6 +571,8 @@ export const venezuelaBriefing: SeedData = {
       confidence: 70,
       status: 'REPORTED',
       citations: VIA_LETTER_TO_PUTIN,
+      // “Venezuela’s air defense infrastructure”: the support was asked for Venezuela.
+      participants: [{ actor: 'venezuela', role: 'BENEFICIARY' }],
     },
     {
       key: 'requested-engine-overhaul',
@@ -635,6 +637,8 @@ export const venezuelaBriefing: SeedData = {
       confidence: 70,
       status: 'REPORTED',
       citations: VIA_LETTER_TO_PUTIN,
+      // “the country’s Su-30MK2 fighter jets”: Venezuela flies them.
+      participants: [{ actor: 'venezuela', role: 'OPERATOR' }],
     },
     {
       key: 'requested-missiles',
@@ -691,6 +695,7 @@ export const venezuelaBriefing: SeedData = {
       confidence: 80,
       status: 'REPORTED',
       citations: [{ source: 'article', role: 'ORIGIN', credibility: 2 }],
+      participants: [{ actor: 'russia', role: 'MANUFACTURER', note: 'Russia’s Sukhoi' }],
     },
     {
       key: 'chavez-president-in-2006',
@@ -738,6 +743,13 @@ export const venezuelaBriefing: SeedData = {
       // A matter of public record well beyond this article.
       status: 'CORROBORATED',
       citations: [{ source: 'article', role: 'ORIGIN', credibility: 1 }],
+      participants: [
+        {
+          actor: 'chavez',
+          role: 'OTHER',
+          note: 'then-President, under whose leadership the contract was signed',
+        },
+      ],
     },
     {
       key: 'us-restricted-f16-spares',
@@ -908,6 +920,8 @@ export const venezuelaBriefing: SeedData = {
       confidence: 60,
       status: 'REPORTED',
       citations: VIA_LETTER_TO_XI,
+      // “radar systems for Venezuela”.
+      participants: [{ actor: 'venezuela', role: 'BENEFICIARY' }],
     },
     {
       key: 'velasquez-engaged-iranian-officials',
@@ -1167,6 +1181,7 @@ export const venezuelaBriefing: SeedData = {
       attributes: { equipment: 'Su-30MK2', quantity: 24 },
       description: 'Sale of 24 Su-30MK2 fighters, from contract to last delivery.',
       evidence: ['su30-contract-2006', 'su30-deliveries-2006-2008'],
+      participants: [{ actor: 'su-30mk2', role: 'EQUIPMENT', note: '24 Su-30MK2 aircraft' }],
     },
     {
       key: 'venezuela-operates-su30',
@@ -1362,6 +1377,9 @@ export const venezuelaBriefing: SeedData = {
       attributes: { equipment: 'Mohajer-2', form: 'UAV kits and technology' },
       description: 'Kits and technology that let Venezuela build the ANSU-100/Arpía.',
       evidence: ['iran-supplied-mohajer-2'],
+      participants: [
+        { actor: 'mohajer-2', role: 'EQUIPMENT', note: 'reconnaissance UAV kits and technology' },
+      ],
     },
     {
       key: 'iran-supplies-venezuela-mohajer-6',
@@ -1373,6 +1391,9 @@ export const venezuelaBriefing: SeedData = {
       attributes: { equipment: 'Mohajer-6', form: 'directly or through technology transfer' },
       description: 'Armed Mohajer-6 UCAVs integrated into Venezuela’s inventory.',
       evidence: ['mohajer-6-in-venezuelan-inventory', 'iran-transferred-mohajer-6'],
+      participants: [
+        { actor: 'mohajer-6', role: 'EQUIPMENT', note: 'directly or through technology transfer' },
+      ],
     },
     {
       key: 'ansu-100-variant-of-mohajer-2',

@@ -3,7 +3,7 @@ import { LIST_CAPS, capLists } from '../common/list-caps.js';
 import { groupByKey, loadPagesPerParent } from '../common/nested-connection.js';
 import { connectionSql, sqlCappedList, sqlConnection, sqlField } from '../compiled/sql-spec.js';
 import type { SourceActorRole } from '../db/types.js';
-import { ActorRef, SourceConnection, SourceRef } from '../refs.js';
+import { ActorRef, SourceActorRef, SourceConnection, SourceRef } from '../refs.js';
 import { SourceActorRoleEnum } from './source-actor.inputs.js';
 import {
   ACTOR_SOURCE_ORDERING,
@@ -12,7 +12,6 @@ import {
   findActorLinksBySourceIds,
   findSourcesPagePerActor,
   sourceRowsOfActorQuery,
-  type SourceActorLinkRow,
 } from './source-actor.repository.js';
 import { NESTED_LIST } from '../common/connection.js';
 
@@ -20,7 +19,7 @@ import { NESTED_LIST } from '../common/connection.js';
 // subject) and `Actor.sources` (what an actor spoke through). Defined here, on the refs, so the
 // actors folder need not import the sources folder.
 
-const SourceActorRef = builder.objectRef<SourceActorLinkRow>('SourceActor').implement({
+SourceActorRef.implement({
   description: 'An actor in a role on a source.',
   fields: (t) => ({
     role: t.expose('role', {

@@ -20,6 +20,9 @@ const PARENTS: Record<string, (selection: string) => string> = {
   Claim: (s) => `{ claims(first: 1) { edges { node { ${s} } } } }`,
   Source: (s) => `{ sources(first: 1) { edges { node { ${s} } } } }`,
   ActorRelationship: (s) => `{ actorRelationships(first: 1) { edges { node { ${s} } } } }`,
+  // The record has no id of its own: the briefing's stands for it.
+  BriefingRecordAsOf: (s) =>
+    `{ briefing(slug: "${SLUG}", asOf: "2100-01-01T00:00:00Z") { id recordAsOf { ${s.replace(/^id /, 'at ')} } } }`,
 };
 
 const nestedLists = Object.values(schema.getTypeMap())

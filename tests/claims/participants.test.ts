@@ -275,3 +275,254 @@ describe('participants', () => {
     expect(await graphql(app, read, variables)).toEqual(await graphql(loaders, read, variables));
   });
 });
+
+const ADD_CLAIM = `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
+  __typename ${ERRORS}
+  ... on AddClaimSuccess { claim { id version participants { role note actor { name } } } } } }`;
+const RELATE = `mutation ($input: RelateActorsInput!) { relateActors(input: $input) { __typename ${ERRORS}
+  ... on RelateActorsSuccess { relationship { id version participants { role note actor { name } } } } } }`;
+
+describe('participants given at creation', () => {
+  it('adds a claim with its participants in one write, audited with them', async () => {
+    const briefing = await insertBriefing(database.db);
+    const radar = await insertActor(database.db, { kind: 'EQUIPMENT', name: 'Radar at birth' });
+    const base = await insertActor(database.db, {
+      kind: 'PLACE',
+      name: 'Base at birth',
+      place_type: 'BASE',
+    });
+    const added = await graphql<{
+      addClaim: { __typename: string; claim: { id: string; version: number } };
+    }>(
+      app,
+      ADD_CLAIM,
+      {
+        b: gid('Briefing', briefing.id),
+        input: {
+          statement: 'A radar was flown to a base.',
+          predicate: 'delivered',
+          participants: [
+            { actorId: gid('Actor', radar.id), role: 'EQUIPMENT' },
+            { actorId: gid('Actor', base.id), role: 'LOCATION', note: ' the air base ' },
+          ],
+        },
+      },
+      editor,
+    );
+    expect(added.data?.addClaim).toEqual({
+      __typename: 'AddClaimSuccess',
+      claim: {
+        id: expect.any(String),
+        version: 1,
+        participants: [
+          { role: 'EQUIPMENT', note: null, actor: { name: 'Radar at birth' } },
+          { role: 'LOCATION', note: 'the air base', actor: { name: 'Base at birth' } },
+        ],
+      },
+    });
+    const claimId = Number(
+      (
+        await database.db
+          .selectFrom('claim')
+          .select('id')
+          .where('briefing_id', '=', briefing.id)
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+    expect(added.data?.addClaim.claim.id).toBe(gid('Claim', claimId));
+    const rows = await database.db
+      .selectFrom('claim_participant')
+      .select(['actor_id', 'role', 'position', 'note'])
+      .where('claim_id', '=', claimId)
+      .orderBy('position')
+      .execute();
+    expect(rows).toEqual([
+      { actor_id: radar.id, role: 'EQUIPMENT', position: 0, note: null },
+      { actor_id: base.id, role: 'LOCATION', position: 1, note: 'the air base' },
+    ]);
+    const audit = await database.db
+      .selectFrom('audit_log')
+      .select(['action', 'after'])
+      .where('entity_type', '=', 'Claim')
+      .where('entity_id', '=', claimId)
+      .execute();
+    expect(audit).toEqual([
+      {
+        action: 'claim.create',
+        after: expect.objectContaining({
+          participants: [
+            { actor_id: radar.id, role: 'EQUIPMENT', note: null },
+            { actor_id: base.id, role: 'LOCATION', note: 'the air base' },
+          ],
+        }),
+      },
+    ]);
+  });
+
+  it('refuses the whole claim for a bad participant, writing nothing', async () => {
+    const briefing = await insertBriefing(database.db);
+    const red = await insertActor(database.db, { marking: 'RED' });
+    const actor = await insertActor(database.db);
+    const cases: [unknown[], unknown][] = [
+      [
+        [
+          { actorId: gid('Claim', 1), role: 'OTHER' },
+          { actorId: gid('Actor', actor.id), role: 'CARRIER', note: '' },
+          { actorId: gid('Actor', actor.id), role: 'CARRIER' },
+        ],
+        {
+          __typename: 'ValidationError',
+          issues: [
+            {
+              path: ['input', 'participants', '0', 'actorId'],
+              message: 'expected the id of an Actor, got the id of a Claim',
+            },
+            {
+              path: ['input', 'participants', '1', 'note'],
+              message: 'expected 1 to 200 characters, got 0',
+            },
+            {
+              path: ['input', 'participants', '2'],
+              message: 'expected each actor once per role, got CARRIER twice',
+            },
+          ],
+        },
+      ],
+      [
+        Array.from({ length: 21 }, (_, i) => ({
+          actorId: gid('Actor', actor.id),
+          role: 'OTHER',
+          note: `part ${i}`,
+        })),
+        {
+          __typename: 'ValidationError',
+          // One actor in one role 21 times: over the cap, and each repeat is named.
+          issues: [
+            {
+              path: ['input', 'participants'],
+              message: 'expected at most 20 participants, got 21',
+            },
+            ...Array.from({ length: 20 }, (_, i) => ({
+              path: ['input', 'participants', String(i + 1)],
+              message: 'expected each actor once per role, got OTHER twice',
+            })),
+          ],
+        },
+      ],
+      [
+        [
+          { actorId: gid('Actor', actor.id), role: 'OPERATOR' },
+          { actorId: gid('Actor', red.id), role: 'OTHER' },
+        ],
+        {
+          __typename: 'NotFoundError',
+          entity: 'Actor',
+          reference: gid('Actor', red.id),
+          path: ['input', 'participants', '1', 'actorId'],
+        },
+      ],
+      [
+        [{ actorId: gid('Actor', 987654), role: 'OTHER' }],
+        {
+          __typename: 'NotFoundError',
+          entity: 'Actor',
+          reference: gid('Actor', 987654),
+          path: ['input', 'participants', '0', 'actorId'],
+        },
+      ],
+    ];
+    const auditBefore = await database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    for (const [participants, expected] of cases) {
+      const refused = await graphql<{ addClaim: unknown }>(
+        app,
+        ADD_CLAIM,
+        {
+          b: gid('Briefing', briefing.id),
+          input: { statement: 'Refused.', predicate: 'delivered', participants },
+        },
+        editor,
+      );
+      expect(refused.data?.addClaim).toEqual(expected);
+    }
+    const claims = await database.db
+      .selectFrom('claim')
+      .select('id')
+      .where('briefing_id', '=', briefing.id)
+      .execute();
+    expect(claims).toEqual([]);
+    const auditAfter = await database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(auditAfter.n).toEqual(auditBefore.n);
+  });
+
+  it('relates two actors with participants, and refuses a bad one writing nothing', async () => {
+    const supplier = await insertActor(database.db, { name: 'Supplier at birth', kind: 'STATE' });
+    const recipient = await insertActor(database.db, { name: 'Recipient at birth', kind: 'STATE' });
+    const carrier = await insertActor(database.db, { name: 'Carrier at birth' });
+    const red = await insertActor(database.db, { marking: 'RED' });
+    const related = await graphql<{
+      relateActors: { __typename: string; relationship: { id: string } };
+    }>(
+      app,
+      RELATE,
+      {
+        input: {
+          fromId: gid('Actor', supplier.id),
+          toId: gid('Actor', recipient.id),
+          type: 'supplies',
+          participants: [{ actorId: gid('Actor', carrier.id), role: 'CARRIER', note: 'Il-76' }],
+        },
+      },
+      editor,
+    );
+    expect(related.data?.relateActors).toEqual({
+      __typename: 'RelateActorsSuccess',
+      relationship: {
+        id: expect.any(String),
+        version: 1,
+        participants: [{ role: 'CARRIER', note: 'Il-76', actor: { name: 'Carrier at birth' } }],
+      },
+    });
+    const audit = await database.db
+      .selectFrom('audit_log')
+      .select(['action', 'after'])
+      .where('action', '=', 'relationship.create')
+      .where('entity_type', '=', 'ActorRelationship')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({
+      from_actor_id: supplier.id,
+      participants: [{ actor_id: carrier.id, role: 'CARRIER', note: 'Il-76' }],
+    });
+    const refused = await graphql<{ relateActors: unknown }>(
+      app,
+      RELATE,
+      {
+        input: {
+          fromId: gid('Actor', recipient.id),
+          toId: gid('Actor', supplier.id),
+          type: 'pays',
+          participants: [{ actorId: gid('Actor', red.id), role: 'FINANCIER' }],
+        },
+      },
+      editor,
+    );
+    expect(refused.data?.relateActors).toEqual({
+      __typename: 'NotFoundError',
+      entity: 'Actor',
+      reference: gid('Actor', red.id),
+      path: ['input', 'participants', '0', 'actorId'],
+    });
+    const pays = await database.db
+      .selectFrom('actor_relationship')
+      .select('id')
+      .where('type', '=', 'pays')
+      .execute();
+    expect(pays).toEqual([]);
+  });
+});

@@ -76,6 +76,11 @@ const CAPPED_LISTS: Record<string, number> = {
   'Source.actors': LIST_CAPS.sourceActors,
   'Claim.participants': LIST_CAPS.participants,
   'ActorRelationship.participants': LIST_CAPS.participants,
+  // Briefing.recordAsOf: the same lists as they stood, under the same caps.
+  'ClaimAsOf.quantities': LIST_CAPS.claimQuantities,
+  'ClaimAsOf.dates': LIST_CAPS.claimDates,
+  'ClaimAsOf.participants': LIST_CAPS.participants,
+  'SourceAsOf.actors': LIST_CAPS.sourceActors,
   'Query.nodes': LIST_CAPS.nodes,
   'ActorNeighbourhoodConnection.levels': LIST_CAPS.neighbourhoodLevels,
   'ActorNeighbourhoodConnection.relationships': LIST_CAPS.neighbourhoodRelationships,
@@ -134,6 +139,8 @@ describe('the schema', () => {
       ['Briefing', 'actors'],
       ['Briefing', 'sources'],
       ['Briefing', 'history'],
+      ['BriefingRecordAsOf', 'claims'],
+      ['BriefingRecordAsOf', 'sources'],
       ['Claim', 'citations'],
       ['ActorRelationship', 'evidence'],
     ] as const;

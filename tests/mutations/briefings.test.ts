@@ -846,6 +846,13 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
               objects {
                 name
               }
+              participants {
+                role
+                note
+                actor {
+                  name
+                }
+              }
               quantities {
                 role
                 label
@@ -1077,6 +1084,11 @@ describe('the issue: an editor builds a briefing like the seed one entirely thro
               confidence: claim.confidence,
               status: claim.status,
               marking: claim.marking,
+              participants: (claim.participants ?? []).map((p) => ({
+                actorId: lookUp(actorIds, p.actor),
+                role: p.role,
+                note: p.note,
+              })),
               citations: claim.citations.map((c) => ({
                 sourceId: lookUp(sourceIds, c.source),
                 role: c.role,

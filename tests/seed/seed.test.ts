@@ -113,6 +113,17 @@ describe('seedDatabase on an empty database', () => {
     await expect(seedDatabase(db, withDanglingActor(venezuelaBriefing))).rejects.toThrow(
       'seed: claim "su30-contract-2006" references unknown actor "su-30mk3"',
     );
+    const danglingParticipant: SeedData = {
+      ...venezuelaBriefing,
+      relationships: venezuelaBriefing.relationships.map((relationship, index) =>
+        index === 0
+          ? { ...relationship, participants: [{ actor: 'su-30mk3', role: 'EQUIPMENT' as const }] }
+          : relationship,
+      ),
+    };
+    await expect(seedDatabase(db, danglingParticipant)).rejects.toThrow(
+      'seed: relationship "russia-supplies-venezuela-su30" names unknown participant "su-30mk3"',
+    );
     expect(await countRows()).toEqual(EMPTY);
   });
 
@@ -308,6 +319,61 @@ describe('the seeded Venezuela briefing', () => {
         title: 'Documents on Ramón Celestino Velásquez’s engagements with Iranian officials',
         role: 'SUBJECT',
         name: 'Ramón Celestino Velásquez',
+      },
+    ]);
+  });
+
+  it('names the parties the article gives beyond subject and objects, or the two ends', async () => {
+    const claimParties = await db
+      .selectFrom('claim_participant')
+      .innerJoin('claim', 'claim.id', 'claim_participant.claim_id')
+      .innerJoin('actor', 'actor.id', 'claim_participant.actor_id')
+      .select(['claim.statement', 'claim_participant.role', 'actor.name', 'claim_participant.note'])
+      .orderBy('claim.position')
+      .orderBy('claim_participant.position')
+      .execute();
+    expect(claimParties.map((p) => [p.statement.slice(0, 40), p.role, p.name, p.note])).toEqual([
+      ['In his letter to Putin, Maduro asked Rus', 'BENEFICIARY', 'Venezuela', null],
+      ['Maduro’s letter to Putin requested accel', 'OPERATOR', 'Venezuela', null],
+      ['Russian-made Su-30MK2 fighters form the ', 'MANUFACTURER', 'Russia', 'Russia’s Sukhoi'],
+      [
+        'Venezuela signed a contract with Russia ',
+        'OTHER',
+        'Hugo Chávez',
+        'then-President, under whose leadership the contract was signed',
+      ],
+      ['Maduro asked Chinese defense industry co', 'BENEFICIARY', 'Venezuela', null],
+    ]);
+    const relationshipParties = await db
+      .selectFrom('relationship_participant')
+      .innerJoin('actor_relationship as r', 'r.id', 'relationship_participant.relationship_id')
+      .innerJoin('actor as supplier', 'supplier.id', 'r.from_actor_id')
+      .innerJoin('actor', 'actor.id', 'relationship_participant.actor_id')
+      .select(['supplier.name as supplier', 'r.type', 'relationship_participant.role'])
+      .select(['actor.name', 'relationship_participant.note'])
+      .orderBy('r.id')
+      .execute();
+    expect(relationshipParties).toEqual([
+      {
+        supplier: 'Russia',
+        type: 'supplies',
+        role: 'EQUIPMENT',
+        name: 'Sukhoi Su-30MK2',
+        note: '24 Su-30MK2 aircraft',
+      },
+      {
+        supplier: 'Iran',
+        type: 'supplies',
+        role: 'EQUIPMENT',
+        name: 'Mohajer-2',
+        note: 'reconnaissance UAV kits and technology',
+      },
+      {
+        supplier: 'Iran',
+        type: 'supplies',
+        role: 'EQUIPMENT',
+        name: 'Mohajer-6',
+        note: 'directly or through technology transfer',
       },
     ]);
   });

@@ -1,0 +1,420 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../../src/common/global-id.js';
+import { createLogger } from '../../src/logger.js';
+import { SEED_BRIEFING_SLUG } from '../../src/seed/load-seed.js';
+import { createApp, type App } from '../../src/yoga.js';
+import { insertActor } from '../factories/records.js';
+import { bearer, createKey } from '../helpers/api-keys.js';
+import { graphql } from '../helpers/graphql.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+// `briefing(slug:, asOf:) { recordAsOf }`: the briefing's claims (quantities, dated qualifiers,
+// likelihood range, participants) and cited sources (actor links) as the audit log had them.
+// Each change below is read back before and after, at instants taken from the log itself.
+
+let database: TestDatabase;
+let app: App;
+let editor: Record<string, string>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = createApp({ db: database.db, logger: createLogger('silent') });
+  editor = bearer(await createKey(database, 'editor', { clearance: 'AMBER', name: 'Desk' }));
+});
+afterAll(() => database.close());
+
+const gid = (type: string, id: number) => encodeGlobalId(type, id);
+
+/** Just after the last write: the log keeps microseconds, a Date milliseconds. */
+async function afterLastWrite(): Promise<string> {
+  const row = await database.db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.max('at').as('at'))
+    .executeTakeFirstOrThrow();
+  const at = new Date(row.at as Date);
+  // The next write starts later than this instant.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return new Date(at.getTime() + 1).toISOString();
+}
+
+/** Runs a mutation as the editor; returns the record it wrote (its id and version). */
+async function write(
+  document: string,
+  variables: Record<string, unknown>,
+): Promise<{ id: string; version: number }> {
+  const result = await graphql<Record<string, { __typename: string } & Record<string, unknown>>>(
+    app,
+    document,
+    variables,
+    editor,
+  );
+  expect(result.errors).toBeUndefined();
+  const payload = Object.values(result.data ?? {})[0];
+  expect(payload?.__typename).toMatch(/Success$/);
+  const record = Object.values(payload ?? {}).find((value) => typeof value === 'object');
+  return (record ?? { id: '', version: 0 }) as { id: string; version: number };
+}
+
+const RECORD = `query ($at: DateTime!) {
+  briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: $at) {
+    recordAsOf {
+      claims { totalCount edges { node {
+        version statement
+        likelihoodRange { from to }
+        quantities { role kind qualifier value unit currency text }
+        dates { role bound date { date precision } }
+        participants { role note actor { name } }
+      } } }
+      sources { totalCount edges { node { version title actors { role actor { name } } } } }
+    }
+  }
+}`;
+
+interface RecordShape {
+  claims: { totalCount: number; edges: { node: unknown }[] };
+  sources: { totalCount: number; edges: { node: unknown }[] };
+}
+
+async function recordAt(at: string, headers = editor) {
+  const result = await graphql<{ briefing: { recordAsOf: RecordShape } | null }>(
+    app,
+    RECORD,
+    { at },
+    headers,
+  );
+  expect(result.errors).toBeUndefined();
+  const record = result.data?.briefing?.recordAsOf;
+  return record
+    ? {
+        claims: record.claims.edges.map((e) => e.node),
+        sources: record.sources.edges.map((e) => e.node),
+      }
+    : null;
+}
+
+const RECORD_STATEMENTS = 9;
+
+const CLAIM_THEN = {
+  version: 1,
+  statement: 'The state ordered 24 aircraft.',
+  likelihoodRange: { from: 'LIKELY', to: 'VERY_LIKELY' },
+  quantities: [
+    {
+      role: 'ORDERED',
+      kind: 'COUNT',
+      qualifier: 'EXACT',
+      value: 24,
+      unit: 'aircraft',
+      currency: null,
+      text: '24 aircraft',
+    },
+  ],
+  dates: [{ role: 'CONTRACTED', bound: 'KNOWN', date: { date: '2006-07-01', precision: 'MONTH' } }],
+  participants: [{ role: 'EQUIPMENT', note: null, actor: { name: 'Record radar' } }],
+};
+
+describe('Briefing.recordAsOf', () => {
+  it('rebuilds quantities, participants and source links at each instant, exactly', async () => {
+    const official = await insertActor(database.db, { kind: 'PERSON', name: 'Record official' });
+    const outlet = await insertActor(database.db, { name: 'Record outlet' });
+    const radar = await insertActor(database.db, { kind: 'EQUIPMENT', name: 'Record radar' });
+    const base = await insertActor(database.db, { kind: 'PLACE', name: 'Record base' });
+    const briefing = await database.db
+      .selectFrom('briefing')
+      .select('id')
+      .where('slug', '=', SEED_BRIEFING_SLUG)
+      .executeTakeFirstOrThrow();
+    const beforeAll = await afterLastWrite();
+
+    const source = await write(
+      `mutation ($input: CreateSourceInput!) { createSource(input: $input) { __typename
+          ... on CreateSourceSuccess { source { id version } } } }`,
+      {
+        input: {
+          kind: 'STATEMENT',
+          title: 'Record interview',
+          actors: [{ actorId: gid('Actor', official.id), role: 'SPEAKER' }],
+        },
+      },
+    );
+    const t0 = await afterLastWrite();
+
+    const claim = await write(
+      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
+          __typename ... on AddClaimSuccess { claim { id version } } } }`,
+      {
+        b: gid('Briefing', briefing.id),
+        input: {
+          statement: 'The state ordered 24 aircraft.',
+          predicate: 'ordered',
+          quantities: [{ role: 'ORDERED', qualifier: 'EXACT', value: 24, unit: 'aircraft' }],
+          dates: [{ role: 'CONTRACTED', date: { date: '2006-07-01', precision: 'MONTH' } }],
+          likelihood: 'LIKELY',
+          likelihoodTo: 'VERY_LIKELY',
+          participants: [{ actorId: gid('Actor', radar.id), role: 'EQUIPMENT' }],
+          citations: [{ sourceId: source.id, role: 'ORIGIN' }],
+        },
+      },
+    );
+    const t1 = await afterLastWrite();
+
+    await write(
+      `mutation ($id: ID!, $input: UpdateClaimInput!) {
+        updateClaim(id: $id, expectedVersion: 1, input: $input) { __typename } }`,
+      {
+        id: claim.id,
+        input: {
+          quantities: [
+            {
+              role: 'VALUE',
+              kind: 'MONEY',
+              qualifier: 'APPROXIMATE',
+              value: 1500000000,
+              currency: 'USD',
+            },
+          ],
+        },
+      },
+    );
+    const t2 = await afterLastWrite();
+
+    await write(
+      `mutation ($id: ID!, $p: [ParticipantInput!]!) {
+        setClaimParticipants(id: $id, expectedVersion: 2, participants: $p) { __typename } }`,
+      {
+        id: claim.id,
+        p: [
+          { actorId: gid('Actor', radar.id), role: 'EQUIPMENT' },
+          { actorId: gid('Actor', base.id), role: 'LOCATION', note: 'delivered here' },
+        ],
+      },
+    );
+    const t3 = await afterLastWrite();
+
+    await write(
+      `mutation ($id: ID!, $input: UpdateSourceInput!) {
+        updateSource(id: $id, expectedVersion: 1, input: $input) { __typename } }`,
+      {
+        id: source.id,
+        input: {
+          actors: [
+            { actorId: gid('Actor', outlet.id), role: 'PUBLISHER' },
+            { actorId: gid('Actor', official.id), role: 'SUBJECT' },
+          ],
+        },
+      },
+    );
+    const t4 = await afterLastWrite();
+
+    // The seed's own claims were loaded without entries of their own: only ours are recorded.
+    expect(await recordAt(beforeAll)).toEqual({ claims: [], sources: [] });
+    // A source no claim cites yet is not the briefing's.
+    expect(await recordAt(t0)).toEqual({ claims: [], sources: [] });
+    const sourceThen = {
+      version: 1,
+      title: 'Record interview',
+      actors: [{ role: 'SPEAKER', actor: { name: 'Record official' } }],
+    };
+    expect(await recordAt(t1)).toEqual({ claims: [CLAIM_THEN], sources: [sourceThen] });
+    const valued = {
+      ...CLAIM_THEN,
+      version: 2,
+      quantities: [
+        {
+          role: 'VALUE',
+          kind: 'MONEY',
+          qualifier: 'APPROXIMATE',
+          value: 1500000000,
+          unit: null,
+          currency: 'USD',
+          text: 'USD ~1,500,000,000',
+        },
+      ],
+    };
+    expect(await recordAt(t2)).toEqual({ claims: [valued], sources: [sourceThen] });
+    const placed = {
+      ...valued,
+      version: 3,
+      participants: [
+        { role: 'EQUIPMENT', note: null, actor: { name: 'Record radar' } },
+        { role: 'LOCATION', note: 'delivered here', actor: { name: 'Record base' } },
+      ],
+    };
+    expect(await recordAt(t3)).toEqual({ claims: [placed], sources: [sourceThen] });
+    expect(await recordAt(t4)).toEqual({
+      claims: [placed],
+      sources: [
+        {
+          version: 2,
+          title: 'Record interview',
+          actors: [
+            { role: 'PUBLISHER', actor: { name: 'Record outlet' } },
+            { role: 'SUBJECT', actor: { name: 'Record official' } },
+          ],
+        },
+      ],
+    });
+
+    // Anonymous callers see the same: the claim and source came out with the published briefing.
+    expect(await recordAt(t4, {})).toEqual(await recordAt(t4));
+
+    // Read without asOf, there is no record; the briefing's own fields are today's.
+    const current = await graphql<{ briefing: { recordAsOf: unknown } }>(
+      app,
+      `{ briefing(slug: "${SEED_BRIEFING_SLUG}") { recordAsOf { at } } }`,
+      undefined,
+      editor,
+    );
+    expect(current.data?.briefing.recordAsOf).toBeNull();
+
+    // A fixed number of statements, whatever the number of claims and sources: the key, the
+    // briefing, its snapshot, the claims' and sources' entries, which of them are hidden now,
+    // the actors still visible, and the participants' actors for the answer.
+    database.statements.reset();
+    await recordAt(t4);
+    expect(database.statements.sql).toHaveLength(RECORD_STATEMENTS);
+
+    // Pages in the order then, with cursors.
+    const paged = await graphql<{
+      briefing: { recordAsOf: { claims: { edges: unknown[]; pageInfo: unknown } } };
+    }>(
+      app,
+      `query ($at: DateTime!) { briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: $at) {
+        recordAsOf { at claims(first: 0) { edges { cursor } pageInfo { hasNextPage } } } } }`,
+      { at: t4 },
+      editor,
+    );
+    expect(paged.data?.briefing.recordAsOf.claims).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: true },
+    });
+  });
+
+  it('shows nothing the caller may not see now', async () => {
+    const secret = await insertActor(database.db, { kind: 'EQUIPMENT', name: 'Later secret' });
+    const visible = await insertActor(database.db, { kind: 'EQUIPMENT', name: 'Still visible' });
+    const briefing = await database.db
+      .selectFrom('briefing')
+      .select('id')
+      .where('slug', '=', SEED_BRIEFING_SLUG)
+      .executeTakeFirstOrThrow();
+    const addClaim = `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
+      __typename ... on AddClaimSuccess { claim { id } } } }`;
+    await write(addClaim, {
+      b: gid('Briefing', briefing.id),
+      input: {
+        statement: 'An amber claim.',
+        predicate: 'noted',
+        marking: 'AMBER',
+        participants: [{ actorId: gid('Actor', visible.id), role: 'EQUIPMENT' }],
+      },
+    });
+    await write(addClaim, {
+      b: gid('Briefing', briefing.id),
+      input: {
+        statement: 'A clear claim.',
+        predicate: 'noted',
+        participants: [
+          { actorId: gid('Actor', secret.id), role: 'EQUIPMENT' },
+          { actorId: gid('Actor', visible.id), role: 'OPERATOR' },
+        ],
+      },
+    });
+    const at = await afterLastWrite();
+    // The actor is raised above what anonymous callers and this editor may see, after the fact.
+    await database.db
+      .updateTable('actor')
+      .set({ marking: 'RED' })
+      .where('id', '=', secret.id)
+      .execute();
+
+    const statements = (record: Awaited<ReturnType<typeof recordAt>>) =>
+      (record?.claims ?? []).map((c) => {
+        const claim = c as { statement: string; participants: { role: string }[] };
+        return [claim.statement, claim.participants.map((p) => p.role)];
+      });
+    database.statements.reset();
+    const forEditor = await recordAt(at);
+    // Three claims now, as many statements as for one.
+    expect(database.statements.sql).toHaveLength(RECORD_STATEMENTS);
+    expect(statements(forEditor).slice(-2)).toEqual([
+      ['An amber claim.', ['EQUIPMENT']],
+      ['A clear claim.', ['OPERATOR']],
+    ]);
+    // Pages in the order then: two, then the rest after the second's cursor.
+    const PAGE = `query ($at: DateTime!, $after: String) {
+      briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: $at) { recordAsOf { claims(first: 2, after: $after) {
+        totalCount edges { node { statement } } pageInfo { hasNextPage endCursor } } } } }`;
+    type PageShape = {
+      briefing: {
+        recordAsOf: {
+          claims: {
+            totalCount: number;
+            edges: { node: { statement: string } }[];
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+          };
+        };
+      };
+    };
+    const first = await graphql<PageShape>(app, PAGE, { at }, editor);
+    const firstPage = first.data?.briefing.recordAsOf.claims;
+    expect(firstPage?.edges.map((e) => e.node.statement)).toEqual([
+      'The state ordered 24 aircraft.',
+      'An amber claim.',
+    ]);
+    expect(firstPage?.totalCount).toBe(3);
+    expect(firstPage?.pageInfo.hasNextPage).toBe(true);
+    const second = await graphql<PageShape>(
+      app,
+      PAGE,
+      { at, after: firstPage?.pageInfo.endCursor },
+      editor,
+    );
+    expect(second.data?.briefing.recordAsOf.claims.edges.map((e) => e.node.statement)).toEqual([
+      'A clear claim.',
+    ]);
+    expect(second.data?.briefing.recordAsOf.claims.pageInfo.hasNextPage).toBe(false);
+    const anonymous = await recordAt(at, {});
+    expect(statements(anonymous).filter(([s]) => s !== 'The state ordered 24 aircraft.')).toEqual([
+      ['A clear claim.', ['OPERATOR']],
+    ]);
+  });
+
+  it('keeps out a claim raised above your clearance later, even once removed', async () => {
+    const briefing = await database.db
+      .selectFrom('briefing')
+      .select('id')
+      .where('slug', '=', SEED_BRIEFING_SLUG)
+      .executeTakeFirstOrThrow();
+    const claim = await write(
+      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
+        __typename ... on AddClaimSuccess { claim { id version } } } }`,
+      {
+        b: gid('Briefing', briefing.id),
+        input: { statement: 'Raised later.', predicate: 'noted' },
+      },
+    );
+    const clearThen = await afterLastWrite();
+    await write(
+      `mutation ($id: ID!) { updateClaim(id: $id, expectedVersion: 1, input: { marking: AMBER }) {
+        __typename ... on UpdateClaimSuccess { claim { id version } } } }`,
+      { id: claim.id },
+    );
+    await write(
+      `mutation ($id: ID!) { removeClaim(id: $id, expectedVersion: 2) {
+        __typename ... on RemoveClaimSuccess { briefing { id version } } } }`,
+      { id: claim.id },
+    );
+    const removed = await afterLastWrite();
+
+    const statements = (record: Awaited<ReturnType<typeof recordAt>>) =>
+      (record?.claims ?? []).map((c) => (c as { statement: string }).statement);
+    expect(statements(await recordAt(clearThen))).toContain('Raised later.');
+    expect(statements(await recordAt(removed))).not.toContain('Raised later.');
+    // Anonymous callers never saw it AMBER, but its last marking is beyond them.
+    expect(statements(await recordAt(clearThen, {}))).toEqual([
+      'The state ordered 24 aircraft.',
+      'A clear claim.',
+    ]);
+  });
+});
