@@ -102,6 +102,20 @@ export interface Config {
    */
   tracing: { serviceName: string } | null;
   webhooks: WebhookConfig;
+  subscriptions: SubscriptionConfig;
+}
+
+/** GraphQL subscriptions over SSE (README "For partners", "Subscriptions"). */
+export interface SubscriptionConfig {
+  /**
+   * Redis that carries committed changes between instances (SUBSCRIPTIONS_REDIS_URL, else
+   * REDIS_URL), on the channel `<REDIS_PREFIX>changes`; null: this process only.
+   */
+  redisUrl: string | null;
+  /** Open subscriptions per API key, or per client address without one. */
+  maxPerCaller: number;
+  /** Open subscriptions per server process. */
+  maxPerProcess: number;
 }
 
 /** The webhook delivery worker (README "For partners", "Signed webhooks"). */
@@ -380,5 +394,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           },
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 10_000, 0, 600_000),
     webhooks: webhookConfig(env),
+    subscriptions: {
+      redisUrl: env.SUBSCRIPTIONS_REDIS_URL || env.REDIS_URL || null,
+      maxPerCaller: integer(
+        'SUBSCRIPTIONS_MAX_PER_CALLER',
+        env.SUBSCRIPTIONS_MAX_PER_CALLER,
+        20,
+        1,
+        100_000,
+      ),
+      maxPerProcess: integer('SUBSCRIPTIONS_MAX', env.SUBSCRIPTIONS_MAX, 1000, 1, 1_000_000),
+    },
   };
 }
