@@ -215,6 +215,31 @@ describe('graphql-sse, distinct connections', () => {
     await staffClaims.next(3);
     expect(staffClaims.results).toHaveLength(3);
 
+    // A write that rolls back publishes nothing; a removal reaches those who saw the claim as a
+    // tombstone, right after it (nothing came in between).
+    const conflict = await post(
+      `mutation ($id: ID!) { removeClaim(id: $id, expectedVersion: 99) { __typename } }`,
+      { id: claimId },
+    );
+    expect(conflict).toEqual({ removeClaim: { __typename: 'ConflictError' } });
+    const removed = await post(
+      `mutation ($id: ID!) { removeClaim(id: $id, expectedVersion: 1) { __typename } }`,
+      { id: claimId },
+    );
+    expect(removed).toEqual({ removeClaim: { __typename: 'RemoveClaimSuccess' } });
+    await Promise.all([anonClaims.next(2), staffClaims.next(4)]);
+    const tombstone = {
+      data: {
+        claimChanged: {
+          cursor: expect.any(String),
+          node: { kind: 'TOMBSTONE', type: 'Claim', recordId: claimId, node: null },
+        },
+      },
+    };
+    expect(anonClaims.results[1]).toEqual(tombstone);
+    expect(staffClaims.results[3]).toEqual(tombstone);
+    expect([anonClaims.results.length, staffClaims.results.length]).toEqual([2, 4]);
+
     for (const stream of [anonClaims, anonBriefing, anonPublished, staffClaims]) {
       await stream.stop();
       await stream.done;
@@ -371,6 +396,25 @@ describe('partners', () => {
     expect(nextEvents(text)[0]).toMatchObject({
       data: { briefingPublished: { node: { recordId: published.id, kind: 'UPSERT' } } },
     });
+
+    // graphql-sse names a registered document by its hash (the registry answers those too).
+    const client = sseClient(partner);
+    const stream = collect(
+      client.iterate({
+        query: '',
+        extensions: {
+          persistedQuery: { version: 1, sha256Hash: documentIdOf(PUBLISHED).slice(7) },
+        },
+      }),
+    );
+    await settle();
+    const next = await publish(await createDraft('partner-sse-draft'));
+    await stream.next(1);
+    expect(stream.results[0]).toMatchObject({
+      data: { briefingPublished: { node: { recordId: next.id, kind: 'UPSERT' } } },
+    });
+    await stream.stop();
+    client.dispose();
   });
 });
 
