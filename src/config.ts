@@ -135,6 +135,8 @@ export interface WebhookConfig {
   leaseMs: number;
   /** Loopback and private addresses allowed as endpoints (tests, closed networks): SSRF. */
   allowPrivateAddresses: boolean;
+  /** How long a rotated-out secret still signs deliveries, beside the new one; 0: not at all. */
+  secretGraceSeconds: number;
 }
 
 function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
@@ -154,6 +156,13 @@ function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
     retryBaseMs: integer('WEBHOOK_RETRY_BASE_MS', env.WEBHOOK_RETRY_BASE_MS, 30_000, 1, 3_600_000),
     timeoutMs,
     leaseMs,
+    secretGraceSeconds: integer(
+      'WEBHOOK_SECRET_GRACE_SECONDS',
+      env.WEBHOOK_SECRET_GRACE_SECONDS,
+      86_400,
+      0,
+      604_800,
+    ),
     allowPrivateAddresses:
       oneOf(
         'WEBHOOK_ALLOW_PRIVATE_ADDRESSES',
