@@ -1,4 +1,4 @@
-import { createPubSub, createGraphQLError } from 'graphql-yoga';
+import { createGraphQLError, Repeater } from 'graphql-yoga';
 import type { ChangeEntityType, ChangeOperation } from '../db/types.js';
 import { errorFields, type Logger } from '../logger.js';
 
@@ -53,10 +53,21 @@ export interface ChangeBusLimits {
 
 const TOPIC = 'changes';
 
-type Topics = Record<string, [ChangeBatch]>;
+/**
+ * Batches a subscriber may leave unread: one that reads slower than writes commit has its
+ * stream ended with SUBSCRIBER_TOO_SLOW rather than memory growing (or, past the 1,024 pending
+ * pushes a Repeater allows, an exception thrown inside the event target's dispatch).
+ */
+const SUBSCRIBER_BACKLOG = 500;
+
+/** What both transports give: Redis' event target, or the process' own EventTarget. */
+interface ChangeEventTarget {
+  addEventListener(topic: string, listener: (event: Event) => void): void;
+  removeEventListener(topic: string, listener: (event: Event) => void): void;
+}
 
 function createBus(
-  pubsub: ReturnType<typeof createPubSub<Topics>>,
+  target: ChangeEventTarget,
   topic: string,
   limits: ChangeBusLimits,
   publish: (batch: ChangeBatch) => void,
@@ -71,7 +82,25 @@ function createBus(
       if (batch.length > 0 && !closed) publish(batch);
     },
     subscribe() {
-      const stream = pubsub.subscribe(topic);
+      const stream = new Repeater<ChangeBatch>((push, stop) => {
+        let unread = 0;
+        const listener = (event: Event) => {
+          if (unread >= SUBSCRIBER_BACKLOG) {
+            stop(
+              createGraphQLError(
+                `this subscriber left ${SUBSCRIBER_BACKLOG} batches of changes unread: read faster, or catch up with changes(since:)`,
+                { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } },
+              ),
+            );
+            return;
+          }
+          unread += 1;
+          // Settles when the subscriber takes the batch (or the stream ends).
+          void push((event as CustomEvent<ChangeBatch>).detail).finally(() => (unread -= 1));
+        };
+        target.addEventListener(topic, listener);
+        void stop.then(() => target.removeEventListener(topic, listener));
+      });
       const end = () => {
         ends.delete(end);
         return stream.return();
@@ -125,12 +154,12 @@ function createBus(
 
 /** One process: an in-memory event target (PGlite's single backend cannot LISTEN/NOTIFY). */
 export function createMemoryChangeBus(limits: ChangeBusLimits): ChangeBus {
-  const pubsub = createPubSub<Topics>();
+  const target = new EventTarget();
   return createBus(
-    pubsub,
+    target,
     TOPIC,
     limits,
-    (batch) => pubsub.publish(TOPIC, batch),
+    (batch) => target.dispatchEvent(new CustomEvent(TOPIC, { detail: batch })),
     () => Promise.resolve(),
   );
 }
@@ -176,12 +205,13 @@ export async function createRedisChangeBus(options: {
     subscribeClient.disconnect();
     throw error;
   }
-  const pubsub = createPubSub<Topics>({
-    eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
+  const target = createRedisEventTarget<CustomEvent<ChangeBatch>>({
+    publishClient,
+    subscribeClient,
   });
   const channel = `${prefix}${TOPIC}`;
   return createBus(
-    pubsub,
+    target,
     channel,
     limits,
     // Published here, not through the event target, whose PUBLISH promise nobody awaits: a

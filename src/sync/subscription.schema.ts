@@ -24,6 +24,8 @@ async function deliverable(
 ): Promise<ChangeItem[]> {
   const picked = batch.filter(pick);
   if (picked.length === 0) return [];
+  // ctx.db is the primary: read routing applies to queries only, and a replica might not have
+  // replayed the write that sent the event yet.
   const visible = await visibleRecordKeys(ctx.db, ctx.visibility, picked);
   const audience = audienceOf(ctx.visibility);
   // Fresh dataloaders per event: the subscription's context lives as long as its stream, and a

@@ -154,3 +154,46 @@ describe('delivering to a subscriber', () => {
     expect(bus.open()).toBe(0);
   });
 });
+
+describe('the change bus', () => {
+  it('ends the stream of a subscriber that leaves 500 batches unread, after those 500', async () => {
+    const own = createMemoryChangeBus({ maxPerCaller: 1, maxPerProcess: 1 });
+    const stream = own.subscribe();
+    // The stream listens from its first read on, as Yoga's SSE writer reads at once.
+    const first = stream.next();
+    for (let index = 0; index < 501; index += 1) own.publish(claimEvents([claimIds[0] ?? 0]));
+    let read = (await first).done ? 0 : 1;
+    const ended = await (async () => {
+      try {
+        for await (const batch of stream) read += batch.length;
+        return null;
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(read).toBe(500);
+    expect(ended).toMatchObject({
+      message:
+        'this subscriber left 500 batches of changes unread: read faster, or catch up with changes(since:)',
+      extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+    });
+    await own.close();
+  });
+
+  it('refuses a slot beyond the caller’s and the process’ limits, and gives it back once', () => {
+    const own = createMemoryChangeBus({ maxPerCaller: 2, maxPerProcess: 3 });
+    const first = own.openSlot('key:1');
+    own.openSlot('key:1');
+    expect(() => own.openSlot('key:1')).toThrow(
+      'expected at most 2 open subscriptions per caller, got one more: close one first',
+    );
+    own.openSlot('ip:127.0.0.1');
+    expect(() => own.openSlot('ip:10.0.0.1')).toThrow(
+      'this server holds its limit of 3 open subscriptions: retry later or on another instance',
+    );
+    first();
+    first();
+    expect(own.open()).toBe(2);
+    expect(() => own.openSlot('key:1')).not.toThrow();
+  });
+});
