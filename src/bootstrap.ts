@@ -24,6 +24,7 @@ import { openReplicas, type OpenReplicasOptions } from './replicas/open-replicas
 import type { ReplicaSet } from './replicas/replica-set.js';
 import { seedDatabase } from './seed/load-seed.js';
 import { recordBaseline, vacuumChanges } from './sync/change.repository.js';
+import { createMemoryChangeBus, createRedisChangeBus, type ChangeBus } from './sync/change-bus.js';
 import { createWebhookWorker } from './sync/webhook-worker.js';
 import { schemaHash } from './schema.js';
 import { createApp } from './yoga.js';
@@ -91,8 +92,18 @@ export function createRequestHandler(options: {
   metrics?: Metrics | null;
   replicas?: ReplicaSet | null;
   tracing?: TracingPlugin | null;
+  changes?: ChangeBus | null;
 }): RequestListener {
-  const { db, config, logger, redis, metrics = null, replicas = null, tracing = null } = options;
+  const {
+    db,
+    config,
+    logger,
+    redis,
+    metrics = null,
+    replicas = null,
+    tracing = null,
+    changes = null,
+  } = options;
   const rateCounter: RateCounter = redis
     ? createRedisRateCounter(redis, config.redisPrefix, logger)
     : createMemoryRateCounter();
@@ -119,6 +130,7 @@ export function createRequestHandler(options: {
     metrics,
     replicas,
     tracing,
+    changes,
   });
   const handler: RequestListener = responseCache
     ? createCacheFront({
@@ -166,6 +178,14 @@ async function drain(server: Server, timeoutMs: number, logger: Logger): Promise
     server.closeAllConnections();
     await closed;
   }
+}
+
+/** Where committed changes go to subscriptions: Redis shared by the instances, or this process. */
+function openChangeBus(config: Config, logger: Logger): Promise<ChangeBus> {
+  const { redisUrl, maxPerCaller, maxPerProcess } = config.subscriptions;
+  const limits = { maxPerCaller, maxPerProcess };
+  if (redisUrl === null) return Promise.resolve(createMemoryChangeBus(limits));
+  return createRedisChangeBus({ url: redisUrl, prefix: config.redisPrefix, limits, logger });
 }
 
 /** The replicas in DATABASE_READ_URL, checked once; null when there are none (or no DATABASE_URL). */
@@ -278,6 +298,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await database.close();
     throw error;
   }
+  let changes: ChangeBus;
+  try {
+    changes = await openChangeBus(config, logger);
+  } catch (error) {
+    await replicas?.close();
+    await redis?.quit();
+    await database.close();
+    throw error;
+  }
   const tracing = config.tracing
     ? await (await import('./observability/tracing.js')).startTracing(config.tracing)
     : null;
@@ -290,6 +319,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       metrics,
       replicas,
       tracing: tracing?.plugin ?? null,
+      changes,
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -317,8 +347,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     metricsUrl: metricsServer?.url ?? null,
     database,
     async close() {
-      // A delivery cut off here is claimed again once its lease runs out: none is lost.
-      await Promise.all([drain(server, config.shutdownTimeoutMs, logger), webhooks?.stop()]);
+      // A delivery cut off here is claimed again once its lease runs out: none is lost. Open
+      // subscriptions end at once (their streams complete), so they do not hold the drain.
+      await Promise.all([
+        changes.close(),
+        drain(server, config.shutdownTimeoutMs, logger),
+        webhooks?.stop(),
+      ]);
       await metricsServer?.close();
       // The last spans, those of the requests just drained, leave before the process does.
       await tracing?.shutdown();

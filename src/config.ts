@@ -102,6 +102,20 @@ export interface Config {
    */
   tracing: { serviceName: string } | null;
   webhooks: WebhookConfig;
+  subscriptions: SubscriptionConfig;
+}
+
+/** GraphQL subscriptions over SSE (README "For partners", "Subscriptions"). */
+export interface SubscriptionConfig {
+  /**
+   * Redis that carries committed changes between instances (SUBSCRIPTIONS_REDIS_URL, else
+   * REDIS_URL), on the channel `<REDIS_PREFIX>changes`; null: this process only.
+   */
+  redisUrl: string | null;
+  /** Open subscriptions per API key, or per client address without one. */
+  maxPerCaller: number;
+  /** Open subscriptions per server process. */
+  maxPerProcess: number;
 }
 
 /** The webhook delivery worker (README "For partners", "Signed webhooks"). */
@@ -121,6 +135,8 @@ export interface WebhookConfig {
   leaseMs: number;
   /** Loopback and private addresses allowed as endpoints (tests, closed networks): SSRF. */
   allowPrivateAddresses: boolean;
+  /** How long a rotated-out secret still signs deliveries, beside the new one; 0: not at all. */
+  secretGraceSeconds: number;
 }
 
 function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
@@ -140,6 +156,13 @@ function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
     retryBaseMs: integer('WEBHOOK_RETRY_BASE_MS', env.WEBHOOK_RETRY_BASE_MS, 30_000, 1, 3_600_000),
     timeoutMs,
     leaseMs,
+    secretGraceSeconds: integer(
+      'WEBHOOK_SECRET_GRACE_SECONDS',
+      env.WEBHOOK_SECRET_GRACE_SECONDS,
+      86_400,
+      0,
+      604_800,
+    ),
     allowPrivateAddresses:
       oneOf(
         'WEBHOOK_ALLOW_PRIVATE_ADDRESSES',
@@ -380,5 +403,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           },
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 10_000, 0, 600_000),
     webhooks: webhookConfig(env),
+    subscriptions: {
+      redisUrl: env.SUBSCRIPTIONS_REDIS_URL || env.REDIS_URL || null,
+      maxPerCaller: integer(
+        'SUBSCRIPTIONS_MAX_PER_CALLER',
+        env.SUBSCRIPTIONS_MAX_PER_CALLER,
+        20,
+        1,
+        100_000,
+      ),
+      maxPerProcess: integer('SUBSCRIPTIONS_MAX', env.SUBSCRIPTIONS_MAX, 1000, 1, 1_000_000),
+    },
   };
 }

@@ -6,6 +6,7 @@ import type { Database } from './db/database.js';
 import type { Visibility } from './db/visibility.js';
 import type { Logger } from './logger.js';
 import type { ReplicaSet } from './replicas/replica-set.js';
+import type { ChangeBus } from './sync/change-bus.js';
 
 /**
  * Per-request context. Pothos keeps its dataloaders in a cache keyed by this object, so it is
@@ -33,6 +34,10 @@ export interface Context {
   selection: SelectedFields | null;
   /** The server's limits and access rules (the `viewer` query reports the caller's). */
   config: Config;
+  /** Where committed writes publish their changes and subscriptions read them; null: nowhere. */
+  changes: ChangeBus | null;
+  /** Whom open subscriptions count against: the API key, else the client's address. */
+  caller: string;
 }
 
 /** For contexts made without the app's configuration (tests): the environment's, read once. */
@@ -46,6 +51,8 @@ export function createContext(
   responseCache: ResponseInvalidation | null = null,
   config: Config = (environmentConfig ??= loadConfig()),
   replicas: ReplicaSet | null = null,
+  changes: ChangeBus | null = null,
+  clientAddress: string | null = null,
 ): Context {
   return {
     db,
@@ -57,5 +64,8 @@ export function createContext(
     responseCache,
     selection: null,
     config,
+    changes,
+    caller:
+      viewer.kind === 'api-key' ? `key:${viewer.keyId}` : `ip:${clientAddress ?? 'in-process'}`,
   };
 }

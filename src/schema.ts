@@ -40,6 +40,7 @@ import './persisted/persisted.schema.js';
 import './search/search.schema.js';
 import './stix/stix.schema.js';
 import './sync/change.schema.js';
+import './sync/subscription.schema.js';
 import './sync/webhook.schema.js';
 import './sync/webhook.mutations.js';
 

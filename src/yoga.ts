@@ -16,7 +16,12 @@ import { documentLimitsPlugin } from './hardening/document-limits.js';
 import { responseSizePlugin } from './hardening/response-size.js';
 import { executionTimeoutPlugin, type RequestDeadlines } from './hardening/execution-timeout.js';
 import { CSRF_HEADER, endpointPlugin, httpGuardsPlugin } from './hardening/http-guards.js';
-import { createMemoryRateCounter, rateLimiter, type RateCounter } from './hardening/rate-limit.js';
+import {
+  clientAddress,
+  createMemoryRateCounter,
+  rateLimiter,
+  type RateCounter,
+} from './hardening/rate-limit.js';
 import { errorFields, type Logger } from './logger.js';
 import { healthPlugin } from './observability/health-plugin.js';
 import { accessPlugins, type MaskedOriginals } from './observability/access-plugin.js';
@@ -29,6 +34,7 @@ import { readRoutingPlugin } from './replicas/read-routing-plugin.js';
 import type { ReplicaSet } from './replicas/replica-set.js';
 import { schema } from './schema.js';
 import { stixPlugin } from './stix/stix-plugin.js';
+import type { ChangeBus } from './sync/change-bus.js';
 
 export interface AppOptions {
   db: Database;
@@ -54,6 +60,11 @@ export interface AppOptions {
    * is refused at once, everywhere.
    */
   replicas?: ReplicaSet | null;
+  /**
+   * Carries committed writes' changes to subscriptions (src/sync/change-bus.ts); without it
+   * subscriptions open but never deliver.
+   */
+  changes?: ChangeBus | null;
 }
 
 /** Cross-origin access for the origins in CORS_ORIGINS only (none by default). */
@@ -80,6 +91,7 @@ export function createApp({
   metrics = null,
   replicas = null,
   tracing = null,
+  changes = null,
 }: AppOptions) {
   const viewers = new WeakMap<Request, Viewer>();
   const records = new WeakMap<Request, RequestRecord>();
@@ -95,7 +107,7 @@ export function createApp({
     // Yoga's own /health matches any path ending in /health; ours are exact.
     healthCheckEndpoint: '/__yoga_health',
     landingPage: false,
-    context: ({ request }) =>
+    context: ({ request, ...serverContext }) =>
       createContext(
         db,
         logger,
@@ -104,6 +116,8 @@ export function createApp({
         responseCache ?? null,
         config,
         replicas,
+        changes,
+        clientAddress(serverContext),
       ),
     // graphiqlPlugin serves GraphiQL, as a small page and separate cacheable files, after the
     // endpoint, authentication and rate-limit plugins have seen the request.

@@ -57,6 +57,29 @@ describe('configuration defaults', () => {
     expect(() => loadConfig({ OTEL_TRACING: 'yes' })).toThrow(/OTEL_TRACING/);
   });
 
+  it('carries subscriptions through SUBSCRIPTIONS_REDIS_URL, else REDIS_URL, within their limits', () => {
+    expect(loadConfig({}).subscriptions).toEqual({
+      redisUrl: null,
+      maxPerCaller: 20,
+      maxPerProcess: 1000,
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379' }).subscriptions.redisUrl).toBe(
+      'redis://cache:6379',
+    );
+    expect(
+      loadConfig({
+        REDIS_URL: 'redis://cache:6379',
+        SUBSCRIPTIONS_REDIS_URL: 'redis://events:6379',
+      }).subscriptions.redisUrl,
+    ).toBe('redis://events:6379');
+    expect(() => loadConfig({ SUBSCRIPTIONS_MAX_PER_CALLER: '0' })).toThrow(
+      'expected SUBSCRIPTIONS_MAX_PER_CALLER to be an integer in 1..100000, got "0"',
+    );
+    expect(() => loadConfig({ SUBSCRIPTIONS_MAX: 'many' })).toThrow(
+      'expected SUBSCRIPTIONS_MAX to be an integer in 1..1000000, got "many"',
+    );
+  });
+
   it('reads replicas, the migration URL and the PgBouncer switches', () => {
     const implicit = loadConfig({});
     expect(implicit).toMatchObject({

@@ -354,6 +354,8 @@ export interface WebhookEndpoint {
   enabled: Generated<boolean>;
   events: WebhookEventType[];
   id: Generated<number>;
+  previous_secret: string | null;
+  previous_secret_until: Timestamp | null;
   secret: string;
   updated_at: Generated<Timestamp>;
   url: string;

@@ -7,6 +7,8 @@ import type { DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors/domain-errors.js';
 import { domainErrorFromPostgres } from '../errors/pg-errors.js';
+import type { ChangeEvent } from '../sync/change-bus.js';
+import { changeEventsOf, type AuditedState } from '../sync/change-events.js';
 import { isChangeType, recordChanges, type ChangedRecord } from '../sync/change.repository.js';
 
 export type KeyViewer = Extract<Viewer, { kind: 'api-key' }>;
@@ -74,7 +76,8 @@ function assertRole(viewer: Viewer, role: WriteOptions['role']): KeyViewer {
  * "visible to anonymous callers or not" would be one more rule to get wrong. With read
  * replicas, the writer and anonymous callers are first pinned to the primary until a replica
  * has replayed the write: otherwise an anonymous read missing the emptied cache could fill it
- * again from a replica that has not.
+ * again from a replica that has not. Then the write's changes go to the subscriptions (only now:
+ * a rolled-back write must never reach a subscriber).
  */
 export async function runWrite(
   ctx: Context,
@@ -93,6 +96,7 @@ export async function runWrite(
   }
   let replayed = false;
   let id: number;
+  let events: ChangeEvent[] = [];
   try {
     id = await ctx.db.transaction().execute(async (trx) => {
       const hash = requestHash(options.operation, options.input);
@@ -105,13 +109,16 @@ export async function runWrite(
       }
       // Every audited record also gets a change in the feed, numbered at the end of the work.
       const changed: ChangedRecord[] = [];
+      const audited: AuditedState[] = [];
       const write: Write = {
         trx,
         viewer,
         visibility: ctx.visibility,
         async audit(entry) {
-          if (isChangeType(entry.entityType))
+          if (isChangeType(entry.entityType)) {
             changed.push({ type: entry.entityType, id: entry.entityId });
+            audited.push(entry);
+          }
           await trx
             .insertInto('audit_log')
             .values({
@@ -128,7 +135,9 @@ export async function runWrite(
         },
       };
       const id = await work(write);
-      await recordChanges(trx, changed);
+      const recorded = await recordChanges(trx, changed);
+      // Built here, published after COMMIT: a claim deleted by this write is still in its audit.
+      if (ctx.changes) events = await changeEventsOf(trx, recorded, audited);
       if (key) {
         await trx
           .updateTable('idempotency_key')
@@ -145,6 +154,7 @@ export async function runWrite(
   if (!replayed) {
     await ctx.replicas?.wrote(viewer);
     await ctx.responseCache?.invalidate();
+    ctx.changes?.publish(events);
   }
   return id;
 }

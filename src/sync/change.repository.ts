@@ -24,6 +24,15 @@ export interface ChangedRecord {
   id: number;
 }
 
+/** A change as recordChanges numbered it: what the subscriptions deliver once the write commits. */
+export interface RecordedChange extends ChangedRecord {
+  changeId: number;
+  operation: ChangeOperation;
+  at: Date;
+  /** Every audience that could ever see the record (who may learn of its deletion). */
+  seenBy: string[];
+}
+
 /**
  * Serialises the numbering of changes with COMMIT (an arbitrary constant, distinct from the
  * seed's and Kysely's lock keys): see the migration.
@@ -134,7 +143,10 @@ async function audiencesOf(
  * commits. Takes the change lock first and holds it to COMMIT, so change ids follow commit
  * order. Call it last in the transaction.
  */
-export async function recordChanges(db: Executor, touched: ChangedRecord[]): Promise<void> {
+export async function recordChanges(
+  db: Executor,
+  touched: ChangedRecord[],
+): Promise<RecordedChange[]> {
   const pending = await db
     .deleteFrom('change_pending')
     .returning(['entity_type', 'entity_id'])
@@ -145,7 +157,7 @@ export async function recordChanges(db: Executor, touched: ChangedRecord[]): Pro
       isChangeType(row.entity_type) ? [{ type: row.entity_type, id: row.entity_id }] : [],
     ),
   ];
-  if (direct.length === 0) return;
+  if (direct.length === 0) return [];
   await sql`select pg_advisory_xact_lock(cast(${CHANGE_LOCK_KEY} as bigint))`.execute(db);
   const records = unique([...direct, ...(await dependents(db, direct))]);
   const seenBefore = await lastSeenBy(db, records);
@@ -168,12 +180,25 @@ export async function recordChanges(db: Executor, touched: ChangedRecord[]): Pro
     }
   }
   // In slices: a baseline over a large database would pass PostgreSQL's 65,535 parameters.
+  const recorded: RecordedChange[] = [];
   for (let start = 0; start < rows.length; start += INSERT_SLICE) {
-    await db
+    const inserted = await db
       .insertInto('change')
       .values(rows.slice(start, start + INSERT_SLICE))
+      .returning(['id', 'entity_type', 'entity_id', 'operation', 'at', 'seen_by'])
       .execute();
+    for (const row of inserted) {
+      recorded.push({
+        changeId: row.id,
+        type: row.entity_type,
+        id: row.entity_id,
+        operation: row.operation,
+        at: row.at,
+        seenBy: row.seen_by,
+      });
+    }
   }
+  return recorded;
 }
 
 /** The audiences that could ever see each record, from its latest change. */
@@ -319,4 +344,18 @@ export async function findChanges(
     .orderBy('change.id')
     .limit(limit)
     .execute();
+}
+
+/** The briefing of each of these claims that still exists. */
+export async function findClaimBriefingIds(
+  db: Executor,
+  claimIds: readonly number[],
+): Promise<Map<number, number>> {
+  if (claimIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('claim')
+    .select(['id', 'briefing_id'])
+    .where('id', '=', anyId(claimIds))
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.briefing_id]));
 }

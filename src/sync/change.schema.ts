@@ -22,7 +22,7 @@ const ChangeKindEnum = builder.enumType('ChangeKind', {
   },
 });
 
-interface ChangeItem {
+export interface ChangeItem {
   row: ChangeRow;
   /** The record as the caller sees it now; null makes the change a tombstone. */
   node: { id: number } | null;
@@ -59,7 +59,7 @@ const ChangeObject = builder.objectRef<ChangeItem>('Change').implement({
 });
 
 /** The record as the caller may see it now, branded for the Node interface; null when hidden. */
-async function loadNode(
+export async function loadNode(
   ctx: Context,
   type: ChangeEntityType,
   id: number,
@@ -79,7 +79,7 @@ async function loadNode(
   return row;
 }
 
-const ChangeEdge = builder.objectRef<ChangeItem>('ChangeEdge').implement({
+export const ChangeEdge = builder.objectRef<ChangeItem>('ChangeEdge').implement({
   description: 'One change, with the cursor to continue after it.',
   fields: (t) => ({
     cursor: t.string({

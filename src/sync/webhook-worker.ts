@@ -83,10 +83,15 @@ export interface WebhookWorkerOptions {
   logger: Logger;
   metrics?: Metrics | null;
   random?: () => number;
+  /** Milliseconds on the clock that spaces out failure logs (tests move it). */
+  now?: () => number;
 }
 
+/** While rounds keep failing (a database outage), at most one error line per this long. */
+const FAILURE_LOG_INTERVAL_MS = 60_000;
+
 export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorker {
-  const { db, config, logger, metrics = null, random = Math.random } = options;
+  const { db, config, logger, metrics = null, random = Math.random, now = Date.now } = options;
 
   /**
    * Turns each endpoint's new changes into deliveries and moves its cursor past them, in one
@@ -162,6 +167,20 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     return withheld;
   }
 
+  /** The current secret's signature and, during a rotation's grace period, the previous one's. */
+  function signatures(
+    endpoint: AudienceEndpointRow,
+    id: string,
+    timestamp: number,
+    body: string,
+  ): string {
+    const secrets = [endpoint.secret];
+    const until = endpoint.previous_secret_until;
+    if (endpoint.previous_secret && until && until > new Date())
+      secrets.push(endpoint.previous_secret);
+    return secrets.map((secret) => signWebhook(secret, id, timestamp, body)).join(' ');
+  }
+
   async function attempt(
     delivery: WebhookDeliveryRow,
     endpoint: AudienceEndpointRow,
@@ -178,7 +197,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
           'user-agent': 'briefgraph-webhooks',
           'webhook-id': delivery.message_id,
           'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(endpoint.secret, delivery.message_id, timestamp, body),
+          'webhook-signature': signatures(endpoint, delivery.message_id, timestamp, body),
         },
         body,
         timeoutMs: config.timeoutMs,
@@ -257,16 +276,46 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let stopped = true;
+  /** Failed rounds in a row, since when, and when the last error line went out. */
+  let failing: { rounds: number; sinceMs: number; loggedMs: number } | null = null;
+
+  /** The first failure at error level, then one line a minute; the recovery at info. */
+  function roundFailed(error: unknown): void {
+    const at = now();
+    if (!failing) {
+      failing = { rounds: 1, sinceMs: at, loggedMs: at };
+      logger.error('webhook round failed', errorFields(error));
+      return;
+    }
+    failing.rounds += 1;
+    if (at - failing.loggedMs < FAILURE_LOG_INTERVAL_MS) return;
+    failing.loggedMs = at;
+    logger.error('webhook rounds still failing', {
+      failedRounds: failing.rounds,
+      failingForMs: at - failing.sinceMs,
+      ...errorFields(error),
+    });
+  }
+
+  function roundSucceeded(): void {
+    if (!failing) return;
+    logger.info('webhook rounds recovered', {
+      failedRounds: failing.rounds,
+      failedForMs: now() - failing.sinceMs,
+    });
+    failing = null;
+  }
 
   function schedule(delayMs: number): void {
     timer = setTimeout(() => {
       running = runOnce().then(
         // A full batch suggests more are due: go on at once.
         (result) => {
+          roundSucceeded();
           if (!stopped) schedule(result.attempted >= config.batchSize ? 0 : config.intervalMs);
         },
         (error: unknown) => {
-          logger.error('webhook round failed', errorFields(error));
+          roundFailed(error);
           if (!stopped) schedule(config.intervalMs);
         },
       );

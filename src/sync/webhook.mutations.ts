@@ -19,11 +19,15 @@ import {
 import { WebhookDeliveryRef, WebhookEndpointRef, WebhookEventEnum } from './webhook.schema.js';
 
 /** What the audit log keeps of an endpoint: everything but its secret. */
-function withoutSecret(row: WebhookEndpointRow): Omit<WebhookEndpointRow, 'secret'> {
-  return Object.fromEntries(Object.entries(row).filter(([column]) => column !== 'secret')) as Omit<
-    WebhookEndpointRow,
-    'secret'
-  >;
+/** The secrets, current and rotated out, never reach the audit log. */
+const SECRET_COLUMNS: ReadonlySet<string> = new Set(['secret', 'previous_secret']);
+
+function withoutSecret(
+  row: WebhookEndpointRow,
+): Omit<WebhookEndpointRow, 'secret' | 'previous_secret'> {
+  return Object.fromEntries(
+    Object.entries(row).filter(([column]) => !SECRET_COLUMNS.has(column)),
+  ) as Omit<WebhookEndpointRow, 'secret' | 'previous_secret'>;
 }
 
 const WebhookSecretRef = builder
@@ -236,7 +240,7 @@ builder.mutationFields((t) => ({
   rotateWebhookEndpointSecret: t.field({
     type: WebhookSecretRef,
     description:
-      'Replaces an endpoint’s signing secret (admins only): every attempt from now on, retries included, is signed with the new one, returned here once.',
+      'Replaces an endpoint’s signing secret (admins only), returned here once: every attempt from now on, retries included, is signed with the new one and, for WEBHOOK_SECRET_GRACE_SECONDS (a day by default; `previousSecretUntil` says until when), also with the one it replaces, so the receiver can switch over without refusing deliveries. Rotating again within that time drops the older one at once.',
     authScopes: { admin: true },
     errors: SECRET_RESULT,
     args: { id: t.arg.id({ required: true, description: 'The endpoint’s global id.' }) },
@@ -250,7 +254,9 @@ builder.mutationFields((t) => ({
           const decodedEndpointId = issues.id(['id'], id, 'WebhookEndpoint');
           const endpointId = commandOf(parsed(issues, decodedEndpointId, {}));
           return changeEndpoint(write, endpointId, id, 'webhook-endpoint.rotate-secret', () =>
-            updateWebhookEndpoint(write.trx, endpointId, { secret }),
+            updateWebhookEndpoint(write.trx, endpointId, {
+              rotate: { secret, graceSeconds: ctx.config.webhooks.secretGraceSeconds },
+            }),
           );
         },
       );

@@ -78,7 +78,8 @@ export async function updateWebhookEndpoint(
   patch: {
     url?: string;
     events?: WebhookEventType[];
-    secret?: string;
+    /** A new secret; the current one keeps signing beside it for `graceSeconds` (0: not). */
+    rotate?: { secret: string; graceSeconds: number };
     /** null enables the endpoint; a reason disables it. */
     disabledReason?: string | null;
   },
@@ -88,7 +89,15 @@ export async function updateWebhookEndpoint(
     .set({
       ...(patch.url !== undefined && { url: patch.url }),
       ...(patch.events !== undefined && { events: patch.events }),
-      ...(patch.secret !== undefined && { secret: patch.secret }),
+      ...(patch.rotate && {
+        secret: patch.rotate.secret,
+        // The right-hand side reads the row as it was: the secret being replaced.
+        previous_secret: patch.rotate.graceSeconds > 0 ? sql<string>`secret` : null,
+        previous_secret_until:
+          patch.rotate.graceSeconds > 0
+            ? sql<Date>`now() + make_interval(secs => ${patch.rotate.graceSeconds})`
+            : null,
+      }),
       ...(patch.disabledReason !== undefined && {
         enabled: patch.disabledReason === null,
         disabled_reason: patch.disabledReason,

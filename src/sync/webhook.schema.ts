@@ -104,6 +104,16 @@ WebhookEndpointRef.implement({
       description: 'The first characters of the signing secret, to tell which one is current.',
       resolve: (row) => secretHint(row.secret),
     }),
+    previousSecretUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Until when deliveries are also signed with the secret the last rotation replaced; null when only the current secret signs.',
+      resolve: (row) =>
+        row.previous_secret_until && row.previous_secret_until > new Date()
+          ? row.previous_secret_until
+          : null,
+    }),
     createdBy: t.exposeString('created_by', { description: 'Who registered it.' }),
     createdAt: t.field({
       type: 'DateTime',

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/common/global-id.js';
 import { loadConfig, type WebhookConfig } from '../../src/config.js';
@@ -29,11 +30,14 @@ const CONFIG: WebhookConfig = {
   timeoutMs: 2000,
   leaseMs: 3000,
   allowPrivateAddresses: true,
+  secretGraceSeconds: 86_400,
 };
 
 interface Received {
   id: string;
   timestamp: number;
+  headers: Record<string, string | string[] | undefined>;
+  raw: string;
   body: { type: string; timestamp: string; data: { type: string; id: string; cursor: string } };
 }
 
@@ -79,6 +83,8 @@ class Receiver {
           this.received.push({
             id: String(req.headers['webhook-id']),
             timestamp: Number(req.headers['webhook-timestamp']),
+            headers: req.headers,
+            raw: body,
             body: JSON.parse(body) as Received['body'],
           });
         res.writeHead(status).end();
@@ -265,6 +271,63 @@ describe('webhook delivery', () => {
       },
     });
     expect(first?.id).toMatch(/^msg_[0-9a-f]{32}$/);
+  });
+
+  it('signs with the previous secret too during a rotation’s grace period, then with the new one only', async () => {
+    receiver = new Receiver();
+    await receiver.up();
+    const endpointId = await registerEndpoint(analystKeyId, ['ACTOR_UPSERT']);
+    const previous = receiver.secret;
+    const rotated = await mutateOk<{ registered: { secret: string } }>(
+      app,
+      admin,
+      'rotateWebhookEndpointSecret',
+      `mutation ($id: ID!) { rotateWebhookEndpointSecret(id: $id) {
+        __typename ... on RotateWebhookEndpointSecretSuccess { registered { secret } } } }`,
+      { id: encodeGlobalId('WebhookEndpoint', endpointId) },
+    );
+    const current = rotated.registered.secret;
+    const [row] = await database.db
+      .selectFrom('webhook_endpoint')
+      .select([
+        'secret',
+        'previous_secret',
+        sql<number>`round(extract(epoch from previous_secret_until - now()))`.as('graceLeft'),
+      ])
+      .where('id', '=', endpointId)
+      .execute();
+    expect(row).toEqual({ secret: current, previous_secret: previous, graceLeft: 86_400 });
+    const audit = await database.db
+      .selectFrom('audit_log')
+      .select(['before', 'after'])
+      .where('action', '=', 'webhook-endpoint.rotate-secret')
+      .execute();
+    expect(JSON.stringify(audit)).not.toContain(previous.slice(6));
+    expect(JSON.stringify(audit)).not.toContain(current.slice(6));
+
+    // A receiver still on the old secret verifies; one on the new secret too.
+    await createActors(1);
+    await drain(worker());
+    expect(receiver.forged).toBe(0);
+    const [during] = receiver.received;
+    expect(String(during?.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(verify(current, during?.headers ?? {}, during?.raw ?? '')).toBe(true);
+    expect(verify(previous, during?.headers ?? {}, during?.raw ?? '')).toBe(true);
+
+    // Once the grace period is over, only the new secret signs.
+    await database.db
+      .updateTable('webhook_endpoint')
+      .set({ previous_secret_until: sql<Date>`now() - interval '1 second'` })
+      .where('id', '=', endpointId)
+      .execute();
+    receiver.secret = current;
+    receiver.received = [];
+    await createActors(1);
+    await drain(worker());
+    const [after] = receiver.received;
+    expect(String(after?.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(verify(current, after?.headers ?? {}, after?.raw ?? '')).toBe(true);
+    expect(verify(previous, after?.headers ?? {}, after?.raw ?? '')).toBe(false);
   });
 
   it('loses nothing while the receiver is down or failing, with the same webhook-id on retries', async () => {
