@@ -37,6 +37,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-12-01T04-00-00_claim-groups',
       'Down 2026-12-01T01-00-00_webhooks',
       'Down 2026-11-30T22-40-00_change-feed',
       'Down 2026-11-30T21-30-00_claim-dated-qualifiers',
@@ -78,6 +79,7 @@ describe('migrations', () => {
       'Up 2026-11-30T21-30-00_claim-dated-qualifiers',
       'Up 2026-11-30T22-40-00_change-feed',
       'Up 2026-12-01T01-00-00_webhooks',
+      'Up 2026-12-01T04-00-00_claim-groups',
     ]);
     expect(await tableNames()).toEqual(tables);
   });
