@@ -324,16 +324,21 @@ function contradictionsPageQuery(
   const direction = backward ? sql`desc` : sql`asc`;
   const order = sql`order by found.claim_id ${direction}, found.kind_rank ${direction},
     found.ref_id ${direction}, found.detail ${direction}`;
-  // A claim's candidates: the claims it is compared with (see scopeOf).
-  const unfiltered = isUnfiltered(filter);
-  const candidates = sql<number>`(select count(*) from claim as other
-      where other.subject_actor_id = claim.subject_actor_id and other.predicate = claim.predicate
-        and ${unfiltered ? sql`other.id > claim.id` : sql`other.id <> claim.id`})`;
+  // A claim's candidates: the visible claims it is compared with (see scopeOf), none when its
+  // subject is hidden. Hidden claims are not counted, so where a page stops tells nothing of them.
+  const candidates = sql<number>`(select count(*) from (${visibleClaimIds(db, visibility)
+    .where('claim.subject_actor_id', '=', sql.ref<number>('c.subject_actor_id'))
+    .where('claim.predicate', '=', sql.ref<string>('c.predicate'))
+    .where('claim.id', isUnfiltered(filter) ? '>' : '<>', claimId)
+    .where(
+      sql<boolean>`exists (select 1 from actor where actor.id = claim.subject_actor_id
+        and ${sharedRecordVisible(visibility, 'actor')})`,
+    )}) as other)`;
   // The next claim to read after (backwards, before) `from`, within the window's claims.
   const next = (from: RawBuilder<number> | null) => {
     let query = matching
       .clearSelect()
-      .select(['claim.id', sql<number>`1 + ${candidates}`.as('candidates')]);
+      .select(['claim.id', 'claim.subject_actor_id', 'claim.predicate']);
     // A cursor past every contradiction of its claim (a stopped page's) starts at the next one.
     if (after)
       query = query.where('claim.id', after.kindRank > LAST_KIND_RANK ? '>' : '>=', after.claimId);
@@ -347,7 +352,9 @@ function contradictionsPageQuery(
     return query.orderBy('claim.id', backward ? 'desc' : 'asc').limit(1);
   };
   // One scan step: the next claim, its candidates, and its first `limit` rows in the window.
-  const step = (from: RawBuilder<number> | null) => sql`select c.id, c.candidates,
+  const step = (
+    from: RawBuilder<number> | null,
+  ) => sql`select c.id, 1 + ${candidates} as candidates,
       coalesce(kept.rows, '[]') as rows, coalesce(kept.count, 0) as listed
     from (${next(from)}) as c
     cross join lateral (select jsonb_agg(to_jsonb(found.*) ${order}) as rows, count(*) as count
@@ -393,9 +400,12 @@ export async function countContradictions(
     .clearSelect()
     .select(['claim.subject_actor_id', 'claim.predicate', sql<number>`count(*)`.as('claims')])
     .groupBy(['claim.subject_actor_id', 'claim.predicate']);
-  const estimate = sql`(select coalesce(sum(groups.claims * (select count(*) from claim
-        where claim.subject_actor_id = groups.subject_actor_id
-          and claim.predicate = groups.predicate)), 0)
+  // Visible claims only, so whether a count is refused tells nothing of hidden ones.
+  const groupSize = visibleClaimIds(db, visibility)
+    .where('claim.subject_actor_id', '=', sql.ref<number>('groups.subject_actor_id'))
+    .where('claim.predicate', '=', sql.ref<string>('groups.predicate'));
+  const estimate = sql`(select coalesce(sum(groups.claims
+        * (select count(*) from (${groupSize}) as other)), 0)
       from (${groups}) as groups)`;
   const listed = sql`select 1 from (${contradictionsOf(db, visibility, matchingIds, scopeOf(filter, matchingIds, null))}) as found
     where found.other_claim_id is null or found.claim_id < found.other_claim_id
