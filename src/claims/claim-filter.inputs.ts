@@ -107,39 +107,45 @@ function dateRange(range: DateRangeShape, path: string) {
   return { from, to };
 }
 
-/** Checks and converts a GraphQL claim filter; bad values are client errors naming the field. */
-export function toClaimFilter(input: ClaimFilterShape | null | undefined): ClaimFilter {
+/**
+ * Checks and converts a GraphQL claim filter; bad values are client errors naming the field by
+ * its whole input path (`path`: where the filter sits, e.g. `filter.claims` when nested).
+ */
+export function toClaimFilter(
+  input: ClaimFilterShape | null | undefined,
+  path = 'filter',
+): ClaimFilter {
   if (!input) return {};
   const { minConfidence, validDuring } = input;
   if (minConfidence != null && (minConfidence < 0 || minConfidence > 100)) {
     throw badInput(
-      `expected filter.minConfidence in 0..100, got ${minConfidence}`,
+      `expected ${path}.minConfidence in 0..100, got ${minConfidence}`,
       'BAD_USER_INPUT',
-      'filter.minConfidence',
+      `${path}.minConfidence`,
     );
   }
   if (input.actorRole && !input.actorId) {
     throw badInput(
-      'expected filter.actorId with filter.actorRole',
+      `expected ${path}.actorId with ${path}.actorRole`,
       'BAD_USER_INPUT',
-      'filter.actorRole',
+      `${path}.actorRole`,
     );
   }
   if (input.includeUndated != null && !validDuring) {
     throw badInput(
-      'expected filter.validDuring with filter.includeUndated',
+      `expected ${path}.validDuring with ${path}.includeUndated`,
       'BAD_USER_INPUT',
-      'filter.includeUndated',
+      `${path}.includeUndated`,
     );
   }
   return {
-    ...toCitationFilter(input),
+    ...toCitationFilter(input, path),
     briefingIds: input.briefingId
-      ? [requireIdOf(input.briefingId, 'Briefing', 'filter.briefingId')]
+      ? [requireIdOf(input.briefingId, 'Briefing', `${path}.briefingId`)]
       : null,
     actor: input.actorId
       ? {
-          id: requireIdOf(input.actorId, 'Actor', 'filter.actorId'),
+          id: requireIdOf(input.actorId, 'Actor', `${path}.actorId`),
           role: input.actorRole ?? 'ANY',
         }
       : null,
@@ -148,7 +154,7 @@ export function toClaimFilter(input: ClaimFilterShape | null | undefined): Claim
     kinds: input.kind,
     validDuring: validDuring
       ? {
-          ...dateRange(validDuring, 'filter.validDuring'),
+          ...dateRange(validDuring, `${path}.validDuring`),
           includeUndated: input.includeUndated ?? false,
         }
       : null,
@@ -159,7 +165,7 @@ export function toClaimFilter(input: ClaimFilterShape | null | undefined): Claim
     dated: input.dated
       ? {
           roles: input.dated.role,
-          during: input.dated.during ? dateRange(input.dated.during, 'filter.dated.during') : null,
+          during: input.dated.during ? dateRange(input.dated.during, `${path}.dated.during`) : null,
         }
       : null,
   };

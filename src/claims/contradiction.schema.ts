@@ -14,6 +14,7 @@ import {
   countContradictions,
   findContradictionsByClaimIds,
   findContradictionsPage,
+  type ContradictionCaps,
   type ContradictionKey,
   type ContradictionKind,
   type ContradictionRow,
@@ -121,6 +122,20 @@ builder.objectFields(ClaimRef, (t) => ({
 
 const CURSOR = /^contradiction:(\d{1,15}):(\d):(\d{1,15}):(\d{1,6})$/;
 
+/**
+ * Kind ranks a stopped page's cursors use: after every contradiction of a claim (`endCursor`
+ * forwards) and before every one (`startCursor` backwards), so the next page reads on from the
+ * claim after (or before) the last one the page read.
+ */
+const AFTER_EVERY_KIND = 9;
+const BEFORE_EVERY_KIND = 0;
+
+/** The page's candidate caps: a page or a count past them stops (see the list's description). */
+export const CONTRADICTION_CAPS: ContradictionCaps = {
+  pageCandidates: 10_000,
+  countCandidates: 250_000,
+};
+
 function cursorOf(row: ContradictionKey): string {
   const { claimId, kindRank, refId, detail } = row;
   return Buffer.from(`contradiction:${claimId}:${kindRank}:${refId}:${detail}`).toString(
@@ -128,13 +143,13 @@ function cursorOf(row: ContradictionKey): string {
   );
 }
 
-function keyOf(cursor: string): ContradictionKey {
+function keyOf(cursor: string, argument: 'after' | 'before'): ContradictionKey {
   const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match)
     throw badInput(
-      'expected `after` to be a cursor from the contradictions’ edges, got something else',
+      `expected \`${argument}\` to be a cursor from the contradictions’ edges, got something else`,
       'INVALID_CURSOR',
-      'after',
+      argument,
     );
   return {
     claimId: Number(match[1]),
@@ -148,6 +163,8 @@ interface ContradictionPage {
   rows: ContradictionRow[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
+  /** Where a page that stopped at its candidate cap continues (its end, or backwards its start). */
+  stoppedCursor: { start: string | null; end: string | null } | null;
   totalCount: () => Promise<number>;
 }
 
@@ -175,15 +192,23 @@ const ContradictionConnectionRef = builder
       pageInfo: t.field({
         type: builder.pageInfoRef(),
         description: 'Whether more contradictions follow, and the page’s ends.',
-        resolve: (p) => ({
-          hasNextPage: p.hasNextPage,
-          hasPreviousPage: p.hasPreviousPage,
-          startCursor: p.rows[0] ? cursorOf(p.rows[0]) : null,
-          endCursor: p.rows.at(-1) ? cursorOf(p.rows.at(-1) as ContradictionRow) : null,
-        }),
+        resolve: (p) => {
+          const first = p.rows[0];
+          const last = p.rows.at(-1);
+          return {
+            hasNextPage: p.hasNextPage,
+            hasPreviousPage: p.hasPreviousPage,
+            startCursor: p.stoppedCursor?.start ?? (first ? cursorOf(first) : null),
+            endCursor: p.stoppedCursor?.end ?? (last ? cursorOf(last) : null),
+          };
+        },
+      }),
+      truncated: t.boolean({
+        description: `Whether this page stopped early, with fewer edges than asked for, because its claims had ${CONTRADICTION_CAPS.pageCandidates} candidate pairs to compare (a large group of claims on one subject and predicate that mostly agree). More may follow: continue from \`pageInfo.endCursor\` (backwards, \`startCursor\`), which then points past the last claim read rather than at the last edge.`,
+        resolve: (p) => p.stoppedCursor !== null,
       }),
       totalCount: t.int({
-        description: 'How many contradictions meet the filter (every page together).',
+        description: `How many contradictions meet the filter (every page together). Refused with TOO_MANY_CANDIDATES when counting would compare more than ${CONTRADICTION_CAPS.countCandidates} candidate pairs: narrow \`filter.claims\` (e.g. by predicate or actor).`,
         resolve: (p) => p.totalCount(),
       }),
     }),
@@ -208,35 +233,97 @@ builder.queryField('contradictions', (t) =>
   t.field({
     type: ContradictionConnectionRef,
     description:
-      'Contradictions among the claims you may see, each once: pairs of claims on the same subject, predicate and objects whose quantities or valid times are incompatible, and claims cited against by a source. The pair’s `claim` is the one meeting `filter.claims`, the lower id when both do. Keyset-paged; computed in one statement per page.',
+      'Contradictions among the claims you may see, each once: pairs of claims on the same subject, predicate and objects whose quantities or valid times are incompatible, and claims cited against by a source. The pair’s `claim` is the one meeting `filter.claims`, the lower id when both do. Keyset-paged forwards (`first`, `after`) and backwards (`last`, `before`), by claim id, then kind; one statement per page, which reads claims in id order and stops once the page is full or its claims had too many candidate pairs to compare (see `truncated`).',
     args: {
       filter: t.arg({
         type: ContradictionFilterInput,
         description: 'Only the contradictions that meet every condition given.',
       }),
       first: t.arg.int({
-        description: `Contradictions per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
+        description: `Contradictions per page from the start or \`after\` (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
       }),
-      after: t.arg.string({ description: 'A cursor from this list’s edges.' }),
+      after: t.arg.string({ description: 'A cursor from this list’s edges: the ones after it.' }),
+      last: t.arg.int({
+        description: `Contradictions per page from the end or \`before\`, backwards (at most ${MAX_PAGE_SIZE}); not with \`first\`.`,
+      }),
+      before: t.arg.string({ description: 'A cursor from this list’s edges: the ones before it.' }),
     },
     extensions: { ownCost: CONTRADICTIONS_COST },
     resolve: async (_root, args, ctx) => {
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (first < 0)
-        throw badInput(`expected \`first\` >= 0, got ${first}`, 'BAD_USER_INPUT', 'first');
-      const size = Math.min(first, MAX_PAGE_SIZE);
-      const after = args.after ? keyOf(args.after) : null;
+      const first = pageSize(args.first, 'first');
+      const last = pageSize(args.last, 'last');
+      if (first !== null && last !== null)
+        throw badInput('expected either `first` or `last`, got both', 'BAD_USER_INPUT', 'last');
+      const size = first ?? last ?? DEFAULT_PAGE_SIZE;
+      const backward = last !== null;
+      const after = args.after ? keyOf(args.after, 'after') : null;
+      const before = args.before ? keyOf(args.before, 'before') : null;
       const filter = {
-        claims: toClaimFilter(args.filter?.claims),
+        claims: toClaimFilter(args.filter?.claims, 'filter.claims'),
         kinds: args.filter?.kind ?? null,
       };
-      const rows = await findContradictionsPage(ctx.db, ctx.visibility, filter, after, size + 1);
+      const page = await findContradictionsPage(
+        ctx.db,
+        ctx.visibility,
+        filter,
+        { after, before, limit: size + 1, backward },
+        CONTRADICTION_CAPS,
+      );
+      const more = page.rows.length > size || page.stoppedAt !== null;
+      // Backwards, the extra row that tells whether more precede is the first.
+      const rows = backward
+        ? page.rows.slice(Math.max(0, page.rows.length - size))
+        : page.rows.slice(0, size);
+      const stopped =
+        page.stoppedAt === null
+          ? null
+          : backward
+            ? {
+                start: cursorOf({
+                  claimId: page.stoppedAt,
+                  kindRank: BEFORE_EVERY_KIND,
+                  refId: 0,
+                  detail: 0,
+                }),
+                end: null,
+              }
+            : {
+                start: null,
+                end: cursorOf({
+                  claimId: page.stoppedAt,
+                  kindRank: AFTER_EVERY_KIND,
+                  refId: 0,
+                  detail: 0,
+                }),
+              };
       return {
-        rows: rows.slice(0, size),
-        hasNextPage: rows.length > size,
-        hasPreviousPage: after !== null,
-        totalCount: () => countContradictions(ctx.db, ctx.visibility, filter),
+        rows,
+        hasNextPage: backward ? before !== null : more,
+        hasPreviousPage: backward ? more : after !== null,
+        stoppedCursor: stopped,
+        totalCount: async () => {
+          const count = await countContradictions(
+            ctx.db,
+            ctx.visibility,
+            filter,
+            CONTRADICTION_CAPS,
+          );
+          if (count === null)
+            throw badInput(
+              `expected at most ${CONTRADICTION_CAPS.countCandidates} candidate pairs to count, got more: narrow filter.claims (e.g. by predicate or actor)`,
+              'TOO_MANY_CANDIDATES',
+              'filter.claims',
+            );
+          return count;
+        },
       };
     },
   }),
 );
+
+function pageSize(value: number | null | undefined, argument: 'first' | 'last'): number | null {
+  if (value == null) return null;
+  if (value < 0)
+    throw badInput(`expected \`${argument}\` >= 0, got ${value}`, 'BAD_USER_INPUT', argument);
+  return Math.min(value, MAX_PAGE_SIZE);
+}

@@ -25,17 +25,20 @@ export const CitedFilterInput = builder.inputType('CitedFilter', {
 /** Largest `minIndependentOrigins` taken: a claim's citations are capped well below it. */
 const MAX_MIN_ORIGINS = 1000;
 
-/** Checks and converts the citation conditions of a GraphQL claim filter. */
-export function toCitationFilter(input: {
-  minIndependentOrigins?: number | null;
-  cited?: typeof CitedFilterInput.$inferInput | null;
-}): CitationFilter {
+/** Checks and converts the citation conditions of a GraphQL claim filter found at `path`. */
+export function toCitationFilter(
+  input: {
+    minIndependentOrigins?: number | null;
+    cited?: typeof CitedFilterInput.$inferInput | null;
+  },
+  path: string,
+): CitationFilter {
   const min = input.minIndependentOrigins;
   if (min != null && (min < 0 || min > MAX_MIN_ORIGINS))
     throw badInput(
-      `expected filter.minIndependentOrigins in 0..${MAX_MIN_ORIGINS}, got ${min}`,
+      `expected ${path}.minIndependentOrigins in 0..${MAX_MIN_ORIGINS}, got ${min}`,
       'BAD_USER_INPUT',
-      'filter.minIndependentOrigins',
+      `${path}.minIndependentOrigins`,
     );
   return {
     minIndependentOrigins: min,

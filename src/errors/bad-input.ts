@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 
-export type BadInputCode = 'BAD_USER_INPUT' | 'INVALID_ID' | 'INVALID_CURSOR' | 'TOO_MANY_GROUPS';
+export type BadInputCode =
+  'BAD_USER_INPUT' | 'INVALID_ID' | 'INVALID_CURSOR' | 'TOO_MANY_GROUPS' | 'TOO_MANY_CANDIDATES';
 
 /** A client mistake: shown to the caller as is (not masked), with a machine-readable code. */
 export function badInput(

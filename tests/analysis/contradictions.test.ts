@@ -1,7 +1,9 @@
 import { parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import {
   CLAIM_CONTRADICTIONS_COST,
+  CONTRADICTION_CAPS,
   CONTRADICTIONS_COST,
 } from '../../src/claims/contradiction.schema.js';
 import { LIST_CAPS } from '../../src/common/list-caps.js';
@@ -229,7 +231,72 @@ describe('contradictions', () => {
       app,
       '{ contradictions(filter: { claims: { minConfidence: 101 } }) { totalCount } }',
     );
-    expect(filter.errors?.[0]?.message).toBe('expected filter.minConfidence in 0..100, got 101');
+    expect(filter.errors?.[0]?.message).toBe(
+      'expected filter.claims.minConfidence in 0..100, got 101',
+    );
+  });
+
+  it('names a bad nested claims filter by its whole path, and reads nothing', async () => {
+    const briefingId = encodeGlobalId('Briefing', 1);
+    const cases: [string, string, string][] = [
+      [
+        'minConfidence: 101',
+        'expected filter.claims.minConfidence in 0..100, got 101',
+        'filter.claims.minConfidence',
+      ],
+      [
+        'minIndependentOrigins: -1',
+        'expected filter.claims.minIndependentOrigins in 0..1000, got -1',
+        'filter.claims.minIndependentOrigins',
+      ],
+      [
+        'actorRole: SUBJECT',
+        'expected filter.claims.actorId with filter.claims.actorRole',
+        'filter.claims.actorRole',
+      ],
+      [
+        'includeUndated: true',
+        'expected filter.claims.validDuring with filter.claims.includeUndated',
+        'filter.claims.includeUndated',
+      ],
+      [
+        'validDuring: { from: "2020-01-01", to: "2019-01-01" }',
+        'expected filter.claims.validDuring.to >= from, got 2019-01-01 < 2020-01-01',
+        'filter.claims.validDuring',
+      ],
+      [
+        'dated: { role: [ORDERED], during: { from: "2020-01-01", to: "2019-01-01" } }',
+        'expected filter.claims.dated.during.to >= from, got 2019-01-01 < 2020-01-01',
+        'filter.claims.dated.during',
+      ],
+      [
+        `actorId: "${briefingId}"`,
+        'expected `filter.claims.actorId` to be the id of an Actor, got the id of a Briefing',
+        'filter.claims.actorId',
+      ],
+    ];
+    for (const [claims, message, argument] of cases) {
+      database.statements.reset();
+      const result = await graphql(
+        app,
+        `{ contradictions(filter: { claims: { ${claims} } }) { totalCount } }`,
+      );
+      expect({ message: result.errors?.[0]?.message, argument }).toEqual({
+        message,
+        argument: result.errors?.[0]?.extensions?.argument,
+      });
+      expect(result.data).toBeNull();
+      expect(database.statements.count).toBe(0);
+    }
+    // The same filter at the top of another field is named from there.
+    const top = await graphql(
+      app,
+      '{ claimStatistics(filter: { minIndependentOrigins: -1 }, groupBy: []) { total } }',
+    );
+    expect(top.errors?.[0]).toMatchObject({
+      message: 'expected filter.minIndependentOrigins in 0..1000, got -1',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'filter.minIndependentOrigins' },
+    });
   });
 });
 
@@ -435,6 +502,234 @@ describe('contradictions over many claims of one subject', () => {
     ]);
     // Page, count, claims, their contradictions, the other claims.
     expect(many.statements.count).toBe(5);
+  });
+});
+
+describe('the root list over a group of 2,000 claims of one subject and predicate', () => {
+  let big: TestDatabase;
+  let bigApp: App;
+  // The small group has a database of its own, whose statistics are a small one's.
+  let little: TestDatabase;
+  let littleApp: App;
+  /** Claim ids by group and index. */
+  const ids: Record<'hub' | 'flat' | 'small', number[]> = { hub: [], flat: [], small: [] };
+  const actors: Record<'hub' | 'flat' | 'small', string> = { hub: '', flat: '', small: '' };
+  // Small group: values 0, 0, 1, 1, … 5, 5: every pair of different values conflicts.
+  const SMALL = Array.from({ length: 12 }, (_, i) => Math.floor(i / 2));
+
+  /** Claims that `name` operates `values[i]` aircraft, over the same undated time. */
+  async function addGroup(
+    database: TestDatabase,
+    name: 'hub' | 'flat' | 'small',
+    values: readonly number[],
+  ) {
+    const { db } = database;
+    const actor = await insertActor(db, { name });
+    actors[name] = encodeGlobalId('Actor', actor.id);
+    const briefing = await insertBriefing(db);
+    const claims = await db
+      .insertInto('claim')
+      .values(
+        values.map((_, i) => ({
+          briefing_id: briefing.id,
+          position: i,
+          statement: `${name} ${i}`,
+          predicate: 'operates',
+          subject_actor_id: actor.id,
+        })),
+      )
+      .returning('id')
+      .execute();
+    ids[name] = claims.map((c) => c.id);
+    await db
+      .insertInto('claim_quantity')
+      .values(
+        claims.map((c, i) => ({
+          claim_id: c.id,
+          position: 0,
+          role: 'OPERATIONAL' as const,
+          qualifier: 'EXACT' as const,
+          value: values[i] ?? 0,
+          unit: 'aircraft',
+        })),
+      )
+      .execute();
+    await sql`analyze`.execute(db);
+  }
+
+  beforeAll(async () => {
+    big = await createTestDatabase({ seed: false });
+    bigApp = createTestApp(big);
+    little = await createTestDatabase({ seed: false });
+    littleApp = createTestApp(little);
+    // hub: 2,000 claims that the hub operates 0..1999 aircraft (every pair conflicts: 1,999,000
+    // contradictions); flat: 2,000 that agree (none).
+    await addGroup(
+      big,
+      'hub',
+      Array.from({ length: 2000 }, (_, i) => i),
+    );
+    await addGroup(
+      big,
+      'flat',
+      Array.from({ length: 2000 }, () => 7),
+    );
+    await addGroup(little, 'small', SMALL);
+  });
+  afterAll(() => little.close());
+  afterAll(() => big.close());
+
+  interface Listed {
+    edges: { cursor: string; node: { reason: string; claim: { statement: string } } }[];
+    pageInfo: {
+      hasNextPage: boolean;
+      hasPreviousPage: boolean;
+      startCursor: string | null;
+      endCursor: string | null;
+    };
+    truncated: boolean;
+  }
+
+  async function page(args: string, app = bigApp): Promise<Listed> {
+    const data = await query<{ contradictions: Listed }>(
+      app,
+      `{ contradictions(${args}) { edges { cursor node { reason claim { statement } } }
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor } truncated } }`,
+    );
+    return data.contradictions;
+  }
+
+  const pairs = (found: Listed) =>
+    found.edges.map((e) => `${e.node.claim.statement}: ${e.node.reason}`);
+  const hubPair = (a: number, b: number) =>
+    `hub ${a}: operational quantity ${a.toLocaleString('en')} aircraft vs ${b.toLocaleString('en')} aircraft`;
+  /** The cursor of a contradiction, as the list writes it (opaque to clients). */
+  const cursor = (claimId: number, kindRank: number, refId: number) =>
+    Buffer.from(`contradiction:${claimId}:${kindRank}:${refId}:0`).toString('base64url');
+
+  it('answers the first pages in one statement each, and the next page continues exactly', async () => {
+    big.statements.reset();
+    const first = await query<{ contradictions: { edges: { node: { reason: string } }[] } }>(
+      bigApp,
+      '{ contradictions(first: 3) { edges { node { kind reason } } } }',
+    );
+    expect(big.statements.count).toBe(1);
+    expect(first.contradictions.edges.map((e) => e.node.reason)).toEqual([
+      'operational quantity 0 aircraft vs 1 aircraft',
+      'operational quantity 0 aircraft vs 2 aircraft',
+      'operational quantity 0 aircraft vs 3 aircraft',
+    ]);
+    const one = await page('first: 3');
+    expect(pairs(one)).toEqual([hubPair(0, 1), hubPair(0, 2), hubPair(0, 3)]);
+    expect(one.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    expect(one.truncated).toBe(false);
+    const two = await page(`first: 3, after: "${one.pageInfo.endCursor}"`);
+    expect(pairs(two)).toEqual([hubPair(0, 4), hubPair(0, 5), hubPair(0, 6)]);
+    expect(two.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    // From the end of claim 0's 1,999 contradictions on to claim 1's.
+    const across = await page(
+      `first: 3, after: "${cursor(ids.hub[0] ?? 0, 0, ids.hub[1998] ?? 0)}"`,
+    );
+    expect(pairs(across)).toEqual([hubPair(0, 1999), hubPair(1, 2), hubPair(1, 3)]);
+  });
+
+  it('pages backwards from the end and from `before`', async () => {
+    const hub = `filter: { claims: { actorId: "${actors.hub}" } }`;
+    big.statements.reset();
+    const last = await page(`last: 3, ${hub}`);
+    expect(big.statements.count).toBe(2); // the page, and the listed claims
+    expect(pairs(last)).toEqual([hubPair(1997, 1998), hubPair(1997, 1999), hubPair(1998, 1999)]);
+    expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(last.pageInfo.startCursor).toBe(last.edges[0]?.cursor);
+    const before = await page(`last: 3, before: "${last.pageInfo.startCursor}", ${hub}`);
+    expect(pairs(before)).toEqual([hubPair(1996, 1997), hubPair(1996, 1998), hubPair(1996, 1999)]);
+    expect(before.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    // Forwards from the page before gives back the page after it.
+    const forth = await page(`first: 3, after: "${before.pageInfo.endCursor}", ${hub}`);
+    expect(pairs(forth)).toEqual(pairs(last));
+  });
+
+  it('lists a small group the same whichever way and page size it is read', async () => {
+    const small = `filter: { claims: { actorId: "${actors.small}" } }`;
+    const expected: string[] = [];
+    SMALL.forEach((a, i) =>
+      SMALL.forEach((b, j) => {
+        if (i < j && a !== b)
+          expected.push(`small ${i}: operational quantity ${a} aircraft vs ${b} aircraft`);
+      }),
+    );
+    expect(expected).toHaveLength(60);
+    const all = await page(`first: 100, ${small}`, littleApp);
+    expect(pairs(all)).toEqual(expected);
+    for (const size of [1, 4, 7]) {
+      const forwards: string[] = [];
+      let after: string | null = null;
+      for (let more = true; more;) {
+        const found: Listed = await page(
+          `first: ${size}${after ? `, after: "${after}"` : ''}, ${small}`,
+          littleApp,
+        );
+        forwards.push(...pairs(found));
+        more = found.pageInfo.hasNextPage;
+        after = found.pageInfo.endCursor;
+      }
+      expect(forwards).toEqual(expected);
+      const backwards: string[] = [];
+      let before: string | null = null;
+      for (let more = true; more;) {
+        const found: Listed = await page(
+          `last: ${size}${before ? `, before: "${before}"` : ''}, ${small}`,
+          littleApp,
+        );
+        backwards.unshift(...pairs(found));
+        more = found.pageInfo.hasPreviousPage;
+        before = found.pageInfo.startCursor;
+      }
+      expect(backwards).toEqual(expected);
+    }
+    const counted = await query<{ contradictions: { totalCount: number } }>(
+      littleApp,
+      `{ contradictions(first: 0, ${small}) { totalCount } }`,
+    );
+    expect(counted.contradictions.totalCount).toBe(60);
+  });
+
+  it(`stops a page at ${CONTRADICTION_CAPS.pageCandidates} candidate pairs, marked truncated, and goes on from there`, async () => {
+    // Each flat claim is compared with the other 1,999: the cap is passed after 5 claims.
+    const flat = `filter: { claims: { actorId: "${actors.flat}" } }`;
+    big.statements.reset();
+    const one = await page(`first: 5, ${flat}`);
+    expect(big.statements.count).toBe(1);
+    expect(one).toEqual({
+      edges: [],
+      pageInfo: {
+        hasNextPage: true,
+        hasPreviousPage: false,
+        startCursor: null,
+        endCursor: cursor(ids.flat[4] ?? 0, 9, 0),
+      },
+      truncated: true,
+    });
+    const two = await page(`first: 5, after: "${one.pageInfo.endCursor}", ${flat}`);
+    expect(two.pageInfo.endCursor).toBe(cursor(ids.flat[9] ?? 0, 9, 0));
+    expect(two.truncated).toBe(true);
+    const back = await page(`last: 5, ${flat}`);
+    expect(back.pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: true,
+      startCursor: cursor(ids.flat[1995] ?? 0, 0, 0),
+      endCursor: null,
+    });
+    expect(back.truncated).toBe(true);
+  });
+
+  it(`refuses to count past ${CONTRADICTION_CAPS.countCandidates} candidate pairs`, async () => {
+    const result = await graphql(bigApp, '{ contradictions(first: 1) { totalCount } }');
+    expect(result.errors?.[0]).toMatchObject({
+      message: `expected at most ${CONTRADICTION_CAPS.countCandidates} candidate pairs to count, got more: narrow filter.claims (e.g. by predicate or actor)`,
+      path: ['contradictions', 'totalCount'],
+      extensions: { code: 'TOO_MANY_CANDIDATES', argument: 'filter.claims' },
+    });
   });
 });
 

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/common/global-id.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { documentIdOf } from '../../src/persisted/document-id.js';
+import { parseManifest, registerDocuments } from '../../src/persisted/registry.js';
+import { schema } from '../../src/schema.js';
 import { createApp, type App } from '../../src/yoga.js';
 import { insertActor, insertRelationship } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
@@ -256,6 +259,50 @@ describe('Actor.neighbourhood', () => {
       { id: gid('root') },
     );
     expect(answer.errors).toBeUndefined();
+  });
+
+  it('runs for a partner key as a registered two-hop document, within the partner limits', async () => {
+    const production = loadConfig({ NODE_ENV: 'production' });
+    const text = `query PartnerWalk($id: ID!) { actor(id: $id) { neighbourhood(depth: 2, types: ["cooperates-with", "supplies"], minConfidence: 60, first: 100) { ${WALK_FIELDS} } } }`;
+    const by = { name: 'tests', apiKeyId: null, requestId: null, clientName: 'partner desk' };
+    // Registration checks the document against the limits partners run under.
+    await registerDocuments(
+      database.db,
+      schema,
+      parseManifest({ [documentIdOf(text)]: text }),
+      by,
+      {
+        restricted: production.restrictedLimits,
+      },
+    );
+    const partnerApp = createApp({
+      db: database.db,
+      logger: createLogger('silent'),
+      config: production,
+    });
+    const response = await partnerApp.fetch('http://briefgraph.test/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...bearer(await createKey(database, 'partner')),
+      },
+      body: JSON.stringify({ documentId: documentIdOf(text), variables: { id: gid('root') } }),
+    });
+    const body = (await response.json()) as {
+      data?: { actor: { neighbourhood: Walk } };
+      errors?: unknown[];
+    };
+    expect(body.errors).toBeUndefined();
+    const w = body.data?.actor.neighbourhood;
+    if (!w) throw new Error('expected a neighbourhood');
+    expect(reached(w)).toEqual([
+      'a@1 via a',
+      'b@1 via b',
+      'old@1 via old',
+      'c@2 via a',
+      'd@2 via b',
+    ]);
+    expect(links(w)).toEqual(['a-b', 'a-c', 'b-d', 'b-root', 'c-d', 'root-a', 'root-old']);
   });
 });
 

@@ -38,6 +38,7 @@ describe('migrations', () => {
       downs.push(...step);
     expect(downs).toEqual([
       'Down 2026-12-01T04-30-00_webhook-secret-grace',
+      'Down 2026-12-01T04-00-00_claim-groups',
       'Down 2026-12-01T01-00-00_webhooks',
       'Down 2026-11-30T22-40-00_change-feed',
       'Down 2026-11-30T21-30-00_claim-dated-qualifiers',
@@ -79,6 +80,7 @@ describe('migrations', () => {
       'Up 2026-11-30T21-30-00_claim-dated-qualifiers',
       'Up 2026-11-30T22-40-00_change-feed',
       'Up 2026-12-01T01-00-00_webhooks',
+      'Up 2026-12-01T04-00-00_claim-groups',
       'Up 2026-12-01T04-30-00_webhook-secret-grace',
     ]);
     expect(await tableNames()).toEqual(tables);
