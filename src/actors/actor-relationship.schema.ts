@@ -1,4 +1,5 @@
 import { ACTOR_COLUMN_NAMES } from '../common/field-columns.js';
+import { recordTimes } from '../common/record-times.js';
 import { builder, connectionOf } from '../builder.js';
 import { rootList } from '../compiled/listing.js';
 import { listArgs, orderEnum } from '../common/list-args.js';
@@ -197,15 +198,7 @@ ActorRelationshipRef.implement({
       load: (ids: number[], ctx, args) =>
         loadClaimPages(ctx, { kind: 'relationship' } as const, ids, args),
     }),
-    createdAt: t.expose('created_at', {
-      type: 'DateTime',
-      description: 'When the record was created (database clock).',
-    }),
-    updatedAt: t.expose('updated_at', {
-      type: 'DateTime',
-      description:
-        'When the record last changed (database clock); every write bumps it with `version`.',
-    }),
+    ...recordTimes(t),
   }),
 });
 

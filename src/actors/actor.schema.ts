@@ -1,4 +1,5 @@
 import { ACTOR_COLUMNS, RELATIONSHIP_COLUMNS } from '../common/field-columns.js';
+import { recordTimes } from '../common/record-times.js';
 import { columnsFor } from '../common/selection.js';
 import { builder } from '../builder.js';
 import { listArgs, orderEnum } from '../common/list-args.js';
@@ -306,15 +307,7 @@ ActorRef.implement({
       description: 'Briefings whose claims involve this actor (those you may see), newest first.',
       ...nestedList(BRIEFINGS_NAMING_ACTOR),
     }),
-    createdAt: t.expose('created_at', {
-      type: 'DateTime',
-      description: 'When the record was created (database clock).',
-    }),
-    updatedAt: t.expose('updated_at', {
-      type: 'DateTime',
-      description:
-        'When the record last changed (database clock); every write bumps it with `version`.',
-    }),
+    ...recordTimes(t),
   }),
 });
 

@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { recordTimes } from '../common/record-times.js';
 import { listArgs, orderEnum } from '../common/list-args.js';
 import { nestedList, rootList } from '../compiled/listing.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
@@ -327,15 +328,7 @@ BriefingRef.implement({
       description: 'Every actor the briefing’s claims involve (those you may see), by name.',
       ...nestedList(ACTORS_OF_BRIEFING),
     }),
-    createdAt: t.expose('created_at', {
-      type: 'DateTime',
-      description: 'When the record was created (database clock).',
-    }),
-    updatedAt: t.expose('updated_at', {
-      type: 'DateTime',
-      description:
-        'When the record last changed (database clock); every write bumps it with `version`.',
-    }),
+    ...recordTimes(t),
   }),
 });
 

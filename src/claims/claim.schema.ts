@@ -1,4 +1,5 @@
 import { ACTOR_COLUMNS, CLAIM_COLUMNS, SOURCE_COLUMNS } from '../common/field-columns.js';
+import { recordTimes } from '../common/record-times.js';
 import { columnsFor } from '../common/selection.js';
 import { orderEnum } from '../common/list-args.js';
 import { builder, connectionOf } from '../builder.js';
@@ -261,15 +262,7 @@ ClaimRef.implement({
           (ids) => countCitationsPerClaim(ctx.db, ctx.visibility, ids),
         ),
     }),
-    createdAt: t.expose('created_at', {
-      type: 'DateTime',
-      description: 'When the record was created (database clock).',
-    }),
-    updatedAt: t.expose('updated_at', {
-      type: 'DateTime',
-      description:
-        'When the record last changed (database clock); every write bumps it with `version`.',
-    }),
+    ...recordTimes(t),
   }),
 });
 

@@ -1,4 +1,5 @@
 import { orderEnum } from '../common/list-args.js';
+import { recordTimes } from '../common/record-times.js';
 import { builder } from '../builder.js';
 import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-quantity.schema.js';
 import { exactInstantSql } from '../db/display-sql.js';
@@ -174,15 +175,7 @@ SourceRef.implement({
         );
       },
     }),
-    createdAt: t.expose('created_at', {
-      type: 'DateTime',
-      description: 'When the record was created (database clock).',
-    }),
-    updatedAt: t.expose('updated_at', {
-      type: 'DateTime',
-      description:
-        'When the record last changed (database clock); every write bumps it with `version`.',
-    }),
+    ...recordTimes(t),
   }),
 });
 
