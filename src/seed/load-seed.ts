@@ -297,84 +297,91 @@ async function insertSeed(
   );
   if (sourceActors.length > 0) await trx.insertInto('source_actor').values(sourceActors).execute();
 
+  // The claims in one statement, their parts in one each: the embargo triggers run per
+  // statement, and one row at a time cost a second of the load. Ids follow VALUES order as before;
+  // RETURNING's order is not guaranteed, so ids are matched back by position.
   const claimIds = new Map<SeedKey, number>();
-  let citationCount = 0;
-  for (const [position, claim] of data.claims.entries()) {
+  const claimRows = data.claims.map((claim, position) => {
     const span = spans.get(claim.key);
     if (!span) throw new Error(`seed: claim "${claim.key}" has no span`);
-    const { id: claimId } = await trx
+    return {
+      briefing_id: briefingId,
+      position,
+      kind: claim.kind,
+      statement: claim.statement,
+      quote: claim.quote,
+      span_start: span.start,
+      span_end: span.end,
+      subject_actor_id: claim.subject === null ? null : idOf(actorIds, 'actor', claim.subject),
+      predicate: claim.predicate,
+      ...validTimeColumns(claim.validTime),
+      likelihood: claim.likelihood,
+      likelihood_to: claim.likelihoodTo ?? null,
+      confidence: claim.confidence,
+      status: claim.status,
+      ...(claim.marking ? { marking: claim.marking } : {}),
+    };
+  });
+  if (claimRows.length > 0) {
+    const inserted = await trx
       .insertInto('claim')
-      .values({
-        briefing_id: briefingId,
-        position,
-        kind: claim.kind,
-        statement: claim.statement,
-        quote: claim.quote,
-        span_start: span.start,
-        span_end: span.end,
-        subject_actor_id: claim.subject === null ? null : idOf(actorIds, 'actor', claim.subject),
-        predicate: claim.predicate,
-        ...validTimeColumns(claim.validTime),
-        likelihood: claim.likelihood,
-        likelihood_to: claim.likelihoodTo ?? null,
-        confidence: claim.confidence,
-        status: claim.status,
-        ...(claim.marking ? { marking: claim.marking } : {}),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    claimIds.set(claim.key, claimId);
-    const quantities = quantityRows(claimId, claim.quantities ?? []);
-    if (quantities.length > 0) await trx.insertInto('claim_quantity').values(quantities).execute();
-    const dates = claimDateRows(claimId, claim.dates ?? []);
-    if (dates.length > 0) await trx.insertInto('claim_date').values(dates).execute();
-    const participants = claim.participants ?? [];
-    if (participants.length > 0) {
-      await trx
-        .insertInto('claim_participant')
-        .values(
-          participants.map((participant, participantPosition) => ({
-            claim_id: claimId,
-            actor_id: idOf(actorIds, 'actor', participant.actor),
-            role: participant.role,
-            note: participant.note ?? null,
-            position: participantPosition,
-          })),
-        )
-        .execute();
-    }
-
-    if (claim.objects.length > 0) {
-      await trx
-        .insertInto('claim_object')
-        .values(
-          claim.objects.map((actor, objectPosition) => ({
-            claim_id: claimId,
-            actor_id: idOf(actorIds, 'actor', actor),
-            position: objectPosition,
-          })),
-        )
-        .execute();
-    }
-    if (claim.citations.length > 0) {
-      await trx
-        .insertInto('citation')
-        .values(
-          claim.citations.map((citation, citationPosition) => ({
-            claim_id: claimId,
-            source_id: idOf(sourceIds, 'source', citation.source),
-            position: citationPosition,
-            role: citation.role,
-            locator: citation.locator ?? null,
-            quote: citation.quote ?? null,
-            credibility: citation.credibility,
-          })),
-        )
-        .execute();
-      citationCount += claim.citations.length;
+      .values(claimRows)
+      .returning(['id', 'position'])
+      .execute();
+    const byPosition = new Map(inserted.map((row) => [row.position, row.id]));
+    for (const [position, claim] of data.claims.entries()) {
+      const id = byPosition.get(position);
+      if (id === undefined) throw new Error(`seed: claim "${claim.key}" was not inserted`);
+      claimIds.set(claim.key, id);
     }
   }
+  const claimParts = data.claims.map((claim) => ({
+    claim,
+    claimId: idOf(claimIds, 'claim', claim.key),
+  }));
+  const quantities = claimParts.flatMap(({ claim, claimId }) =>
+    quantityRows(claimId, claim.quantities ?? []),
+  );
+  if (quantities.length > 0) await trx.insertInto('claim_quantity').values(quantities).execute();
+  const dates = claimParts.flatMap(({ claim, claimId }) =>
+    claimDateRows(claimId, claim.dates ?? []),
+  );
+  if (dates.length > 0) await trx.insertInto('claim_date').values(dates).execute();
+  const claimParticipants = claimParts.flatMap(({ claim, claimId }) =>
+    (claim.participants ?? []).map((participant, participantPosition) => ({
+      claim_id: claimId,
+      actor_id: idOf(actorIds, 'actor', participant.actor),
+      role: participant.role,
+      note: participant.note ?? null,
+      position: participantPosition,
+    })),
+  );
+  if (claimParticipants.length > 0)
+    await trx.insertInto('claim_participant').values(claimParticipants).execute();
+  const objects = claimParts.flatMap(({ claim, claimId }) =>
+    claim.objects.map((actor, objectPosition) => ({
+      claim_id: claimId,
+      actor_id: idOf(actorIds, 'actor', actor),
+      position: objectPosition,
+    })),
+  );
+  if (objects.length > 0) await trx.insertInto('claim_object').values(objects).execute();
+  const citations = claimParts.flatMap(({ claim, claimId }) =>
+    claim.citations.map((citation, citationPosition) => ({
+      claim_id: claimId,
+      source_id: idOf(sourceIds, 'source', citation.source),
+      position: citationPosition,
+      role: citation.role,
+      locator: citation.locator ?? null,
+      quote: citation.quote ?? null,
+      credibility: citation.credibility,
+    })),
+  );
+  if (citations.length > 0) await trx.insertInto('citation').values(citations).execute();
+  const citationCount = citations.length;
 
+  // One row at a time where ids are needed (nothing else tells the relationships apart); their
+  // parts after, in one statement each.
   const relationshipIds: number[] = [];
   for (const relationship of data.relationships) {
     const { id: relationshipId } = await trx
@@ -392,33 +399,29 @@ async function insertSeed(
       .returning('id')
       .executeTakeFirstOrThrow();
     relationshipIds.push(relationshipId);
-    const participants = relationship.participants ?? [];
-    if (participants.length > 0) {
-      await trx
-        .insertInto('relationship_participant')
-        .values(
-          participants.map((participant, participantPosition) => ({
-            relationship_id: relationshipId,
-            actor_id: idOf(actorIds, 'actor', participant.actor),
-            role: participant.role,
-            note: participant.note ?? null,
-            position: participantPosition,
-          })),
-        )
-        .execute();
-    }
-    if (relationship.evidence.length > 0) {
-      await trx
-        .insertInto('relationship_evidence')
-        .values(
-          relationship.evidence.map((claim) => ({
-            relationship_id: relationshipId,
-            claim_id: idOf(claimIds, 'claim', claim),
-          })),
-        )
-        .execute();
-    }
   }
+  const relationshipParts = data.relationships.map((relationship, i) => ({
+    relationship,
+    relationshipId: relationshipIds[i] ?? 0,
+  }));
+  const relationshipParticipants = relationshipParts.flatMap(({ relationship, relationshipId }) =>
+    (relationship.participants ?? []).map((participant, participantPosition) => ({
+      relationship_id: relationshipId,
+      actor_id: idOf(actorIds, 'actor', participant.actor),
+      role: participant.role,
+      note: participant.note ?? null,
+      position: participantPosition,
+    })),
+  );
+  if (relationshipParticipants.length > 0)
+    await trx.insertInto('relationship_participant').values(relationshipParticipants).execute();
+  const evidence = relationshipParts.flatMap(({ relationship, relationshipId }) =>
+    relationship.evidence.map((claim) => ({
+      relationship_id: relationshipId,
+      claim_id: idOf(claimIds, 'claim', claim),
+    })),
+  );
+  if (evidence.length > 0) await trx.insertInto('relationship_evidence').values(evidence).execute();
 
   // The seed is published reference data: its shared records, the wider network its claims do
   // not name included, come out with its briefing, as an editor's publication would.
