@@ -171,8 +171,9 @@ with candidate as materialized (
 ranked as (
   select c.type, c.id, ts_rank_cd(c.document, ${Q5_QUERY_FOR('c')}, 32) as rank from candidate c
   union all
-  (select 'ACTOR', a.id, (0.5 * word_similarity(fold_text($2), fold_text(a.name)))::real
-    from actor a where fold_text($2) <% fold_text(a.name) and ${Q5_ACTOR_VISIBLE} limit $3)
+  (select 'ACTOR', a.id, (0.5 * word_similarity(fold_text($2), n.name_folded))::real
+    from actor_search n join actor a on a.id = n.actor_id
+    where fold_text($2) <% n.name_folded and ${Q5_ACTOR_VISIBLE} limit $3)
   union all
   (select 'ACTOR', al.actor_id, (0.5 * word_similarity(fold_text($2), fold_text(al.alias)))::real
     from actor_alias al join actor a on a.id = al.actor_id

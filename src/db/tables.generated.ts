@@ -68,6 +68,7 @@ export interface ActorSearch {
   actor_id: number;
   document: string;
   language: SearchLanguage;
+  name_folded: Generated<string>;
 }
 
 export interface ApiKey {

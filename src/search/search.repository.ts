@@ -143,13 +143,15 @@ export async function searchPage(
   if (branches.length === 0) return { hits: [], total: 0, capped: false };
 
   // Misspelt names: an actor whose name or alias is close to the query by trigram word
-  // similarity (pg_trgm's `<%`, on the existing trigram indexes) is a hit too, ranked at half
+  // similarity (pg_trgm's `<%` on trigram indexes: the name's folded form is stored in its
+  // search row, the aliases' computed, being few) is a hit too, ranked at half
   // its similarity (a one-word title match ranks 0.5 under ts_rank_cd's normalisation 32).
   const byName =
     wanted.has('ACTOR') && request.nameQuery !== null
       ? sql`union all
-        (select 'ACTOR', actor.id, (0.5 * word_similarity(fold_text(${request.nameQuery}), fold_text(actor.name)))::real
-          from actor where fold_text(${request.nameQuery}) <% fold_text(actor.name) and actor.id in (${actorIds})
+        (select 'ACTOR', named.actor_id, (0.5 * word_similarity(fold_text(${request.nameQuery}), named.name_folded))::real
+          from actor_search as named where fold_text(${request.nameQuery}) <% named.name_folded
+            and named.actor_id in (${actorIds})
           limit ${request.candidateCap})
         union all
         (select 'ACTOR', actor_alias.actor_id, (0.5 * word_similarity(fold_text(${request.nameQuery}), fold_text(actor_alias.alias)))::real

@@ -177,6 +177,19 @@ function idOf(ids: Map<SeedKey, number>, kind: string, key: SeedKey): number {
   return id;
 }
 
+/** A claim's or relationship's participants as rows, in order, without their parent's id. */
+function participantRows(
+  actorIds: Map<SeedKey, number>,
+  participants: SeedData['claims'][number]['participants'],
+) {
+  return (participants ?? []).map((participant, position) => ({
+    actor_id: idOf(actorIds, 'actor', participant.actor),
+    role: participant.role,
+    note: participant.note ?? null,
+    position,
+  }));
+}
+
 async function insertSeed(
   trx: Transaction<DB>,
   data: SeedData,
@@ -348,13 +361,7 @@ async function insertSeed(
   );
   if (dates.length > 0) await trx.insertInto('claim_date').values(dates).execute();
   const claimParticipants = claimParts.flatMap(({ claim, claimId }) =>
-    (claim.participants ?? []).map((participant, participantPosition) => ({
-      claim_id: claimId,
-      actor_id: idOf(actorIds, 'actor', participant.actor),
-      role: participant.role,
-      note: participant.note ?? null,
-      position: participantPosition,
-    })),
+    participantRows(actorIds, claim.participants).map((row) => ({ claim_id: claimId, ...row })),
   );
   if (claimParticipants.length > 0)
     await trx.insertInto('claim_participant').values(claimParticipants).execute();
@@ -405,12 +412,9 @@ async function insertSeed(
     relationshipId: relationshipIds[i] ?? 0,
   }));
   const relationshipParticipants = relationshipParts.flatMap(({ relationship, relationshipId }) =>
-    (relationship.participants ?? []).map((participant, participantPosition) => ({
+    participantRows(actorIds, relationship.participants).map((row) => ({
       relationship_id: relationshipId,
-      actor_id: idOf(actorIds, 'actor', participant.actor),
-      role: participant.role,
-      note: participant.note ?? null,
-      position: participantPosition,
+      ...row,
     })),
   );
   if (relationshipParticipants.length > 0)

@@ -37,6 +37,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-12-01T05-00-00_actor-name-trigrams',
       'Down 2026-12-01T04-30-00_webhook-secret-grace',
       'Down 2026-12-01T04-00-00_claim-groups',
       'Down 2026-12-01T01-00-00_webhooks',
@@ -82,6 +83,7 @@ describe('migrations', () => {
       'Up 2026-12-01T01-00-00_webhooks',
       'Up 2026-12-01T04-00-00_claim-groups',
       'Up 2026-12-01T04-30-00_webhook-secret-grace',
+      'Up 2026-12-01T05-00-00_actor-name-trigrams',
     ]);
     expect(await tableNames()).toEqual(tables);
   });

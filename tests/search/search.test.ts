@@ -355,6 +355,13 @@ describe('visibility', () => {
       .execute();
     expect(labels(await search('zephyrine'))).toEqual(['Briefing: Zephyrine public briefing']);
     expect(await sorted(WORD)).not.toContain('Briefing: Quorvex public briefing');
+    // A renamed actor's misspelt new name finds it: its stored folded name follows the rename.
+    await database.db
+      .updateTable('actor')
+      .set({ name: 'Zaphrodine Released Actor' })
+      .where('name', '=', 'Quorvex Released Actor')
+      .execute();
+    expect(await sorted('Zaphrodyne')).toEqual(['Actor: Zaphrodine Released Actor']);
   });
 });
 
