@@ -24,8 +24,8 @@ import { hiddenNow, visibleSurvivorsOf } from './audit.repository.js';
 // and participants; the actor links of the sources they cited), rebuilt from the audit log.
 // A record's state at T is its entries up to T folded in order: each entry's `after` laid over
 // the state before it (some writes log only what they change: a source's links, a merge's
-// moved actors), a removal (`after` null) ending it. Records the log has no entry for (the
-// seed loader logs only its briefing) are not in the rebuilt record.
+// moved actors), a removal (`after` null) ending it. The seed loader logs each claim and source
+// as loaded; a record written into the database directly, without an entry, is not rebuilt.
 
 /** A claim as it stood; `sort_key` is its position then, for paging in that order. */
 export interface ClaimAsOfRow extends SortKeyed {

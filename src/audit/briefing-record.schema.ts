@@ -131,7 +131,7 @@ const SourceAsOfConnection = connectionOf(
 
 const BriefingRecordRef = builder.objectRef<BriefingRecord>('BriefingRecordAsOf').implement({
   description:
-    'What hung off a briefing at an instant, rebuilt from the audit log (transaction time: what our record said then). Records never written through the API since logging began (the seed loader logs only its briefing) are not in it.',
+    'What hung off a briefing at an instant, rebuilt from the audit log (transaction time: what our record said then). The seed loader logs each claim and source it loads; records written into the database directly, without an entry, are not in it.',
   fields: (t) => ({
     at: t.field({
       type: 'DateTime',

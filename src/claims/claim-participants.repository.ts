@@ -48,10 +48,19 @@ export async function findAllParticipantsOfClaim(
   db: Executor,
   claimId: number,
 ): Promise<ParticipantRow[]> {
+  return findAllParticipantsOfClaims(db, [claimId]);
+}
+
+/** Every participant of these claims, visible or not, by claim then position (audit snapshots). */
+export async function findAllParticipantsOfClaims(
+  db: Executor,
+  claimIds: readonly number[],
+): Promise<ParticipantRow[]> {
   return db
     .selectFrom('claim_participant')
     .select(['claim_id as parent_id', 'actor_id', 'role', 'position', 'note'])
-    .where('claim_id', '=', claimId)
+    .where('claim_id', '=', anyId(claimIds))
+    .orderBy('claim_id')
     .orderBy('position')
     .execute();
 }

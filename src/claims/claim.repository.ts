@@ -240,6 +240,19 @@ export async function lockVisibleClaim(
     .executeTakeFirst();
 }
 
+/** Every claim of a briefing, whoever may see it, in its order (the seed's audit snapshots). */
+export async function findAllClaimsOfBriefing(
+  db: Executor,
+  briefingId: number,
+): Promise<ClaimRow[]> {
+  return db
+    .selectFrom('claim')
+    .select(CLAIM_COLUMNS)
+    .where('claim.briefing_id', '=', briefingId)
+    .orderBy('claim.position')
+    .execute();
+}
+
 /**
  * Every claim of a briefing that quotes its body, whoever may see it, locked: a body edit must
  * move all their spans.
@@ -321,12 +334,25 @@ export async function findClaimLinks(
   db: Executor,
   claimId: number,
 ): Promise<{ objectIds: number[]; citations: CitationRow[] }> {
-  const objects = await findObjectIdsByClaimIds(db, [claimId]);
+  const [links] = await findClaimsLinks(db, [claimId]);
+  return links ?? { objectIds: [], citations: [] };
+}
+
+/** findClaimLinks for several claims, in their order, in two statements. */
+export async function findClaimsLinks(
+  db: Executor,
+  claimIds: readonly number[],
+): Promise<{ objectIds: number[]; citations: CitationRow[] }[]> {
+  const objects = await findObjectIdsByClaimIds(db, claimIds);
   const citations = await db
     .selectFrom('citation')
     .selectAll()
-    .where('claim_id', '=', claimId)
+    .where('claim_id', '=', anyId(claimIds))
+    .orderBy('claim_id')
     .orderBy('position')
     .execute();
-  return { objectIds: objects.map((o) => o.actor_id), citations };
+  return claimIds.map((claimId) => ({
+    objectIds: objects.filter((o) => o.claim_id === claimId).map((o) => o.actor_id),
+    citations: citations.filter((c) => c.claim_id === claimId),
+  }));
 }

@@ -30,6 +30,7 @@ import {
   countEvidenceLinks,
   deleteClaim,
   findClaimLinks,
+  findClaimsLinks,
   findVisibleClaimBriefingId,
   insertClaim,
   lockVisibleClaim,
@@ -47,7 +48,7 @@ import {
   replaceClaimQuantities,
 } from './claim-facets.repository.js';
 import {
-  findAllParticipantsOfClaim,
+  findAllParticipantsOfClaims,
   replaceClaimParticipants,
 } from './claim-participants.repository.js';
 
@@ -183,13 +184,27 @@ async function citationsKeepingHidden(
  * audit log records it (and `Briefing.recordAsOf` reads it back).
  */
 export async function claimSnapshot(db: Executor, row: ClaimRow): Promise<Record<string, unknown>> {
-  return {
+  const [snapshot] = await claimSnapshots(db, [row]);
+  return snapshot ?? { ...row };
+}
+
+/** claimSnapshot for several claims, in their order, in five statements (the seed's load). */
+export async function claimSnapshots(
+  db: Executor,
+  rows: readonly ClaimRow[],
+): Promise<Record<string, unknown>[]> {
+  const ids = rows.map((row) => row.id);
+  const links = await findClaimsLinks(db, ids);
+  const quantities = await findQuantitiesByClaimIds(db, ids);
+  const dates = await findClaimDatesByClaimIds(db, ids);
+  const participants = await findAllParticipantsOfClaims(db, ids);
+  return rows.map((row, i) => ({
     ...row,
-    ...(await findClaimLinks(db, row.id)),
-    quantities: await findQuantitiesByClaimIds(db, [row.id]),
-    dates: await findClaimDatesByClaimIds(db, [row.id]),
-    participants: participantsSnapshot(await findAllParticipantsOfClaim(db, row.id)),
-  };
+    ...links[i],
+    quantities: quantities.filter((q) => q.claim_id === row.id),
+    dates: dates.filter((d) => d.claim_id === row.id),
+    participants: participantsSnapshot(participants.filter((p) => p.parent_id === row.id)),
+  }));
 }
 
 /**

@@ -2,6 +2,10 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import { releaseRecords } from '../embargo/release.repository.js';
+import { findAllClaimsOfBriefing } from '../claims/claim.repository.js';
+import { anyId } from '../db/any-id.js';
+import { claimSnapshots } from '../claims/claim.service.js';
+import { actorLinksSnapshot } from '../sources/source-actor.service.js';
 import { recordBaseline } from '../sync/change.repository.js';
 import { claimDateRows, quantityRows, validTimeColumns } from './seed-columns.js';
 import type { SeedData, SeedKey, SeedParticipant } from './seed-types.js';
@@ -446,22 +450,43 @@ async function insertSeed(
     authors: briefing.authors.length,
     tags: briefing.tags.length,
   };
-  // The briefing row as inserted, so `briefing(slug:, asOf:)` can show it as it stood; the
-  // counts ride along under `seed`.
+  // The briefing row as inserted, so `briefing(slug:, asOf:)` can show it as it stood (the
+  // counts ride along under `seed`), then every claim and source as loaded, as their create
+  // mutations would log them: `Briefing.recordAsOf` rebuilds a briefing's parts from these.
   const row = await trx
     .selectFrom('briefing')
     .selectAll()
     .where('id', '=', briefingId)
     .executeTakeFirstOrThrow();
+  const claims = await findAllClaimsOfBriefing(trx, briefingId);
+  const claimSnapshotsLoaded = await claimSnapshots(trx, claims);
+  const sources = await trx
+    .selectFrom('source')
+    .selectAll()
+    .where('id', '=', anyId([...sourceIds.values()]))
+    .orderBy('id')
+    .execute();
+  const entry = (entityType: string, entityId: number, after: unknown) => ({
+    actor_name: AUDIT_ACTOR,
+    action: 'seed.load',
+    entity_type: entityType,
+    entity_id: entityId,
+    before: null,
+    after: JSON.stringify(after),
+  });
   await trx
     .insertInto('audit_log')
-    .values({
-      actor_name: AUDIT_ACTOR,
-      action: 'seed.load',
-      entity_type: 'Briefing',
-      entity_id: briefingId,
-      before: null,
-      after: JSON.stringify({ ...row, seed: summary }),
-    })
+    .values([
+      entry('Briefing', briefingId, { ...row, seed: summary }),
+      ...claims.map((claim, i) => entry('Claim', claim.id, claimSnapshotsLoaded[i])),
+      ...sources.map((source) => {
+        const links = sourceActors.filter((link) => link.source_id === source.id);
+        return entry(
+          'Source',
+          source.id,
+          links.length ? { ...source, actor_links: actorLinksSnapshot(links) } : source,
+        );
+      }),
+    ])
     .execute();
 }

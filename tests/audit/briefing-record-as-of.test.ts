@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/common/global-id.js';
 import { createLogger } from '../../src/logger.js';
 import { SEED_BRIEFING_SLUG } from '../../src/seed/load-seed.js';
+import { venezuelaBriefing } from '../../src/seed/venezuela-briefing.js';
 import { createApp, type App } from '../../src/yoga.js';
 import { insertActor } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
@@ -16,10 +17,27 @@ let database: TestDatabase;
 let app: App;
 let editor: Record<string, string>;
 
+/** A published briefing of this file's own, written through the API: its record starts empty. */
+const SLUG = 'record-as-of-briefing';
+
 beforeAll(async () => {
   database = await createTestDatabase();
   app = createApp({ db: database.db, logger: createLogger('silent') });
   editor = bearer(await createKey(database, 'editor', { clearance: 'AMBER', name: 'Desk' }));
+  const created = await write(
+    `mutation ($input: CreateBriefingInput!) { createBriefing(input: $input) { __typename
+        ... on CreateBriefingSuccess { briefing { id version } } } }`,
+    { input: { slug: SLUG, title: 'Record as of', body: 'A briefing for the as-of record.' } },
+  );
+  let version = created.version;
+  for (const to of ['IN_REVIEW', 'PUBLISHED']) {
+    ({ version } = await write(
+      `mutation ($id: ID!, $v: Int!, $to: BriefingStatus!) {
+        transitionBriefing(id: $id, expectedVersion: $v, to: $to) { __typename
+          ... on TransitionBriefingSuccess { briefing { id version } } } }`,
+      { id: created.id, v: version, to },
+    ));
+  }
 });
 afterAll(() => database.close());
 
@@ -56,7 +74,7 @@ async function write(
 }
 
 const RECORD = `query ($at: DateTime!) {
-  briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: $at) {
+  briefing(slug: "${SLUG}", asOf: $at) {
     recordAsOf {
       claims { totalCount edges { node {
         version statement
@@ -122,7 +140,7 @@ describe('Briefing.recordAsOf', () => {
     const briefing = await database.db
       .selectFrom('briefing')
       .select('id')
-      .where('slug', '=', SEED_BRIEFING_SLUG)
+      .where('slug', '=', SLUG)
       .executeTakeFirstOrThrow();
     const beforeAll = await afterLastWrite();
 
@@ -206,7 +224,7 @@ describe('Briefing.recordAsOf', () => {
     );
     const t4 = await afterLastWrite();
 
-    // The seed's own claims were loaded without entries of their own: only ours are recorded.
+    // Published without claims: nothing hangs off it yet.
     expect(await recordAt(beforeAll)).toEqual({ claims: [], sources: [] });
     // A source no claim cites yet is not the briefing's.
     expect(await recordAt(t0)).toEqual({ claims: [], sources: [] });
@@ -261,7 +279,7 @@ describe('Briefing.recordAsOf', () => {
     // Read without asOf, there is no record; the briefing's own fields are today's.
     const current = await graphql<{ briefing: { recordAsOf: unknown } }>(
       app,
-      `{ briefing(slug: "${SEED_BRIEFING_SLUG}") { recordAsOf { at } } }`,
+      `{ briefing(slug: "${SLUG}") { recordAsOf { at } } }`,
       undefined,
       editor,
     );
@@ -279,7 +297,7 @@ describe('Briefing.recordAsOf', () => {
       briefing: { recordAsOf: { claims: { edges: unknown[]; pageInfo: unknown } } };
     }>(
       app,
-      `query ($at: DateTime!) { briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: $at) {
+      `query ($at: DateTime!) { briefing(slug: "${SLUG}", asOf: $at) {
         recordAsOf { at claims(first: 0) { edges { cursor } pageInfo { hasNextPage } } } } }`,
       { at: t4 },
       editor,
@@ -296,7 +314,7 @@ describe('Briefing.recordAsOf', () => {
     const briefing = await database.db
       .selectFrom('briefing')
       .select('id')
-      .where('slug', '=', SEED_BRIEFING_SLUG)
+      .where('slug', '=', SLUG)
       .executeTakeFirstOrThrow();
     const addClaim = `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
       __typename ... on AddClaimSuccess { claim { id } } } }`;
@@ -343,7 +361,7 @@ describe('Briefing.recordAsOf', () => {
     ]);
     // Pages in the order then: two, then the rest after the second's cursor.
     const PAGE = `query ($at: DateTime!, $after: String) {
-      briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: $at) { recordAsOf { claims(first: 2, after: $after) {
+      briefing(slug: "${SLUG}", asOf: $at) { recordAsOf { claims(first: 2, after: $after) {
         totalCount edges { node { statement } } pageInfo { hasNextPage endCursor } } } } }`;
     type PageShape = {
       briefing: {
@@ -384,7 +402,7 @@ describe('Briefing.recordAsOf', () => {
     const briefing = await database.db
       .selectFrom('briefing')
       .select('id')
-      .where('slug', '=', SEED_BRIEFING_SLUG)
+      .where('slug', '=', SLUG)
       .executeTakeFirstOrThrow();
     const claim = await write(
       `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
@@ -416,5 +434,37 @@ describe('Briefing.recordAsOf', () => {
       'The state ordered 24 aircraft.',
       'A clear claim.',
     ]);
+  });
+
+  it('holds the seed briefing’s claims and sources as the seed loaded them', async () => {
+    const result = await graphql<{
+      briefing: {
+        recordAsOf: {
+          claims: { totalCount: number; edges: { node: { version: number; statement: string } }[] };
+          sources: { totalCount: number; edges: { node: { title: string } }[] };
+        };
+      };
+    }>(
+      app,
+      `query ($at: DateTime!) { briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: $at) { recordAsOf {
+        claims(first: 100) { totalCount edges { node { version statement } } }
+        sources(first: 100) { totalCount edges { node { title } } } } } }`,
+      { at: new Date().toISOString() },
+      editor,
+    );
+    expect(result.errors).toBeUndefined();
+    const record = result.data?.briefing.recordAsOf;
+    expect(record?.claims.edges.map((e) => e.node)).toEqual(
+      venezuelaBriefing.claims.map((claim) => ({ version: 1, statement: claim.statement })),
+    );
+    const cited = new Set(
+      venezuelaBriefing.claims.flatMap((claim) => claim.citations.map((c) => c.source)),
+    );
+    expect(record?.sources.edges.map((e) => e.node.title)).toEqual(
+      venezuelaBriefing.sources
+        .filter((source) => cited.has(source.key))
+        .map((source) => source.title)
+        .sort(),
+    );
   });
 });

@@ -45,7 +45,8 @@ const SEEDED: TableCounts = {
   citation: 65,
   actor_relationship: 24,
   relationship_evidence: 47,
-  audit_log: 1,
+  // The briefing, then each claim and source as loaded.
+  audit_log: 1 + 35 + 6,
 };
 
 let handle: TestDatabase;
@@ -628,10 +629,23 @@ describe('the seeded Venezuela briefing', () => {
     ]);
   });
 
-  it('audits the load once', async () => {
+  it('audits the load: the briefing with the counts, then each claim and source as loaded', async () => {
     const briefing = await db.selectFrom('briefing').select('id').executeTakeFirstOrThrow();
-    const audit = await db.selectFrom('audit_log').selectAll().execute();
-    expect(audit).toHaveLength(1);
+    const audit = await db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+    expect(audit.map((entry) => [entry.action, entry.entity_type, entry.before])).toEqual([
+      ['seed.load', 'Briefing', null],
+      ...Array.from({ length: SEEDED.claim }, () => ['seed.load', 'Claim', null]),
+      ...Array.from({ length: SEEDED.source }, () => ['seed.load', 'Source', null]),
+    ]);
+    const claims = await db.selectFrom('claim').select('id').orderBy('position').execute();
+    expect(audit.filter((e) => e.entity_type === 'Claim').map((e) => e.entity_id)).toEqual(
+      claims.map((c) => c.id),
+    );
+    // A claim's entry is the snapshot its create mutation would log: links, facets, participants.
+    const [firstClaim] = audit.filter((e) => e.entity_type === 'Claim');
+    expect(Object.keys(firstClaim?.after as object)).toEqual(
+      expect.arrayContaining(['objectIds', 'citations', 'quantities', 'dates', 'participants']),
+    );
     expect(audit[0]).toMatchObject({
       actor_name: 'seed',
       action: 'seed.load',
