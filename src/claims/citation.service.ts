@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
 import type { Write } from '../mutations/write.js';
 import { findSourcesByIds } from '../sources/source.repository.js';
-import type { CiteSourceCommand, RemoveCitationCommand } from './claim.inputs.js';
+import type { CiteSourceCommand, RemoveCitationCommand } from './citation.inputs.js';
 import { findClaimLinks, updateClaimAtVersion } from './claim.repository.js';
 import { appendCitation, deleteCitation } from './citation.repository.js';
 import {

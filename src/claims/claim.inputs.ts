@@ -1,11 +1,5 @@
 import { builder } from '../builder.js';
-import {
-  CitationRoleEnum,
-  ClaimKindEnum,
-  ClaimStatusEnum,
-  LikelihoodEnum,
-  MarkingEnum,
-} from '../common/enums.js';
+import { ClaimKindEnum, ClaimStatusEnum, LikelihoodEnum, MarkingEnum } from '../common/enums.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import {
   ParticipantInput,
@@ -33,15 +27,13 @@ import {
   parsed,
   type AtVersion,
   type Parsed,
-  type Path,
   type Reference,
   type UpdateArgs,
 } from '../mutations/validate.js';
-import type { NewCitation } from './citation.repository.js';
+import { CitationInput, checkCitations, type CheckedCitation } from './citation.inputs.js';
 
 // Caps on list inputs, so one request cannot write unbounded rows.
 const MAX_OBJECTS = LIST_CAPS.claimObjects;
-const MAX_CITATIONS = 50;
 
 export const TextSpanInput = builder.inputType('TextSpanInput', {
   description:
@@ -52,26 +44,6 @@ export const TextSpanInput = builder.inputType('TextSpanInput', {
       description: 'First character, counted in Unicode code points from 0.',
     }),
     end: t.int({ required: true, description: 'One past the last character.' }),
-  }),
-});
-
-export const CitationInput = builder.inputType('CitationInput', {
-  description: 'A source behind a claim: what it does for the claim and how credible it is there.',
-  fields: (t) => ({
-    sourceId: t.id({ required: true, description: 'The cited source’s global id.' }),
-    role: t.field({
-      type: CitationRoleEnum,
-      required: true,
-      description:
-        'How the source stands to the claim: ORIGIN, RELAY, CORROBORATES or CONTRADICTS.',
-    }),
-    locator: t.string({
-      description: 'Where in the source (page, paragraph, timestamp); at most 500 characters.',
-    }),
-    quote: t.string({ description: 'The source’s own words; at most 5,000 characters.' }),
-    credibility: t.int({
-      description: 'Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged).',
-    }),
   }),
 });
 
@@ -182,11 +154,6 @@ export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
   }),
 });
 
-type CitationShape = typeof CitationInput.$inferInput;
-
-/** A citation to store, with the source as the caller named it. */
-export type CheckedCitation = NewCitation & { source: Reference };
-
 export interface AddClaimCommand {
   briefing: Reference;
   statement: string;
@@ -235,19 +202,6 @@ export interface ClaimChange {
   citations: CheckedCitation[] | undefined;
 }
 
-/** A citation added to `claim`, named by `claimId`, at the claim version the caller read. */
-export interface CiteSourceCommand {
-  claim: Reference;
-  expectedVersion: number;
-  citation: CheckedCitation;
-}
-
-export interface RemoveCitationCommand {
-  claim: Reference;
-  expectedVersion: number;
-  citation: Reference;
-}
-
 function checkObjectIds(issues: Issues, ids: readonly string[]): Reference[] {
   const path = ['input', 'objectIds'];
   if (ids.length > MAX_OBJECTS)
@@ -262,41 +216,6 @@ function checkObjectIds(issues: Issues, ids: readonly string[]): Reference[] {
       issues.add(ref.path, `expected each actor once, got objectIds.${earlier} again`);
     seen.set(ref.id, i);
     return [ref];
-  });
-}
-
-/** The citation, checked whole; undefined when its source id does not decode (problem listed). */
-function checkCitation(
-  issues: Issues,
-  path: Path,
-  citation: CitationShape,
-): CheckedCitation | undefined {
-  const source = issues.reference([...path, 'sourceId'], citation.sourceId, 'Source');
-  const locator = issues.text([...path, 'locator'], citation.locator, { max: 500 });
-  const quote = issues.text([...path, 'quote'], citation.quote, { max: 5000 });
-  const credibility = issues.intRange([...path, 'credibility'], citation.credibility, 1, 6);
-  return (
-    source && { source, source_id: source.id, role: citation.role, locator, quote, credibility }
-  );
-}
-
-function checkCitations(issues: Issues, citations: readonly CitationShape[]): CheckedCitation[] {
-  const path = ['input', 'citations'];
-  if (citations.length > MAX_CITATIONS)
-    issues.add(path, `expected at most ${MAX_CITATIONS} citations, got ${citations.length}`);
-  const seen = new Map<string, number>();
-  return citations.flatMap((citation, i) => {
-    const checked = checkCitation(issues, [...path, i], citation);
-    if (!checked) return [];
-    const key = `${checked.source_id} ${checked.role}`;
-    const earlier = seen.get(key);
-    if (earlier !== undefined)
-      issues.add(
-        [...path, i],
-        `expected each source once per role, got the source of citations.${earlier} as ${checked.role} again`,
-      );
-    seen.set(key, i);
-    return [checked];
   });
 }
 
@@ -431,28 +350,4 @@ export function parseUpdateClaim(
 
 export function parseRemoveClaim(args: { id: string; expectedVersion: number }): Parsed<AtVersion> {
   return parseAtVersion(args, 'Claim', () => ({}));
-}
-
-export function parseCiteSource(args: {
-  claimId: string;
-  expectedVersion: number;
-  input: CitationShape;
-}): Parsed<CiteSourceCommand> {
-  const issues = new Issues();
-  const claim = issues.reference(['claimId'], args.claimId, 'Claim');
-  const citation = checkCitation(issues, ['input'], args.input);
-  const command = claim && citation && { claim, expectedVersion: args.expectedVersion, citation };
-  return parsed(issues, command, {});
-}
-
-export function parseRemoveCitation(args: {
-  claimId: string;
-  expectedVersion: number;
-  citationId: string;
-}): Parsed<RemoveCitationCommand> {
-  const issues = new Issues();
-  const claim = issues.reference(['claimId'], args.claimId, 'Claim');
-  const citation = issues.reference(['citationId'], args.citationId, 'Citation');
-  const command = claim && citation && { claim, expectedVersion: args.expectedVersion, citation };
-  return parsed(issues, command, {});
 }

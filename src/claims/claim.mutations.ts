@@ -5,14 +5,12 @@ import { BriefingRef, ClaimRef } from '../refs.js';
 import { citeSource, removeCitation } from './citation.service.js';
 import {
   AddClaimInput,
-  CitationInput,
   UpdateClaimInput,
   parseAddClaim,
-  parseCiteSource,
   parseRemoveClaim,
-  parseRemoveCitation,
   parseUpdateClaim,
 } from './claim.inputs.js';
+import { CitationInput, parseCiteSource, parseRemoveCitation } from './citation.inputs.js';
 import { addClaim, removeClaim, updateClaim } from './claim.service.js';
 
 builder.mutationFields((t) => ({

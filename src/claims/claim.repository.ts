@@ -240,17 +240,21 @@ export async function lockVisibleClaim(
     .executeTakeFirst();
 }
 
+/** Every claim of a briefing, whoever may see it, in its order. */
+function claimsOfBriefing(db: Executor, briefingId: number) {
+  return db
+    .selectFrom('claim')
+    .select(CLAIM_COLUMNS)
+    .where('claim.briefing_id', '=', briefingId)
+    .orderBy('claim.position');
+}
+
 /** Every claim of a briefing, whoever may see it, in its order (the seed's audit snapshots). */
 export async function findAllClaimsOfBriefing(
   db: Executor,
   briefingId: number,
 ): Promise<ClaimRow[]> {
-  return db
-    .selectFrom('claim')
-    .select(CLAIM_COLUMNS)
-    .where('claim.briefing_id', '=', briefingId)
-    .orderBy('claim.position')
-    .execute();
+  return claimsOfBriefing(db, briefingId).execute();
 }
 
 /**
@@ -261,12 +265,8 @@ export async function lockQuotedClaimsOfBriefing(
   db: Executor,
   briefingId: number,
 ): Promise<ClaimRow[]> {
-  return db
-    .selectFrom('claim')
-    .select(CLAIM_COLUMNS)
-    .where('claim.briefing_id', '=', briefingId)
+  return claimsOfBriefing(db, briefingId)
     .where('claim.span_start', 'is not', null)
-    .orderBy('claim.position')
     .forUpdate()
     .execute();
 }

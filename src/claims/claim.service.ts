@@ -20,12 +20,8 @@ import {
 import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
 import { findSourcesByIds } from '../sources/source.repository.js';
-import type {
-  AddClaimCommand,
-  AddClaimKnown,
-  CheckedCitation,
-  ClaimChange,
-} from './claim.inputs.js';
+import type { AddClaimCommand, AddClaimKnown, ClaimChange } from './claim.inputs.js';
+import type { CheckedCitation } from './citation.inputs.js';
 import {
   countEvidenceLinks,
   deleteClaim,
