@@ -18,6 +18,7 @@ import type { SortKeyed } from '../db/keyset.js';
 import type { ClaimDateTable, ClaimQuantityTable, Likelihood } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import type { ParticipantRow } from '../common/participant.schema.js';
+import type { ValidTimeColumns } from '../common/time-and-quantity.schema.js';
 import { hiddenNow, visibleSurvivorsOf } from './audit.repository.js';
 
 // What hung off a briefing at an instant (its claims' quantities, dated qualifiers, likelihood
@@ -28,7 +29,7 @@ import { hiddenNow, visibleSurvivorsOf } from './audit.repository.js';
 // as loaded; a record written into the database directly, without an entry, is not rebuilt.
 
 /** A claim as it stood; `sort_key` is its position then, for paging in that order. */
-export interface ClaimAsOfRow extends SortKeyed {
+export interface ClaimAsOfRow extends SortKeyed, ValidTimeColumns {
   id: number;
   position: number;
   version: number;
@@ -103,6 +104,13 @@ const claimSnapshot = z.object({
   marking: z.enum(MARKINGS),
   likelihood: absentIsNull(z.enum(LIKELIHOODS)),
   likelihood_to: absentIsNull(z.enum(LIKELIHOODS)),
+  valid_from: absentIsNull(z.string()),
+  valid_from_precision: absentIsNull(z.enum(PRECISIONS)),
+  valid_from_bound: z.enum(TIME_BOUNDS).default('UNKNOWN'),
+  valid_to: absentIsNull(z.string()),
+  valid_to_precision: absentIsNull(z.enum(PRECISIONS)),
+  valid_to_bound: z.enum(TIME_BOUNDS).default('UNKNOWN'),
+  valid_time_note: absentIsNull(z.string()),
   quantities: z.array(quantitySnapshot).default([]),
   dates: z.array(dateSnapshot).default([]),
   participants: z.array(participantSnapshot).default([]),
@@ -238,6 +246,13 @@ export async function findBriefingRecordAsOf(
         statement: claim.statement,
         likelihood: claim.likelihood,
         likelihood_to: claim.likelihood_to,
+        valid_from: claim.valid_from,
+        valid_from_precision: claim.valid_from_precision,
+        valid_from_bound: claim.valid_from_bound,
+        valid_to: claim.valid_to,
+        valid_to_precision: claim.valid_to_precision,
+        valid_to_bound: claim.valid_to_bound,
+        valid_time_note: claim.valid_time_note,
         quantities: claim.quantities,
         dates: claim.dates,
         participants: claim.participants.flatMap((p, position) => {

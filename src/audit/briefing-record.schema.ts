@@ -4,7 +4,7 @@ import { pageInMemory, pageWindow, NESTED_LIST } from '../common/connection.js';
 import { encodeGlobalId } from '../common/global-id.js';
 import { LIST_CAPS, cappedList } from '../common/list-caps.js';
 import { ParticipantRef } from '../common/participant.schema.js';
-import { QuantityRef } from '../common/time-and-quantity.schema.js';
+import { QuantityRef, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
 import type { Keyset, Ordering } from '../db/keyset.js';
 import {
   BriefingRef,
@@ -65,6 +65,12 @@ const ClaimAsOfRef = builder.objectRef<ClaimAsOfRow>('ClaimAsOf').implement({
     version: t.exposeInt('version', { description: 'Its version then.' }),
     position: t.exposeInt('position', { description: 'Its place in the briefing then (0 first).' }),
     statement: t.exposeString('statement', { description: 'Its statement then.' }),
+    validTime: t.field({
+      type: ValidTimeRef,
+      nullable: true,
+      description: 'When it held, as recorded then: bounds, their kinds and the wording.',
+      resolve: (c) => validTimeOf(c),
+    }),
     likelihoodRange: t.field({
       type: LikelihoodRangeRef,
       nullable: true,

@@ -78,6 +78,7 @@ const RECORD = `query ($at: DateTime!) {
     recordAsOf {
       claims { totalCount edges { node {
         version statement
+        validTime { from { date precision } fromBound to { date precision } toBound note }
         likelihoodRange { from to }
         quantities { role kind qualifier value unit currency text }
         dates { role bound date { date precision } }
@@ -115,6 +116,13 @@ const RECORD_STATEMENTS = 9;
 const CLAIM_THEN = {
   version: 1,
   statement: 'The state ordered 24 aircraft.',
+  validTime: {
+    from: { date: '2006-01-01', precision: 'YEAR' },
+    fromBound: 'KNOWN',
+    to: null,
+    toBound: 'OPEN',
+    note: null,
+  },
   likelihoodRange: { from: 'LIKELY', to: 'VERY_LIKELY' },
   quantities: [
     {
@@ -165,6 +173,7 @@ describe('Briefing.recordAsOf', () => {
         input: {
           statement: 'The state ordered 24 aircraft.',
           predicate: 'ordered',
+          validTime: { from: { date: '2006-01-01', precision: 'YEAR' }, toBound: 'OPEN' },
           quantities: [{ role: 'ORDERED', qualifier: 'EXACT', value: 24, unit: 'aircraft' }],
           dates: [{ role: 'CONTRACTED', date: { date: '2006-07-01', precision: 'MONTH' } }],
           likelihood: 'LIKELY',
@@ -182,6 +191,12 @@ describe('Briefing.recordAsOf', () => {
       {
         id: claim.id,
         input: {
+          validTime: {
+            from: { date: '2006-01-01', precision: 'YEAR' },
+            to: { date: '2008-01-01', precision: 'YEAR' },
+            toBound: 'NOT_AFTER',
+            note: 'by 2008',
+          },
           quantities: [
             {
               role: 'VALUE',
@@ -237,6 +252,13 @@ describe('Briefing.recordAsOf', () => {
     const valued = {
       ...CLAIM_THEN,
       version: 2,
+      validTime: {
+        from: { date: '2006-01-01', precision: 'YEAR' },
+        fromBound: 'KNOWN',
+        to: { date: '2008-01-01', precision: 'YEAR' },
+        toBound: 'NOT_AFTER',
+        note: 'by 2008',
+      },
       quantities: [
         {
           role: 'VALUE',
