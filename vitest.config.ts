@@ -28,6 +28,9 @@ export default defineConfig({
     // builds its own database and app; what modules keep is the process's, as in production.
     isolate: false,
     sequence: { sequencer: ProcessesFirstSequencer },
+    // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache, keyed by
+    // content), so a second run, or CI's second pass, does not transform the sources again.
+    experimental: { fsModuleCache: true },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -514,8 +514,8 @@ describe('the root list over a group of 2,000 claims of one subject and predicat
   /** Claim ids by group and index. */
   const ids: Record<'hub' | 'flat' | 'small', number[]> = { hub: [], flat: [], small: [] };
   const actors: Record<'hub' | 'flat' | 'small', string> = { hub: '', flat: '', small: '' };
-  // Small group: values 0, 0, 1, 1, … 5, 5: every pair of different values conflicts.
-  const SMALL = Array.from({ length: 12 }, (_, i) => Math.floor(i / 2));
+  // Small group: values 0, 0, 1, 1, … 3, 3: every pair of different values conflicts.
+  const SMALL = Array.from({ length: 8 }, (_, i) => Math.floor(i / 2));
 
   /** Claims that `name` operates `values[i]` aircraft, over the same undated time. */
   async function addGroup(
@@ -658,10 +658,11 @@ describe('the root list over a group of 2,000 claims of one subject and predicat
           expected.push(`small ${i}: operational quantity ${a} aircraft vs ${b} aircraft`);
       }),
     );
-    expect(expected).toHaveLength(60);
+    expect(expected).toHaveLength(24);
     const all = await page(`first: 100, ${small}`, littleApp);
     expect(pairs(all)).toEqual(expected);
-    for (const size of [1, 4, 7]) {
+    // Page size 1 puts a cursor at every pair; 5 ends on a part page.
+    for (const size of [1, 5]) {
       const forwards: string[] = [];
       let after: string | null = null;
       for (let more = true; more;) {
@@ -691,7 +692,7 @@ describe('the root list over a group of 2,000 claims of one subject and predicat
       littleApp,
       `{ contradictions(first: 0, ${small}) { totalCount } }`,
     );
-    expect(counted.contradictions.totalCount).toBe(60);
+    expect(counted.contradictions.totalCount).toBe(24);
   });
 
   it(`stops a page at ${CONTRADICTION_CAPS.pageCandidates} candidate pairs, marked truncated, and goes on from there`, async () => {
