@@ -110,7 +110,7 @@ select '{"data":{"node":' || coalesce((
 // ---- Q5: search ----
 // Ours' algorithm by hand (migrations/…_search.ts, src/search/search.repository.ts): each
 // type's matches the caller may see, the newest $3 of them, ranked with ts_rank_cd; actors also
-// by trigram similarity of name and aliases; snippets (ts_headline) for the page only. The
+// by trigram similarity of name and aliases when the words matched fewer than $8; snippets (ts_headline) for the page only. The
 // answer is built as text, and the record fields are read in the same statement instead of
 // ours' loaders.
 const Q5_MATCH = `(
@@ -123,8 +123,12 @@ const Q5_QUERY_FOR = (alias: string) => `case ${alias}.language
     when 'spanish' then websearch_to_tsquery('bg_spanish', $1)
     when 'russian' then websearch_to_tsquery('bg_russian', $1)
     when 'simple' then websearch_to_tsquery('bg_simple', $1)
-    else websearch_to_tsquery('bg_english', $1) || websearch_to_tsquery('bg_spanish', $1)
-      || websearch_to_tsquery('bg_russian', $1) end`;
+    else websearch_to_tsquery('bg_english', $1)
+      || case when websearch_to_tsquery('bg_spanish', $1) = websearch_to_tsquery('bg_english', $1)
+        then ''::tsquery else websearch_to_tsquery('bg_spanish', $1) end
+      || case when websearch_to_tsquery('bg_russian', $1) in (websearch_to_tsquery('bg_english', $1),
+          websearch_to_tsquery('bg_spanish', $1))
+        then ''::tsquery else websearch_to_tsquery('bg_russian', $1) end end`;
 const Q5_HEADLINE = (
   table: string,
   text: string,
@@ -135,6 +139,7 @@ const Q5_HTML = (marked: string) =>
   `replace(replace(replace(replace(replace(replace(replace(${marked}, '&', '&amp;'), '<', '&lt;'),
     '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), chr(2), '<mark>'), chr(3), '</mark>')`;
 const Q5_ACTOR_VISIBLE = `a.marking = any($5) and a.released_to = any($5) and a.merged_into_id is null`;
+const Q5_FEW_BY_WORDS = `(select count(*) from candidate where type = 'ACTOR') < $8`;
 const Q5_SNIPPET = `case p.type
     when 'BRIEFING' then ${Q5_HEADLINE('briefing', `concat_ws(' ', briefing.summary, briefing.body)`)}
     when 'CLAIM' then ${Q5_HEADLINE('claim', `concat_ws(' ', claim.statement, claim.quote)`)}
@@ -173,11 +178,11 @@ ranked as (
   union all
   (select 'ACTOR', a.id, (0.5 * word_similarity(fold_text($2), n.name_folded))::real
     from actor_search n join actor a on a.id = n.actor_id
-    where fold_text($2) <% n.name_folded and ${Q5_ACTOR_VISIBLE} limit $3)
+    where ${Q5_FEW_BY_WORDS} and fold_text($2) <% n.name_folded and ${Q5_ACTOR_VISIBLE} limit $3)
   union all
   (select 'ACTOR', al.actor_id, (0.5 * word_similarity(fold_text($2), fold_text(al.alias)))::real
     from actor_alias al join actor a on a.id = al.actor_id
-    where fold_text($2) <% fold_text(al.alias) and ${Q5_ACTOR_VISIBLE} limit $3)
+    where ${Q5_FEW_BY_WORDS} and fold_text($2) <% fold_text(al.alias) and ${Q5_ACTOR_VISIBLE} limit $3)
 ),
 merged as materialized (select type, id, max(rank) as rank from ranked group by type, id),
 page as (select type, id, rank from merged order by rank desc, type, id desc limit $4)
@@ -187,8 +192,9 @@ select '{"data":{"search":{"totalCount":' || (select count(*) from merged)
     || ',"rank":' || p.rank::text || ',"snippet":{"html":' || to_json(${Q5_HTML(Q5_SNIPPET)})::text
     || '},"record":' || ${Q5_RECORD} || '}}', ',' order by p.rank desc, p.type, p.id desc)
     from page p), '') || ']}}}' as body`;
-/** Ours' candidate cap and headline options (src/search/). */
-const Q5_CANDIDATE_CAP = 1000;
+/** Ours' candidate cap, misspelt-name threshold and headline options (src/search/). */
+const Q5_CANDIDATE_CAP = 250;
+const Q5_NAME_MATCHES_BELOW = 20;
 const Q5_HEADLINE_OPTIONS =
   'StartSel="\u0002", StopSel="\u0003", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
 
@@ -475,6 +481,7 @@ const handlers = new Map<string, Handler>([
         MARKINGS,
         STATUSES,
         Q5_HEADLINE_OPTIONS,
+        Q5_NAME_MATCHES_BELOW,
       ],
     }),
   ],

@@ -24,11 +24,19 @@ import {
 import { snippetOf, type Snippet } from './snippet.js';
 
 /**
- * How many matches of each type are ranked at most (the newest). ts_rank_cd costs grow with the
- * matches (≈ 300 ms at 50,000), so a query matching a large share of the records ranks this
- * many of each instead, and says so in `capped`.
+ * How many matches of each type are ranked at most (the newest). Finding, checking visibility of
+ * and ranking candidates costs about linearly in them (ts_rank_cd ≈ 300 ms at 50,000), so a
+ * query matching a large share of the records ranks this many of each instead, and says so in
+ * `capped`. 1,000 cost a broad search 27 ms of PostgreSQL time on the bench data, too much for
+ * its p99 goal under load; 250 cost 5 ms.
  */
-export const SEARCH_CANDIDATE_CAP = 1000;
+export const SEARCH_CANDIDATE_CAP = 250;
+
+/**
+ * Actors are looked for by similar spellings of their names only when the query's words match
+ * fewer actors than this themselves (see searchPage): a page's worth.
+ */
+export const SEARCH_NAME_MATCHES_BELOW = 20;
 
 /** What the cost rule charges a search for its ranking work, on top of its page. */
 export const SEARCH_BASE_COST = 100;
@@ -156,7 +164,7 @@ function pageSize(first: number | null | undefined): number {
 builder.queryField('search', (t) =>
   t.field({
     type: SearchConnectionRef,
-    description: `Full-text search over briefings, claims, sources and actors you may see, best first. \`query\` is web-search syntax and never a syntax error: words (all must match), \`"exact phrase"\`, \`-excluded\`, \`or\`. Accents and case are ignored (“chavez” finds “Chávez”), words match their inflections in English, Spanish and Russian, and designators match however they are written (“Su-30MK2”, “su30mk2”, “Su 30MK2”; “S-300” but not “S-400”). Actors are also found by a similar spelling of their name or an alias. At most ${SEARCH_CANDIDATE_CAP} matches of each type are ranked (see \`capped\`).`,
+    description: `Full-text search over briefings, claims, sources and actors you may see, best first. \`query\` is web-search syntax and never a syntax error: words (all must match), \`"exact phrase"\`, \`-excluded\`, \`or\`. Accents and case are ignored (“chavez” finds “Chávez”), words match their inflections in English, Spanish and Russian, and designators match however they are written (“Su-30MK2”, “su30mk2”, “Su 30MK2”; “S-300” but not “S-400”). Actors are also found by a similar spelling of their name or an alias when the words match fewer than ${SEARCH_NAME_MATCHES_BELOW} actors themselves. At most ${SEARCH_CANDIDATE_CAP} matches of each type are ranked (see \`capped\`).`,
     extensions: { ownCost: SEARCH_BASE_COST },
     args: {
       query: t.arg.string({ required: true, description: 'What to look for (web-search syntax).' }),
@@ -187,6 +195,7 @@ builder.queryField('search', (t) =>
         after,
         limit: size + 1,
         candidateCap: SEARCH_CANDIDATE_CAP,
+        nameMatchesBelow: SEARCH_NAME_MATCHES_BELOW,
       });
       const rows = page.hits.slice(0, size);
       const records = await Promise.all(rows.map((row) => loadRecord(ctx, row.type, row.id)));

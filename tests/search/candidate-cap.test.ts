@@ -5,7 +5,7 @@ import {
   searchPage,
   type SearchRequest,
 } from '../../src/search/search.repository.js';
-import { insertBriefing, insertClaim } from '../factories/records.js';
+import { insertActor, insertBriefing, insertClaim } from '../factories/records.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 let database: TestDatabase;
@@ -28,6 +28,7 @@ const request = (candidateCap: number): SearchRequest => ({
   query: 'drone',
   highlightQuery: 'drone',
   nameQuery: null,
+  nameMatchesBelow: 20,
   types: SEARCH_TYPES,
   filter: {},
   after: null,
@@ -58,5 +59,45 @@ describe('the candidate cap', () => {
       newest.map((row) => row.id).sort((a, b) => a - b),
     );
     expect(ids[0]).toBe(newest[0]?.id);
+  });
+});
+
+describe('similar spellings of names', () => {
+  let ids: Record<'alpha' | 'beta' | 'misspelt', number>;
+
+  beforeAll(async () => {
+    ids = {
+      alpha: (await insertActor(database.db, { name: 'Quintaro Alpha' })).id,
+      beta: (await insertActor(database.db, { name: 'Quintaro Beta' })).id,
+      // Not a full-text match for "quintaro", a similar spelling of it.
+      misspelt: (await insertActor(database.db, { name: 'Quintarro Gamma' })).id,
+    };
+  });
+
+  const actors = async (nameMatchesBelow: number) => {
+    const page = await searchPage(database.db, ANONYMOUS_VISIBILITY, {
+      ...request(100),
+      query: 'quintaro',
+      highlightQuery: 'quintaro',
+      nameQuery: 'quintaro',
+      nameMatchesBelow,
+    });
+    return page.hits.map((hit) => [hit.type, hit.id]);
+  };
+
+  it('are looked for when the words match fewer actors than the threshold', async () => {
+    // Two full-text matches (the same rank: newest first), then the similar spelling.
+    expect(await actors(3)).toEqual([
+      ['ACTOR', ids.beta],
+      ['ACTOR', ids.alpha],
+      ['ACTOR', ids.misspelt],
+    ]);
+  });
+
+  it('are not looked for when the words match as many actors as the threshold', async () => {
+    expect(await actors(2)).toEqual([
+      ['ACTOR', ids.beta],
+      ['ACTOR', ids.alpha],
+    ]);
   });
 });
