@@ -18,7 +18,8 @@ import {
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { visibleSurvivorId, type ActorRow } from './actor.repository.js';
 import { anyId } from '../db/any-id.js';
-import { movedOn } from '../db/at-version.js';
+import { visibleListing } from '../db/visible-listing.js';
+import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
 
 export type { ActorRelationshipRow };
@@ -104,21 +105,18 @@ export function visibleRelationships(
   return query;
 }
 
-/** Ids of the relationships the caller may see, as a subquery. */
-export function visibleRelationshipIds(db: Executor, visibility: Visibility) {
-  return visibleRelationships(db, visibility).select('actor_relationship.id');
-}
-
-export async function findRelationshipsByIds(
-  db: Executor,
-  visibility: Visibility,
-  ids: readonly number[],
-): Promise<ActorRelationshipRow[]> {
-  return visibleRelationships(db, visibility)
-    .select(RELATIONSHIP_COLUMNS)
-    .where('actor_relationship.id', '=', anyId(ids))
-    .execute();
-}
+const RELATIONSHIPS = visibleListing({
+  table: 'actor_relationship',
+  visible: visibleRelationships,
+  select: (rows) => rows.selectAll('actor_relationship').select(relationshipEndColumns()),
+  selectRow: (rows) => rows.select(RELATIONSHIP_COLUMNS),
+});
+export const {
+  rowsQuery: relationshipRowsQuery,
+  byIdQuery: relationshipByIdQuery,
+  visibleIds: visibleRelationshipIds,
+  findByIds: findRelationshipsByIds,
+} = RELATIONSHIPS;
 
 /** One actor's relationships in a direction; `actorId` is the per-parent query's current actor. */
 function relationshipsOfActor(
@@ -139,17 +137,6 @@ function relationshipsOfActor(
   });
 }
 
-/** Visible relationships' rows under a filter, unordered: a list for compiled reads to page. */
-export function relationshipRowsQuery(
-  db: Executor,
-  visibility: Visibility,
-  filter: ActorRelationshipFilter,
-) {
-  return visibleRelationships(db, visibility, filter)
-    .selectAll('actor_relationship')
-    .select(relationshipEndColumns());
-}
-
 /** One actor's visible relationships' rows, unordered: a nested list for compiled reads. */
 export function relationshipRowsOfActorQuery(
   db: Executor,
@@ -160,18 +147,6 @@ export function relationshipRowsOfActorQuery(
   return relationshipsOfActor(db, visibility, filter, actorId)
     .selectAll('actor_relationship')
     .select(relationshipEndColumns());
-}
-
-/** The visible relationship with this id (none when hidden), for compiled reads. */
-export function relationshipByIdQuery(
-  db: Executor,
-  visibility: Visibility,
-  id: RawBuilder<number> | number,
-) {
-  return visibleRelationships(db, visibility)
-    .selectAll('actor_relationship')
-    .select(relationshipEndColumns())
-    .where('actor_relationship.id', '=', id);
 }
 
 type End = 'from_actor' | 'to_actor';
@@ -283,20 +258,11 @@ export async function insertRelationship(
 }
 
 /** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
-export async function updateRelationshipAtVersion(
-  db: Executor,
-  id: number,
-  expectedVersion: number,
-  values: RelationshipUpdate,
-): Promise<ActorRelationshipRow> {
-  return db
-    .updateTable('actor_relationship')
-    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .returning(RELATIONSHIP_COLUMNS)
-    .executeTakeFirstOrThrow(movedOn('ActorRelationship', id, expectedVersion));
-}
+export const updateRelationshipAtVersion = updaterAtVersion({
+  typename: 'ActorRelationship',
+  update: (db) => db.updateTable('actor_relationship'),
+  returning: (update) => update.returning(RELATIONSHIP_COLUMNS),
+});
 
 /** The relationship as the caller may see it (it and both ends), locked for the transaction. */
 export async function lockVisibleRelationship(
