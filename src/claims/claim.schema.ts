@@ -1,7 +1,7 @@
 import { ACTOR_COLUMNS, CLAIM_COLUMNS, SOURCE_COLUMNS } from '../common/field-columns.js';
 import { recordTimes } from '../common/record-times.js';
 import { columnsFor } from '../common/selection.js';
-import { orderEnum } from '../common/list-args.js';
+import { listArgs, orderEnum } from '../common/list-args.js';
 import { builder, connectionOf } from '../builder.js';
 import { CitationConnection } from './citation.schema.js';
 import { rootList } from '../compiled/listing.js';
@@ -267,6 +267,29 @@ ClaimRef.implement({
 });
 
 export const ClaimConnection = connectionOf(ClaimRef, 'Claim', 'A page of claims.');
+
+/**
+ * A claims connection nested under a parent that takes no role (`Briefing.claims`,
+ * `ActorRelationship.evidence`), in briefing order by default: `t.loadable({ description,
+ * ...nestedClaims({ kind: 'briefing' }) })`.
+ */
+export function nestedClaims(parent: { kind: 'briefing' } | { kind: 'relationship' }) {
+  return {
+    type: ClaimConnection,
+    ...NESTED_LIST,
+    args: {
+      ...builder.args((t) => t.connectionArgs()),
+      ...listArgs(ClaimFilterInput, ClaimOrderEnum, 'BRIEFING_POSITION'),
+    },
+    extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
+      claimConnectionSql(env, parent, args, row('id')),
+    ),
+    byPath: true,
+    resolve: (row: { id: number }) => row.id,
+    load: (ids: number[], ctx: Context, args: ConnectionArgs & ClaimConnectionArgs) =>
+      loadClaimPages(ctx, parent, ids, args),
+  } as const;
+}
 
 builder.queryField('claims', (t) =>
   t.field({
