@@ -1,9 +1,8 @@
 import { ACTOR_COLUMN_NAMES } from '../common/field-columns.js';
-import { recordTimes } from '../common/record-times.js';
+import { markingAndVersion, recordTimes } from '../common/record-times.js';
 import { builder, connectionOf } from '../builder.js';
 import { rootList } from '../compiled/listing.js';
 import { orderEnum } from '../common/list-args.js';
-import { MarkingEnum } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
@@ -167,13 +166,7 @@ ActorRelationshipRef.implement({
       nullable: true,
       description: 'The link in an editor’s words, when its type says too little.',
     }),
-    marking: t.expose('marking', {
-      type: MarkingEnum,
-      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
-    }),
-    version: t.exposeInt('version', {
-      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
-    }),
+    ...markingAndVersion(t),
     evidence: t.loadable({
       description: 'Claims that support the link (those you may see), in briefing order.',
       ...nestedClaims({ kind: 'relationship' }),

@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { recordTimes } from '../common/record-times.js';
+import { markingAndVersion, recordTimes } from '../common/record-times.js';
 import { orderEnum } from '../common/list-args.js';
 import { nestedList, rootList } from '../compiled/listing.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
@@ -216,13 +216,10 @@ BriefingRef.implement({
       nullable: true,
       description: 'Why it was retracted, as the editor wrote it; null unless it was.',
     }),
-    marking: t.expose('marking', {
-      type: MarkingEnum,
-      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
-    }),
-    version: t.exposeInt('version', {
-      description: 'Incremented by every edit; send it back to update (optimistic concurrency).',
-    }),
+    ...markingAndVersion(
+      t,
+      'Incremented by every edit; send it back to update (optimistic concurrency).',
+    ),
     asSource: t.field({
       type: SourceRef,
       nullable: true,
