@@ -1,6 +1,12 @@
 import { ascending, defineOrderings, descending } from '../db/orderings.js';
 import type { ActorRelationshipRow } from '../db/rows.js';
-import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Insertable,
+  type RawBuilder,
+  type Updateable,
+} from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
@@ -8,7 +14,7 @@ import {
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
-import type { ActorRelationshipTable } from '../db/types.js';
+import type { ActorRelationshipTable, DB } from '../db/types.js';
 import {
   relationshipEndColumns,
   RELATIONSHIP_COLUMN_NAMES,
@@ -53,6 +59,21 @@ const RELATIONSHIP_COLUMNS = RELATIONSHIP_COLUMN_NAMES.map(
   (name) => `actor_relationship.${name}` as const,
 );
 
+/** The relationship runs from (OUTGOING), to (INCOMING) or either way from (BOTH) the actor. */
+function touchesActor(
+  eb: ExpressionBuilder<DB, 'actor_relationship'>,
+  direction: RelationshipDirection,
+  actorId: RawBuilder<number>,
+) {
+  const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
+  const incoming = eb('actor_relationship.to_actor_id', '=', actorId);
+  return direction === 'OUTGOING'
+    ? outgoing
+    : direction === 'INCOMING'
+      ? incoming
+      : eb.or([outgoing, incoming]);
+}
+
 /** A relationship is visible when it and both its ends are (clearance and embargo). */
 export function visibleRelationships(
   db: Executor,
@@ -91,16 +112,7 @@ export function visibleRelationships(
     // A merged actor's id filters on its survivor, which now holds its relationships; an actor
     // the caller may not see (or one merged into such) matches nothing, like an unknown id.
     const actorId = visibleSurvivorId(db, visibility, filter.actorId);
-    const direction = filter.direction ?? 'BOTH';
-    query = query.where((eb) => {
-      const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
-      const incoming = eb('actor_relationship.to_actor_id', '=', actorId);
-      return direction === 'OUTGOING'
-        ? outgoing
-        : direction === 'INCOMING'
-          ? incoming
-          : eb.or([outgoing, incoming]);
-    });
+    query = query.where((eb) => touchesActor(eb, filter.direction ?? 'BOTH', actorId));
   }
   return query;
 }
@@ -125,16 +137,9 @@ function relationshipsOfActor(
   filter: Omit<ActorRelationshipFilter, 'actorId'>,
   actorId: RawBuilder<number>,
 ) {
-  const direction = filter.direction ?? 'BOTH';
-  return visibleRelationships(db, visibility, filter).where((eb) => {
-    const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
-    const incoming = eb('actor_relationship.to_actor_id', '=', actorId);
-    return direction === 'OUTGOING'
-      ? outgoing
-      : direction === 'INCOMING'
-        ? incoming
-        : eb.or([outgoing, incoming]);
-  });
+  return visibleRelationships(db, visibility, filter).where((eb) =>
+    touchesActor(eb, filter.direction ?? 'BOTH', actorId),
+  );
 }
 
 /** One actor's visible relationships' rows, unordered: a nested list for compiled reads. */
