@@ -1,6 +1,12 @@
 import { ascending, defineOrderings, descending } from '../db/orderings.js';
 import type { ActorRelationshipRow } from '../db/rows.js';
-import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Insertable,
+  type RawBuilder,
+  type Updateable,
+} from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
@@ -8,7 +14,7 @@ import {
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
-import type { ActorRelationshipTable } from '../db/types.js';
+import type { ActorRelationshipTable, DB } from '../db/types.js';
 import {
   relationshipEndColumns,
   RELATIONSHIP_COLUMN_NAMES,
@@ -18,7 +24,8 @@ import {
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { visibleSurvivorId, type ActorRow } from './actor.repository.js';
 import { anyId } from '../db/any-id.js';
-import { movedOn } from '../db/at-version.js';
+import { visibleListing } from '../db/visible-listing.js';
+import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
 
 export type { ActorRelationshipRow };
@@ -51,6 +58,21 @@ export type RelationshipOrder = keyof typeof RELATIONSHIP_ORDERINGS;
 const RELATIONSHIP_COLUMNS = RELATIONSHIP_COLUMN_NAMES.map(
   (name) => `actor_relationship.${name}` as const,
 );
+
+/** The relationship runs from (OUTGOING), to (INCOMING) or either way from (BOTH) the actor. */
+function touchesActor(
+  eb: ExpressionBuilder<DB, 'actor_relationship'>,
+  direction: RelationshipDirection,
+  actorId: RawBuilder<number>,
+) {
+  const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
+  const incoming = eb('actor_relationship.to_actor_id', '=', actorId);
+  return direction === 'OUTGOING'
+    ? outgoing
+    : direction === 'INCOMING'
+      ? incoming
+      : eb.or([outgoing, incoming]);
+}
 
 /** A relationship is visible when it and both its ends are (clearance and embargo). */
 export function visibleRelationships(
@@ -90,35 +112,23 @@ export function visibleRelationships(
     // A merged actor's id filters on its survivor, which now holds its relationships; an actor
     // the caller may not see (or one merged into such) matches nothing, like an unknown id.
     const actorId = visibleSurvivorId(db, visibility, filter.actorId);
-    const direction = filter.direction ?? 'BOTH';
-    query = query.where((eb) => {
-      const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
-      const incoming = eb('actor_relationship.to_actor_id', '=', actorId);
-      return direction === 'OUTGOING'
-        ? outgoing
-        : direction === 'INCOMING'
-          ? incoming
-          : eb.or([outgoing, incoming]);
-    });
+    query = query.where((eb) => touchesActor(eb, filter.direction ?? 'BOTH', actorId));
   }
   return query;
 }
 
-/** Ids of the relationships the caller may see, as a subquery. */
-export function visibleRelationshipIds(db: Executor, visibility: Visibility) {
-  return visibleRelationships(db, visibility).select('actor_relationship.id');
-}
-
-export async function findRelationshipsByIds(
-  db: Executor,
-  visibility: Visibility,
-  ids: readonly number[],
-): Promise<ActorRelationshipRow[]> {
-  return visibleRelationships(db, visibility)
-    .select(RELATIONSHIP_COLUMNS)
-    .where('actor_relationship.id', '=', anyId(ids))
-    .execute();
-}
+const RELATIONSHIPS = visibleListing({
+  table: 'actor_relationship',
+  visible: visibleRelationships,
+  select: (rows) => rows.selectAll('actor_relationship').select(relationshipEndColumns()),
+  selectRow: (rows) => rows.select(RELATIONSHIP_COLUMNS),
+});
+export const {
+  rowsQuery: relationshipRowsQuery,
+  byIdQuery: relationshipByIdQuery,
+  visibleIds: visibleRelationshipIds,
+  findByIds: findRelationshipsByIds,
+} = RELATIONSHIPS;
 
 /** One actor's relationships in a direction; `actorId` is the per-parent query's current actor. */
 function relationshipsOfActor(
@@ -127,27 +137,9 @@ function relationshipsOfActor(
   filter: Omit<ActorRelationshipFilter, 'actorId'>,
   actorId: RawBuilder<number>,
 ) {
-  const direction = filter.direction ?? 'BOTH';
-  return visibleRelationships(db, visibility, filter).where((eb) => {
-    const outgoing = eb('actor_relationship.from_actor_id', '=', actorId);
-    const incoming = eb('actor_relationship.to_actor_id', '=', actorId);
-    return direction === 'OUTGOING'
-      ? outgoing
-      : direction === 'INCOMING'
-        ? incoming
-        : eb.or([outgoing, incoming]);
-  });
-}
-
-/** Visible relationships' rows under a filter, unordered: a list for compiled reads to page. */
-export function relationshipRowsQuery(
-  db: Executor,
-  visibility: Visibility,
-  filter: ActorRelationshipFilter,
-) {
-  return visibleRelationships(db, visibility, filter)
-    .selectAll('actor_relationship')
-    .select(relationshipEndColumns());
+  return visibleRelationships(db, visibility, filter).where((eb) =>
+    touchesActor(eb, filter.direction ?? 'BOTH', actorId),
+  );
 }
 
 /** One actor's visible relationships' rows, unordered: a nested list for compiled reads. */
@@ -160,18 +152,6 @@ export function relationshipRowsOfActorQuery(
   return relationshipsOfActor(db, visibility, filter, actorId)
     .selectAll('actor_relationship')
     .select(relationshipEndColumns());
-}
-
-/** The visible relationship with this id (none when hidden), for compiled reads. */
-export function relationshipByIdQuery(
-  db: Executor,
-  visibility: Visibility,
-  id: RawBuilder<number> | number,
-) {
-  return visibleRelationships(db, visibility)
-    .selectAll('actor_relationship')
-    .select(relationshipEndColumns())
-    .where('actor_relationship.id', '=', id);
 }
 
 type End = 'from_actor' | 'to_actor';
@@ -283,20 +263,11 @@ export async function insertRelationship(
 }
 
 /** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
-export async function updateRelationshipAtVersion(
-  db: Executor,
-  id: number,
-  expectedVersion: number,
-  values: RelationshipUpdate,
-): Promise<ActorRelationshipRow> {
-  return db
-    .updateTable('actor_relationship')
-    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .returning(RELATIONSHIP_COLUMNS)
-    .executeTakeFirstOrThrow(movedOn('ActorRelationship', id, expectedVersion));
-}
+export const updateRelationshipAtVersion = updaterAtVersion({
+  typename: 'ActorRelationship',
+  update: (db) => db.updateTable('actor_relationship'),
+  returning: (update) => update.returning(RELATIONSHIP_COLUMNS),
+});
 
 /** The relationship as the caller may see it (it and both ends), locked for the transaction. */
 export async function lockVisibleRelationship(

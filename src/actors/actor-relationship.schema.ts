@@ -1,22 +1,14 @@
 import { ACTOR_COLUMN_NAMES } from '../common/field-columns.js';
-import { recordTimes } from '../common/record-times.js';
+import { markingAndVersion, recordTimes } from '../common/record-times.js';
 import { builder, connectionOf } from '../builder.js';
 import { rootList } from '../compiled/listing.js';
-import { listArgs, orderEnum } from '../common/list-args.js';
-import { MarkingEnum } from '../common/enums.js';
+import { orderEnum } from '../common/list-args.js';
 import { requireIdOf } from '../common/global-id.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
-import {
-  ClaimConnection,
-  ClaimFilterInput,
-  ClaimOrderEnum,
-  claimConnectionSql,
-  loadClaimPages,
-  type ClaimConnectionArgs,
-} from '../claims/claim.schema.js';
+import { nestedClaims } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
-import { isNull, sqlConnection, sqlField, sqlType } from '../compiled/sql-spec.js';
+import { isNull, sqlField, sqlType } from '../compiled/sql-spec.js';
 import { ActorRef, ActorRelationshipRef } from '../refs.js';
 import {
   RELATIONSHIP_ORDERINGS,
@@ -26,7 +18,6 @@ import {
   type RelationshipDirection,
   type RelationshipOrder,
 } from './actor-relationship.repository.js';
-import { NESTED_LIST } from '../common/connection.js';
 
 export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
   description: 'Which end of a relationship an actor is on.',
@@ -175,28 +166,10 @@ ActorRelationshipRef.implement({
       nullable: true,
       description: 'The link in an editor’s words, when its type says too little.',
     }),
-    marking: t.expose('marking', {
-      type: MarkingEnum,
-      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
-    }),
-    version: t.exposeInt('version', {
-      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
-    }),
+    ...markingAndVersion(t),
     evidence: t.loadable({
-      type: ClaimConnection,
-      ...NESTED_LIST,
       description: 'Claims that support the link (those you may see), in briefing order.',
-      args: {
-        ...t.arg.connectionArgs(),
-        ...listArgs(ClaimFilterInput, ClaimOrderEnum, 'BRIEFING_POSITION'),
-      },
-      extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
-        claimConnectionSql(env, { kind: 'relationship' }, args, row('id')),
-      ),
-      byPath: true,
-      resolve: (r) => r.id,
-      load: (ids: number[], ctx, args) =>
-        loadClaimPages(ctx, { kind: 'relationship' } as const, ids, args),
+      ...nestedClaims({ kind: 'relationship' }),
     }),
     ...recordTimes(t),
   }),

@@ -12,7 +12,7 @@ import {
   actorFilterIsEmpty,
   type ActorFilter,
 } from './actor-filter.repository.js';
-import { movedOn } from '../db/at-version.js';
+import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
 
 export type { ActorRow };
@@ -228,20 +228,11 @@ export async function insertActor(db: Executor, values: NewActor): Promise<Actor
 }
 
 /** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
-export async function updateActorAtVersion(
-  db: Executor,
-  id: number,
-  expectedVersion: number,
-  values: ActorUpdate,
-): Promise<ActorRow> {
-  return db
-    .updateTable('actor')
-    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .returningAll()
-    .executeTakeFirstOrThrow(movedOn('Actor', id, expectedVersion));
-}
+export const updateActorAtVersion = updaterAtVersion({
+  typename: 'Actor',
+  update: (db) => db.updateTable('actor'),
+  returning: (update) => update.returningAll(),
+});
 
 /**
  * The rows (merged or not) the caller may see, locked for the rest of the transaction in id

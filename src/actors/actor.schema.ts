@@ -1,11 +1,11 @@
 import { ACTOR_COLUMNS, RELATIONSHIP_COLUMNS } from '../common/field-columns.js';
-import { recordTimes } from '../common/record-times.js';
+import { markingAndVersion, recordTimes } from '../common/record-times.js';
 import { columnsFor } from '../common/selection.js';
 import { builder } from '../builder.js';
 import { listArgs, orderEnum } from '../common/list-args.js';
 import { nestedList, rootList } from '../compiled/listing.js';
 import { pageWindow, NESTED_LIST } from '../common/connection.js';
-import { ActorKindEnum, MarkingEnum } from '../common/enums.js';
+import { ActorKindEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { BRIEFINGS_NAMING_ACTOR } from '../briefings/briefing.repository.js';
 import { LIST_CAPS, capLists } from '../common/list-caps.js';
@@ -201,13 +201,7 @@ ActorRef.implement({
           ? { latitude: a.latitude, longitude: a.longitude }
           : null,
     }),
-    marking: t.expose('marking', {
-      type: MarkingEnum,
-      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
-    }),
-    version: t.exposeInt('version', {
-      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
-    }),
+    ...markingAndVersion(t),
     relationships: t.loadable({
       type: ActorRelationshipConnection,
       ...NESTED_LIST,

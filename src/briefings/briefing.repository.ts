@@ -13,7 +13,8 @@ import type {
 import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivorId } from '../actors/actor.repository.js';
 import { anyId } from '../db/any-id.js';
-import { movedOn } from '../db/at-version.js';
+import { visibleListing } from '../db/visible-listing.js';
+import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
 
 export type BriefingRow = Selectable<BriefingTable>;
@@ -107,39 +108,22 @@ function visibleBriefings(db: Executor, visibility: Visibility, filter: Briefing
   return query;
 }
 
-/** Visible briefings' rows under a filter, unordered: a list for compiled reads to page. */
-export function briefingRowsQuery(db: Executor, visibility: Visibility, filter: BriefingFilter) {
-  return visibleBriefings(db, visibility, filter).selectAll('briefing');
-}
-
-/** The visible briefing with this id (none when hidden), for compiled reads. */
-export function briefingByIdQuery(
-  db: Executor,
-  visibility: Visibility,
-  id: RawBuilder<number> | number,
-) {
-  return visibleBriefings(db, visibility).selectAll('briefing').where('briefing.id', '=', id);
-}
+const BRIEFINGS = visibleListing({
+  table: 'briefing',
+  visible: visibleBriefings,
+  select: (rows) => rows.selectAll('briefing'),
+  selectRow: (rows) => rows.selectAll('briefing'),
+});
+export const {
+  rowsQuery: briefingRowsQuery,
+  byIdQuery: briefingByIdQuery,
+  visibleIds: visibleBriefingIds,
+  findByIds: findBriefingsByIds,
+} = BRIEFINGS;
 
 /** The visible briefing with this slug (none when hidden), for compiled reads. */
 export function briefingBySlugQuery(db: Executor, visibility: Visibility, slug: string) {
   return visibleBriefings(db, visibility).selectAll('briefing').where('briefing.slug', '=', slug);
-}
-
-/** Ids of the briefings the caller may see, as a subquery. */
-export function visibleBriefingIds(db: Executor, visibility: Visibility) {
-  return visibleBriefings(db, visibility).select('briefing.id');
-}
-
-export async function findBriefingsByIds(
-  db: Executor,
-  visibility: Visibility,
-  ids: readonly number[],
-): Promise<BriefingRow[]> {
-  return visibleBriefings(db, visibility)
-    .selectAll('briefing')
-    .where('briefing.id', '=', anyId(ids))
-    .execute();
 }
 
 export async function findBriefingBySlug(
@@ -243,20 +227,11 @@ export async function lockVisibleBriefing(
 }
 
 /** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
-export async function updateBriefingAtVersion(
-  db: Executor,
-  id: number,
-  expectedVersion: number,
-  values: BriefingUpdate,
-): Promise<BriefingRow> {
-  return db
-    .updateTable('briefing')
-    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .returningAll()
-    .executeTakeFirstOrThrow(movedOn('Briefing', id, expectedVersion));
-}
+export const updateBriefingAtVersion = updaterAtVersion({
+  typename: 'Briefing',
+  update: (db) => db.updateTable('briefing'),
+  returning: (update) => update.returningAll(),
+});
 
 /**
  * Moves the briefing to `status` at `expectedVersion`, bumping it; stamps `published_at` (with
@@ -271,19 +246,11 @@ export async function transitionBriefingAtVersion(
   details: { publishedAt: Date | null; retractionReason: string | null },
 ): Promise<BriefingRow> {
   const { publishedAt, retractionReason } = details;
-  return db
-    .updateTable('briefing')
-    .set({
-      status,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-      ...(status === 'PUBLISHED' ? { published_at: publishedAt ?? sql`now()` } : {}),
-      ...(status === 'RETRACTED'
-        ? { retracted_at: sql`now()`, retraction_reason: retractionReason }
-        : {}),
-    })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .returningAll()
-    .executeTakeFirstOrThrow(movedOn('Briefing', id, expectedVersion));
+  return updateBriefingAtVersion(db, id, expectedVersion, {
+    status,
+    ...(status === 'PUBLISHED' ? { published_at: publishedAt ?? sql`now()` } : {}),
+    ...(status === 'RETRACTED'
+      ? { retracted_at: sql`now()`, retraction_reason: retractionReason }
+      : {}),
+  });
 }

@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
-import { recordTimes } from '../common/record-times.js';
-import { listArgs, orderEnum } from '../common/list-args.js';
+import { markingAndVersion, recordTimes } from '../common/record-times.js';
+import { orderEnum } from '../common/list-args.js';
 import { nestedList, rootList } from '../compiled/listing.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
@@ -10,14 +10,7 @@ import { columnsFor } from '../common/selection.js';
 import { SOURCE_COLUMNS } from '../common/field-columns.js';
 import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-quantity.schema.js';
 import { ACTORS_OF_BRIEFING } from '../actors/actor.repository.js';
-import {
-  ClaimConnection,
-  ClaimFilterInput,
-  ClaimOrderEnum,
-  claimConnectionSql,
-  loadClaimPages,
-  type ClaimConnectionArgs,
-} from '../claims/claim.schema.js';
+import { nestedClaims } from '../claims/claim.schema.js';
 import {
   BRIEFING_SOURCE_ORDERING,
   countSourcesPerBriefing,
@@ -223,13 +216,10 @@ BriefingRef.implement({
       nullable: true,
       description: 'Why it was retracted, as the editor wrote it; null unless it was.',
     }),
-    marking: t.expose('marking', {
-      type: MarkingEnum,
-      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
-    }),
-    version: t.exposeInt('version', {
-      description: 'Incremented by every edit; send it back to update (optimistic concurrency).',
-    }),
+    ...markingAndVersion(
+      t,
+      'Incremented by every edit; send it back to update (optimistic concurrency).',
+    ),
     asSource: t.field({
       type: SourceRef,
       nullable: true,
@@ -278,20 +268,8 @@ BriefingRef.implement({
         ),
     }),
     claims: t.loadable({
-      type: ClaimConnection,
-      ...NESTED_LIST,
       description: 'The briefing’s claims, by default in the order of its text.',
-      args: {
-        ...t.arg.connectionArgs(),
-        ...listArgs(ClaimFilterInput, ClaimOrderEnum, 'BRIEFING_POSITION'),
-      },
-      extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
-        claimConnectionSql(env, { kind: 'briefing' }, args, row('id')),
-      ),
-      byPath: true,
-      resolve: (b) => b.id,
-      load: (ids: number[], ctx, args) =>
-        loadClaimPages(ctx, { kind: 'briefing' } as const, ids, args),
+      ...nestedClaims({ kind: 'briefing' }),
     }),
     sources: t.loadable({
       type: SourceConnection,

@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import { ClaimKindEnum, ClaimStatusEnum, LikelihoodEnum, MarkingEnum } from '../common/enums.js';
 import { LIST_CAPS } from '../common/list-caps.js';
+import type { Types } from '../common/list-args.js';
 import {
   ParticipantInput,
   parseParticipants,
@@ -47,22 +48,68 @@ export const TextSpanInput = builder.inputType('TextSpanInput', {
   }),
 });
 
-const claimFieldDescriptions = {
-  quote:
-    'The briefing’s own words for the claim (at most 5,000 characters). Without `span` it must occur exactly once in the body.',
-  span: 'Where the quote sits, when it occurs more than once; `body[start, end)` must equal it.',
-  objectIds: 'The other actors in the claim, in order (at most 20, each once).',
-  citations: 'The sources behind the claim, origin first (at most 50; each source once per role).',
-  quantities:
-    'The quantities the claim states, each with its role (at most 20), e.g. ORDERED 24 aircraft and OPERATIONAL ~21 aircraft.',
-  quantity: 'One quantity, role STATED by default: the same as `quantities: [quantity]`.',
-  dates: 'Dated qualifiers beside the valid time (at most 20): ordered, delivered, reported…',
-  likelihood:
-    'ICD 203 band; with `likelihoodTo`, the lower band of a range. Setting it without `likelihoodTo` makes the judgement a single band.',
-  likelihoodTo:
-    'The upper band of a range (“roughly even chance to likely”), above `likelihood`, which it needs.',
-};
-const QUANTITY_DEPRECATION = 'A claim states several quantities: use `quantities`.';
+/** Fields AddClaimInput and UpdateClaimInput declare alike (their types and descriptions). */
+type ClaimFieldBuilder = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>;
+
+/** Where the claim sits in the text, and whom it is about. */
+function anchorFields(t: ClaimFieldBuilder) {
+  return {
+    quote: t.string({
+      description:
+        'The briefing’s own words for the claim (at most 5,000 characters). Without `span` it must occur exactly once in the body.',
+    }),
+    span: t.field({
+      type: TextSpanInput,
+      description:
+        'Where the quote sits, when it occurs more than once; `body[start, end)` must equal it.',
+    }),
+    subjectId: t.id({ description: 'The actor the claim is about.' }),
+  };
+}
+
+/** The claim's objects and quantities. */
+function objectFields(t: ClaimFieldBuilder) {
+  return {
+    objectIds: t.idList({
+      description: 'The other actors in the claim, in order (at most 20, each once).',
+    }),
+    quantities: t.field({
+      type: [QuantityInput],
+      description:
+        'The quantities the claim states, each with its role (at most 20), e.g. ORDERED 24 aircraft and OPERATIONAL ~21 aircraft.',
+    }),
+    quantity: t.field({
+      type: QuantityInput,
+      description: 'One quantity, role STATED by default: the same as `quantities: [quantity]`.',
+      deprecationReason: 'A claim states several quantities: use `quantities`.',
+    }),
+  };
+}
+
+/** Its dated qualifiers and how sure the briefing is of it. */
+function judgementFields(t: ClaimFieldBuilder) {
+  return {
+    dates: t.field({
+      type: [ClaimDateInput],
+      description:
+        'Dated qualifiers beside the valid time (at most 20): ordered, delivered, reported…',
+    }),
+    likelihood: t.field({
+      type: LikelihoodEnum,
+      description:
+        'ICD 203 band; with `likelihoodTo`, the lower band of a range. Setting it without `likelihoodTo` makes the judgement a single band.',
+    }),
+    likelihoodTo: t.field({
+      type: LikelihoodEnum,
+      description:
+        'The upper band of a range (“roughly even chance to likely”), above `likelihood`, which it needs.',
+    }),
+    confidence: t.int({ description: '0 to 100 (STIX 2.1 scale).' }),
+  };
+}
+
+const CITATIONS_DESCRIPTION =
+  'The sources behind the claim, origin first (at most 50; each source once per role).';
 
 export const AddClaimInput = builder.inputType('AddClaimInput', {
   description: 'A new claim, appended after the briefing’s last one.',
@@ -72,35 +119,21 @@ export const AddClaimInput = builder.inputType('AddClaimInput', {
       description: 'The claim as one normalised sentence (1 to 2,000 characters).',
     }),
     kind: t.field({ type: ClaimKindEnum, description: 'Default FACT.' }),
-    quote: t.string({ description: claimFieldDescriptions.quote }),
-    span: t.field({ type: TextSpanInput, description: claimFieldDescriptions.span }),
-    subjectId: t.id({ description: 'The actor the claim is about.' }),
+    ...anchorFields(t),
     predicate: t.field({
       type: 'Slug',
       required: true,
       description: 'What is claimed of the subject, e.g. `requested-from` (at most 80 characters).',
     }),
-    objectIds: t.idList({ description: claimFieldDescriptions.objectIds }),
-    quantities: t.field({ type: [QuantityInput], description: claimFieldDescriptions.quantities }),
-    quantity: t.field({
-      type: QuantityInput,
-      description: claimFieldDescriptions.quantity,
-      deprecationReason: QUANTITY_DEPRECATION,
-    }),
+    ...objectFields(t),
     validTime: t.field({
       type: ValidTimeInput,
       description: 'When the claim holds; omitted, it is unknown.',
     }),
-    dates: t.field({ type: [ClaimDateInput], description: claimFieldDescriptions.dates }),
-    likelihood: t.field({ type: LikelihoodEnum, description: claimFieldDescriptions.likelihood }),
-    likelihoodTo: t.field({
-      type: LikelihoodEnum,
-      description: claimFieldDescriptions.likelihoodTo,
-    }),
-    confidence: t.int({ description: '0 to 100 (STIX 2.1 scale).' }),
+    ...judgementFields(t),
     status: t.field({ type: ClaimStatusEnum, description: 'Default REPORTED.' }),
     marking: t.field({ type: MarkingEnum, description: 'Default CLEAR; at most your clearance.' }),
-    citations: t.field({ type: [CitationInput], description: claimFieldDescriptions.citations }),
+    citations: t.field({ type: [CitationInput], description: CITATIONS_DESCRIPTION }),
     participants: t.field({
       type: [ParticipantInput],
       description:
@@ -117,31 +150,17 @@ export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
       description: 'The claim as one normalised sentence (1 to 2,000 characters).',
     }),
     kind: t.field({ type: ClaimKindEnum, description: 'FACT or ASSESSMENT.' }),
-    quote: t.string({ description: claimFieldDescriptions.quote }),
-    span: t.field({ type: TextSpanInput, description: claimFieldDescriptions.span }),
-    subjectId: t.id({ description: 'The actor the claim is about.' }),
+    ...anchorFields(t),
     predicate: t.field({
       type: 'Slug',
       description: 'What is claimed of the subject, e.g. `requested-from` (at most 80 characters).',
     }),
-    objectIds: t.idList({ description: claimFieldDescriptions.objectIds }),
-    quantities: t.field({ type: [QuantityInput], description: claimFieldDescriptions.quantities }),
-    quantity: t.field({
-      type: QuantityInput,
-      description: claimFieldDescriptions.quantity,
-      deprecationReason: QUANTITY_DEPRECATION,
-    }),
+    ...objectFields(t),
     validTime: t.field({
       type: ValidTimeInput,
       description: 'Replaces when it holds; null clears it (unknown).',
     }),
-    dates: t.field({ type: [ClaimDateInput], description: claimFieldDescriptions.dates }),
-    likelihood: t.field({ type: LikelihoodEnum, description: claimFieldDescriptions.likelihood }),
-    likelihoodTo: t.field({
-      type: LikelihoodEnum,
-      description: claimFieldDescriptions.likelihoodTo,
-    }),
-    confidence: t.int({ description: '0 to 100 (STIX 2.1 scale).' }),
+    ...judgementFields(t),
     status: t.field({
       type: ClaimStatusEnum,
       description: 'The claim’s standing after review.',
@@ -150,7 +169,7 @@ export const UpdateClaimInput = builder.inputType('UpdateClaimInput', {
       type: MarkingEnum,
       description: 'At most your clearance.',
     }),
-    citations: t.field({ type: [CitationInput], description: claimFieldDescriptions.citations }),
+    citations: t.field({ type: [CitationInput], description: CITATIONS_DESCRIPTION }),
   }),
 });
 

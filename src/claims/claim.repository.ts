@@ -22,8 +22,9 @@ import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivorId } from '../actors/actor.repository.js';
 import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
 import { anyId } from '../db/any-id.js';
+import { visibleListing } from '../db/visible-listing.js';
 import { CLAIM_COLUMN_NAMES, type ClaimColumn } from '../common/field-columns.js';
-import { movedOn } from '../db/at-version.js';
+import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
 
 export type { CitationRow, ClaimRow };
@@ -102,35 +103,18 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
   return query;
 }
 
-/** Visible claims' rows under a filter, unordered: a list for compiled reads to page. */
-export function claimRowsQuery(db: Executor, visibility: Visibility, filter: ClaimFilter) {
-  return visibleClaims(db, visibility, filter).selectAll('claim');
-}
-
-/** The visible claim with this id (none when hidden), for compiled reads. */
-export function claimByIdQuery(
-  db: Executor,
-  visibility: Visibility,
-  id: RawBuilder<number> | number,
-) {
-  return visibleClaims(db, visibility).selectAll('claim').where('claim.id', '=', id);
-}
-
-/** Ids of the claims the caller may see, as a subquery. */
-export function visibleClaimIds(db: Executor, visibility: Visibility) {
-  return visibleClaims(db, visibility).select('claim.id');
-}
-
-export async function findClaimsByIds(
-  db: Executor,
-  visibility: Visibility,
-  ids: readonly number[],
-): Promise<ClaimRow[]> {
-  return visibleClaims(db, visibility)
-    .select(CLAIM_COLUMNS)
-    .where('claim.id', '=', anyId(ids))
-    .execute();
-}
+const CLAIMS = visibleListing({
+  table: 'claim',
+  visible: visibleClaims,
+  select: (rows) => rows.selectAll('claim'),
+  selectRow: (rows) => rows.select(CLAIM_COLUMNS),
+});
+export const {
+  rowsQuery: claimRowsQuery,
+  byIdQuery: claimByIdQuery,
+  visibleIds: visibleClaimIds,
+  findByIds: findClaimsByIds,
+} = CLAIMS;
 
 /**
  * Parents a nested claims connection hangs off: a briefing, an actor in a role, or a
@@ -286,20 +270,11 @@ export async function insertClaim(db: Executor, values: NewClaim): Promise<Claim
 }
 
 /** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
-export async function updateClaimAtVersion(
-  db: Executor,
-  id: number,
-  expectedVersion: number,
-  values: ClaimUpdate,
-): Promise<ClaimRow> {
-  return db
-    .updateTable('claim')
-    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('claim.id', '=', id)
-    .where('claim.version', '=', expectedVersion)
-    .returning(CLAIM_COLUMNS)
-    .executeTakeFirstOrThrow(movedOn('Claim', id, expectedVersion));
-}
+export const updateClaimAtVersion = updaterAtVersion({
+  typename: 'Claim',
+  update: (db) => db.updateTable('claim'),
+  returning: (update) => update.returning(CLAIM_COLUMNS),
+});
 
 export async function deleteClaim(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('claim').where('id', '=', id).execute();

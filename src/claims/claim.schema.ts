@@ -1,12 +1,12 @@
 import { ACTOR_COLUMNS, CLAIM_COLUMNS, SOURCE_COLUMNS } from '../common/field-columns.js';
-import { recordTimes } from '../common/record-times.js';
+import { markingAndVersion, recordTimes } from '../common/record-times.js';
 import { columnsFor } from '../common/selection.js';
-import { orderEnum } from '../common/list-args.js';
+import { listArgs, orderEnum } from '../common/list-args.js';
 import { builder, connectionOf } from '../builder.js';
 import { CitationConnection } from './citation.schema.js';
 import { rootList } from '../compiled/listing.js';
 import { pageWindow, type ConnectionArgs, NESTED_LIST } from '../common/connection.js';
-import { ClaimKindEnum, ClaimStatusEnum, LikelihoodEnum, MarkingEnum } from '../common/enums.js';
+import { ClaimKindEnum, ClaimStatusEnum, LikelihoodEnum } from '../common/enums.js';
 import { groupByKey, loadPagesPerParent, pagesPerParent } from '../common/nested-connection.js';
 import { LIST_CAPS, capLists, cappedList } from '../common/list-caps.js';
 import {
@@ -221,13 +221,7 @@ ClaimRef.implement({
       description:
         'How the claim stands after review (reported, corroborated, disputed, refuted, superseded).',
     }),
-    marking: t.expose('marking', {
-      type: MarkingEnum,
-      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
-    }),
-    version: t.exposeInt('version', {
-      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
-    }),
+    ...markingAndVersion(t),
     citations: t.loadable({
       type: CitationConnection,
       ...NESTED_LIST,
@@ -267,6 +261,29 @@ ClaimRef.implement({
 });
 
 export const ClaimConnection = connectionOf(ClaimRef, 'Claim', 'A page of claims.');
+
+/**
+ * A claims connection nested under a parent that takes no role (`Briefing.claims`,
+ * `ActorRelationship.evidence`), in briefing order by default: `t.loadable({ description,
+ * ...nestedClaims({ kind: 'briefing' }) })`.
+ */
+export function nestedClaims(parent: { kind: 'briefing' } | { kind: 'relationship' }) {
+  return {
+    type: ClaimConnection,
+    ...NESTED_LIST,
+    args: {
+      ...builder.args((t) => t.connectionArgs()),
+      ...listArgs(ClaimFilterInput, ClaimOrderEnum, 'BRIEFING_POSITION'),
+    },
+    extensions: sqlConnection((env, args: ClaimConnectionArgs, row) =>
+      claimConnectionSql(env, parent, args, row('id')),
+    ),
+    byPath: true,
+    resolve: (row: { id: number }) => row.id,
+    load: (ids: number[], ctx: Context, args: ConnectionArgs & ClaimConnectionArgs) =>
+      loadClaimPages(ctx, parent, ids, args),
+  } as const;
+}
 
 builder.queryField('claims', (t) =>
   t.field({

@@ -12,10 +12,11 @@ import {
 import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { anyId } from '../db/any-id.js';
+import { visibleListing } from '../db/visible-listing.js';
 import { containsPattern } from '../db/text-search.js';
 import { citedSourceColumns, type SourceColumn } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
-import { movedOn } from '../db/at-version.js';
+import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
 
 export type { SourceRow };
@@ -62,35 +63,18 @@ function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilt
   return query;
 }
 
-/** Visible sources' rows under a filter, unordered: a list for compiled reads to page. */
-export function sourceRowsQuery(db: Executor, visibility: Visibility, filter: SourceFilter) {
-  return visibleSources(db, visibility, filter).selectAll('source');
-}
-
-/** The visible source with this id (none when hidden), for compiled reads. */
-export function sourceByIdQuery(
-  db: Executor,
-  visibility: Visibility,
-  id: RawBuilder<number> | number,
-) {
-  return visibleSources(db, visibility).selectAll('source').where('source.id', '=', id);
-}
-
-/** Ids of the sources the caller may see, as a subquery. */
-export function visibleSourceIds(db: Executor, visibility: Visibility) {
-  return visibleSources(db, visibility).select('source.id');
-}
-
-export async function findSourcesByIds(
-  db: Executor,
-  visibility: Visibility,
-  ids: readonly number[],
-): Promise<SourceRow[]> {
-  return visibleSources(db, visibility)
-    .selectAll('source')
-    .where('source.id', '=', anyId(ids))
-    .execute();
-}
+const SOURCES = visibleListing({
+  table: 'source',
+  visible: visibleSources,
+  select: (rows) => rows.selectAll('source'),
+  selectRow: (rows) => rows.selectAll('source'),
+});
+export const {
+  rowsQuery: sourceRowsQuery,
+  byIdQuery: sourceByIdQuery,
+  visibleIds: visibleSourceIds,
+  findByIds: findSourcesByIds,
+} = SOURCES;
 
 /** Bounds the walk up a derivation chain, which the schema does not stop from looping. */
 const MAX_CHAIN_DEPTH = LIST_CAPS.derivationChain;
@@ -336,20 +320,11 @@ export async function insertSource(db: Executor, values: NewSource): Promise<Sou
 }
 
 /** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
-export async function updateSourceAtVersion(
-  db: Executor,
-  id: number,
-  expectedVersion: number,
-  values: SourceUpdate,
-): Promise<SourceRow> {
-  return db
-    .updateTable('source')
-    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .returningAll()
-    .executeTakeFirstOrThrow(movedOn('Source', id, expectedVersion));
-}
+export const updateSourceAtVersion = updaterAtVersion({
+  typename: 'Source',
+  update: (db) => db.updateTable('source'),
+  returning: (update) => update.returningAll(),
+});
 
 /** The row as the caller may see it, locked for the rest of the transaction. */
 export async function lockVisibleSource(

@@ -1,12 +1,12 @@
 import { orderEnum } from '../common/list-args.js';
-import { recordTimes } from '../common/record-times.js';
+import { markingAndVersion, recordTimes } from '../common/record-times.js';
 import { builder } from '../builder.js';
 import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-quantity.schema.js';
 import { exactInstantSql } from '../db/display-sql.js';
 import { rootList } from '../compiled/listing.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import { pageWindow, NESTED_LIST } from '../common/connection.js';
-import { MarkingEnum, ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
+import { ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { CitationConnection } from '../claims/citation.schema.js';
 import {
@@ -115,13 +115,7 @@ SourceRef.implement({
       nullable: true,
       description: 'What the source is and why it is rated as it is.',
     }),
-    marking: t.expose('marking', {
-      type: MarkingEnum,
-      description: 'Its own TLP marking: who may read it (callers whose clearance reaches it).',
-    }),
-    version: t.exposeInt('version', {
-      description: 'Incremented by every edit; send it back as `expectedVersion` to update.',
-    }),
+    ...markingAndVersion(t),
     derivedFrom: t.field({
       type: SourceRef,
       nullable: true,
