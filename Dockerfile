@@ -38,4 +38,4 @@ EXPOSE 4000
 # Node as PID 1 receives SIGTERM directly: the server drains within SHUTDOWN_TIMEOUT_MS.
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--max-semi-space-size=4", "dist/src/server.js"]
+CMD ["node", "--heap-growing-percent=100", "dist/src/server.js"]

@@ -14,6 +14,7 @@ import { databaseOutagePlugin, maskDatabaseUnavailable } from './hardening/datab
 import { clientInputPlugin } from './hardening/client-input.js';
 import { documentLimitsPlugin } from './hardening/document-limits.js';
 import { responseSizePlugin } from './hardening/response-size.js';
+import { validationCachePlugin } from './hardening/validation-cache.js';
 import { executionTimeoutPlugin, type RequestDeadlines } from './hardening/execution-timeout.js';
 import { CSRF_HEADER, endpointPlugin, httpGuardsPlugin } from './hardening/http-guards.js';
 import {
@@ -141,8 +142,14 @@ export function createApp({
     batching: { limit: config.maxBatch },
     // The GraphQL-over-HTTP persisted-documents parameter, read by the persisted plugin.
     extraParamNames: ['documentId'],
+    // Yoga's parse cache stays; validation results are cached by validationCachePlugin.
+    parserAndValidationCache: { validationCache: false },
     logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      // Yoga logs a few debug lines per request: below debug level they are not even formatted.
+      debug:
+        config.logLevel === 'debug'
+          ? (...args) => logger.debug(args.map(String).join(' '))
+          : () => undefined,
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => {
@@ -182,6 +189,8 @@ export function createApp({
       databaseOutagePlugin(),
       responseSizePlugin(config.maxResponseBytes),
       ...(columnPruning ? [selectionPlugin()] : []),
+      // After every plugin that adds validation rules (documentLimitsPlugin).
+      validationCachePlugin(),
       access.last,
     ],
   });

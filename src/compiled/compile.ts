@@ -61,7 +61,7 @@ export function compileOperation(
   operationName: string | null | undefined,
   rawVariables: Record<string, unknown> | null | undefined,
   env: SqlEnv,
-): RawBuilder<{ data: string }> | null {
+): RawBuilder<{ body: string }> | null {
   const operations = document.definitions.filter(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );
@@ -90,8 +90,8 @@ export function compileOperation(
     const data = objectJson(scope, queryType, [operation.selectionSet], () => {
       throw new NotCompilable('the query root has no columns');
     });
-    // The answer goes into the response as PostgreSQL wrote it (raw-result.ts).
-    return sql<{ data: string }>`select ${data} as data`;
+    // The whole response body, as PostgreSQL wrote it, goes out as it is (raw-result.ts).
+    return sql<{ body: string }>`select ${jsonObject([['data', data]])} as body`;
   } catch {
     // Not compilable, or an argument the loader path will refuse with a proper error.
     return null;

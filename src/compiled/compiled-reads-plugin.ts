@@ -40,7 +40,7 @@ export function compiledReadsPlugin(): Plugin {
         // waits (`{ __typename }`), which spares the time limit its timer.
         if (!plan) return executeFn(args);
         return ctx.db.executeQuery(plan).then(
-          ({ rows: [row] }) => (row ? rawJsonResult(row.data) : executeFn(args)),
+          ({ rows: [row] }) => (row ? rawJsonResult(row.body) : executeFn(args)),
           (error: unknown) => {
             ctx.logger.debug('compiled read failed; answering on the loader path', {
               error: error instanceof Error ? error.message : String(error),

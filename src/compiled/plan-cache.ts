@@ -16,7 +16,7 @@ import { encodeCursor, readCursor } from '../common/connection.js';
 import { decodeGlobalId, encodeGlobalId } from '../common/global-id.js';
 import type { Visibility } from '../db/visibility.js';
 
-export type Plan = CompiledQuery<{ data: string }>;
+export type Plan = CompiledQuery<{ body: string }>;
 
 /** Compiles the operation for these (raw) variables; null when it runs on the loader path. */
 export type CompilePlan = (variables: Record<string, unknown> | undefined) => Plan | null;

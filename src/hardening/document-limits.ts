@@ -21,8 +21,10 @@ import { expandedFieldCount } from './fragment-expansion.js';
 import { mayIntrospect, tierOf, type Tier } from './policy.js';
 
 /**
- * Yoga caches validation results by the names of the rules applied, so each tier's rules carry
- * a name of their own: a document valid for an analyst must not be cached as valid for everyone.
+ * Each tier's rules keep a name of their own. The validation cache in yoga.ts tells rules apart
+ * by identity (src/hardening/validation-cache.ts), but Yoga's own, were it turned back on, files
+ * results by the rules' names: a document valid for an analyst must never be cached as valid for
+ * everyone.
  */
 function named(name: string, rule: ValidationRule): ValidationRule {
   return Object.defineProperty(rule, 'name', { value: name });

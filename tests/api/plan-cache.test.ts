@@ -58,7 +58,7 @@ function counted(document = LOOKUPS, visibility: Visibility = ANONYMOUS_VISIBILI
 async function run(plan: Plan | null): Promise<unknown> {
   if (!plan) throw new Error('expected a compiled plan');
   const { rows } = await database.db.executeQuery(plan);
-  return JSON.parse(rows[0]?.data ?? 'null');
+  return (JSON.parse(rows[0]?.body ?? '{"data":null}') as { data: unknown }).data;
 }
 
 describe('compiled plans keyed by the variables’ shape', () => {
