@@ -17,7 +17,7 @@ import {
 } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
 import { isNull, sqlConnection, sqlField, sqlType } from '../compiled/sql-spec.js';
-import { ActorRef, ActorRelationshipRef } from '../refs.js';
+import { ActorRef, ActorRelationshipRef, RelationshipDirectionEnum } from '../refs.js';
 import {
   RELATIONSHIP_ORDERINGS,
   relationshipByIdQuery,
@@ -27,21 +27,6 @@ import {
   type RelationshipOrder,
 } from './actor-relationship.repository.js';
 import { NESTED_LIST } from '../common/connection.js';
-
-export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
-  description: 'Which end of a relationship an actor is on.',
-  values: {
-    OUTGOING: {
-      value: 'OUTGOING',
-      description: 'The actor is `from` (e.g. the supplier in `supplies`).',
-    },
-    INCOMING: { value: 'INCOMING', description: 'The actor is `to` (e.g. the recipient).' },
-    BOTH: { value: 'BOTH', description: 'Either end.' },
-  } as const satisfies Record<
-    RelationshipDirection,
-    { value: RelationshipDirection; description: string }
-  >,
-});
 
 export const RelationshipOrderEnum = orderEnum<RelationshipOrder>(
   'ActorRelationshipOrder',
