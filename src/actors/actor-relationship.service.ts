@@ -82,6 +82,21 @@ export async function relationshipSnapshots(
   }));
 }
 
+/**
+ * The row as a write left it, for its audit snapshot: evidence in a published briefing releases
+ * the relationship (a trigger) after its row was written, and `Actor.relationshipsRecordAsOf`
+ * shows it to callers under embargo only from a snapshot that records the release.
+ */
+async function rowAfterWrite(
+  trx: Executor,
+  visibility: Visibility,
+  id: number,
+): Promise<ActorRelationshipRow> {
+  const row = await lockVisibleRelationship(trx, visibility, id);
+  if (!row) throw new Error(`relationship ${id} vanished during its own write`);
+  return row;
+}
+
 /** The relationship as the caller may see it, locked, at the version the caller read. */
 async function lockAtVersion(
   { trx, visibility }: Write,
@@ -141,7 +156,7 @@ export async function relateActors(
     entityType: 'ActorRelationship',
     entityId: row.id,
     before: null,
-    after: await relationshipSnapshot(trx, row),
+    after: await relationshipSnapshot(trx, await rowAfterWrite(trx, visibility, row.id)),
   });
   return row.id;
 }
@@ -187,7 +202,7 @@ export async function updateRelationship(
     entityType: 'ActorRelationship',
     entityId: id.id,
     before: beforeSnapshot,
-    after: await relationshipSnapshot(trx, after),
+    after: await relationshipSnapshot(trx, await rowAfterWrite(trx, visibility, after.id)),
   });
   return id.id;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/common/global-id.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/yoga.js';
-import { insertActor } from '../factories/records.js';
+import { insertActor, insertBriefing, insertClaim } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
 import { afterLastWrite, writeAs } from '../helpers/as-of.js';
 import { graphql } from '../helpers/graphql.js';
@@ -331,6 +331,25 @@ describe('Actor.relationshipsRecordAsOf visibility', () => {
     const t2 = await at();
     // Released now, but not then: the reader learns nothing of its embargoed past.
     expect([await count(t1, {}), await count(t2, {})]).toEqual([0, 1]);
+  });
+
+  it('records the release that evidence in a published briefing brings with the write itself', async () => {
+    const a = await insertActor(database.db, { name: 'Evidenced end A' });
+    const b = await insertActor(database.db, { name: 'Evidenced end B' });
+    const briefing = await insertBriefing(database.db);
+    const claim = await insertClaim(database.db, { briefing_id: briefing.id, position: 0 });
+    await write(RELATE, {
+      input: {
+        fromId: gid('Actor', a.id),
+        toId: gid('Actor', b.id),
+        type: 'supplies',
+        evidenceClaimIds: [gid('Claim', claim.id)],
+      },
+    });
+    const t1 = await at();
+    expect(
+      ((await recordAt(a.id, t1, {})) ?? []).map((node) => (node as { type: string }).type),
+    ).toEqual(['supplies']);
   });
 });
 

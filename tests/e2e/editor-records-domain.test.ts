@@ -256,6 +256,7 @@ describe('an editor records a report that needs every domain point of issue 13',
           },
         )
       ).relationship;
+    const beforeRelationships = new Date().toISOString();
     const supplies = await relate(
       'supplies-aircraft-to',
       { from: month('2008-03-01'), toBound: 'OPEN' },
@@ -486,6 +487,85 @@ describe('an editor records a report that needs every domain point of issue 13',
       { role: 'INTERMEDIARY', actor: { name: 'Rosoboronexport' } },
     ]);
     expect(types(relationships.all).sort()).toEqual(['supplies-aircraft-to', 'trains-pilots-of']);
+
+    // 6, 9 in the audit log: the relationships as recorded, before they existed and now, with
+    // their bounds' kinds and participants (read by the editor: their release came with the
+    // briefing's publication, which the log does not record per relationship).
+    type RecordAsOf = { relationshipsRecordAsOf: { edges: { node: unknown }[] } };
+    const recordAt = async (at: string) =>
+      (
+        await graphql<{ actor: RecordAsOf }>(
+          app,
+          `
+            query ($id: ID!, $at: DateTime!) {
+              actor(id: $id) {
+                relationshipsRecordAsOf(
+                  at: $at
+                  direction: INCOMING
+                  type: ["supplies-aircraft-to", "trains-pilots-of"]
+                ) {
+                  edges {
+                    node {
+                      version
+                      type
+                      from {
+                        name
+                      }
+                      to {
+                        name
+                      }
+                      validTime {
+                        from {
+                          date
+                          precision
+                        }
+                        fromBound
+                        to {
+                          date
+                          precision
+                        }
+                        toBound
+                      }
+                      participants {
+                        role
+                        actor {
+                          name
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          `,
+          { id: algeria, at },
+          editor,
+        )
+      ).data?.actor.relationshipsRecordAsOf.edges.map((edge) => edge.node);
+    expect(await recordAt(beforeRelationships)).toEqual([]);
+    expect(await recordAt(new Date().toISOString())).toEqual([
+      {
+        version: 1,
+        type: 'trains-pilots-of',
+        from: { name: 'Russia' },
+        to: { name: 'Algeria' },
+        validTime: { from: null, fromBound: 'UNKNOWN', to: null, toBound: 'OPEN' },
+        participants: [],
+      },
+      {
+        version: 2,
+        type: 'supplies-aircraft-to',
+        from: { name: 'Russia' },
+        to: { name: 'Algeria' },
+        validTime: {
+          from: { date: '2008-03-01', precision: 'MONTH' },
+          fromBound: 'KNOWN',
+          to: null,
+          toBound: 'OPEN',
+        },
+        participants: [{ role: 'INTERMEDIARY', actor: { name: 'Rosoboronexport' } }],
+      },
+    ]);
 
     // Identifiers, who said it, and folding: all found as an anonymous reader now.
     const found = await anonymous(`{
