@@ -4,6 +4,7 @@ import { builder, connectionOf } from '../builder.js';
 import { rootList } from '../compiled/listing.js';
 import { listArgs, orderEnum } from '../common/list-args.js';
 import { MarkingEnum } from '../common/enums.js';
+import { ParticipantRoleEnum } from '../common/participant.schema.js';
 import { requireIdOf } from '../common/global-id.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
@@ -62,6 +63,14 @@ export const ActorRelationshipFilterInput = builder.inputType('ActorRelationship
       description:
         'With `asOf`: also relationships whose valid time is unknown, in whole or at a bound (such a bound then counts as open). Default false.',
     }),
+    participantId: t.id({
+      description:
+        'Only relationships this actor takes part in beyond the two ends (the carrier, the equipment, the place…; see `participantRole`); a merged actor’s id stands for its survivor, an actor you may not see matches nothing.',
+    }),
+    participantRole: t.field({
+      type: [ParticipantRoleEnum],
+      description: 'With `participantId`: only in these roles.',
+    }),
   }),
 });
 
@@ -96,9 +105,20 @@ function toRelationshipFilter(
       'filter.direction',
     );
   }
+  if (input?.participantRole && !input.participantId) {
+    throw badInput(
+      'expected filter.participantId with filter.participantRole',
+      'BAD_USER_INPUT',
+      'filter.participantRole',
+    );
+  }
   return {
     types: input?.type ?? null,
     actorId: input?.actorId ? requireIdOf(input.actorId, 'Actor', 'filter.actorId') : null,
+    participantId: input?.participantId
+      ? requireIdOf(input.participantId, 'Actor', 'filter.participantId')
+      : null,
+    participantRoles: input?.participantRole ?? null,
     direction: input?.direction,
     asOf: input?.asOf ? parseIsoDate(input.asOf) : null,
     includeUndated: input?.includeUndated,

@@ -487,6 +487,20 @@ describe('an editor records a report that needs every domain point of issue 13',
       { role: 'INTERMEDIARY', actor: { name: 'Rosoboronexport' } },
     ]);
     expect(types(relationships.all).sort()).toEqual(['supplies-aircraft-to', 'trains-pilots-of']);
+    // 9: relationships an actor takes part in beyond the two ends, by role.
+    const byParticipant = await anonymous<Record<'intermediary' | 'carrier', Relationships>>(`{
+      intermediary: actorRelationships(filter: { participantId: "${exporter}", participantRole: [INTERMEDIARY] }) { edges { node { type } } }
+      carrier: actorRelationships(filter: { participantId: "${exporter}", participantRole: [CARRIER] }) { edges { node { type } } }
+    }`);
+    expect(types(byParticipant.intermediary)).toEqual(['supplies-aircraft-to']);
+    expect(types(byParticipant.carrier)).toEqual([]);
+    const roleAlone = await graphql(
+      app,
+      '{ actorRelationships(filter: { participantRole: [CARRIER] }) { totalCount } }',
+    );
+    expect(roleAlone.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ['expected filter.participantId with filter.participantRole', 'BAD_USER_INPUT'],
+    ]);
 
     // 6, 9 in the audit log: the relationships as recorded, before they existed and now, with
     // their bounds' kinds and participants (read by the editor: their release came with the
