@@ -182,7 +182,8 @@ export async function recordsNamingAsOf<
   record: {
     entityType: 'Claim' | 'ActorRelationship';
     table: 'claim' | 'actor_relationship';
-    parse: (state: Record<string, unknown>) => S;
+    /** Null for a state that is not a whole record, to be left out. */
+    parse: (state: Record<string, unknown>) => S | null;
   },
   named: { entityType: 'Briefing' | 'Actor'; ids: readonly number[] },
   at: Date,
@@ -206,9 +207,10 @@ export async function recordsNamingAsOf<
     .orderBy('at')
     .orderBy('id')
     .execute();
-  const states = [...fold(entries.filter((entry) => entry.in_time))].flatMap(([, state]) =>
-    state === null ? [] : [record.parse(state)],
-  );
+  const states = [...fold(entries.filter((entry) => entry.in_time))].flatMap(([, state]) => {
+    const parsed = state === null ? null : record.parse(state);
+    return parsed === null ? [] : [parsed];
+  });
   const lastStates = fold(entries.filter((entry) => entry.after !== null));
   const lastOf = (id: number) => lastSnapshot.parse(lastStates.get(id) ?? {});
   const now = await visibleNow(

@@ -87,7 +87,10 @@ export async function findRelationshipRecordsAsOf(
     {
       entityType: 'ActorRelationship',
       table: 'actor_relationship',
-      parse: (state) => relationshipSnapshot.parse(state),
+      // A relationship written without a create entry (directly into the database, or before
+      // the seed logged its own) has only the partial entries of later writes (a publication's
+      // `released_to`): it is not rebuilt, rather than failing the whole read.
+      parse: (state) => relationshipSnapshot.safeParse(state).data ?? null,
     },
     { entityType: 'Actor', ids: [...actorIds, ...merged.map((actor) => actor.id)] },
     at,

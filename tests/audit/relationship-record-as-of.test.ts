@@ -261,6 +261,31 @@ describe('Actor.relationshipsRecordAsOf', () => {
     // The duplicate's id reads its survivor, as `actor(id:)` does everywhere.
     expect(await recordAt(duplicate.id, t1)).toEqual(await recordAt(survivor.id, t1));
   });
+  it('rebuilds a relationship written without a create entry only from its first whole snapshot', async () => {
+    const a = await insertActor(database.db, { name: 'Unlogged end A' });
+    const b = await insertActor(database.db, { name: 'Unlogged end B' });
+    const direct = await database.db
+      .insertInto('actor_relationship')
+      .values({ from_actor_id: a.id, to_actor_id: b.id, type: 'supplies' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // The publication logs only `released_to`: not a whole relationship to show, until an
+    // update logs one.
+    await write(PUBLISH, { id: gid('ActorRelationship', direct.id) });
+    const t1 = await at();
+    await write(UPDATE, {
+      id: gid('ActorRelationship', direct.id),
+      v: 1,
+      input: { confidence: 40 },
+    });
+    const t2 = await at();
+    const confidences = async (instant: string) =>
+      ((await recordAt(a.id, instant)) ?? []).map(
+        (node) => (node as { confidence: number }).confidence,
+      );
+    expect(await confidences(t1)).toEqual([]);
+    expect(await confidences(t2)).toEqual([40]);
+  });
 });
 
 describe('Actor.relationshipsRecordAsOf visibility', () => {
