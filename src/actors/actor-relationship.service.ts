@@ -84,8 +84,9 @@ export async function relationshipSnapshots(
 
 /**
  * The row as a write left it, for its audit snapshot: evidence in a published briefing releases
- * the relationship (a trigger) after its row was written, and `Actor.relationshipsRecordAsOf`
- * shows it to callers under embargo only from a snapshot that records the release.
+ * the relationship (a trigger, which logs the release before this write's own entry) after its
+ * row was written, and a snapshot of the row as written would undo that release in the record
+ * `Actor.relationshipsRecordAsOf` folds.
  */
 async function rowAfterWrite(
   trx: Executor,

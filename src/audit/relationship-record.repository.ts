@@ -63,9 +63,9 @@ const startKey = (validFrom: string | null) => validFrom ?? '-infinity';
  * actor it merged into, as current reads do), in four statements whatever their number. A
  * relationship shows only when the caller may see it now (or, removed since, could at its last
  * entry), was within the caller's clearance then and at its last entry, was released to the
- * caller then if the caller is under embargo (a release the log did not record, as a
- * briefing's publication releasing what it references, counts from the record's next entry),
- * and both its ends are visible now; participants whose actor is hidden now are left out.
+ * caller then if the caller is under embargo (every release is logged, the database's own by a
+ * trigger), and both its ends are visible now; participants whose actor is hidden now are left
+ * out.
  */
 export async function findRelationshipRecordsAsOf(
   db: Executor,

@@ -280,6 +280,7 @@ describe('an editor records a report that needs every domain point of issue 13',
       (await graphql<{ nodes: unknown[] }>(app, releases, { ids: shared }, editor)).data?.nodes;
     expect(await releasedTo()).toEqual(shared.map(() => ({ releasedTo: null })));
 
+    const beforePublication = new Date().toISOString();
     let version = briefing.briefing.version;
     for (const to of ['IN_REVIEW', 'PUBLISHED']) {
       const moved = await mutate<{ briefing: { version: number } }>(
@@ -502,11 +503,11 @@ describe('an editor records a report that needs every domain point of issue 13',
       ['expected filter.participantId with filter.participantRole', 'BAD_USER_INPUT'],
     ]);
 
-    // 6, 9 in the audit log: the relationships as recorded, before they existed and now, with
-    // their bounds' kinds and participants (read by the editor: their release came with the
-    // briefing's publication, which the log does not record per relationship).
+    // 6, 9 in the audit log: the relationships as recorded, with their bounds' kinds and
+    // participants; an anonymous reader sees them from their release with the briefing's
+    // publication on, the editor from their creation on.
     type RecordAsOf = { relationshipsRecordAsOf: { edges: { node: unknown }[] } };
-    const recordAt = async (at: string) =>
+    const recordAt = async (at: string, headers: Record<string, string> = {}) =>
       (
         await graphql<{ actor: RecordAsOf }>(
           app,
@@ -553,10 +554,12 @@ describe('an editor records a report that needs every domain point of issue 13',
             }
           `,
           { id: algeria, at },
-          editor,
+          headers,
         )
       ).data?.actor.relationshipsRecordAsOf.edges.map((edge) => edge.node);
-    expect(await recordAt(beforeRelationships)).toEqual([]);
+    expect(await recordAt(beforePublication)).toEqual([]);
+    expect((await recordAt(beforePublication, editor))?.length).toBe(2);
+    expect(await recordAt(beforeRelationships, editor)).toEqual([]);
     expect(await recordAt(new Date().toISOString())).toEqual([
       {
         version: 1,
