@@ -6,6 +6,7 @@ import { encodeGlobalId } from '../common/global-id.js';
 import { LIST_CAPS, cappedList } from '../common/list-caps.js';
 import { ParticipantRef } from '../common/participant.schema.js';
 import { ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
+import { sqlField } from '../compiled/sql-spec.js';
 import type { Ordering } from '../db/keyset.js';
 import { ActorRef, ActorRelationshipRef, RelationshipDirectionEnum } from '../refs.js';
 import {
@@ -105,6 +106,9 @@ builder.objectField(ActorRef, 'relationshipsRecordAsOf', (t) =>
       }),
       type: t.arg({ type: ['RelationshipType'], description: 'Only these types (then).' }),
     },
+    // Folded in memory from the audit log, so an operation selecting it runs on the loader
+    // path; the actor's id is all it reads of the row.
+    extensions: sqlField({ kind: 'resolverOnly', columns: [] }),
     byPath: true,
     resolve: (actor) => actor.id,
     load: async (actorIds: number[], ctx, args) => {
