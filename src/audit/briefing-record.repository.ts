@@ -95,6 +95,23 @@ export const participantSnapshot = z.object({
   note: absentIsNull(z.string()),
 });
 
+/**
+ * A snapshot's participants as the caller may see them now: each actor as its survivor, those
+ * the caller may not see left out (`survivorOf` from visibleSurvivorsOf).
+ */
+export function participantsSeenNow(
+  parentId: number,
+  participants: readonly z.infer<typeof participantSnapshot>[],
+  survivorOf: ReadonlyMap<number, number>,
+): ParticipantRow[] {
+  return participants.flatMap((p, position) => {
+    const actorId = survivorOf.get(p.actor_id);
+    return actorId === undefined
+      ? []
+      : [{ parent_id: parentId, actor_id: actorId, role: p.role, note: p.note, position }];
+  });
+}
+
 /** A claim's or relationship's valid time as its row (and so its snapshot) holds it. */
 export const validTimeSnapshot = z.object({
   valid_from: absentIsNull(z.string()),
@@ -300,12 +317,7 @@ export async function findBriefingRecordAsOf(
         valid_time_note: claim.valid_time_note,
         quantities: claim.quantities,
         dates: claim.dates,
-        participants: claim.participants.flatMap((p, position) => {
-          const actorId = survivorOf.get(p.actor_id);
-          return actorId === undefined
-            ? []
-            : [{ parent_id: claim.id, actor_id: actorId, role: p.role, note: p.note, position }];
-        }),
+        participants: participantsSeenNow(claim.id, claim.participants, survivorOf),
         sort_key: [String(claim.position)],
       }))
       .sort((a, b) => a.position - b.position || a.id - b.id),

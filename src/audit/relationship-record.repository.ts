@@ -13,6 +13,7 @@ import { visibleSurvivorsOf } from './audit.repository.js';
 import {
   absentIsNull,
   participantSnapshot,
+  participantsSeenNow,
   recordsNamingAsOf,
   validTimeSnapshot,
 } from './briefing-record.repository.js';
@@ -114,12 +115,7 @@ export async function findRelationshipRecordsAsOf(
         ...state,
         from_actor_id: from,
         to_actor_id: to,
-        participants: state.participants.flatMap((p, position) => {
-          const actorId = survivorOf.get(p.actor_id);
-          return actorId === undefined
-            ? []
-            : [{ parent_id: state.id, actor_id: actorId, role: p.role, note: p.note, position }];
-        }),
+        participants: participantsSeenNow(state.id, state.participants, survivorOf),
         sort_key: [startKey(state.valid_from)],
       },
     ];
