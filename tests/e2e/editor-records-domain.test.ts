@@ -476,6 +476,25 @@ describe('an editor records a report that needs every domain point of issue 13',
     expect(statementsOf(filtered.during2010OrUndated)).toContain(
       'Dozens of Russian advisers accompanied the Su-30MKA deliveries.',
     );
+    // 9: claims an actor takes part in beyond subject and objects, by role (in any briefing).
+    const claimsByParticipant = await anonymous<
+      Record<'atBase' | 'carried' | 'asCarrier', Claims>
+    >(`{
+      atBase: claims(filter: { participantId: "${boufarik}", participantRole: [LOCATION] }) { edges { node { statement } } }
+      carried: claims(filter: { participantId: "${airline}" }) { edges { node { statement } } }
+      asCarrier: claims(filter: { participantId: "${boufarik}", participantRole: [CARRIER] }) { edges { node { statement } } }
+    }`);
+    const airlifted = ['Russia flew an S-300 radar to Boufarik air base on a chartered Il-76.'];
+    expect(statementsOf(claimsByParticipant.atBase)).toEqual(airlifted);
+    expect(statementsOf(claimsByParticipant.carried)).toEqual(airlifted);
+    expect(statementsOf(claimsByParticipant.asCarrier)).toEqual([]);
+    const claimRoleAlone = await graphql(
+      app,
+      '{ claims(filter: { participantRole: [CARRIER] }) { totalCount } }',
+    );
+    expect(claimRoleAlone.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ['expected filter.participantId with filter.participantRole', 'BAD_USER_INPUT'],
+    ]);
 
     type Relationships = { edges: { node: { type: string; participants?: unknown } }[] };
     const relationships = await anonymous<Record<'known' | 'all', Relationships>>(`{
