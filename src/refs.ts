@@ -2,6 +2,7 @@ import { findActorsByIds, type ActorRow } from './actors/actor.repository.js';
 import {
   findRelationshipsByIds,
   type ActorRelationshipRow,
+  type RelationshipDirection,
 } from './actors/actor-relationship.repository.js';
 import { builder, connectionOf } from './builder.js';
 import {
@@ -76,6 +77,24 @@ export const ActorRelationshipRef = builder.loadableNodeRef<ActorRelationshipRow
 export const ActorConnection = connectionOf(ActorRef, 'Actor', 'A page of actors.');
 export const BriefingConnection = connectionOf(BriefingRef, 'Briefing', 'A page of briefings.');
 export const SourceConnection = connectionOf(SourceRef, 'Source', 'A page of sources.');
+
+export type { RelationshipDirection };
+// Which end of a relationship an actor is on: `Actor.relationships` and the audit log's
+// `Actor.relationshipsRecordAsOf` both filter by it.
+export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
+  description: 'Which end of a relationship an actor is on.',
+  values: {
+    OUTGOING: {
+      value: 'OUTGOING',
+      description: 'The actor is `from` (e.g. the supplier in `supplies`).',
+    },
+    INCOMING: { value: 'INCOMING', description: 'The actor is `to` (e.g. the recipient).' },
+    BOTH: { value: 'BOTH', description: 'Either end.' },
+  } as const satisfies Record<
+    RelationshipDirection,
+    { value: RelationshipDirection; description: string }
+  >,
+});
 
 // Value types that a claim or source shows now and `Briefing.recordAsOf` shows as they stood
 // (src/audit/briefing-record.schema.ts), implemented in their domains.

@@ -36,6 +36,7 @@ import './auth/api-key.schema.js';
 import './auth/viewer.schema.js';
 import './audit/audit.schema.js';
 import './audit/briefing-record.schema.js';
+import './audit/relationship-record.schema.js';
 import './persisted/persisted.schema.js';
 import './search/search.schema.js';
 import './stix/stix.schema.js';

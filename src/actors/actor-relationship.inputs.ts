@@ -217,3 +217,10 @@ export function parseEndRelationship(args: {
     return { validTo: args.validTo };
   });
 }
+
+export function parseRemoveRelationship(args: {
+  id: string;
+  expectedVersion: number;
+}): Parsed<AtVersion> {
+  return parseAtVersion(args, 'ActorRelationship', () => ({}));
+}

@@ -2,15 +2,21 @@ import { builder } from '../builder.js';
 import { PartialDateInput } from '../mutations/common-inputs.js';
 import { commandOf } from '../mutations/validate.js';
 import { atVersion, writeField } from '../mutations/write-field.js';
-import { ActorRelationshipRef } from '../refs.js';
+import { ActorRef, ActorRelationshipRef } from '../refs.js';
 import {
   RelateActorsInput,
   UpdateRelationshipInput,
   parseEndRelationship,
   parseRelateActors,
+  parseRemoveRelationship,
   parseUpdateRelationship,
 } from './actor-relationship.inputs.js';
-import { endRelationship, relateActors, updateRelationship } from './actor-relationship.service.js';
+import {
+  endRelationship,
+  relateActors,
+  removeRelationship,
+  updateRelationship,
+} from './actor-relationship.service.js';
 
 builder.mutationFields((t) => ({
   relateActors: t.field({
@@ -66,6 +72,18 @@ builder.mutationFields((t) => ({
         }),
       },
       run: (args, write) => endRelationship(write, commandOf(parseEndRelationship(args))),
+    }),
+  }),
+
+  removeRelationship: t.field({
+    type: ActorRef,
+    description:
+      'Deletes a relationship recorded in error (with its evidence links and participants) at the version you read; returns its `from` actor. To say it stopped holding, use `endRelationship`. Its last state stays in the audit log (`Actor.relationshipsRecordAsOf`). Refused when it has evidence or participants above your clearance.',
+    ...writeField({
+      role: 'editor',
+      result: 'actor',
+      args: { ...atVersion() },
+      run: (args, write) => removeRelationship(write, commandOf(parseRemoveRelationship(args))),
     }),
   }),
 }));

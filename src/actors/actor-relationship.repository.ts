@@ -14,7 +14,7 @@ import {
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
-import type { ActorRelationshipTable, DB } from '../db/types.js';
+import type { ActorRelationshipTable, DB, ParticipantRole } from '../db/types.js';
 import {
   relationshipEndColumns,
   RELATIONSHIP_COLUMN_NAMES,
@@ -46,6 +46,9 @@ export interface ActorRelationshipFilter {
    */
   asOf?: string | null;
   includeUndated?: boolean | null;
+  /** Relationships this actor takes part in beyond the two ends, in one of `participantRoles`. */
+  participantId?: number | null;
+  participantRoles?: readonly ParticipantRole[] | null;
 }
 
 export const RELATIONSHIP_ORDERINGS = defineOrderings('ActorRelationship', 'actor_relationship', {
@@ -106,6 +109,21 @@ export function visibleRelationships(
             eb('actor_relationship.valid_from_bound', 'not in', undated),
             eb('actor_relationship.valid_to_bound', 'not in', undated),
           ]),
+    );
+  }
+  if (filter.participantId != null) {
+    // As `actorId`: a merged actor's id stands for its survivor, a hidden actor matches nothing.
+    const actorId = visibleSurvivorId(db, visibility, filter.participantId);
+    const roles = filter.participantRoles;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('relationship_participant as taking_part')
+          .select(sql.lit(1).as('one'))
+          .whereRef('taking_part.relationship_id', '=', 'actor_relationship.id')
+          .where('taking_part.actor_id', '=', actorId)
+          .$if(Boolean(roles?.length), (q) => q.where('taking_part.role', 'in', roles ?? [])),
+      ),
     );
   }
   if (filter.actorId != null) {

@@ -3,13 +3,14 @@ import { markingAndVersion, recordTimes } from '../common/record-times.js';
 import { builder, connectionOf } from '../builder.js';
 import { rootList } from '../compiled/listing.js';
 import { orderEnum } from '../common/list-args.js';
+import { ParticipantRoleEnum } from '../common/participant.schema.js';
 import { requireIdOf } from '../common/global-id.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
 import { nestedClaims } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
 import { isNull, sqlField, sqlType } from '../compiled/sql-spec.js';
-import { ActorRef, ActorRelationshipRef } from '../refs.js';
+import { ActorRef, ActorRelationshipRef, RelationshipDirectionEnum } from '../refs.js';
 import {
   RELATIONSHIP_ORDERINGS,
   relationshipByIdQuery,
@@ -18,21 +19,6 @@ import {
   type RelationshipDirection,
   type RelationshipOrder,
 } from './actor-relationship.repository.js';
-
-export const RelationshipDirectionEnum = builder.enumType('RelationshipDirection', {
-  description: 'Which end of a relationship an actor is on.',
-  values: {
-    OUTGOING: {
-      value: 'OUTGOING',
-      description: 'The actor is `from` (e.g. the supplier in `supplies`).',
-    },
-    INCOMING: { value: 'INCOMING', description: 'The actor is `to` (e.g. the recipient).' },
-    BOTH: { value: 'BOTH', description: 'Either end.' },
-  } as const satisfies Record<
-    RelationshipDirection,
-    { value: RelationshipDirection; description: string }
-  >,
-});
 
 export const RelationshipOrderEnum = orderEnum<RelationshipOrder>(
   'ActorRelationshipOrder',
@@ -68,6 +54,14 @@ export const ActorRelationshipFilterInput = builder.inputType('ActorRelationship
       description:
         'With `asOf`: also relationships whose valid time is unknown, in whole or at a bound (such a bound then counts as open). Default false.',
     }),
+    participantId: t.id({
+      description:
+        'Only relationships this actor takes part in beyond the two ends (the carrier, the equipment, the place…; see `participantRole`); a merged actor’s id stands for its survivor, an actor you may not see matches nothing.',
+    }),
+    participantRole: t.field({
+      type: [ParticipantRoleEnum],
+      description: 'With `participantId`: only in these roles.',
+    }),
   }),
 });
 
@@ -102,9 +96,20 @@ function toRelationshipFilter(
       'filter.direction',
     );
   }
+  if (input?.participantRole && !input.participantId) {
+    throw badInput(
+      'expected filter.participantId with filter.participantRole',
+      'BAD_USER_INPUT',
+      'filter.participantRole',
+    );
+  }
   return {
     types: input?.type ?? null,
     actorId: input?.actorId ? requireIdOf(input.actorId, 'Actor', 'filter.actorId') : null,
+    participantId: input?.participantId
+      ? requireIdOf(input.participantId, 'Actor', 'filter.participantId')
+      : null,
+    participantRoles: input?.participantRole ?? null,
     direction: input?.direction,
     asOf: input?.asOf ? parseIsoDate(input.asOf) : null,
     includeUndated: input?.includeUndated,

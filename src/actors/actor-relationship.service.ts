@@ -1,9 +1,14 @@
 import { findClaimsByIds } from '../claims/claim.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
-import { NotFoundError, ValidationError } from '../errors/domain-errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.js';
 import { nextParticipants, participantsSnapshot } from '../mutations/participants.js';
-import { Issues, assertMarkingAllowed, type Reference } from '../mutations/validate.js';
+import {
+  Issues,
+  assertMarkingAllowed,
+  type AtVersion,
+  type Reference,
+} from '../mutations/validate.js';
 import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
 import {
@@ -13,6 +18,7 @@ import {
   type UpdateRelationshipCommand,
 } from './actor-relationship.inputs.js';
 import {
+  deleteRelationships,
   findEvidenceClaimIds,
   insertRelationship,
   lockVisibleRelationship,
@@ -22,7 +28,8 @@ import {
 } from './actor-relationship.repository.js';
 import { referencedActor } from './actor.service.js';
 import {
-  findAllParticipantsOfRelationship,
+  findAllParticipantsOfRelationships,
+  findParticipantsByRelationshipIds,
   replaceRelationshipParticipants,
 } from './relationship-participants.repository.js';
 
@@ -48,17 +55,47 @@ async function hiddenEvidenceClaimIds(
   return ids.filter((id) => !visible.has(id));
 }
 
-/** A relationship as the audit log records it: the row with its evidence and participants. */
+/**
+ * A relationship as the audit log records it: the row with its evidence and participants (and
+ * `Actor.relationshipsRecordAsOf` reads it back).
+ */
 export async function relationshipSnapshot(
   trx: Executor,
   row: ActorRelationshipRow,
 ): Promise<Record<string, unknown>> {
-  const evidence = await findEvidenceClaimIds(trx, [row.id]);
-  return {
+  const [snapshot] = await relationshipSnapshots(trx, [row]);
+  return snapshot ?? { ...row };
+}
+
+/** relationshipSnapshot for several relationships, in their order, in two statements (the seed's load). */
+export async function relationshipSnapshots(
+  trx: Executor,
+  rows: readonly ActorRelationshipRow[],
+): Promise<Record<string, unknown>[]> {
+  const ids = rows.map((row) => row.id);
+  const evidence = await findEvidenceClaimIds(trx, ids);
+  const participants = await findAllParticipantsOfRelationships(trx, ids);
+  return rows.map((row) => ({
     ...row,
-    evidence_claim_ids: evidence.map((e) => e.claim_id),
-    participants: participantsSnapshot(await findAllParticipantsOfRelationship(trx, row.id)),
-  };
+    evidence_claim_ids: evidence.filter((e) => e.relationship_id === row.id).map((e) => e.claim_id),
+    participants: participantsSnapshot(participants.filter((p) => p.parent_id === row.id)),
+  }));
+}
+
+/**
+ * The row as a write left it, for its audit snapshot: evidence in a published briefing releases
+ * the relationship (a trigger, which logs the release before this write's own entry) after its
+ * row was written, and a snapshot of the row as written would undo that release in the record
+ * `Actor.relationshipsRecordAsOf` folds.
+ */
+async function rowAfterWrite(
+  trx: Executor,
+  visibility: Visibility,
+  id: number,
+): Promise<ActorRelationshipRow> {
+  const row = await lockVisibleRelationship(trx, visibility, id);
+  if (!row) throw new Error(`relationship ${id} vanished during its own write`);
+  return row;
 }
 
 /** The relationship as the caller may see it, locked, at the version the caller read. */
@@ -120,7 +157,7 @@ export async function relateActors(
     entityType: 'ActorRelationship',
     entityId: row.id,
     before: null,
-    after: await relationshipSnapshot(trx, row),
+    after: await relationshipSnapshot(trx, await rowAfterWrite(trx, visibility, row.id)),
   });
   return row.id;
 }
@@ -166,7 +203,7 @@ export async function updateRelationship(
     entityType: 'ActorRelationship',
     entityId: id.id,
     before: beforeSnapshot,
-    after: await relationshipSnapshot(trx, after),
+    after: await relationshipSnapshot(trx, await rowAfterWrite(trx, visibility, after.id)),
   });
   return id.id;
 }
@@ -199,4 +236,36 @@ export async function endRelationship(
     after: await relationshipSnapshot(trx, after),
   });
   return id.id;
+}
+
+/**
+ * Deletes a relationship at the version the caller read, its evidence links and participants
+ * with it, its last state kept in the audit log; returns its `from` actor. Refused when it has
+ * evidence or participants the caller may not see: deleting would destroy what the caller
+ * cannot even review (as a merge refuses), without saying what is in the way.
+ */
+export async function removeRelationship(
+  write: Write,
+  { id, expectedVersion }: AtVersion,
+): Promise<number> {
+  const { trx, audit, visibility } = write;
+  const before = await lockAtVersion(write, id, expectedVersion);
+  const hiddenEvidence = await hiddenEvidenceClaimIds(trx, visibility, id.id);
+  const participants = await findAllParticipantsOfRelationships(trx, [id.id]);
+  const visibleParticipants = await findParticipantsByRelationshipIds(trx, visibility, [id.id]);
+  if (hiddenEvidence.length > 0 || visibleParticipants.length < participants.length) {
+    throw new ConflictError(
+      `relationship ${id.globalId} cannot be removed at your clearance: ask an editor cleared for all its records`,
+    );
+  }
+  const beforeSnapshot = await relationshipSnapshot(trx, before);
+  await deleteRelationships(trx, [id.id]);
+  await audit({
+    action: 'relationship.remove',
+    entityType: 'ActorRelationship',
+    entityId: id.id,
+    before: beforeSnapshot,
+    after: null,
+  });
+  return before.from_actor_id;
 }

@@ -28,10 +28,14 @@ import {
   sqlField,
   sqlType,
 } from '../compiled/sql-spec.js';
-import { ActorConnection, ActorRef, BriefingConnection } from '../refs.js';
+import {
+  ActorConnection,
+  ActorRef,
+  BriefingConnection,
+  RelationshipDirectionEnum,
+} from '../refs.js';
 import {
   ActorRelationshipConnection,
-  RelationshipDirectionEnum,
   RelationshipOrderEnum,
   relationshipFilterOf,
   type RelationshipArgs,

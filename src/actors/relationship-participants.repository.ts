@@ -48,10 +48,19 @@ export async function findAllParticipantsOfRelationship(
   db: Executor,
   relationshipId: number,
 ): Promise<ParticipantRow[]> {
+  return findAllParticipantsOfRelationships(db, [relationshipId]);
+}
+
+/** Every participant of these relationships, visible or not, by relationship then position. */
+export async function findAllParticipantsOfRelationships(
+  db: Executor,
+  relationshipIds: readonly number[],
+): Promise<ParticipantRow[]> {
   return db
     .selectFrom('relationship_participant')
     .select(['relationship_id as parent_id', 'actor_id', 'role', 'position', 'note'])
-    .where('relationship_id', '=', relationshipId)
+    .where('relationship_id', '=', anyId(relationshipIds))
+    .orderBy('relationship_id')
     .orderBy('position')
     .execute();
 }

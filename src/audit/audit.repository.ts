@@ -212,25 +212,29 @@ export async function countHistoryPerBriefing(
 }
 
 /**
- * Ids among `ids` whose record exists now but is hidden from the caller now: a past state of
- * such a record (`Briefing.recordAsOf`) stays hidden too.
+ * Whether each record among `ids` that exists now is visible to the caller now (absent: it no
+ * longer exists): a past state of a record hidden now (`Briefing.recordAsOf`,
+ * `Actor.relationshipsRecordAsOf`) stays hidden too.
  */
-export async function hiddenNow(
+export async function visibleNow(
   db: Executor,
   visibility: Visibility,
-  table: 'claim' | 'source',
+  table: 'claim' | 'source' | 'actor_relationship',
   ids: readonly number[],
-): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
+): Promise<Map<number, boolean>> {
+  if (ids.length === 0) return new Map();
   const visible =
-    table === 'claim' ? visibleClaimIds(db, visibility) : visibleSourceIds(db, visibility);
+    table === 'claim'
+      ? visibleClaimIds(db, visibility)
+      : table === 'source'
+        ? visibleSourceIds(db, visibility)
+        : visibleRelationshipIds(db, visibility);
   const rows = await db
     .selectFrom(table)
-    .select('id')
+    .select((eb) => ['id', eb('id', 'in', visible).as('visible')])
     .where('id', '=', anyId(ids))
-    .where('id', 'not in', visible)
     .execute();
-  return new Set(rows.map((row) => row.id));
+  return new Map(rows.map((row) => [row.id, Boolean(row.visible)]));
 }
 
 /** The actors among `ids` the caller may see now, each mapped to its survivor if merged. */

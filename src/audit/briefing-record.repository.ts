@@ -15,11 +15,11 @@ import {
 } from '../db/column-values.js';
 import type { Executor } from '../db/executor.js';
 import type { SortKeyed } from '../db/keyset.js';
-import type { ClaimDateTable, ClaimQuantityTable, Likelihood } from '../db/types.js';
+import type { ClaimDateTable, ClaimQuantityTable, Likelihood, Marking } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
 import type { ParticipantRow } from '../common/participant.schema.js';
 import type { ValidTimeColumns } from '../common/time-and-quantity.schema.js';
-import { hiddenNow, visibleSurvivorsOf } from './audit.repository.js';
+import { visibleNow, visibleSurvivorsOf } from './audit.repository.js';
 
 // What hung off a briefing at an instant (its claims' quantities, dated qualifiers, likelihood
 // and participants; the actor links of the sources they cited), rebuilt from the audit log.
@@ -61,7 +61,7 @@ export interface BriefingRecord {
 }
 
 /** Optional in older snapshots (written before the column or list existed). */
-const absentIsNull = <T extends z.ZodType>(type: T) => type.nullable().default(null);
+export const absentIsNull = <T extends z.ZodType>(type: T) => type.nullable().default(null);
 
 const quantitySnapshot = z.object({
   claim_id: z.number().int(),
@@ -89,11 +89,39 @@ const dateSnapshot = z.object({
   note: absentIsNull(z.string()),
 }) satisfies z.ZodType<Selectable<ClaimDateTable>, unknown>;
 
-const participantSnapshot = z.object({
+export const participantSnapshot = z.object({
   actor_id: z.number().int(),
   role: z.enum(PARTICIPANT_ROLES),
   note: absentIsNull(z.string()),
 });
+
+/**
+ * A snapshot's participants as the caller may see them now: each actor as its survivor, those
+ * the caller may not see left out (`survivorOf` from visibleSurvivorsOf).
+ */
+export function participantsSeenNow(
+  parentId: number,
+  participants: readonly z.infer<typeof participantSnapshot>[],
+  survivorOf: ReadonlyMap<number, number>,
+): ParticipantRow[] {
+  return participants.flatMap((p, position) => {
+    const actorId = survivorOf.get(p.actor_id);
+    return actorId === undefined
+      ? []
+      : [{ parent_id: parentId, actor_id: actorId, role: p.role, note: p.note, position }];
+  });
+}
+
+/** A claim's or relationship's valid time as its row (and so its snapshot) holds it. */
+export const validTimeSnapshot = z.object({
+  valid_from: absentIsNull(z.string()),
+  valid_from_precision: absentIsNull(z.enum(PRECISIONS)),
+  valid_from_bound: z.enum(TIME_BOUNDS).default('UNKNOWN'),
+  valid_to: absentIsNull(z.string()),
+  valid_to_precision: absentIsNull(z.enum(PRECISIONS)),
+  valid_to_bound: z.enum(TIME_BOUNDS).default('UNKNOWN'),
+  valid_time_note: absentIsNull(z.string()),
+}) satisfies z.ZodType<ValidTimeColumns, unknown>;
 
 /** A claim's folded state, parsed (not cast): a damaged snapshot must not pass as a claim. */
 const claimSnapshot = z.object({
@@ -104,13 +132,7 @@ const claimSnapshot = z.object({
   marking: z.enum(MARKINGS),
   likelihood: absentIsNull(z.enum(LIKELIHOODS)),
   likelihood_to: absentIsNull(z.enum(LIKELIHOODS)),
-  valid_from: absentIsNull(z.string()),
-  valid_from_precision: absentIsNull(z.enum(PRECISIONS)),
-  valid_from_bound: z.enum(TIME_BOUNDS).default('UNKNOWN'),
-  valid_to: absentIsNull(z.string()),
-  valid_to_precision: absentIsNull(z.enum(PRECISIONS)),
-  valid_to_bound: z.enum(TIME_BOUNDS).default('UNKNOWN'),
-  valid_time_note: absentIsNull(z.string()),
+  ...validTimeSnapshot.shape,
   quantities: z.array(quantitySnapshot).default([]),
   dates: z.array(dateSnapshot).default([]),
   participants: z.array(participantSnapshot).default([]),
@@ -127,10 +149,16 @@ const sourceSnapshot = z.object({
     .default([]),
 });
 
+/** What a record's last entry tells about who may see it. */
+const lastSnapshot = z.object({
+  marking: absentIsNull(z.enum(MARKINGS)),
+  released_to: absentIsNull(z.enum(MARKINGS)),
+});
+
 type Entry = { entity_id: number | null; after: unknown };
 
 /** Each record's entries, in order, folded into its state at the last one (null: removed). */
-function fold(entries: readonly Entry[]): Map<number, Record<string, unknown> | null> {
+export function fold(entries: readonly Entry[]): Map<number, Record<string, unknown> | null> {
   const states = new Map<number, Record<string, unknown> | null>();
   for (const { entity_id: id, after } of entries) {
     if (id === null) continue;
@@ -155,6 +183,75 @@ function entriesUpTo(db: Executor, entityType: string, ids: readonly number[], a
 }
 
 /**
+ * The records of `record.entityType` whose entries ever named one of `named` (audit_mention:
+ * a claim names its briefing, a relationship its ends), as they stood at `at`, that the caller
+ * may see: not hidden now, and within the caller's clearance then and at their last entry
+ * (removed since or not), so neither a later raise nor a deletion tells what was above it.
+ * A shared record (a relationship) reaches a caller under embargo only when its state then was
+ * released to one of the caller's markings, and, removed since, its last state too. Two
+ * statements.
+ */
+export async function recordsNamingAsOf<
+  S extends { id: number; marking: Marking; released_to?: Marking | null },
+>(
+  db: Executor,
+  visibility: Visibility,
+  record: {
+    entityType: 'Claim' | 'ActorRelationship';
+    table: 'claim' | 'actor_relationship';
+    /** Null for a state that is not a whole record, to be left out. */
+    parse: (state: Record<string, unknown>) => S | null;
+  },
+  named: { entityType: 'Briefing' | 'Actor'; ids: readonly number[] },
+  at: Date,
+): Promise<S[]> {
+  if (named.ids.length === 0) return [];
+  const entries = await db
+    .selectFrom('audit_log')
+    // Compared in SQL: the log keeps microseconds, a Date milliseconds.
+    .select(['entity_id', 'after', sql<boolean>`at <= ${at}`.as('in_time')])
+    .where('entity_type', '=', record.entityType)
+    .where('entity_id', 'in', (eb) =>
+      eb
+        .selectFrom('audit_mention')
+        .innerJoin('audit_log as named', 'named.id', 'audit_mention.audit_id')
+        .select('named.entity_id')
+        .where('audit_mention.entity_type', '=', named.entityType)
+        .where('audit_mention.entity_id', '=', anyId(named.ids))
+        .where('named.entity_type', '=', record.entityType),
+    )
+    .orderBy('entity_id')
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  const states = [...fold(entries.filter((entry) => entry.in_time))].flatMap(([, state]) => {
+    const parsed = state === null ? null : record.parse(state);
+    return parsed === null ? [] : [parsed];
+  });
+  const lastStates = fold(entries.filter((entry) => entry.after !== null));
+  const lastOf = (id: number) => lastSnapshot.parse(lastStates.get(id) ?? {});
+  const now = await visibleNow(
+    db,
+    visibility,
+    record.table,
+    states.map((state) => state.id),
+  );
+  const released = (to: Marking | null | undefined) =>
+    record.table === 'claim' ||
+    !visibility.embargoed ||
+    (to != null && visibility.markings.includes(to));
+  return states.filter((state) => {
+    const last = lastOf(state.id);
+    return (
+      (now.get(state.id) ?? released(last.released_to)) &&
+      released(state.released_to) &&
+      visibility.markings.includes(state.marking) &&
+      visibility.markings.includes(last.marking ?? state.marking)
+    );
+  });
+}
+
+/**
  * The briefing's claims and cited sources as they stood at `at`, in five statements whatever
  * their number. What the caller may not see now stays out: a claim or source hidden from them
  * now (or above their clearance then, or a claim above it at its last entry, removed or not),
@@ -167,47 +264,12 @@ export async function findBriefingRecordAsOf(
   briefingId: number,
   at: Date,
 ): Promise<BriefingRecord> {
-  // The claims ever logged in this briefing (their entries name it: audit_mention), with their
-  // later entries too, for the last marking each had.
-  const claimEntries = await db
-    .selectFrom('audit_log')
-    // Compared in SQL: the log keeps microseconds, a Date milliseconds.
-    .select(['entity_id', 'after', sql<boolean>`at <= ${at}`.as('in_time')])
-    .where('entity_type', '=', 'Claim')
-    .where('entity_id', 'in', (eb) =>
-      eb
-        .selectFrom('audit_mention')
-        .innerJoin('audit_log as named', 'named.id', 'audit_mention.audit_id')
-        .select('named.entity_id')
-        .where('audit_mention.entity_type', '=', 'Briefing')
-        .where('audit_mention.entity_id', '=', briefingId)
-        .where('named.entity_type', '=', 'Claim'),
-    )
-    .orderBy('entity_id')
-    .orderBy('at')
-    .orderBy('id')
-    .execute();
-  const claimStates = [...fold(claimEntries.filter((entry) => entry.in_time))].flatMap(
-    ([, state]) => (state === null ? [] : [claimSnapshot.parse(state)]),
-  );
-  // A claim raised above the caller's clearance later, even one removed since, stays hidden.
-  const lastMarkings = new Map(
-    [...fold(claimEntries.filter((entry) => entry.after !== null))].map(([id, state]) => [
-      id,
-      claimSnapshot.shape.marking.parse(state?.marking),
-    ]),
-  );
-  const hiddenClaims = await hiddenNow(
+  const claims = await recordsNamingAsOf(
     db,
     visibility,
-    'claim',
-    claimStates.map((c) => c.id),
-  );
-  const claims = claimStates.filter(
-    (claim) =>
-      !hiddenClaims.has(claim.id) &&
-      visibility.markings.includes(claim.marking) &&
-      visibility.markings.includes(lastMarkings.get(claim.id) ?? claim.marking),
+    { entityType: 'Claim', table: 'claim', parse: (state) => claimSnapshot.parse(state) },
+    { entityType: 'Briefing', ids: [briefingId] },
+    at,
   );
 
   const sourceIds = [...new Set(claims.flatMap((c) => c.citations.map((x) => x.source_id)))];
@@ -217,15 +279,15 @@ export async function findBriefingRecordAsOf(
       : [...fold(await entriesUpTo(db, 'Source', sourceIds, at))].flatMap(([, state]) =>
           state === null ? [] : [sourceSnapshot.parse(state)],
         );
-  const hiddenSources = await hiddenNow(
+  const sourcesNow = await visibleNow(
     db,
     visibility,
     'source',
     sourceStates.map((s) => s.id),
   );
-  // Its embargo is judged now (hiddenNow): a release at publication is not logged per source.
+  // Its embargo is judged now (visibleNow): a release at publication is not logged per source.
   const sources = sourceStates.filter(
-    (source) => !hiddenSources.has(source.id) && visibility.markings.includes(source.marking),
+    (source) => sourcesNow.get(source.id) !== false && visibility.markings.includes(source.marking),
   );
 
   const actorIds = [
@@ -255,12 +317,7 @@ export async function findBriefingRecordAsOf(
         valid_time_note: claim.valid_time_note,
         quantities: claim.quantities,
         dates: claim.dates,
-        participants: claim.participants.flatMap((p, position) => {
-          const actorId = survivorOf.get(p.actor_id);
-          return actorId === undefined
-            ? []
-            : [{ parent_id: claim.id, actor_id: actorId, role: p.role, note: p.note, position }];
-        }),
+        participants: participantsSeenNow(claim.id, claim.participants, survivorOf),
         sort_key: [String(claim.position)],
       }))
       .sort((a, b) => a.position - b.position || a.id - b.id),

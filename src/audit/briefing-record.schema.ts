@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { builder, connectionOf } from '../builder.js';
-import { pageInMemory, pageWindow, NESTED_LIST } from '../common/connection.js';
+import { byTextKey, pageInMemory, pageWindow, NESTED_LIST } from '../common/connection.js';
 import { encodeGlobalId } from '../common/global-id.js';
 import { LIST_CAPS, cappedList } from '../common/list-caps.js';
 import { ParticipantRef } from '../common/participant.schema.js';
@@ -43,10 +43,6 @@ const SOURCE_AS_OF_ORDERING: Ordering = {
 
 const byPosition = (row: ClaimAsOfRow, keyset: Keyset) =>
   row.position - Number(keyset.values[0]) || row.id - keyset.id;
-const byTitle = (row: SourceAsOfRow, keyset: Keyset) => {
-  const title = keyset.values[0] ?? '';
-  return row.title < title ? -1 : row.title > title ? 1 : row.id - keyset.id;
-};
 
 const ClaimAsOfRef = builder.objectRef<ClaimAsOfRow>('ClaimAsOf').implement({
   description:
@@ -169,7 +165,7 @@ const BriefingRecordRef = builder.objectRef<BriefingRecord>('BriefingRecordAsOf'
           r.sources,
           SOURCE_AS_OF_ORDERING,
           pageWindow(args, SOURCE_AS_OF_ORDERING),
-          byTitle,
+          byTextKey,
         ),
     }),
   }),

@@ -9,6 +9,7 @@ import {
 import { requireIdOf } from '../common/global-id.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { badInput } from '../errors/bad-input.js';
+import { ParticipantRoleEnum } from '../common/participant.schema.js';
 import { ActorRoleEnum } from './claim-enums.js';
 import { CitedFilterInput, toCitationFilter } from './corroboration.inputs.js';
 import type { ClaimFilter } from './claim.repository.js';
@@ -50,6 +51,14 @@ export const ClaimFilterInput = builder.inputType('ClaimFilter', {
     actorRole: t.field({
       type: ActorRoleEnum,
       description: 'How `actorId` must be involved; default ANY.',
+    }),
+    participantId: t.id({
+      description:
+        'Only claims this actor takes part in beyond subject and objects (the carrier, the equipment, the place…; see `participantRole`); a merged actor’s id stands for its survivor, an actor you may not see matches nothing.',
+    }),
+    participantRole: t.field({
+      type: [ParticipantRoleEnum],
+      description: 'With `participantId`: only in these roles.',
     }),
     predicate: t.field({
       type: ['Slug'],
@@ -131,6 +140,13 @@ export function toClaimFilter(
       `${path}.actorRole`,
     );
   }
+  if (input.participantRole && !input.participantId) {
+    throw badInput(
+      `expected ${path}.participantId with ${path}.participantRole`,
+      'BAD_USER_INPUT',
+      `${path}.participantRole`,
+    );
+  }
   if (input.includeUndated != null && !validDuring) {
     throw badInput(
       `expected ${path}.validDuring with ${path}.includeUndated`,
@@ -147,6 +163,12 @@ export function toClaimFilter(
       ? {
           id: requireIdOf(input.actorId, 'Actor', `${path}.actorId`),
           role: input.actorRole ?? 'ANY',
+        }
+      : null,
+    participant: input.participantId
+      ? {
+          id: requireIdOf(input.participantId, 'Actor', `${path}.participantId`),
+          roles: input.participantRole ?? null,
         }
       : null,
     predicates: input.predicate,

@@ -5,6 +5,7 @@ import type {
   ClaimStatus,
   DB,
   Likelihood,
+  ParticipantRole,
   QuantityRole,
 } from '../db/types.js';
 import type { CitationFilter } from './corroboration.repository.js';
@@ -19,6 +20,8 @@ export interface ClaimFilter extends CitationFilter {
   updatedSince?: Date | null;
   briefingIds?: readonly number[] | null;
   actor?: { id: number; role: ActorRole } | null;
+  /** Claims this actor takes part in beyond subject and objects, in one of `roles` if given. */
+  participant?: { id: number; roles: readonly ParticipantRole[] | null } | null;
   predicates?: readonly string[] | null;
   statuses?: readonly ClaimStatus[] | null;
   kinds?: readonly ClaimKind[] | null;

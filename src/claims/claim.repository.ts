@@ -100,6 +100,21 @@ function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter
     const id = visibleSurvivorId(db, visibility, filter.actor.id);
     query = query.where((eb) => involvesActor(eb, role, id));
   }
+  if (filter.participant) {
+    // As `actor`: a merged actor's id stands for its survivor, a hidden actor matches nothing.
+    const id = visibleSurvivorId(db, visibility, filter.participant.id);
+    const roles = filter.participant.roles;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('claim_participant as taking_part')
+          .select(sql.lit(1).as('one'))
+          .whereRef('taking_part.claim_id', '=', 'claim.id')
+          .where('taking_part.actor_id', '=', id)
+          .$if(Boolean(roles?.length), (q) => q.where('taking_part.role', 'in', roles ?? [])),
+      ),
+    );
+  }
   return query;
 }
 

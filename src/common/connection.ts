@@ -170,6 +170,17 @@ export function pageInMemory<T extends SortKeyed & { id: number }>(
   return toPage(fetched, ordering, window, () => Promise.resolve(rows.length));
 }
 
+/**
+ * pageInMemory's `compare` for rows ordered by one text key then id (a title, an ISO date),
+ * compared in code-unit order, as the rows were sorted; also sorts such rows (`rows.sort((a, b) =>
+ * byTextKey(a, { values: b.sort_key, id: b.id }))`).
+ */
+export function byTextKey(row: SortKeyed & { id: number }, keyset: Keyset): number {
+  const [key = ''] = row.sort_key;
+  const [other = ''] = keyset.values;
+  return key < other ? -1 : key > other ? 1 : row.id - keyset.id;
+}
+
 /** A connection with nothing in it (e.g. a field the caller's role may not read). */
 export function emptyPage<T>(): Page<T> {
   return {

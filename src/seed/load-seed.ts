@@ -5,6 +5,8 @@ import { releaseRecords } from '../embargo/release.repository.js';
 import { findAllClaimsOfBriefing } from '../claims/claim.repository.js';
 import { anyId } from '../db/any-id.js';
 import { claimSnapshots } from '../claims/claim.service.js';
+import { relationshipSnapshots } from '../actors/actor-relationship.service.js';
+import { RELATIONSHIP_COLUMN_NAMES } from '../common/field-columns.js';
 import { actorLinksSnapshot } from '../sources/source-actor.service.js';
 import { recordBaseline } from '../sync/change.repository.js';
 import { claimDateRows, quantityRows, validTimeColumns } from './seed-columns.js';
@@ -451,8 +453,9 @@ async function insertSeed(
     tags: briefing.tags.length,
   };
   // The briefing row as inserted, so `briefing(slug:, asOf:)` can show it as it stood (the
-  // counts ride along under `seed`), then every claim and source as loaded, as their create
-  // mutations would log them: `Briefing.recordAsOf` rebuilds a briefing's parts from these.
+  // counts ride along under `seed`), then every claim, source and relationship as loaded, as
+  // their create mutations would log them: `Briefing.recordAsOf` rebuilds a briefing's parts
+  // and `Actor.relationshipsRecordAsOf` an actor's relationships from these.
   const row = await trx
     .selectFrom('briefing')
     .selectAll()
@@ -466,6 +469,14 @@ async function insertSeed(
     .where('id', '=', anyId([...sourceIds.values()]))
     .orderBy('id')
     .execute();
+  // Read after their release, so each snapshot holds who it reached.
+  const relationships = await trx
+    .selectFrom('actor_relationship')
+    .select(RELATIONSHIP_COLUMN_NAMES)
+    .where('id', '=', anyId(relationshipIds))
+    .orderBy('id')
+    .execute();
+  const relationshipSnapshotsLoaded = await relationshipSnapshots(trx, relationships);
   const entry = (entityType: string, entityId: number, after: unknown) => ({
     actor_name: AUDIT_ACTOR,
     action: 'seed.load',
@@ -487,6 +498,9 @@ async function insertSeed(
           links.length ? { ...source, actor_links: actorLinksSnapshot(links) } : source,
         );
       }),
+      ...relationships.map((relationship, i) =>
+        entry('ActorRelationship', relationship.id, relationshipSnapshotsLoaded[i]),
+      ),
     ])
     .execute();
 }

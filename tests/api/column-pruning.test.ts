@@ -3,7 +3,9 @@ import {
   GraphQLSchema,
   GraphQLString,
   getNamedType,
+  getNullableType,
   isLeafType,
+  isNonNullType,
   isObjectType,
   parse,
   type GraphQLField,
@@ -40,12 +42,24 @@ function objectTypeOf(name: string): GraphQLObjectType {
 
 const ENTITIES = new Set(['Briefing', 'Claim', 'Source', 'Actor', 'ActorRelationship']);
 
+/** The field's required arguments, at a value each allows (an instant for `at`). */
+function requiredArgs(field: GraphQLField<unknown, unknown>): string {
+  const args = field.args
+    .filter((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined)
+    .map((arg) => {
+      if (getNullableType(arg.type).toString() === 'DateTime')
+        return `${arg.name}: "2100-01-01T00:00:00Z"`;
+      throw new Error(`no test value for ${field.name}(${arg.name})`);
+    });
+  return args.length ? `(${args.join(', ')})` : '';
+}
+
 /** A selection that makes the field's resolver run and shows everything it read. */
 function selectionOf(field: GraphQLField<unknown, unknown>): string {
   const type: GraphQLNamedType = getNamedType(field.type);
   if (isLeafType(type)) return field.name;
   if (ENTITIES.has(type.name) || type.name.endsWith('Connection'))
-    return `${field.name} { __typename }`;
+    return `${field.name}${requiredArgs(field)} { __typename }`;
   if (!isObjectType(type)) return `${field.name} { __typename }`;
   // A value object (span, quantity, valid time, alias…): every leaf it has.
   const leaves = Object.values(type.getFields())

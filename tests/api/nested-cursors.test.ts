@@ -41,6 +41,7 @@ function requiredArgs(field: GraphQLField<unknown, unknown>): string {
     .map((arg) => {
       const type = getNullableType(arg.type).toString();
       if (type === 'Int') return `${arg.name}: 1`;
+      if (type === 'DateTime') return `${arg.name}: "2100-01-01T00:00:00Z"`;
       throw new Error(`no test value for ${field.name}(${arg.name}: ${type})`);
     })
     .join(', ');

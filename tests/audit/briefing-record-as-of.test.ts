@@ -6,6 +6,7 @@ import { venezuelaBriefing } from '../../src/seed/venezuela-briefing.js';
 import { createApp, type App } from '../../src/yoga.js';
 import { insertActor } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
+import { afterLastWrite, writeAs } from '../helpers/as-of.js';
 import { graphql } from '../helpers/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -43,35 +44,9 @@ afterAll(() => database.close());
 
 const gid = (type: string, id: number) => encodeGlobalId(type, id);
 
-/** Just after the last write: the log keeps microseconds, a Date milliseconds. */
-async function afterLastWrite(): Promise<string> {
-  const row = await database.db
-    .selectFrom('audit_log')
-    .select((eb) => eb.fn.max('at').as('at'))
-    .executeTakeFirstOrThrow();
-  const at = new Date(row.at as Date);
-  // The next write starts later than this instant.
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  return new Date(at.getTime() + 1).toISOString();
-}
-
-/** Runs a mutation as the editor; returns the record it wrote (its id and version). */
-async function write(
-  document: string,
-  variables: Record<string, unknown>,
-): Promise<{ id: string; version: number }> {
-  const result = await graphql<Record<string, { __typename: string } & Record<string, unknown>>>(
-    app,
-    document,
-    variables,
-    editor,
-  );
-  expect(result.errors).toBeUndefined();
-  const payload = Object.values(result.data ?? {})[0];
-  expect(payload?.__typename).toMatch(/Success$/);
-  const record = Object.values(payload ?? {}).find((value) => typeof value === 'object');
-  return (record ?? { id: '', version: 0 }) as { id: string; version: number };
-}
+const afterLastWriteHere = () => afterLastWrite(database.db);
+const write = (document: string, variables: Record<string, unknown>) =>
+  writeAs(app, editor, document, variables);
 
 const RECORD = `query ($at: DateTime!) {
   briefing(slug: "${SLUG}", asOf: $at) {
@@ -150,7 +125,7 @@ describe('Briefing.recordAsOf', () => {
       .select('id')
       .where('slug', '=', SLUG)
       .executeTakeFirstOrThrow();
-    const beforeAll = await afterLastWrite();
+    const beforeAll = await afterLastWriteHere();
 
     const source = await write(
       `mutation ($input: CreateSourceInput!) { createSource(input: $input) { __typename
@@ -163,7 +138,7 @@ describe('Briefing.recordAsOf', () => {
         },
       },
     );
-    const t0 = await afterLastWrite();
+    const t0 = await afterLastWriteHere();
 
     const claim = await write(
       `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
@@ -183,7 +158,7 @@ describe('Briefing.recordAsOf', () => {
         },
       },
     );
-    const t1 = await afterLastWrite();
+    const t1 = await afterLastWriteHere();
 
     await write(
       `mutation ($id: ID!, $input: UpdateClaimInput!) {
@@ -209,7 +184,7 @@ describe('Briefing.recordAsOf', () => {
         },
       },
     );
-    const t2 = await afterLastWrite();
+    const t2 = await afterLastWriteHere();
 
     await write(
       `mutation ($id: ID!, $p: [ParticipantInput!]!) {
@@ -222,7 +197,7 @@ describe('Briefing.recordAsOf', () => {
         ],
       },
     );
-    const t3 = await afterLastWrite();
+    const t3 = await afterLastWriteHere();
 
     await write(
       `mutation ($id: ID!, $input: UpdateSourceInput!) {
@@ -237,7 +212,7 @@ describe('Briefing.recordAsOf', () => {
         },
       },
     );
-    const t4 = await afterLastWrite();
+    const t4 = await afterLastWriteHere();
 
     // Published without claims: nothing hangs off it yet.
     expect(await recordAt(beforeAll)).toEqual({ claims: [], sources: [] });
@@ -360,7 +335,7 @@ describe('Briefing.recordAsOf', () => {
         ],
       },
     });
-    const at = await afterLastWrite();
+    const at = await afterLastWriteHere();
     // The actor is raised above what anonymous callers and this editor may see, after the fact.
     await database.db
       .updateTable('actor')
@@ -434,7 +409,7 @@ describe('Briefing.recordAsOf', () => {
         input: { statement: 'Raised later.', predicate: 'noted' },
       },
     );
-    const clearThen = await afterLastWrite();
+    const clearThen = await afterLastWriteHere();
     await write(
       `mutation ($id: ID!) { updateClaim(id: $id, expectedVersion: 1, input: { marking: AMBER }) {
         __typename ... on UpdateClaimSuccess { claim { id version } } } }`,
@@ -445,7 +420,7 @@ describe('Briefing.recordAsOf', () => {
         __typename ... on RemoveClaimSuccess { briefing { id version } } } }`,
       { id: claim.id },
     );
-    const removed = await afterLastWrite();
+    const removed = await afterLastWriteHere();
 
     const statements = (record: Awaited<ReturnType<typeof recordAt>>) =>
       (record?.claims ?? []).map((c) => (c as { statement: string }).statement);

@@ -37,6 +37,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-12-01T06-50-00_relationship-release-audit',
       'Down 2026-12-01T05-00-00_actor-name-trigrams',
       'Down 2026-12-01T04-30-00_webhook-secret-grace',
       'Down 2026-12-01T04-00-00_claim-groups',
@@ -84,6 +85,7 @@ describe('migrations', () => {
       'Up 2026-12-01T04-00-00_claim-groups',
       'Up 2026-12-01T04-30-00_webhook-secret-grace',
       'Up 2026-12-01T05-00-00_actor-name-trigrams',
+      'Up 2026-12-01T06-50-00_relationship-release-audit',
     ]);
     expect(await tableNames()).toEqual(tables);
   });

@@ -256,6 +256,7 @@ describe('an editor records a report that needs every domain point of issue 13',
           },
         )
       ).relationship;
+    const beforeRelationships = new Date().toISOString();
     const supplies = await relate(
       'supplies-aircraft-to',
       { from: month('2008-03-01'), toBound: 'OPEN' },
@@ -279,6 +280,7 @@ describe('an editor records a report that needs every domain point of issue 13',
       (await graphql<{ nodes: unknown[] }>(app, releases, { ids: shared }, editor)).data?.nodes;
     expect(await releasedTo()).toEqual(shared.map(() => ({ releasedTo: null })));
 
+    const beforePublication = new Date().toISOString();
     let version = briefing.briefing.version;
     for (const to of ['IN_REVIEW', 'PUBLISHED']) {
       const moved = await mutate<{ briefing: { version: number } }>(
@@ -474,6 +476,25 @@ describe('an editor records a report that needs every domain point of issue 13',
     expect(statementsOf(filtered.during2010OrUndated)).toContain(
       'Dozens of Russian advisers accompanied the Su-30MKA deliveries.',
     );
+    // 9: claims an actor takes part in beyond subject and objects, by role (in any briefing).
+    const claimsByParticipant = await anonymous<
+      Record<'atBase' | 'carried' | 'asCarrier', Claims>
+    >(`{
+      atBase: claims(filter: { participantId: "${boufarik}", participantRole: [LOCATION] }) { edges { node { statement } } }
+      carried: claims(filter: { participantId: "${airline}" }) { edges { node { statement } } }
+      asCarrier: claims(filter: { participantId: "${boufarik}", participantRole: [CARRIER] }) { edges { node { statement } } }
+    }`);
+    const airlifted = ['Russia flew an S-300 radar to Boufarik air base on a chartered Il-76.'];
+    expect(statementsOf(claimsByParticipant.atBase)).toEqual(airlifted);
+    expect(statementsOf(claimsByParticipant.carried)).toEqual(airlifted);
+    expect(statementsOf(claimsByParticipant.asCarrier)).toEqual([]);
+    const claimRoleAlone = await graphql(
+      app,
+      '{ claims(filter: { participantRole: [CARRIER] }) { totalCount } }',
+    );
+    expect(claimRoleAlone.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ['expected filter.participantId with filter.participantRole', 'BAD_USER_INPUT'],
+    ]);
 
     type Relationships = { edges: { node: { type: string; participants?: unknown } }[] };
     const relationships = await anonymous<Record<'known' | 'all', Relationships>>(`{
@@ -486,6 +507,101 @@ describe('an editor records a report that needs every domain point of issue 13',
       { role: 'INTERMEDIARY', actor: { name: 'Rosoboronexport' } },
     ]);
     expect(types(relationships.all).sort()).toEqual(['supplies-aircraft-to', 'trains-pilots-of']);
+    // 9: relationships an actor takes part in beyond the two ends, by role.
+    const byParticipant = await anonymous<Record<'intermediary' | 'carrier', Relationships>>(`{
+      intermediary: actorRelationships(filter: { participantId: "${exporter}", participantRole: [INTERMEDIARY] }) { edges { node { type } } }
+      carrier: actorRelationships(filter: { participantId: "${exporter}", participantRole: [CARRIER] }) { edges { node { type } } }
+    }`);
+    expect(types(byParticipant.intermediary)).toEqual(['supplies-aircraft-to']);
+    expect(types(byParticipant.carrier)).toEqual([]);
+    const roleAlone = await graphql(
+      app,
+      '{ actorRelationships(filter: { participantRole: [CARRIER] }) { totalCount } }',
+    );
+    expect(roleAlone.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ['expected filter.participantId with filter.participantRole', 'BAD_USER_INPUT'],
+    ]);
+
+    // 6, 9 in the audit log: the relationships as recorded, with their bounds' kinds and
+    // participants; an anonymous reader sees them from their release with the briefing's
+    // publication on, the editor from their creation on.
+    type RecordAsOf = { relationshipsRecordAsOf: { edges: { node: unknown }[] } };
+    const recordAt = async (at: string, headers: Record<string, string> = {}) =>
+      (
+        await graphql<{ actor: RecordAsOf }>(
+          app,
+          `
+            query ($id: ID!, $at: DateTime!) {
+              actor(id: $id) {
+                relationshipsRecordAsOf(
+                  at: $at
+                  direction: INCOMING
+                  type: ["supplies-aircraft-to", "trains-pilots-of"]
+                ) {
+                  edges {
+                    node {
+                      version
+                      type
+                      from {
+                        name
+                      }
+                      to {
+                        name
+                      }
+                      validTime {
+                        from {
+                          date
+                          precision
+                        }
+                        fromBound
+                        to {
+                          date
+                          precision
+                        }
+                        toBound
+                      }
+                      participants {
+                        role
+                        actor {
+                          name
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          `,
+          { id: algeria, at },
+          headers,
+        )
+      ).data?.actor.relationshipsRecordAsOf.edges.map((edge) => edge.node);
+    expect(await recordAt(beforePublication)).toEqual([]);
+    expect((await recordAt(beforePublication, editor))?.length).toBe(2);
+    expect(await recordAt(beforeRelationships, editor)).toEqual([]);
+    expect(await recordAt(new Date().toISOString())).toEqual([
+      {
+        version: 1,
+        type: 'trains-pilots-of',
+        from: { name: 'Russia' },
+        to: { name: 'Algeria' },
+        validTime: { from: null, fromBound: 'UNKNOWN', to: null, toBound: 'OPEN' },
+        participants: [],
+      },
+      {
+        version: 2,
+        type: 'supplies-aircraft-to',
+        from: { name: 'Russia' },
+        to: { name: 'Algeria' },
+        validTime: {
+          from: { date: '2008-03-01', precision: 'MONTH' },
+          fromBound: 'KNOWN',
+          to: null,
+          toBound: 'OPEN',
+        },
+        participants: [{ role: 'INTERMEDIARY', actor: { name: 'Rosoboronexport' } }],
+      },
+    ]);
 
     // Identifiers, who said it, and folding: all found as an anonymous reader now.
     const found = await anonymous(`{

@@ -81,6 +81,8 @@ const CAPPED_LISTS: Record<string, number> = {
   'ClaimAsOf.dates': LIST_CAPS.claimDates,
   'ClaimAsOf.participants': LIST_CAPS.participants,
   'SourceAsOf.actors': LIST_CAPS.sourceActors,
+  // Actor.relationshipsRecordAsOf: a relationship's participants as they stood.
+  'ActorRelationshipAsOf.participants': LIST_CAPS.participants,
   'Query.nodes': LIST_CAPS.nodes,
   'ActorNeighbourhoodConnection.levels': LIST_CAPS.neighbourhoodLevels,
   'ActorNeighbourhoodConnection.relationships': LIST_CAPS.neighbourhoodRelationships,
@@ -141,6 +143,7 @@ describe('the schema', () => {
       ['Briefing', 'history'],
       ['BriefingRecordAsOf', 'claims'],
       ['BriefingRecordAsOf', 'sources'],
+      ['Actor', 'relationshipsRecordAsOf'],
       ['Claim', 'citations'],
       ['ActorRelationship', 'evidence'],
     ] as const;

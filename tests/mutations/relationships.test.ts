@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId } from '../../src/common/global-id.js';
+import { decodeGlobalId, encodeGlobalId } from '../../src/common/global-id.js';
 import type { App } from '../../src/yoga.js';
 import { insertActor, insertBriefing, insertClaim } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
@@ -477,5 +477,79 @@ describe('updateRelationship / endRelationship', () => {
       before: { valid_to: null, version: 1 },
       after: { valid_to: '2008-01-01', valid_to_precision: 'YEAR', version: 2 },
     });
+  });
+});
+
+describe('removeRelationship', () => {
+  const REMOVE = /* GraphQL */ `
+    mutation ($id: ID!, $version: Int!) {
+      removeRelationship(id: $id, expectedVersion: $version) {
+        __typename
+        ... on RemoveRelationshipSuccess { actor { id name } }
+        ${ERRORS}
+      }
+    }
+  `;
+
+  async function remove(id: string, version: number, headers = editor) {
+    const result = await graphql<{ removeRelationship: Payload & { actor?: unknown } }>(
+      app,
+      REMOVE,
+      { id, version },
+      headers,
+    );
+    return result.data?.removeRelationship;
+  }
+
+  it('deletes the relationship at the version read, with its evidence links, and returns its from actor', async () => {
+    const created = await relate({
+      fromId: actorId(russia),
+      toId: actorId(venezuela),
+      type: 'supplies',
+      evidenceClaimIds: [claimId(contractClaim)],
+    });
+    const id = created.relationship?.id ?? '';
+    const rowId = Number(decodeGlobalId(id).id);
+    expect(await remove(id, 2)).toEqual({
+      __typename: 'ConflictError',
+      message: `ActorRelationship ${id} is at version 1, not 2: re-read it and retry`,
+      currentVersion: 1,
+    });
+    expect(await remove(id, 1)).toEqual({
+      __typename: 'RemoveRelationshipSuccess',
+      actor: { id: actorId(russia), name: 'Russia' },
+    });
+    const left = async (table: 'actor_relationship' | 'relationship_evidence') =>
+      database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(table === 'actor_relationship' ? 'id' : 'relationship_id', '=', rowId)
+        .executeTakeFirstOrThrow();
+    expect(Number((await left('actor_relationship')).n)).toBe(0);
+    expect(Number((await left('relationship_evidence')).n)).toBe(0);
+    expect(await remove(id, 1)).toMatchObject({ __typename: 'NotFoundError', reference: id });
+  });
+
+  it('refuses, changing nothing, when evidence is above the caller’s clearance', async () => {
+    const briefing = await insertBriefing(database.db);
+    const amberClaim = await insertClaim(database.db, {
+      briefing_id: briefing.id,
+      position: 0,
+      marking: 'AMBER',
+    });
+    const created = await relate({
+      fromId: actorId(russia),
+      toId: actorId(venezuela),
+      type: 'supplies',
+      evidenceClaimIds: [claimId(amberClaim.id)],
+    });
+    const id = created.relationship?.id ?? '';
+    expect(await remove(id, 1, clearEditor)).toEqual({
+      __typename: 'ConflictError',
+      message: `relationship ${id} cannot be removed at your clearance: ask an editor cleared for all its records`,
+      currentVersion: null,
+    });
+    expect(await remove(id, 1, analyst)).toMatchObject({ __typename: 'ForbiddenError' });
+    expect(await remove(id, 1)).toMatchObject({ __typename: 'RemoveRelationshipSuccess' });
   });
 });

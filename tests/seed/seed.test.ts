@@ -45,8 +45,9 @@ const SEEDED: TableCounts = {
   citation: 65,
   actor_relationship: 24,
   relationship_evidence: 47,
-  // The briefing, then each claim and source as loaded.
-  audit_log: 1 + 35 + 6,
+  // Each relationship's release from embargo (logged by a trigger), then the briefing, then
+  // each claim, source and relationship as loaded.
+  audit_log: 24 + 1 + 35 + 6 + 24,
 };
 
 let handle: TestDatabase;
@@ -629,14 +630,39 @@ describe('the seeded Venezuela briefing', () => {
     ]);
   });
 
-  it('audits the load: the briefing with the counts, then each claim and source as loaded', async () => {
+  it('audits the load: the briefing with the counts, then each claim, source and relationship as loaded', async () => {
     const briefing = await db.selectFrom('briefing').select('id').executeTakeFirstOrThrow();
     const audit = await db.selectFrom('audit_log').selectAll().orderBy('id').execute();
     expect(audit.map((entry) => [entry.action, entry.entity_type, entry.before])).toEqual([
+      ...Array.from({ length: SEEDED.actor_relationship }, () => [
+        'relationship.release',
+        'ActorRelationship',
+        { released_to: null },
+      ]),
       ['seed.load', 'Briefing', null],
       ...Array.from({ length: SEEDED.claim }, () => ['seed.load', 'Claim', null]),
       ...Array.from({ length: SEEDED.source }, () => ['seed.load', 'Source', null]),
+      ...Array.from({ length: SEEDED.actor_relationship }, () => [
+        'seed.load',
+        'ActorRelationship',
+        null,
+      ]),
     ]);
+    // A relationship's entry is the snapshot its create mutation would log, as released.
+    const relationships = await db
+      .selectFrom('actor_relationship')
+      .select(['id', 'released_to'])
+      .orderBy('id')
+      .execute();
+    const relationshipEntries = audit.filter(
+      (e) => e.entity_type === 'ActorRelationship' && e.action === 'seed.load',
+    );
+    expect(relationshipEntries.map((e) => e.entity_id)).toEqual(relationships.map((r) => r.id));
+    expect(relationshipEntries[0]?.after).toMatchObject({
+      released_to: relationships[0]?.released_to,
+      evidence_claim_ids: expect.any(Array),
+      participants: expect.any(Array),
+    });
     const claims = await db.selectFrom('claim').select('id').orderBy('position').execute();
     expect(audit.filter((e) => e.entity_type === 'Claim').map((e) => e.entity_id)).toEqual(
       claims.map((c) => c.id),
@@ -646,7 +672,7 @@ describe('the seeded Venezuela briefing', () => {
     expect(Object.keys(firstClaim?.after as object)).toEqual(
       expect.arrayContaining(['objectIds', 'citations', 'quantities', 'dates', 'participants']),
     );
-    expect(audit[0]).toMatchObject({
+    expect(audit[SEEDED.actor_relationship]).toMatchObject({
       actor_name: 'seed',
       action: 'seed.load',
       entity_type: 'Briefing',
