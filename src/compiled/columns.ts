@@ -42,6 +42,9 @@ function declaredColumns(field: GraphQLField<unknown, unknown>): readonly string
     case 'expression':
       spec.value(row);
       return read;
+    case 'union':
+      spec.id(row);
+      return [...new Set([spec.discriminator, ...read])];
     case 'joinedRef':
       // The loader path reads the record by id.
       spec.id(row);

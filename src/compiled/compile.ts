@@ -284,6 +284,18 @@ function fieldJson(
       );
       return sql`case when ${spec.joined(row)} then ${objectJson(scope, named, selections, joined)} else ${nonNull(field, byId)} end`;
     }
+    case 'union': {
+      if (!isAbstractType(named)) throw new NotCompilable(named.name);
+      const id = spec.id(row);
+      const arms = Object.entries(spec.members).map(([value, typename]) => {
+        const member = scope.schema.getType(typename);
+        if (!member || !isObjectType(member) || !scope.schema.isSubType(named, member))
+          throw new NotCompilable(`${typename} in ${named.name}`);
+        const record = recordJson(scope, member, selections, typeSql(member).byId(scope.env, id));
+        return sql`when ${value}::text then ${record}`;
+      });
+      return nonNull(field, sql`case ${row(spec.discriminator)} ${sql.join(arms, sql` `)} end`);
+    }
     case 'one': {
       if (!isObjectType(named)) throw new NotCompilable(named.name);
       const query = spec.row(scope.env, args, row);

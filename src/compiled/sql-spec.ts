@@ -59,6 +59,17 @@ export type FieldSql =
       kind: 'ref';
       id: (row: RowRef, args: Record<string, unknown>) => RawBuilder<number> | number | null;
     }
+  /**
+   * A record of one of the union's member types, read by id through that type's `byId` (so
+   * with its visibility): `members` maps the values of the row's `discriminator` column to type
+   * names (a search hit's `type` to its record's).
+   */
+  | {
+      kind: 'union';
+      discriminator: string;
+      members: Readonly<Record<string, string>>;
+      id: (row: RowRef) => RawBuilder<number>;
+    }
   /** Rows of the field's type, each with a `list_rank` giving their order (capped lists). */
   | { kind: 'list'; rows: (env: SqlEnv, row: RowRef) => Expression<unknown> }
   /**
@@ -151,6 +162,13 @@ export function sqlConnection<Args extends object>(
   page: (env: SqlEnv, args: Args, row: RowRef) => ConnectionSql,
 ): { sql: FieldSql } {
   return { sql: { kind: 'connection', page: (env, args, row) => page(env, args as Args, row) } };
+}
+
+/** A `one` field's SQL, given its arguments as GraphQL coerced them (as sqlConnection). */
+export function sqlOne<Args extends object>(
+  row: (env: SqlEnv, args: Args, parent: RowRef) => Expression<unknown> | null,
+): { sql: FieldSql } {
+  return { sql: { kind: 'one', row: (env, args, parent) => row(env, args as Args, parent) } };
 }
 
 export function sqlColumn(column: string): { sql: FieldSql } {

@@ -38,8 +38,8 @@ export interface SearchRequest {
   types: readonly SearchType[];
   filter: SearchFilter;
   after: SearchKeyset | null;
-  /** Rows to read: the page size plus one, to know whether another page follows. */
-  limit: number;
+  /** Hits in the page. */
+  pageSize: number;
   /** At most this many matches of each type are ranked (the newest). */
   candidateCap: number;
 }
@@ -49,8 +49,10 @@ export interface SearchHitRow {
   id: number;
   rank: number;
   rank_text: string;
-  /** The matching text with highlights between U+0002 and U+0003 (see snippet.ts). */
-  snippet: string;
+  /** Where it matched, highlights unmarked. */
+  snippet_text: string;
+  /** The same as HTML: escaped, each highlight in <mark>…</mark>. */
+  snippet_html: string;
 }
 
 export interface SearchPage {
@@ -59,9 +61,14 @@ export interface SearchPage {
   total: number;
   /** Whether some type had more matches than were ranked. */
   capped: boolean;
+  hasNextPage: boolean;
 }
 
-/** Highlight delimiters no briefing text uses; snippet.ts turns them into escaped HTML. */
+/**
+ * Highlight delimiters: ts_headline marks with these rather than HTML, since the text is not
+ * HTML-safe; searchStatement escapes it and then turns them into <mark> tags. They are removed
+ * from the text first, so every one in a headline is ts_headline's own, in pairs.
+ */
 export const HIGHLIGHT_START = '\u0002';
 export const HIGHLIGHT_STOP = '\u0003';
 const HEADLINE_OPTIONS = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_STOP}", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
@@ -133,16 +140,65 @@ function candidates(
     order by ${id} desc limit ${request.candidateCap})`;
 }
 
+/** HTML's special characters and their escapes, `&` first (the others add one). */
+const HTML_ESCAPES = [
+  ['&', '&amp;'],
+  ['<', '&lt;'],
+  ['>', '&gt;'],
+  ['"', '&quot;'],
+  ["'", '&#39;'],
+] as const;
+
+/** A headline as HTML: the text escaped, each highlight in <mark>…</mark>. */
+function headlineHtml(marked: RawBuilder<string>): RawBuilder<string> {
+  let html = marked;
+  for (const [character, escape] of HTML_ESCAPES)
+    html = sql<string>`replace(${html}, ${character}::text, ${escape}::text)`;
+  return sql<string>`replace(replace(${html}, ${HIGHLIGHT_START}::text, '<mark>'), ${HIGHLIGHT_STOP}::text, '</mark>')`;
+}
+
 /**
- * One page of hits, ranked, with snippets for that page only, their total and whether ranking
- * was capped: one statement. The caller's visibility is applied through each domain's own
- * builder of visible rows, so a hit never names a record the caller could not read.
+ * A hit's cursor as encodeSearchCursor (search.inputs.ts) writes it: base64url of
+ * {"r","t","i"}, the rank as PostgreSQL printed it.
  */
-export async function searchPage(
+export function searchCursorSql(
+  rankText: RawBuilder<unknown>,
+  type: RawBuilder<unknown>,
+  id: RawBuilder<unknown>,
+): RawBuilder<string> {
+  const payload = sql`'{"r":' || to_json(${rankText}::text)::text || ',"t":' || to_json(${type}::text)::text || ',"i":' || ${id} || '}'`;
+  return sql<string>`translate(encode(convert_to(${payload}, 'UTF8'), 'base64'), ${'+/=\n'}, ${'-_'})`;
+}
+
+/** The one row searchStatement yields: the page's hits as arrays, in order. */
+export interface SearchStatementRow {
+  totalCount: number;
+  capped: boolean;
+  has_next_page: boolean;
+  has_previous_page: boolean;
+  start_cursor: string | null;
+  end_cursor: string | null;
+  hit_type: SearchType[] | null;
+  hit_id: (number | string)[] | null;
+  hit_rank: number[] | null;
+  hit_rank_text: string[] | null;
+  hit_snippet_text: string[] | null;
+  hit_snippet_html: string[] | null;
+}
+
+/**
+ * One page of hits, ranked, with snippets (text and HTML) for that page only, their total,
+ * whether ranking was capped and the page's ends: one statement yielding one row, the hits as
+ * parallel arrays. Both read paths run it: the loader path unpacks the arrays, the compiled path
+ * nests it in its statement and reads the hits with `searchHitRows`, so the two answer alike.
+ * The caller's visibility is applied through each domain's own builder of visible rows, so a
+ * hit never names a record the caller could not read.
+ */
+export function searchStatement(
   db: Executor,
   visibility: Visibility,
   request: SearchRequest,
-): Promise<SearchPage> {
+): RawBuilder<SearchStatementRow> {
   const wanted = new Set(request.types);
   const actorIds = actorRowsQuery(db, visibility, { kinds: request.filter.actorKinds })
     .clearSelect()
@@ -157,7 +213,10 @@ export async function searchPage(
     wanted.has('SOURCE') && candidates('source', 'SOURCE', sourceIds, request),
     wanted.has('ACTOR') && candidates('actor', 'ACTOR', actorIds, request),
   ].filter((branch) => branch !== false);
-  if (branches.length === 0) return { hits: [], total: 0, capped: false };
+  const candidate =
+    branches.length > 0
+      ? sql.join(branches, sql` union all `)
+      : sql`select null::text as type, null::bigint as id, null::text as language, null::tsvector as document where false`;
 
   // Misspelt names: an actor whose name or alias is close to the query by trigram word
   // similarity (pg_trgm's `<%` on trigram indexes: the name's folded form is stored in its
@@ -191,57 +250,76 @@ export async function searchPage(
     : sql``;
 
   const headline = (table: string, text: RawBuilder<string>) =>
-    sql`(select ts_headline(search_config(c.language), ${text}, ${queryFor(request.highlightQuery)}, ${HEADLINE_OPTIONS})
+    sql`(select ts_headline(search_config(c.language), translate(${text}, ${HIGHLIGHT_START + HIGHLIGHT_STOP}::text, ''), ${queryFor(request.highlightQuery)}, ${HEADLINE_OPTIONS})
       from ${sql.table(table)} join ${sql.table(`${table}_search`)} as c on c.${sql.raw(`${table}_id`)} = ${sql.table(table)}.id
-      where ${sql.table(table)}.id = p.id)`;
+      where ${sql.table(table)}.id = h.id)`;
+  const cursor = (edge: string) =>
+    sql`(select ${searchCursorSql(sql.ref('rank_text'), sql.ref('type'), sql.ref('id'))} from hit order by n ${sql.raw(edge)} limit 1)`;
+  const ordered = (column: RawBuilder<unknown>) => sql`array_agg(${column} order by n)`;
+  const marked = sql<string>`marked`;
 
-  const result = await sql<{
-    type: SearchType | null;
-    id: number | null;
-    rank: number | null;
-    rank_text: string | null;
-    snippet: string | null;
-    total: number;
-    capped: boolean;
-  }>`
-    with candidate as materialized (${sql.join(branches, sql` union all `)}),
+  return sql<SearchStatementRow>`
+    with candidate as materialized (${candidate}),
     ranked as (
       select c.type, c.id, ts_rank_cd(c.document, ${queryFor(request.query)}, 32) as rank from candidate c
       ${byName}
     ),
     merged as materialized (select type, id, max(rank) as rank from ranked group by type, id),
-    page as (select type, id, rank from merged ${after} order by rank desc, type, id desc limit ${request.limit}),
-    summary as (
-      select (select count(*) from merged)::int as total,
-        coalesce((select max(n) from (select count(*) as n from candidate group by type) t), 0) >= ${request.candidateCap} as capped
+    page as (select type, id, rank from merged ${after} order by rank desc, type, id desc limit ${request.pageSize + 1}),
+    hit as materialized (
+      select h.type, h.id, h.rank, h.rank::text as rank_text, h.n,
+        case h.type
+          when 'BRIEFING' then ${headline('briefing', sql`concat_ws(' ', briefing.summary, briefing.body)`)}
+          when 'CLAIM' then ${headline('claim', sql`concat_ws(' ', claim.statement, claim.quote)`)}
+          when 'SOURCE' then ${headline('source', sql`concat_ws(' ', source.title, source.publisher, source.description)`)}
+          when 'ACTOR' then ${headline(
+            'actor',
+            sql`concat_ws(' ', actor.name, (select string_agg(alias, ', ' order by alias) from actor_alias where actor_alias.actor_id = actor.id), actor.description)`,
+          )}
+        end as marked
+      from (select page.*, row_number() over (order by rank desc, type, id desc) as n from page) h
+      where h.n <= ${request.pageSize}
     )
-    select p.type, p.id, p.rank, p.rank::text as rank_text,
-      case p.type
-        when 'BRIEFING' then ${headline('briefing', sql`concat_ws(' ', briefing.summary, briefing.body)`)}
-        when 'CLAIM' then ${headline('claim', sql`concat_ws(' ', claim.statement, claim.quote)`)}
-        when 'SOURCE' then ${headline('source', sql`concat_ws(' ', source.title, source.publisher, source.description)`)}
-        when 'ACTOR' then ${headline(
-          'actor',
-          sql`concat_ws(' ', actor.name, (select string_agg(alias, ', ' order by alias) from actor_alias where actor_alias.actor_id = actor.id), actor.description)`,
-        )}
-      end as snippet,
-      s.total, s.capped
-    from summary s left join page p on true
-    order by p.rank desc, p.type, p.id desc`.execute(db);
+    select (select count(*) from merged)::int as "totalCount",
+      coalesce((select max(n) from (select count(*) as n from candidate group by type) t), 0) >= ${request.candidateCap} as capped,
+      (select count(*) from page) > ${request.pageSize} as has_next_page,
+      ${sql.lit(request.after !== null)} as has_previous_page,
+      ${cursor('asc')} as start_cursor, ${cursor('desc')} as end_cursor,
+      hits.*
+    from (select ${ordered(sql`type`)} as hit_type, ${ordered(sql`id`)} as hit_id,
+        ${ordered(sql`rank`)} as hit_rank, ${ordered(sql`rank_text`)} as hit_rank_text,
+        ${ordered(sql`translate(${marked}, ${HIGHLIGHT_START + HIGHLIGHT_STOP}::text, '')`)} as hit_snippet_text,
+        ${ordered(headlineHtml(marked))} as hit_snippet_html
+      from hit) hits`;
+}
 
-  const first = result.rows[0];
-  const hits = result.rows.flatMap((row) =>
-    row.type !== null && row.id !== null && row.rank !== null && row.rank_text !== null
-      ? [
-          {
-            type: row.type,
-            id: Number(row.id),
-            rank: row.rank,
-            rank_text: row.rank_text,
-            snippet: row.snippet ?? '',
-          },
-        ]
-      : [],
-  );
-  return { hits, total: first?.total ?? 0, capped: first?.capped ?? false };
+/**
+ * The hits of searchStatement's row (`row` names its columns) as rows with a `list_rank`, for the
+ * compiled path. The rank is the number PostgreSQL printed, as the loader path reads it.
+ */
+export function searchHitRows(row: <T>(column: string) => RawBuilder<T>): RawBuilder<unknown> {
+  return sql`select h.type, h.id, h.rank_text::numeric as rank, h.rank_text, h.snippet_text, h.snippet_html, h.list_rank
+    from unnest(${row('hit_type')}, ${row('hit_id')}, ${row('hit_rank_text')}, ${row('hit_snippet_text')}, ${row('hit_snippet_html')})
+      with ordinality as h(type, id, rank_text, snippet_text, snippet_html, list_rank)`;
+}
+
+/** searchStatement's page, its hits unpacked (the loader path). */
+export async function searchPage(
+  db: Executor,
+  visibility: Visibility,
+  request: SearchRequest,
+): Promise<SearchPage> {
+  const {
+    rows: [row],
+  } = await searchStatement(db, visibility, request).execute(db);
+  if (!row) throw new Error('expected one row from the search statement, got none');
+  const hits = (row.hit_type ?? []).map((type, i) => ({
+    type,
+    id: Number(row.hit_id?.[i]),
+    rank: row.hit_rank?.[i] ?? 0,
+    rank_text: row.hit_rank_text?.[i] ?? '',
+    snippet_text: row.hit_snippet_text?.[i] ?? '',
+    snippet_html: row.hit_snippet_html?.[i] ?? '',
+  }));
+  return { hits, total: row.totalCount, capped: row.capped, hasNextPage: row.has_next_page };
 }

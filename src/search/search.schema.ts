@@ -14,14 +14,19 @@ import {
   highlightQuery,
   nameQuery,
   toSearchFilter,
+  type SearchFilterShape,
 } from './search.inputs.js';
 import {
   SEARCH_TYPES,
+  searchCursorSql,
+  searchHitRows,
   searchPage,
+  searchStatement,
   type SearchHitRow,
+  type SearchRequest,
   type SearchType,
 } from './search.repository.js';
-import { snippetOf, type Snippet } from './snippet.js';
+import { ALWAYS_PRESENT, sqlColumn, sqlField, sqlOne } from '../compiled/sql-spec.js';
 
 /**
  * How many matches of each type are ranked at most (the newest). Finding, checking visibility of
@@ -49,7 +54,6 @@ type SearchRecord =
 
 interface SearchHit {
   row: SearchHitRow;
-  snippet: Snippet;
   record: SearchRecord;
 }
 
@@ -65,12 +69,22 @@ interface SearchConnectionShape {
   capped: boolean;
 }
 
-const SnippetRef = builder.objectRef<Snippet>('SearchSnippet').implement({
+/** A hit's columns in searchHitRows' rows, as the hit and its snippet name them. */
+const SNIPPET_COLUMNS = { snippet_text: 'snippet_text', snippet_html: 'snippet_html' };
+const HIT_COLUMNS = { ...SNIPPET_COLUMNS, type: 'type', id: 'id', rank: 'rank' };
+
+/** The GraphQL type of a hit's record, from its SearchType. */
+const RECORD_TYPES = { BRIEFING: 'Briefing', CLAIM: 'Claim', SOURCE: 'Source', ACTOR: 'Actor' };
+
+// Every field below declares its SQL, so a search is compiled into one statement (src/compiled/)
+// around searchStatement's row: its hits come as arrays, which searchHitRows turns back into rows.
+
+const SnippetRef = builder.objectRef<SearchHitRow>('SearchSnippet').implement({
   description:
     'Where a hit matches: up to two fragments of its text (“ … ” between them), matching words highlighted.',
   fields: (t) => ({
-    text: t.exposeString('text', { description: 'Plain text, without highlights.' }),
-    html: t.exposeString('html', {
+    text: t.exposeString('snippet_text', { description: 'Plain text, without highlights.' }),
+    html: t.exposeString('snippet_html', {
       description:
         'The same text as HTML: escaped, each highlighted word in `<mark>…</mark>`. Safe to insert as HTML.',
     }),
@@ -88,21 +102,34 @@ const SearchHitRef = builder.objectRef<SearchHit>('SearchHit').implement({
     rank: t.float({
       description:
         'Relevance in [0, 1): ts_rank_cd (cover density, weighted title > summary or statement > body or quote) normalised as rank / (rank + 1); an actor found by a similar spelling of its name or alias ranks at half that similarity. Hits come highest first; ties by type, then newest first.',
+      extensions: sqlColumn('rank'),
       resolve: (hit) => hit.row.rank,
     }),
     type: t.field({
       type: SearchTypeEnum,
       description: 'The kind of record.',
+      extensions: sqlColumn('type'),
       resolve: (hit) => hit.row.type,
     }),
     snippet: t.field({
       type: SnippetRef,
       description: 'Where the query matched, with the matches marked.',
-      resolve: (hit) => hit.snippet,
+      extensions: sqlField({
+        kind: 'embedded',
+        columns: SNIPPET_COLUMNS,
+        present: () => ALWAYS_PRESENT,
+      }),
+      resolve: (hit) => hit.row,
     }),
     record: t.field({
       type: SearchRecordUnion,
       description: 'The record itself.',
+      extensions: sqlField({
+        kind: 'union',
+        discriminator: 'type',
+        members: RECORD_TYPES,
+        id: (row) => row('id'),
+      }),
       resolve: (hit) => hit.record,
     }),
   }),
@@ -115,8 +142,21 @@ const SearchEdgeRef = builder
     fields: (t) => ({
       cursor: t.exposeString('cursor', {
         description: 'Opaque; pass it as `after` to continue from this hit.',
+        extensions: sqlField({
+          kind: 'expression',
+          value: (row) => searchCursorSql(row('rank_text'), row('type'), row('id')),
+        }),
       }),
-      node: t.field({ type: SearchHitRef, description: 'The hit.', resolve: (edge) => edge.node }),
+      node: t.field({
+        type: SearchHitRef,
+        description: 'The hit.',
+        extensions: sqlField({
+          kind: 'embedded',
+          columns: HIT_COLUMNS,
+          present: () => ALWAYS_PRESENT,
+        }),
+        resolve: (edge) => edge.node,
+      }),
     }),
   });
 
@@ -126,11 +166,22 @@ const SearchConnectionRef = builder.objectRef<SearchConnectionShape>('SearchConn
     edges: t.field({
       type: [SearchEdgeRef],
       description: 'This page of hits, best first.',
+      extensions: sqlField({ kind: 'list', rows: (_env, row) => searchHitRows(row) }),
       resolve: (c) => c.edges,
     }),
     pageInfo: t.field({
       type: builder.pageInfoRef(),
       description: 'Whether more hits follow, and the page’s ends.',
+      extensions: sqlField({
+        kind: 'embedded',
+        columns: {
+          hasNextPage: 'has_next_page',
+          hasPreviousPage: 'has_previous_page',
+          startCursor: 'start_cursor',
+          endCursor: 'end_cursor',
+        },
+        present: () => ALWAYS_PRESENT,
+      }),
       resolve: (c) => c.pageInfo,
     }),
     totalCount: t.exposeInt('totalCount', {
@@ -161,11 +212,35 @@ function pageSize(first: number | null | undefined): number {
   return Math.min(first, MAX_PAGE_SIZE);
 }
 
+interface SearchArgs {
+  query: string;
+  types?: readonly SearchType[] | null;
+  filter?: SearchFilterShape | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** What `search`'s arguments ask for, on either read path; throws on a refused argument. */
+function searchRequest(args: SearchArgs): SearchRequest {
+  checkSearchQuery(args.query);
+  const query = args.query.trim();
+  return {
+    query: foldDesignators(query),
+    highlightQuery: highlightQuery(query),
+    nameQuery: nameQuery(query),
+    types: args.types?.length ? args.types : SEARCH_TYPES,
+    filter: toSearchFilter(args.filter),
+    after: args.after ? decodeSearchCursor(args.after) : null,
+    pageSize: pageSize(args.first),
+    candidateCap: SEARCH_CANDIDATE_CAP,
+    nameMatchesBelow: SEARCH_NAME_MATCHES_BELOW,
+  };
+}
+
 builder.queryField('search', (t) =>
   t.field({
     type: SearchConnectionRef,
     description: `Full-text search over briefings, claims, sources and actors you may see, best first. \`query\` is web-search syntax and never a syntax error: words (all must match), \`"exact phrase"\`, \`-excluded\`, \`or\`. Accents and case are ignored (“chavez” finds “Chávez”), words match their inflections in English, Spanish and Russian, and designators match however they are written (“Su-30MK2”, “su30mk2”, “Su 30MK2”; “S-300” but not “S-400”). Actors are also found by a similar spelling of their name or an alias when the words match fewer than ${SEARCH_NAME_MATCHES_BELOW} actors themselves. At most ${SEARCH_CANDIDATE_CAP} matches of each type are ranked (see \`capped\`).`,
-    extensions: { ownCost: SEARCH_BASE_COST },
     args: {
       query: t.arg.string({ required: true, description: 'What to look for (web-search syntax).' }),
       types: t.arg({
@@ -181,23 +256,18 @@ builder.queryField('search', (t) =>
       }),
       after: t.arg.string({ description: 'A cursor from a previous page: the hits after it.' }),
     },
+    extensions: {
+      ownCost: SEARCH_BASE_COST,
+      // GraphQL checked the arguments against those declared above; a refused value (a bad
+      // cursor) makes the compiler give up, and the loader path raises its error.
+      ...sqlOne<SearchArgs>((env, args) =>
+        searchStatement(env.db, env.visibility, searchRequest(args)),
+      ),
+    },
     resolve: async (_root, args, ctx) => {
-      checkSearchQuery(args.query);
-      const size = pageSize(args.first);
-      const after = args.after ? decodeSearchCursor(args.after) : null;
-      const query = args.query.trim();
-      const page = await searchPage(ctx.db, ctx.visibility, {
-        query: foldDesignators(query),
-        highlightQuery: highlightQuery(query),
-        nameQuery: nameQuery(query),
-        types: args.types?.length ? args.types : SEARCH_TYPES,
-        filter: toSearchFilter(args.filter),
-        after,
-        limit: size + 1,
-        candidateCap: SEARCH_CANDIDATE_CAP,
-        nameMatchesBelow: SEARCH_NAME_MATCHES_BELOW,
-      });
-      const rows = page.hits.slice(0, size);
+      const request = searchRequest(args);
+      const page = await searchPage(ctx.db, ctx.visibility, request);
+      const rows = page.hits;
       const records = await Promise.all(rows.map((row) => loadRecord(ctx, row.type, row.id)));
       // The search applied the caller's visibility already; a record gone since (deleted or
       // hidden between the two statements) is left out rather than answered as null.
@@ -207,7 +277,7 @@ builder.queryField('search', (t) =>
           ? [
               {
                 cursor: encodeSearchCursor(row),
-                node: { row, snippet: snippetOf(row.snippet), record },
+                node: { row, record },
               },
             ]
           : [];
@@ -215,8 +285,8 @@ builder.queryField('search', (t) =>
       return {
         edges,
         pageInfo: {
-          hasNextPage: page.hits.length > size,
-          hasPreviousPage: after !== null,
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: request.after !== null,
           startCursor: edges[0]?.cursor ?? null,
           endCursor: edges.at(-1)?.cursor ?? null,
         },

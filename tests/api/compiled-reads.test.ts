@@ -226,6 +226,9 @@ const QUERIES: Record<string, string> = {
   identifier_lookups: `{ byQid: actor(wikidataQid: "q42") { ${ACTOR_FIELDS} } hiddenQid: actor(wikidataQid: "Q99999") { id } byExt: actor(externalId: { scheme: "sipri", value: "V-1" }) { id name } hiddenExt: actor(externalId: { scheme: "sipri", value: "H-1" }) { id } filtered: actors(filter: { wikidataQid: ["Q42", "Q99999"] }) { totalCount edges { node { id } } } extFiltered: actors(filter: { externalId: { scheme: "sipri", value: "V-1" } }) { totalCount } src: source(url: "http://example.org/a/?a=1&b=2#top") { id title url } hiddenSrc: source(url: "https://hidden.example/x") { id } srcList: sources(filter: { url: "https://EXAMPLE.org:443/a?b=2&a=1" }) { totalCount edges { node { id } } } }`,
   participants: `{ claims(first: 40) { edges { node { id participants { __typename role note actor { ${ACTOR_FIELDS} placeType coordinates { latitude longitude } } } } } } actorRelationships(first: 20) { edges { node { id participants { role note actor { name } } } } } actors(filter: { kind: [PLACE] }) { edges { node { name placeType coordinates { latitude longitude } } } } }`,
   source_actors: `{ sources(first: 20) { edges { node { id actors { __typename role actor { ${ACTOR_FIELDS} sources(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title } } } published: sources(role: [PUBLISHER, SUBJECT]) { totalCount edges { node { id } } } } } } } } }`,
+  bench_q5: `{ search(query: "chavez", first: 20) { totalCount capped edges { node { type rank snippet { html } record { ... on Briefing { title } ... on Claim { statement } ... on Source { title } ... on Actor { name } } } } } }`,
+  search_every_field: `{ search(query: "venezuela or quoted or edge or line", first: 40) { __typename totalCount capped pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { __typename cursor node { __typename type rank snippet { __typename text html } record { __typename ... on Briefing { id slug title } ... on Claim { id statement } ... on Source { id title url } ... on Actor { ${ACTOR_FIELDS} } } } } } }`,
+  search_narrowed: `{ search(query: "venezuela", types: [ACTOR, SOURCE], filter: { actorKind: [STATE, PERSON] }, first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { rank record { ... on Actor { name kind } ... on Source { title } } } } } misspelt: search(query: "Madurro", types: [ACTOR]) { totalCount edges { node { rank type } } } none: search(query: "zzzqqq") { totalCount capped pageInfo { hasNextPage startCursor } edges { cursor } } }`,
   filtered: `{ claims(first: 10, filter: { kind: [FACT], minConfidence: 50 }) { totalCount edges { node { id statement confidence kind } } } briefings(filter: { status: [PUBLISHED] }) { totalCount edges { node { slug } } } }`,
 };
 
@@ -257,6 +260,11 @@ describe('compiled reads answer exactly as the loader path', () => {
           expect(viaLoaders.text).toContain('"derivationChain":[{"id":');
           expect(viaLoaders.text).toContain('"text":"5–10.25 aircraft"');
           expect(viaLoaders.text).toContain('"to":{"name":"Survivor"}');
+        }
+        if (name === 'bench_q5') expect(viaLoaders.text).toContain('<mark>Chávez</mark>');
+        if (name === 'search_every_field') {
+          expect(viaLoaders.text).toContain('&quot;quoted&quot;');
+          expect(viaLoaders.text).toContain('"hasNextPage":true');
         }
         if (name === 'participants') expect(viaLoaders.text).toContain('"role":"LOCATION"');
         if (name === 'source_actors') expect(viaLoaders.text).toContain('"role":"PUBLISHER"');
@@ -300,6 +308,21 @@ describe('compiled reads answer exactly as the loader path', () => {
     const next = `query($after: String) { claims(first: 5, after: $after) { pageInfo { hasPreviousPage } edges { cursor node { id } } } }`;
     const viaLoaders = await answer(loaders, next, 'anonymous', { after });
     const viaCompiled = await answer(compiled, next, 'anonymous', { after });
+    expect(viaCompiled.text).toBe(viaLoaders.text);
+    expect(viaCompiled.statements).toBe(1);
+  });
+
+  it('pages a search on with a cursor from either path', async () => {
+    const document = `query($after: String) { search(query: "venezuela", first: 4, after: $after) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { type rank record { ... on Claim { id } ... on Briefing { id } ... on Source { id } ... on Actor { id } } } } } }`;
+    const first = await answer(loaders, document, 'anonymous');
+    const after = (
+      JSON.parse(first.text) as { data: { search: { pageInfo: { endCursor: string } } } }
+    ).data.search.pageInfo.endCursor;
+    expect(after).toEqual(expect.any(String));
+    expect((await answer(compiled, document, 'anonymous')).text).toBe(first.text);
+    const viaLoaders = await answer(loaders, document, 'anonymous', { after });
+    const viaCompiled = await answer(compiled, document, 'anonymous', { after });
+    expect(viaLoaders.text).toContain('"hasPreviousPage":true');
     expect(viaCompiled.text).toBe(viaLoaders.text);
     expect(viaCompiled.statements).toBe(1);
   });

@@ -32,7 +32,7 @@ const request = (candidateCap: number): SearchRequest => ({
   types: SEARCH_TYPES,
   filter: {},
   after: null,
-  limit: 100,
+  pageSize: 100,
   candidateCap,
 });
 
@@ -41,7 +41,10 @@ describe('the candidate cap', () => {
     const page = await searchPage(database.db, ANONYMOUS_VISIBILITY, request(100));
     expect(page.total).toBe(12);
     expect(page.capped).toBe(false);
-    expect(page.hits[0]?.snippet).toBe('\u0002Drone\u0003, \u0002drone\u0003, \u0002drone\u0003');
+    expect(page.hits[0]?.snippet_text).toBe('Drone, drone, drone');
+    expect(page.hits[0]?.snippet_html).toBe(
+      '<mark>Drone</mark>, <mark>drone</mark>, <mark>drone</mark>',
+    );
   });
 
   it('ranks only the newest matches of a type beyond it, and says so', async () => {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costLimitRule } from '../../src/hardening/cost-limit.js';
 import { schema } from '../../src/schema.js';
 import { SEARCH_BASE_COST } from '../../src/search/search.schema.js';
-import type { App } from '../../src/yoga.js';
+import { createLogger } from '../../src/logger.js';
+import { createApp, type App } from '../../src/yoga.js';
 import { insertActor, insertBriefing, insertClaim, insertSource } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
 import { createTestApp, graphql } from '../helpers/graphql.js';
@@ -247,11 +248,24 @@ describe('search over generated records', () => {
     expect(labels(briefings)).toEqual(['Source: U.S. intelligence briefing']);
   });
 
-  it('runs in the same few statements whatever the page size (no N+1)', async () => {
+  it('runs in one statement whatever the page size, and in a few on the loader path', async () => {
+    const loaders = createApp({
+      db: database.db,
+      logger: createLogger('silent'),
+      compiledReads: false,
+    });
     for (const first of [1, 5, 50, 100]) {
       database.statements.reset();
       const result = await search('venezuela', { first });
       expect(result.edges).toHaveLength(Math.min(first, result.totalCount));
+      // The compiled read: the search, its records and their fields in one statement.
+      expect(database.statements.count, `first: ${first}`).toBe(1);
+      database.statements.reset();
+      const viaLoaders = await graphql<{ search: SearchResult }>(loaders, SEARCH, {
+        q: 'venezuela',
+        first,
+      });
+      expect(viaLoaders.data?.search).toEqual(result);
       // One search statement, then one load per record type on the page.
       const types = new Set(result.edges.map((e) => e.node.type));
       expect(database.statements.count, `first: ${first}`).toBe(1 + types.size);
