@@ -1,16 +1,12 @@
 import {
   getArgumentValues,
-  getDirectiveValues,
   getNamedType,
   getVariableValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   isAbstractType,
   isLeafType,
   isNonNullType,
   isObjectType,
   Kind,
-  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -31,6 +27,7 @@ import {
   type TypeSql,
 } from './sql-spec.js';
 import { arrayJson, cursorJson, globalIdJson, jsonObject, scalarJson } from './json-text.js';
+import { collectFields, subSelections, type Scope } from './selection.js';
 
 /**
  * Compiles a read into one SQL statement that builds the whole `data` object as JSON text, the
@@ -44,16 +41,6 @@ import { arrayJson, cursorJson, globalIdJson, jsonObject, scalarJson } from './j
  * directive other than @skip/@include, a bad argument) makes it give up: the operation then
  * runs on the loader path, which answers with the same data and raises the typed errors.
  */
-
-interface Scope {
-  env: SqlEnv;
-  schema: GraphQLSchema;
-  variables: Record<string, unknown>;
-  fragments: Record<string, FragmentDefinitionNode>;
-  aliases: number;
-}
-
-type FieldGroups = Map<string, FieldNode[]>;
 
 export function compileOperation(
   schema: GraphQLSchema,
@@ -96,67 +83,6 @@ export function compileOperation(
     // Not compilable, or an argument the loader path will refuse with a proper error.
     return null;
   }
-}
-
-function included(scope: Scope, node: { readonly directives?: readonly DirectiveNode[] }): boolean {
-  for (const directive of node.directives ?? []) {
-    const name = directive.name.value;
-    if (name !== 'skip' && name !== 'include') throw new NotCompilable(`@${name}`);
-  }
-  const skip = getDirectiveValues(GraphQLSkipDirective, node, scope.variables);
-  if (skip?.if === true) return false;
-  const include = getDirectiveValues(GraphQLIncludeDirective, node, scope.variables);
-  return include?.if !== false;
-}
-
-function typeConditionHolds(
-  scope: Scope,
-  type: GraphQLObjectType,
-  condition: string | undefined,
-): boolean {
-  if (!condition || condition === type.name) return true;
-  const conditionType = scope.schema.getType(condition);
-  return (
-    conditionType !== undefined &&
-    isAbstractType(conditionType) &&
-    scope.schema.isSubType(conditionType, type)
-  );
-}
-
-/** graphql-js' CollectFields: response keys in first-seen order, each with its field nodes. */
-function collectFields(
-  scope: Scope,
-  type: GraphQLObjectType,
-  selectionSets: readonly SelectionSetNode[],
-  groups: FieldGroups = new Map(),
-  visited = new Set<string>(),
-): FieldGroups {
-  for (const selectionSet of selectionSets) {
-    for (const selection of selectionSet.selections) {
-      if (!included(scope, selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        const group = groups.get(key);
-        if (group) group.push(selection);
-        else groups.set(key, [selection]);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (typeConditionHolds(scope, type, selection.typeCondition?.name.value))
-          collectFields(scope, type, [selection.selectionSet], groups, visited);
-      } else {
-        const name = selection.name.value;
-        const fragment = scope.fragments[name];
-        if (visited.has(name) || !fragment) continue;
-        visited.add(name);
-        if (typeConditionHolds(scope, type, fragment.typeCondition.name.value))
-          collectFields(scope, type, [fragment.selectionSet], groups, visited);
-      }
-    }
-  }
-  return groups;
-}
-
-function subSelections(nodes: readonly FieldNode[]): SelectionSetNode[] {
-  return nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
 }
 
 function nextAlias(scope: Scope): { name: string; row: RowRef } {
