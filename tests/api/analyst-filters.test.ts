@@ -26,7 +26,10 @@ type Edges<T> = { edges: { node: T }[] };
 
 /** The same request on both read paths: equal answers, or the test fails. */
 async function ask<T>(query: string, headers = anonymous, variables?: Record<string, unknown>) {
+  database.statements.reset();
   const fromCompiled = await graphql<T>(compiled, query, variables, headers);
+  // Really compiled: one statement (an editor's key is looked up first).
+  expect(database.statements.count).toBe(headers === anonymous ? 1 : 2);
   const fromLoaders = await graphql<T>(loaders, query, variables, headers);
   expect(fromCompiled.errors).toBeUndefined();
   expect(fromLoaders.data).toEqual(fromCompiled.data);
