@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { ActorKind, DB } from '../db/types.js';
+import type { ActorKind, DB, PlaceType } from '../db/types.js';
 import { containsPattern } from '../db/text-search.js';
 
 // The conditions an actor list can be narrowed by, apart from the visible-row builders
@@ -10,6 +10,8 @@ export interface ActorFilter {
   updatedSince?: Date | null;
   kinds?: readonly ActorKind[] | null;
   countries?: readonly string[] | null;
+  /** Only places of these types (actor_place_type_idx). */
+  placeTypes?: readonly PlaceType[] | null;
   /** Substring of the name or any alias, compared after fold_text (case, accents, ё → е). */
   name?: string | null;
   /** Only actors holding one of these Wikidata items (already upper-case `Q…`). */
@@ -23,6 +25,7 @@ export function actorFilterIsEmpty(filter: ActorFilter): boolean {
   return (
     !filter.kinds?.length &&
     !filter.countries?.length &&
+    !filter.placeTypes?.length &&
     !filter.wikidataQids?.length &&
     !filter.externalId &&
     !filter.name
@@ -37,6 +40,9 @@ export function actorFilterCondition(
   const conditions: Expression<SqlBool>[] = [];
   if (filter.kinds?.length) conditions.push(eb('actor.kind', 'in', filter.kinds));
   if (filter.countries?.length) conditions.push(eb('actor.country', 'in', filter.countries));
+  if (filter.placeTypes?.length) {
+    conditions.push(eb('actor.place_type', 'in', filter.placeTypes));
+  }
   if (filter.wikidataQids?.length)
     conditions.push(eb('actor.wikidata_qid', 'in', filter.wikidataQids));
   if (filter.externalId) {

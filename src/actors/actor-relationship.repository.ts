@@ -45,6 +45,11 @@ export interface ActorRelationshipFilter {
    * time at all, only with `includeUndated` (an unknown bound then counts as open).
    */
   asOf?: string | null;
+  /**
+   * Relationships in force at some time in [from, to] (either end open), with `asOf`'s
+   * treatment of unknown dates; never together with `asOf`.
+   */
+  validDuring?: { from: string | null; to: string | null } | null;
   includeUndated?: boolean | null;
   /** Relationships this actor takes part in beyond the two ends, in one of `participantRoles`. */
   participantId?: number | null;
@@ -95,17 +100,20 @@ export function visibleRelationships(
     const since = filter.updatedSince;
     query = query.where(changedSince('ActorRelationship', sql.ref('actor_relationship.id'), since));
   }
-  if (filter.asOf) {
-    const asOf = filter.asOf;
-    const inForce = sql<boolean>`actor_relationship.valid_period @> ${asOf}::date`;
+  const period = filter.asOf
+    ? sql<boolean>`actor_relationship.valid_period @> ${filter.asOf}::date`
+    : filter.validDuring
+      ? sql<boolean>`actor_relationship.valid_period && daterange(${filter.validDuring.from}::date, ${filter.validDuring.to}::date, '[]')`
+      : null;
+  if (period) {
     const undated = ['UNKNOWN', 'UNDISCLOSED'] as const;
     // Unknown bounds are stored without a date, which valid_period reads as open: such
     // relationships are left out unless asked for.
     query = query.where((eb) =>
       filter.includeUndated
-        ? eb.or([eb('actor_relationship.valid_period', 'is', null), eb(inForce, '=', true)])
+        ? eb.or([eb('actor_relationship.valid_period', 'is', null), eb(period, '=', true)])
         : eb.and([
-            eb(inForce, '=', true),
+            eb(period, '=', true),
             eb('actor_relationship.valid_from_bound', 'not in', undated),
             eb('actor_relationship.valid_to_bound', 'not in', undated),
           ]),

@@ -6,6 +6,7 @@ import { orderEnum } from '../common/list-args.js';
 import { ParticipantRoleEnum } from '../common/participant.schema.js';
 import { requireIdOf } from '../common/global-id.js';
 import { parseIsoDate } from '../common/scalars.js';
+import { DateRangeInput, toDateRange, type DateRangeShape } from '../common/date-range.inputs.js';
 import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
 import { nestedClaims } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
@@ -30,6 +31,9 @@ export const RelationshipOrderEnum = orderEnum<RelationshipOrder>(
   },
 );
 
+export const VALID_DURING_DESCRIPTION =
+  'Only relationships in force at some time in this range (their valid time overlaps it; a date known to a month or year stands for all of it). As with `asOf`, those with an UNKNOWN or UNDISCLOSED bound, or no valid time, only with `includeUndated`; OPEN bounds reach as far as they go. Not with `asOf`.';
+
 export const ActorRelationshipFilterInput = builder.inputType('ActorRelationshipFilter', {
   description: 'Narrows a relationship list; all given conditions must hold.',
   fields: (t) => ({
@@ -50,9 +54,13 @@ export const ActorRelationshipFilterInput = builder.inputType('ActorRelationship
       description:
         'Only relationships in force on this day; those with an UNKNOWN or UNDISCLOSED bound, or no valid time, only with `includeUndated`.',
     }),
+    validDuring: t.field({
+      type: DateRangeInput,
+      description: VALID_DURING_DESCRIPTION,
+    }),
     includeUndated: t.boolean({
       description:
-        'With `asOf`: also relationships whose valid time is unknown, in whole or at a bound (such a bound then counts as open). Default false.',
+        'With `asOf` or `validDuring`: also relationships whose valid time is unknown, in whole or at a bound (such a bound then counts as open). Default false.',
     }),
     participantId: t.id({
       description:
@@ -69,16 +77,38 @@ export type RelationshipArgs = {
   direction: RelationshipDirection;
   type?: readonly string[] | null;
   asOf?: string | null;
+  validDuring?: DateRangeShape | null;
   includeUndated?: boolean | null;
   orderBy: RelationshipOrder;
 };
+
+/**
+ * The time condition of a relationship list: one day or a window, never both (`path` is where
+ * the arguments sit, `filter.` in a filter input, empty for field arguments).
+ */
+function timeFilterOf(
+  args: { asOf?: string | null; validDuring?: DateRangeShape | null },
+  path: string,
+) {
+  if (args.asOf && args.validDuring) {
+    throw badInput(
+      `expected ${path}asOf or ${path}validDuring, not both`,
+      'BAD_USER_INPUT',
+      `${path}validDuring`,
+    );
+  }
+  return {
+    asOf: args.asOf ? parseIsoDate(args.asOf) : null,
+    validDuring: args.validDuring ? toDateRange(args.validDuring, `${path}validDuring`) : null,
+  };
+}
 
 /** `Actor.relationships`' arguments as a repository filter; bad values are client errors. */
 export function relationshipFilterOf(args: RelationshipArgs) {
   return {
     direction: args.direction,
     types: args.type ?? null,
-    asOf: args.asOf ? parseIsoDate(args.asOf) : null,
+    ...timeFilterOf(args, ''),
     includeUndated: args.includeUndated,
   };
 }
@@ -111,7 +141,7 @@ function toRelationshipFilter(
       : null,
     participantRoles: input?.participantRole ?? null,
     direction: input?.direction,
-    asOf: input?.asOf ? parseIsoDate(input.asOf) : null,
+    ...timeFilterOf(input ?? {}, 'filter.'),
     includeUndated: input?.includeUndated,
   };
 }

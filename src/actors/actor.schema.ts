@@ -20,6 +20,7 @@ import {
 } from '../claims/claim.schema.js';
 import { ExternalIdKeyInput, parseExternalIdKey } from './actor-lookup.schema.js';
 import { CoordinatesRef, PlaceTypeEnum } from './actor-place.schema.js';
+import { badInput } from '../errors/bad-input.js';
 import {
   allPresent,
   connectionSql,
@@ -38,8 +39,10 @@ import {
   ActorRelationshipConnection,
   RelationshipOrderEnum,
   relationshipFilterOf,
+  VALID_DURING_DESCRIPTION,
   type RelationshipArgs,
 } from './actor-relationship.schema.js';
+import { DateRangeInput } from '../common/date-range.inputs.js';
 import {
   ACTOR_ORDERINGS,
   actorByIdQuery,
@@ -70,7 +73,16 @@ export const ActorFilterInput = builder.inputType('ActorFilter', {
   description: 'Narrows an actor list; all given conditions must hold.',
   fields: (t) => ({
     kind: t.field({ type: [ActorKindEnum], description: 'Only these kinds.' }),
-    country: t.field({ type: ['CountryCode'], description: 'Only actors of these countries.' }),
+    country: t.field({
+      type: ['CountryCode'],
+      description:
+        'Only actors of these countries; for places, the country they lie in (`kind: [PLACE], country: ["VE"]`: places in Venezuela).',
+    }),
+    placeType: t.field({
+      type: [PlaceTypeEnum],
+      description:
+        'Only places of these types (a city, a region, a base…); other kinds of actor have none and never match.',
+    }),
     wikidataQid: t.field({
       type: ['WikidataQid'],
       description: 'Only actors holding one of these Wikidata items (`Q717`).',
@@ -116,8 +128,17 @@ type ActorFilterShape = typeof ActorFilterInput.$inferInput;
 
 /** Checks and converts a GraphQL actor filter; bad values are client errors naming the field. */
 function toActorFilter(input: ActorFilterShape | null | undefined): ActorFilter {
+  if (input?.placeType?.length && input.kind?.length && !input.kind.includes('PLACE')) {
+    // Only places have a type: the two conditions together could match nothing.
+    throw badInput(
+      `expected filter.kind to include PLACE with filter.placeType, got [${input.kind.join(', ')}]`,
+      'BAD_USER_INPUT',
+      'filter.placeType',
+    );
+  }
   return {
     kinds: input?.kind,
+    placeTypes: input?.placeType,
     countries: input?.country ?? null,
     name: input?.name?.trim() || null,
     wikidataQids: input?.wikidataQid,
@@ -224,8 +245,10 @@ ActorRef.implement({
           description:
             'Only relationships in force on this day (not those of unknown date, unless `includeUndated`).',
         }),
+        validDuring: t.arg({ type: DateRangeInput, description: VALID_DURING_DESCRIPTION }),
         includeUndated: t.arg.boolean({
-          description: 'With `asOf`: also relationships whose valid time is unknown.',
+          description:
+            'With `asOf` or `validDuring`: also relationships whose valid time is unknown.',
         }),
         orderBy: t.arg({
           type: RelationshipOrderEnum,

@@ -4,10 +4,11 @@ import {
   ClaimKindEnum,
   ClaimStatusEnum,
   LikelihoodEnum,
+  QuantityQualifierEnum,
   QuantityRoleEnum,
 } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
-import { parseIsoDate } from '../common/scalars.js';
+import { DateRangeInput, toDateRange } from '../common/date-range.inputs.js';
 import { badInput } from '../errors/bad-input.js';
 import { ParticipantRoleEnum } from '../common/participant.schema.js';
 import { ActorRoleEnum } from './claim-enums.js';
@@ -16,13 +17,7 @@ import type { ClaimFilter } from './claim.repository.js';
 
 // The claims filter as GraphQL takes it, and its conversion into the repository's ClaimFilter.
 
-export const DateRangeInput = builder.inputType('DateRangeInput', {
-  description: 'A closed range of days; either end may be left open.',
-  fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'First day included.' }),
-    to: t.field({ type: 'Date', description: 'Last day included.' }),
-  }),
-});
+export { DateRangeInput };
 
 export const DatedQualifierFilterInput = builder.inputType('DatedQualifierFilter', {
   description: 'Claims with a dated qualifier in one of these roles, optionally within a range.',
@@ -37,6 +32,15 @@ export const DatedQualifierFilterInput = builder.inputType('DatedQualifierFilter
       description:
         'Only qualifiers whose date (its whole period) overlaps this range; undated ones never match it.',
     }),
+  }),
+});
+
+export const QuantityAmountFilterInput = builder.inputType('QuantityAmountFilter', {
+  description:
+    'Quantities certainly within a range of numbers, as stated, whatever they count (narrow with `quantityRole`, `currency`). A quantity matches when the bounds it states lie within the range: EXACT its value; APPROXIMATE its value (or its min/max when stated); AT_LEAST its value as a lower bound and no upper one; AT_MOST the reverse; RANGE its min and max; VAGUE (“dozens”) only the bounds stated with it, so a vague quantity without bounds never matches. A side the quantity leaves open never satisfies a limit on that side: AT_LEAST 20 matches `min: 20` but not `max: 30`.',
+  fields: (t) => ({
+    min: t.float({ description: 'The quantity’s lower bound is at least this.' }),
+    max: t.float({ description: 'The quantity’s upper bound is at most this.' }),
   }),
 });
 
@@ -82,11 +86,22 @@ export const ClaimFilterInput = builder.inputType('ClaimFilter', {
     }),
     quantityRole: t.field({
       type: [QuantityRoleEnum],
-      description: 'Only claims stating a quantity in one of these roles (e.g. DELIVERED).',
+      description:
+        'Only claims stating a quantity in one of these roles (e.g. DELIVERED). All quantity conditions (`quantityRole`, `currency`, `quantityQualifier`, `quantityAmount`) must hold for one and the same quantity.',
     }),
     currency: t.field({
       type: ['CurrencyCode'],
       description: 'Only claims stating an amount of money in one of these currencies.',
+    }),
+    quantityQualifier: t.field({
+      type: [QuantityQualifierEnum],
+      description:
+        'Only claims stating a quantity with one of these qualifiers (e.g. VAGUE for “several squadrons”, AT_LEAST).',
+    }),
+    quantityAmount: t.field({
+      type: QuantityAmountFilterInput,
+      description:
+        'Only claims stating a quantity certainly within this range (e.g. `{ min: 20 }` with `quantityRole: [DELIVERED]`: at least 20 delivered).',
     }),
     dated: t.field({
       type: DatedQualifierFilterInput,
@@ -104,17 +119,6 @@ export const ClaimFilterInput = builder.inputType('ClaimFilter', {
 });
 
 export type ClaimFilterShape = typeof ClaimFilterInput.$inferInput;
-
-type DateRangeShape = typeof DateRangeInput.$inferInput;
-
-function dateRange(range: DateRangeShape, path: string) {
-  const from = range.from ? parseIsoDate(range.from) : null;
-  const to = range.to ? parseIsoDate(range.to) : null;
-  if (from && to && to < from) {
-    throw badInput(`expected ${path}.to >= from, got ${to} < ${from}`, 'BAD_USER_INPUT', path);
-  }
-  return { from, to };
-}
 
 /**
  * Checks and converts a GraphQL claim filter; bad values are client errors naming the field by
@@ -147,6 +151,21 @@ export function toClaimFilter(
       `${path}.participantRole`,
     );
   }
+  const amount = input.quantityAmount;
+  if (amount && amount.min == null && amount.max == null) {
+    throw badInput(
+      `expected ${path}.quantityAmount.min or max, got neither`,
+      'BAD_USER_INPUT',
+      `${path}.quantityAmount`,
+    );
+  }
+  if (amount?.min != null && amount.max != null && amount.max < amount.min) {
+    throw badInput(
+      `expected ${path}.quantityAmount.max >= min, got ${amount.max} < ${amount.min}`,
+      'BAD_USER_INPUT',
+      `${path}.quantityAmount`,
+    );
+  }
   if (input.includeUndated != null && !validDuring) {
     throw badInput(
       `expected ${path}.validDuring with ${path}.includeUndated`,
@@ -176,7 +195,7 @@ export function toClaimFilter(
     kinds: input.kind,
     validDuring: validDuring
       ? {
-          ...dateRange(validDuring, `${path}.validDuring`),
+          ...toDateRange(validDuring, `${path}.validDuring`),
           includeUndated: input.includeUndated ?? false,
         }
       : null,
@@ -184,10 +203,14 @@ export function toClaimFilter(
     minLikelihood: input.minLikelihood,
     quantityRoles: input.quantityRole,
     currencies: input.currency,
+    quantityQualifiers: input.quantityQualifier,
+    quantityAmount: amount ? { min: amount.min ?? null, max: amount.max ?? null } : null,
     dated: input.dated
       ? {
           roles: input.dated.role,
-          during: input.dated.during ? dateRange(input.dated.during, `${path}.dated.during`) : null,
+          during: input.dated.during
+            ? toDateRange(input.dated.during, `${path}.dated.during`)
+            : null,
         }
       : null,
   };

@@ -6,12 +6,13 @@ import type {
   DB,
   Likelihood,
   ParticipantRole,
+  QuantityQualifier,
   QuantityRole,
 } from '../db/types.js';
 import type { CitationFilter } from './corroboration.repository.js';
 
 // The claim filters over time, likelihood, quantities and dated qualifiers, as conditions on a
-// query over `claim`; each has an index (migrations 2026-11-30T21…).
+// query over `claim`; each has an index (migrations 2026-11-30T21…, 2026-12-01T07…).
 
 export type ActorRole = 'SUBJECT' | 'OBJECT' | 'ANY';
 
@@ -34,6 +35,13 @@ export interface ClaimFilter extends CitationFilter {
   minLikelihood?: Likelihood | null;
   quantityRoles?: readonly QuantityRole[] | null;
   currencies?: readonly string[] | null;
+  quantityQualifiers?: readonly QuantityQualifier[] | null;
+  /**
+   * Quantities whose stated bounds lie within [min, max] (either end open): the lower bound
+   * `quantity_low`, the upper `quantity_high` (migrations 2026-12-01T07…); a side the quantity
+   * does not state never satisfies a limit on that side.
+   */
+  quantityAmount?: { min: number | null; max: number | null } | null;
   dated?: {
     roles: readonly ClaimDateRole[];
     during: { from: string | null; to: string | null } | null;
@@ -69,30 +77,8 @@ export function facetConditions(eb: ExpressionBuilder<DB, 'claim'>, filter: Clai
       ),
     );
   }
-  if (filter.quantityRoles?.length) {
-    const roles = filter.quantityRoles;
-    conditions.push(
-      eb.exists(
-        eb
-          .selectFrom('claim_quantity')
-          .select(sql.lit(1).as('one'))
-          .whereRef('claim_quantity.claim_id', '=', 'claim.id')
-          .where('claim_quantity.role', 'in', roles),
-      ),
-    );
-  }
-  if (filter.currencies?.length) {
-    const currencies = filter.currencies;
-    conditions.push(
-      eb.exists(
-        eb
-          .selectFrom('claim_quantity')
-          .select(sql.lit(1).as('one'))
-          .whereRef('claim_quantity.claim_id', '=', 'claim.id')
-          .where('claim_quantity.currency', 'in', currencies),
-      ),
-    );
-  }
+  const quantity = quantityCondition(eb, filter);
+  if (quantity) conditions.push(quantity);
   if (filter.dated) {
     const { roles, during } = filter.dated;
     let dated = eb
@@ -113,4 +99,33 @@ export function facetConditions(eb: ExpressionBuilder<DB, 'claim'>, filter: Clai
     conditions.push(eb.exists(dated));
   }
   return conditions;
+}
+
+/**
+ * One condition for all quantity filters: they must hold for one and the same quantity, so
+ * that "DELIVERED, at least 20" does not match 24 ORDERED and 10 DELIVERED.
+ */
+function quantityCondition(eb: ExpressionBuilder<DB, 'claim'>, filter: ClaimFilter) {
+  const { quantityRoles: roles, currencies, quantityQualifiers: qualifiers } = filter;
+  const amount = filter.quantityAmount;
+  if (!roles?.length && !currencies?.length && !qualifiers?.length && !amount) return null;
+  const bounds = sql`claim_quantity.qualifier, claim_quantity.value, claim_quantity.min, claim_quantity.max`;
+  let quantities = eb
+    .selectFrom('claim_quantity')
+    .select(sql.lit(1).as('one'))
+    .whereRef('claim_quantity.claim_id', '=', 'claim.id');
+  if (roles?.length) quantities = quantities.where('claim_quantity.role', 'in', roles);
+  if (currencies?.length)
+    quantities = quantities.where('claim_quantity.currency', 'in', currencies);
+  if (qualifiers?.length) {
+    quantities = quantities.where('claim_quantity.qualifier', 'in', qualifiers);
+  }
+  // The same expressions as the indexes on claim_quantity, so that they can serve the range.
+  if (amount?.min != null) {
+    quantities = quantities.where(sql<number>`quantity_low(${bounds})`, '>=', amount.min);
+  }
+  if (amount?.max != null) {
+    quantities = quantities.where(sql<number>`quantity_high(${bounds})`, '<=', amount.max);
+  }
+  return eb.exists(quantities);
 }

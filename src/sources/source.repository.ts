@@ -31,6 +31,11 @@ export interface SourceFilter {
   reliabilities?: readonly Reliability[] | null;
   /** Same document as this URL, compared in normalize_url's form (migrations/, find-by-identifier). */
   url?: string | null;
+  /**
+   * Sources whose publication date (the whole day, month… it stands for) overlaps [from, to]
+   * (either end open); undated sources only with `includeUndated`.
+   */
+  publishedDuring?: { from: string | null; to: string | null; includeUndated: boolean } | null;
 }
 
 export const SOURCE_ORDERINGS = defineOrderings('Source', 'source', {
@@ -52,6 +57,17 @@ function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilt
   if (filter.url) {
     // The left side matches source_url_normalized_idx's expression.
     query = query.where(sql`normalize_url(source.url)`, '=', sql`normalize_url(${filter.url})`);
+  }
+  if (filter.publishedDuring) {
+    const { from, to, includeUndated } = filter.publishedDuring;
+    // The left side matches source_published_period_idx's expression.
+    const overlaps = sql<boolean>`partial_date_period(source.published_on, source.published_on_precision)
+      && daterange(${from}::date, ${to}::date, '[]')`;
+    query = query.where((eb) =>
+      includeUndated
+        ? eb.or([eb(overlaps, '=', true), eb('source.published_on', 'is', null)])
+        : eb(overlaps, '=', true),
+    );
   }
   if (filter.publisher) {
     query = query.where(

@@ -7,6 +7,7 @@ import { rootList } from '../compiled/listing.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import { pageWindow, NESTED_LIST } from '../common/connection.js';
 import { ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
+import { DateRangeInput, toDateRange } from '../common/date-range.inputs.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
 import { CitationConnection } from '../claims/citation.schema.js';
 import {
@@ -58,6 +59,15 @@ export const SourceFilterInput = builder.inputType('SourceFilter', {
     }),
     url: t.string({
       description: URL_MATCH_DESCRIPTION,
+    }),
+    publishedDuring: t.field({
+      type: DateRangeInput,
+      description:
+        'Only sources published within this range. A date known to a month, quarter or year stands for all of it and matches when any of its days is in the range (May 2024 matches 2024-05-20 to 2024-06-30); an exact instant counts by its UTC day. Sources with no publication date are left out unless `includeUndated`.',
+    }),
+    includeUndated: t.boolean({
+      description:
+        'With `publishedDuring`: also sources whose publication date is not recorded. Default false.',
     }),
   }),
 });
@@ -176,7 +186,20 @@ SourceRef.implement({
 type SourceFilterShape = typeof SourceFilterInput.$inferInput;
 
 function toSourceFilter(input: SourceFilterShape | null | undefined): SourceFilter {
+  if (input?.includeUndated != null && !input.publishedDuring) {
+    throw badInput(
+      'expected filter.publishedDuring with filter.includeUndated',
+      'BAD_USER_INPUT',
+      'filter.includeUndated',
+    );
+  }
   return {
+    publishedDuring: input?.publishedDuring
+      ? {
+          ...toDateRange(input.publishedDuring, 'filter.publishedDuring'),
+          includeUndated: input.includeUndated ?? false,
+        }
+      : null,
     kinds: input?.kind,
     publisher: input?.publisher?.trim() || null,
     reliabilities: input?.reliability,
