@@ -144,6 +144,7 @@ const sourceSnapshot = z.object({
   version: z.number().int(),
   title: z.string(),
   marking: z.enum(MARKINGS),
+  released_to: absentIsNull(z.enum(MARKINGS)),
   actor_links: z
     .array(z.object({ actor_id: z.number().int(), role: z.enum(SOURCE_ACTOR_ROLES) }))
     .default([]),
@@ -181,6 +182,13 @@ function entriesUpTo(db: Executor, entityType: string, ids: readonly number[], a
     .orderBy('id')
     .execute();
 }
+
+/**
+ * Whether a shared record (source, relationship) in a state released to `to` reaches the
+ * caller: always outside the embargo, under it only once released to one of their markings.
+ */
+export const releasedTo = (visibility: Visibility, to: Marking | null | undefined): boolean =>
+  !visibility.embargoed || (to != null && visibility.markings.includes(to));
 
 /**
  * The records of `record.entityType` whose entries ever named one of `named` (audit_mention:
@@ -237,9 +245,7 @@ export async function recordsNamingAsOf<
     states.map((state) => state.id),
   );
   const released = (to: Marking | null | undefined) =>
-    record.table === 'claim' ||
-    !visibility.embargoed ||
-    (to != null && visibility.markings.includes(to));
+    record.table === 'claim' || releasedTo(visibility, to);
   return states.filter((state) => {
     const last = lastOf(state.id);
     return (
@@ -255,6 +261,7 @@ export async function recordsNamingAsOf<
  * The briefing's claims and cited sources as they stood at `at`, in five statements whatever
  * their number. What the caller may not see now stays out: a claim or source hidden from them
  * now (or above their clearance then, or a claim above it at its last entry, removed or not),
+ * a source not yet released to a caller under embargo then (the relationships' rule),
  * and participants and links whose actor they may not see now; merged actors show as their
  * survivors, as current reads show them.
  */
@@ -276,18 +283,25 @@ export async function findBriefingRecordAsOf(
   const sourceStates =
     sourceIds.length === 0
       ? []
-      : [...fold(await entriesUpTo(db, 'Source', sourceIds, at))].flatMap(([, state]) =>
-          state === null ? [] : [sourceSnapshot.parse(state)],
-        );
+      : [...fold(await entriesUpTo(db, 'Source', sourceIds, at))].flatMap(([, state]) => {
+          // A source written without a create entry (directly into the database) and released
+          // since has only its release logged: it is not rebuilt, rather than failing the read.
+          const parsed = state === null ? undefined : sourceSnapshot.safeParse(state).data;
+          return parsed === undefined ? [] : [parsed];
+        });
   const sourcesNow = await visibleNow(
     db,
     visibility,
     'source',
     sourceStates.map((s) => s.id),
   );
-  // Its embargo is judged now (visibleNow): a release at publication is not logged per source.
+  // Its embargo is judged as it stood then: every release is logged, the database's own (a
+  // briefing's publication) by a trigger, so a source reaches a caller under embargo from then on.
   const sources = sourceStates.filter(
-    (source) => sourcesNow.get(source.id) !== false && visibility.markings.includes(source.marking),
+    (source) =>
+      sourcesNow.get(source.id) !== false &&
+      releasedTo(visibility, source.released_to) &&
+      visibility.markings.includes(source.marking),
   );
 
   const actorIds = [

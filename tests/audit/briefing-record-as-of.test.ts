@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId } from '../../src/common/global-id.js';
+import { encodeGlobalId, requireIdOf } from '../../src/common/global-id.js';
+import { findBriefingRecordAsOf } from '../../src/audit/briefing-record.repository.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { ANONYMOUS_VISIBILITY } from '../../src/db/visibility.js';
 import { createLogger } from '../../src/logger.js';
 import { SEED_BRIEFING_SLUG } from '../../src/seed/load-seed.js';
 import { venezuelaBriefing } from '../../src/seed/venezuela-briefing.js';
@@ -8,6 +11,7 @@ import { insertActor } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
 import { afterLastWrite, writeAs } from '../helpers/as-of.js';
 import { graphql } from '../helpers/graphql.js';
+import { migrateDownThrough } from '../helpers/migrations.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // `briefing(slug:, asOf:) { recordAsOf }`: the briefing's claims (quantities, dated qualifiers,
@@ -433,6 +437,140 @@ describe('Briefing.recordAsOf', () => {
     ]);
   });
 
+  it('shows a source to a caller under embargo from its release on', async () => {
+    const draft = await write(
+      `mutation ($input: CreateBriefingInput!) { createBriefing(input: $input) { __typename
+          ... on CreateBriefingSuccess { briefing { id version } } } }`,
+      { input: { slug: 'record-as-of-embargo', title: 'Embargo as of', body: 'Not out yet.' } },
+    );
+    const source = await write(
+      `mutation ($input: CreateSourceInput!) { createSource(input: $input) { __typename
+          ... on CreateSourceSuccess { source { id version } } } }`,
+      { input: { kind: 'STATEMENT', title: 'Embargoed interview' } },
+    );
+    await write(
+      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
+          __typename ... on AddClaimSuccess { claim { id version } } } }`,
+      {
+        b: draft.id,
+        input: {
+          statement: 'Cited before publication.',
+          predicate: 'noted',
+          citations: [{ sourceId: source.id, role: 'ORIGIN' }],
+        },
+      },
+    );
+    const embargoed = await afterLastWriteHere();
+    const briefingId = requireIdOf(draft.id, 'Briefing', 'id');
+    const sourceId = requireIdOf(source.id, 'Source', 'id');
+    let { version } = await database.db
+      .selectFrom('briefing')
+      .select('version')
+      .where('id', '=', briefingId)
+      .executeTakeFirstOrThrow();
+    for (const to of ['IN_REVIEW', 'PUBLISHED']) {
+      ({ version } = await write(
+        `mutation ($id: ID!, $v: Int!, $to: BriefingStatus!) {
+          transitionBriefing(id: $id, expectedVersion: $v, to: $to) { __typename
+            ... on TransitionBriefingSuccess { briefing { id version } } } }`,
+        { id: draft.id, v: version, to },
+      ));
+    }
+    const released = await afterLastWriteHere();
+
+    const EMBARGO_RECORD = `query ($at: DateTime!) {
+      briefing(slug: "record-as-of-embargo", asOf: $at) { recordAsOf {
+        claims { edges { node { statement } } } sources { edges { node { title } } } } } }`;
+    type EmbargoShape = {
+      briefing: {
+        recordAsOf: {
+          claims: { edges: { node: unknown }[] };
+          sources: { edges: { node: unknown }[] };
+        };
+      } | null;
+    };
+    const recordThen = async (at: string, headers: Record<string, string>) => {
+      database.statements.reset();
+      const result = await graphql<EmbargoShape>(app, EMBARGO_RECORD, { at }, headers);
+      expect(result.errors).toBeUndefined();
+      const record = result.data?.briefing?.recordAsOf;
+      return {
+        claims: record?.claims.edges.map((e) => e.node) ?? null,
+        sources: record?.sources.edges.map((e) => e.node) ?? null,
+        statements: database.statements.sql.length,
+      };
+    };
+    const claims = [{ statement: 'Cited before publication.' }];
+    const sources = [{ title: 'Embargoed interview' }];
+    // The briefing then (two statements) and its record (four: no actor to look up); an
+    // editor's key is one more. Judging the source's embargo then adds none.
+    const [ANONYMOUS_READ, EDITOR_READ] = [6, 7];
+    // A draft then, so no record at all for an anonymous reader; from its publication on, the
+    // source it released with it.
+    expect(await recordThen(embargoed, {})).toEqual({
+      claims: null,
+      sources: null,
+      statements: 2,
+    });
+    expect(await recordThen(released, {})).toEqual({
+      claims,
+      sources,
+      statements: ANONYMOUS_READ,
+    });
+    expect(await recordThen(embargoed, editor)).toEqual({
+      claims,
+      sources,
+      statements: EDITOR_READ,
+    });
+    expect(await recordThen(released, editor)).toEqual({
+      claims,
+      sources,
+      statements: EDITOR_READ,
+    });
+
+    // The record itself judges the source's embargo as it stood: the claim already cited it
+    // before the publication (the briefing's own state then keeps the API from asking). Four
+    // statements, the fifth being for actors, of which there are none.
+    const titles = async (at: string) => {
+      database.statements.reset();
+      const record = await findBriefingRecordAsOf(
+        database.db,
+        ANONYMOUS_VISIBILITY,
+        briefingId,
+        new Date(at),
+      );
+      return {
+        claims: record.claims.map((c) => c.statement),
+        sources: record.sources.map((s) => s.title),
+        statements: database.statements.sql.length,
+      };
+    };
+    expect(await titles(embargoed)).toEqual({
+      claims: ['Cited before publication.'],
+      sources: [],
+      statements: 4,
+    });
+    expect(await titles(released)).toEqual({
+      claims: ['Cited before publication.'],
+      sources: ['Embargoed interview'],
+      statements: 4,
+    });
+
+    // Released by the publication, which the database logged for the source itself.
+    const entries = await database.db
+      .selectFrom('audit_log')
+      .select(['actor_name', 'action', 'after'])
+      .where('entity_type', '=', 'Source')
+      .where('entity_id', '=', sourceId)
+      .orderBy('id')
+      .execute();
+    expect(entries.map((e) => [e.actor_name, e.action])).toEqual([
+      ['Desk', 'source.create'],
+      ['embargo', 'source.release'],
+    ]);
+    expect(entries[1]?.after).toEqual({ released_to: 'CLEAR' });
+  });
+
   it('holds the seed briefing’s claims and sources as the seed loaded them', async () => {
     const result = await graphql<{
       briefing: {
@@ -463,5 +601,76 @@ describe('Briefing.recordAsOf', () => {
         .map((source) => source.title)
         .sort(),
     );
+    // Its sources' snapshots were taken after their release with the briefing, so an anonymous
+    // reader finds them in the record from the load on too.
+    const anonymous = await graphql<{
+      briefing: { recordAsOf: { sources: { edges: { node: { title: string } }[] } } };
+    }>(
+      app,
+      `query ($at: DateTime!) { briefing(slug: "${SEED_BRIEFING_SLUG}", asOf: $at) { recordAsOf {
+        sources(first: 100) { edges { node { title } } } } } }`,
+      { at: new Date().toISOString() },
+      {},
+    );
+    expect(anonymous.errors).toBeUndefined();
+    expect(anonymous.data?.briefing.recordAsOf.sources.edges).toEqual(record?.sources.edges);
+    expect(anonymous.data?.briefing.recordAsOf.sources.edges).toHaveLength(cited.size);
+  });
+
+  // Last: it migrates this file's database down and up again.
+  it('shows a source released before its releases were logged from the migration on', async () => {
+    expect(
+      await migrateDownThrough(database.db, '2026-12-01T08-00-00_source-release-audit'),
+    ).toEqual(['Down 2026-12-01T08-00-00_source-release-audit']);
+    const source = await write(
+      `mutation ($input: CreateSourceInput!) { createSource(input: $input) { __typename
+          ... on CreateSourceSuccess { source { id version } } } }`,
+      { input: { kind: 'STATEMENT', title: 'Released unlogged' } },
+    );
+    const briefing = await database.db
+      .selectFrom('briefing')
+      .select('id')
+      .where('slug', '=', SLUG)
+      .executeTakeFirstOrThrow();
+    // Cited in a published briefing: released at once, and, without the trigger, not logged.
+    await write(
+      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
+          __typename ... on AddClaimSuccess { claim { id version } } } }`,
+      {
+        b: gid('Briefing', briefing.id),
+        input: {
+          statement: 'Cited before the trigger.',
+          predicate: 'noted',
+          citations: [{ sourceId: source.id, role: 'ORIGIN' }],
+        },
+      },
+    );
+    const beforeMigration = await afterLastWriteHere();
+    const logged = await database.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'actor_name', 'action', 'before', 'after'])
+      .where('action', '=', 'source.release');
+    const loggedBefore = await logged.execute();
+    expect(await migrateToLatest(database.db)).toEqual([
+      'Up 2026-12-01T08-00-00_source-release-audit',
+    ]);
+    const afterMigration = await afterLastWriteHere();
+
+    // One entry for the one source whose logged state was not its state: the seed's and this
+    // file's other sources were logged as released.
+    expect((await logged.execute()).slice(loggedBefore.length)).toEqual([
+      {
+        entity_id: requireIdOf(source.id, 'Source', 'id'),
+        actor_name: 'embargo',
+        action: 'source.release',
+        before: { released_to: null },
+        after: { released_to: 'CLEAR' },
+      },
+    ]);
+    const titles = async (at: string, headers: Record<string, string>) =>
+      ((await recordAt(at, headers))?.sources ?? []).map((s) => (s as { title: string }).title);
+    expect(await titles(beforeMigration, {})).not.toContain('Released unlogged');
+    expect(await titles(afterMigration, {})).toContain('Released unlogged');
+    expect(await titles(beforeMigration, editor)).toContain('Released unlogged');
   });
 });

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Marking } from '../../src/db/types.js';
-import { encodeGlobalId } from '../../src/common/global-id.js';
+import { encodeGlobalId, requireIdOf } from '../../src/common/global-id.js';
 import { documentIdOf } from '../../src/persisted/document-id.js';
 import { parseManifest, registerDocuments } from '../../src/persisted/registry.js';
 import { schema } from '../../src/schema.js';
@@ -437,6 +437,25 @@ describe('explicit publication by an editor', () => {
         },
       },
     });
+    // The database logs each release whoever caused it (the relay's by this publication, its
+    // origin's with it), and the mutation its own entry, naming the editor.
+    const sourceIds = [origin, relay].map((id) => requireIdOf(id, 'Source', 'id'));
+    const releases = await database.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'actor_name', 'action', 'before', 'after'])
+      .where('entity_type', '=', 'Source')
+      .where('entity_id', 'in', sourceIds)
+      .where('action', '!=', 'source.create')
+      // One statement releases both: the order between them is the database's.
+      .orderBy('entity_id')
+      .orderBy('id')
+      .execute();
+    const release = { before: { released_to: null }, after: { released_to: 'CLEAR' } };
+    expect(releases).toEqual([
+      { entity_id: sourceIds[0], actor_name: 'embargo', action: 'source.release', ...release },
+      { entity_id: sourceIds[1], actor_name: 'embargo', action: 'source.release', ...release },
+      { entity_id: sourceIds[1], actor_name: 'test editor', action: 'source.publish', ...release },
+    ]);
     const a = await createActor({ kind: 'ORGANIZATION', name: 'Shell company A' });
     const b = await createActor({ kind: 'ORGANIZATION', name: 'Shell company B' });
     const link = (

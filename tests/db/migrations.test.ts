@@ -37,6 +37,7 @@ describe('migrations', () => {
     )
       downs.push(...step);
     expect(downs).toEqual([
+      'Down 2026-12-01T08-00-00_source-release-audit',
       'Down 2026-12-01T07-30-00_analyst-filters',
       'Down 2026-12-01T06-50-00_relationship-release-audit',
       'Down 2026-12-01T05-00-00_actor-name-trigrams',
@@ -88,6 +89,7 @@ describe('migrations', () => {
       'Up 2026-12-01T05-00-00_actor-name-trigrams',
       'Up 2026-12-01T06-50-00_relationship-release-audit',
       'Up 2026-12-01T07-30-00_analyst-filters',
+      'Up 2026-12-01T08-00-00_source-release-audit',
     ]);
     expect(await tableNames()).toEqual(tables);
   });

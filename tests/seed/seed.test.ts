@@ -45,9 +45,9 @@ const SEEDED: TableCounts = {
   citation: 65,
   actor_relationship: 24,
   relationship_evidence: 47,
-  // Each relationship's release from embargo (logged by a trigger), then the briefing, then
-  // each claim, source and relationship as loaded.
-  audit_log: 24 + 1 + 35 + 6 + 24,
+  // Each source's and relationship's release from embargo (logged by triggers), then the
+  // briefing, then each claim, source and relationship as loaded.
+  audit_log: 6 + 24 + 1 + 35 + 6 + 24,
 };
 
 let handle: TestDatabase;
@@ -634,6 +634,11 @@ describe('the seeded Venezuela briefing', () => {
     const briefing = await db.selectFrom('briefing').select('id').executeTakeFirstOrThrow();
     const audit = await db.selectFrom('audit_log').selectAll().orderBy('id').execute();
     expect(audit.map((entry) => [entry.action, entry.entity_type, entry.before])).toEqual([
+      ...Array.from({ length: SEEDED.source }, () => [
+        'source.release',
+        'Source',
+        { released_to: null },
+      ]),
       ...Array.from({ length: SEEDED.actor_relationship }, () => [
         'relationship.release',
         'ActorRelationship',
@@ -663,6 +668,20 @@ describe('the seeded Venezuela briefing', () => {
       evidence_claim_ids: expect.any(Array),
       participants: expect.any(Array),
     });
+    // So is a source's, read after its release: `Briefing.recordAsOf` shows it to a caller
+    // under embargo from the load on.
+    const sources = await db
+      .selectFrom('source')
+      .select(['id', 'released_to'])
+      .orderBy('id')
+      .execute();
+    const sourceEntries = audit.filter(
+      (e) => e.entity_type === 'Source' && e.action === 'seed.load',
+    );
+    expect(
+      sourceEntries.map((e) => [e.entity_id, (e.after as { released_to: unknown }).released_to]),
+    ).toEqual(sources.map((source) => [source.id, 'CLEAR']));
+    expect(sources.map((source) => source.released_to)).toEqual(sources.map(() => 'CLEAR'));
     const claims = await db.selectFrom('claim').select('id').orderBy('position').execute();
     expect(audit.filter((e) => e.entity_type === 'Claim').map((e) => e.entity_id)).toEqual(
       claims.map((c) => c.id),
@@ -672,7 +691,7 @@ describe('the seeded Venezuela briefing', () => {
     expect(Object.keys(firstClaim?.after as object)).toEqual(
       expect.arrayContaining(['objectIds', 'citations', 'quantities', 'dates', 'participants']),
     );
-    expect(audit[SEEDED.actor_relationship]).toMatchObject({
+    expect(audit[SEEDED.source + SEEDED.actor_relationship]).toMatchObject({
       actor_name: 'seed',
       action: 'seed.load',
       entity_type: 'Briefing',
