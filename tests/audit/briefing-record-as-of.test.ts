@@ -7,7 +7,7 @@ import { createLogger } from '../../src/logger.js';
 import { SEED_BRIEFING_SLUG } from '../../src/seed/load-seed.js';
 import { venezuelaBriefing } from '../../src/seed/venezuela-briefing.js';
 import { createApp, type App } from '../../src/yoga.js';
-import { insertActor } from '../factories/records.js';
+import { insertActor, insertSource } from '../factories/records.js';
 import { bearer, createKey } from '../helpers/api-keys.js';
 import { afterLastWrite, writeAs } from '../helpers/as-of.js';
 import { graphql } from '../helpers/graphql.js';
@@ -615,6 +615,45 @@ describe('Briefing.recordAsOf', () => {
     expect(anonymous.errors).toBeUndefined();
     expect(anonymous.data?.briefing.recordAsOf.sources.edges).toEqual(record?.sources.edges);
     expect(anonymous.data?.briefing.recordAsOf.sources.edges).toHaveLength(cited.size);
+  });
+
+  it('leaves out a source written without an entry, whose release alone was logged', async () => {
+    const unlogged = await insertSource(database.db, {
+      title: 'Written directly',
+      released_to: null,
+    });
+    const briefing = await database.db
+      .selectFrom('briefing')
+      .select('id')
+      .where('slug', '=', SLUG)
+      .executeTakeFirstOrThrow();
+    await write(
+      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
+          __typename ... on AddClaimSuccess { claim { id version } } } }`,
+      {
+        b: gid('Briefing', briefing.id),
+        input: {
+          statement: 'Cites a source with no record.',
+          predicate: 'noted',
+          citations: [{ sourceId: gid('Source', unlogged.id), role: 'ORIGIN' }],
+        },
+      },
+    );
+    const entries = await database.db
+      .selectFrom('audit_log')
+      .select(['action', 'after'])
+      .where('entity_type', '=', 'Source')
+      .where('entity_id', '=', unlogged.id)
+      .execute();
+    expect(entries).toEqual([{ action: 'source.release', after: { released_to: 'CLEAR' } }]);
+    // Not a whole source: not rebuilt, and the read still answers (recordAt checks no errors).
+    const record = await recordAt(await afterLastWriteHere());
+    expect(record?.claims.map((c) => (c as { statement: string }).statement)).toContain(
+      'Cites a source with no record.',
+    );
+    expect(record?.sources.map((s) => (s as { title: string }).title)).not.toContain(
+      'Written directly',
+    );
   });
 
   // Last: it migrates this file's database down and up again.
