@@ -52,6 +52,19 @@ const afterLastWriteHere = () => afterLastWrite(database.db);
 const write = (document: string, variables: Record<string, unknown>) =>
   writeAs(app, editor, document, variables);
 
+const ADD_CLAIM = `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
+  __typename ... on AddClaimSuccess { claim { id version } } } }`;
+const CREATE_SOURCE = `mutation ($input: CreateSourceInput!) { createSource(input: $input) {
+  __typename ... on CreateSourceSuccess { source { id version } } } }`;
+
+/** The briefing this file's claims are written into. */
+const writtenBriefing = () =>
+  database.db
+    .selectFrom('briefing')
+    .select('id')
+    .where('slug', '=', SLUG)
+    .executeTakeFirstOrThrow();
+
 const RECORD = `query ($at: DateTime!) {
   briefing(slug: "${SLUG}", asOf: $at) {
     recordAsOf {
@@ -124,44 +137,32 @@ describe('Briefing.recordAsOf', () => {
     const outlet = await insertActor(database.db, { name: 'Record outlet' });
     const radar = await insertActor(database.db, { kind: 'EQUIPMENT', name: 'Record radar' });
     const base = await insertActor(database.db, { kind: 'PLACE', name: 'Record base' });
-    const briefing = await database.db
-      .selectFrom('briefing')
-      .select('id')
-      .where('slug', '=', SLUG)
-      .executeTakeFirstOrThrow();
+    const briefing = await writtenBriefing();
     const beforeAll = await afterLastWriteHere();
 
-    const source = await write(
-      `mutation ($input: CreateSourceInput!) { createSource(input: $input) { __typename
-          ... on CreateSourceSuccess { source { id version } } } }`,
-      {
-        input: {
-          kind: 'STATEMENT',
-          title: 'Record interview',
-          actors: [{ actorId: gid('Actor', official.id), role: 'SPEAKER' }],
-        },
+    const source = await write(CREATE_SOURCE, {
+      input: {
+        kind: 'STATEMENT',
+        title: 'Record interview',
+        actors: [{ actorId: gid('Actor', official.id), role: 'SPEAKER' }],
       },
-    );
+    });
     const t0 = await afterLastWriteHere();
 
-    const claim = await write(
-      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
-          __typename ... on AddClaimSuccess { claim { id version } } } }`,
-      {
-        b: gid('Briefing', briefing.id),
-        input: {
-          statement: 'The state ordered 24 aircraft.',
-          predicate: 'ordered',
-          validTime: { from: { date: '2006-01-01', precision: 'YEAR' }, toBound: 'OPEN' },
-          quantities: [{ role: 'ORDERED', qualifier: 'EXACT', value: 24, unit: 'aircraft' }],
-          dates: [{ role: 'CONTRACTED', date: { date: '2006-07-01', precision: 'MONTH' } }],
-          likelihood: 'LIKELY',
-          likelihoodTo: 'VERY_LIKELY',
-          participants: [{ actorId: gid('Actor', radar.id), role: 'EQUIPMENT' }],
-          citations: [{ sourceId: source.id, role: 'ORIGIN' }],
-        },
+    const claim = await write(ADD_CLAIM, {
+      b: gid('Briefing', briefing.id),
+      input: {
+        statement: 'The state ordered 24 aircraft.',
+        predicate: 'ordered',
+        validTime: { from: { date: '2006-01-01', precision: 'YEAR' }, toBound: 'OPEN' },
+        quantities: [{ role: 'ORDERED', qualifier: 'EXACT', value: 24, unit: 'aircraft' }],
+        dates: [{ role: 'CONTRACTED', date: { date: '2006-07-01', precision: 'MONTH' } }],
+        likelihood: 'LIKELY',
+        likelihoodTo: 'VERY_LIKELY',
+        participants: [{ actorId: gid('Actor', radar.id), role: 'EQUIPMENT' }],
+        citations: [{ sourceId: source.id, role: 'ORIGIN' }],
       },
-    );
+    });
     const t1 = await afterLastWriteHere();
 
     await write(
@@ -312,11 +313,7 @@ describe('Briefing.recordAsOf', () => {
   it('shows nothing the caller may not see now', async () => {
     const secret = await insertActor(database.db, { kind: 'EQUIPMENT', name: 'Later secret' });
     const visible = await insertActor(database.db, { kind: 'EQUIPMENT', name: 'Still visible' });
-    const briefing = await database.db
-      .selectFrom('briefing')
-      .select('id')
-      .where('slug', '=', SLUG)
-      .executeTakeFirstOrThrow();
+    const briefing = await writtenBriefing();
     const addClaim = `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
       __typename ... on AddClaimSuccess { claim { id } } } }`;
     await write(addClaim, {
@@ -400,19 +397,11 @@ describe('Briefing.recordAsOf', () => {
   });
 
   it('keeps out a claim raised above your clearance later, even once removed', async () => {
-    const briefing = await database.db
-      .selectFrom('briefing')
-      .select('id')
-      .where('slug', '=', SLUG)
-      .executeTakeFirstOrThrow();
-    const claim = await write(
-      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
-        __typename ... on AddClaimSuccess { claim { id version } } } }`,
-      {
-        b: gid('Briefing', briefing.id),
-        input: { statement: 'Raised later.', predicate: 'noted' },
-      },
-    );
+    const briefing = await writtenBriefing();
+    const claim = await write(ADD_CLAIM, {
+      b: gid('Briefing', briefing.id),
+      input: { statement: 'Raised later.', predicate: 'noted' },
+    });
     const clearThen = await afterLastWriteHere();
     await write(
       `mutation ($id: ID!) { updateClaim(id: $id, expectedVersion: 1, input: { marking: AMBER }) {
@@ -443,23 +432,17 @@ describe('Briefing.recordAsOf', () => {
           ... on CreateBriefingSuccess { briefing { id version } } } }`,
       { input: { slug: 'record-as-of-embargo', title: 'Embargo as of', body: 'Not out yet.' } },
     );
-    const source = await write(
-      `mutation ($input: CreateSourceInput!) { createSource(input: $input) { __typename
-          ... on CreateSourceSuccess { source { id version } } } }`,
-      { input: { kind: 'STATEMENT', title: 'Embargoed interview' } },
-    );
-    await write(
-      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
-          __typename ... on AddClaimSuccess { claim { id version } } } }`,
-      {
-        b: draft.id,
-        input: {
-          statement: 'Cited before publication.',
-          predicate: 'noted',
-          citations: [{ sourceId: source.id, role: 'ORIGIN' }],
-        },
+    const source = await write(CREATE_SOURCE, {
+      input: { kind: 'STATEMENT', title: 'Embargoed interview' },
+    });
+    await write(ADD_CLAIM, {
+      b: draft.id,
+      input: {
+        statement: 'Cited before publication.',
+        predicate: 'noted',
+        citations: [{ sourceId: source.id, role: 'ORIGIN' }],
       },
-    );
+    });
     const embargoed = await afterLastWriteHere();
     const briefingId = requireIdOf(draft.id, 'Briefing', 'id');
     const sourceId = requireIdOf(source.id, 'Source', 'id');
@@ -622,23 +605,15 @@ describe('Briefing.recordAsOf', () => {
       title: 'Written directly',
       released_to: null,
     });
-    const briefing = await database.db
-      .selectFrom('briefing')
-      .select('id')
-      .where('slug', '=', SLUG)
-      .executeTakeFirstOrThrow();
-    await write(
-      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
-          __typename ... on AddClaimSuccess { claim { id version } } } }`,
-      {
-        b: gid('Briefing', briefing.id),
-        input: {
-          statement: 'Cites a source with no record.',
-          predicate: 'noted',
-          citations: [{ sourceId: gid('Source', unlogged.id), role: 'ORIGIN' }],
-        },
+    const briefing = await writtenBriefing();
+    await write(ADD_CLAIM, {
+      b: gid('Briefing', briefing.id),
+      input: {
+        statement: 'Cites a source with no record.',
+        predicate: 'noted',
+        citations: [{ sourceId: gid('Source', unlogged.id), role: 'ORIGIN' }],
       },
-    );
+    });
     const entries = await database.db
       .selectFrom('audit_log')
       .select(['action', 'after'])
@@ -661,29 +636,19 @@ describe('Briefing.recordAsOf', () => {
     expect(
       await migrateDownThrough(database.db, '2026-12-01T08-00-00_source-release-audit'),
     ).toEqual(['Down 2026-12-01T08-00-00_source-release-audit']);
-    const source = await write(
-      `mutation ($input: CreateSourceInput!) { createSource(input: $input) { __typename
-          ... on CreateSourceSuccess { source { id version } } } }`,
-      { input: { kind: 'STATEMENT', title: 'Released unlogged' } },
-    );
-    const briefing = await database.db
-      .selectFrom('briefing')
-      .select('id')
-      .where('slug', '=', SLUG)
-      .executeTakeFirstOrThrow();
+    const source = await write(CREATE_SOURCE, {
+      input: { kind: 'STATEMENT', title: 'Released unlogged' },
+    });
+    const briefing = await writtenBriefing();
     // Cited in a published briefing: released at once, and, without the trigger, not logged.
-    await write(
-      `mutation ($b: ID!, $input: AddClaimInput!) { addClaim(briefingId: $b, input: $input) {
-          __typename ... on AddClaimSuccess { claim { id version } } } }`,
-      {
-        b: gid('Briefing', briefing.id),
-        input: {
-          statement: 'Cited before the trigger.',
-          predicate: 'noted',
-          citations: [{ sourceId: source.id, role: 'ORIGIN' }],
-        },
+    await write(ADD_CLAIM, {
+      b: gid('Briefing', briefing.id),
+      input: {
+        statement: 'Cited before the trigger.',
+        predicate: 'noted',
+        citations: [{ sourceId: source.id, role: 'ORIGIN' }],
       },
-    );
+    });
     const beforeMigration = await afterLastWriteHere();
     const logged = await database.db
       .selectFrom('audit_log')
