@@ -662,31 +662,26 @@ describe('the root list over a group of 2,000 claims of one subject and predicat
     const all = await page(`first: 100, ${small}`, littleApp);
     expect(pairs(all)).toEqual(expected);
     // Page size 1 puts a cursor at every pair; 5 ends on a part page.
+    /** Every pair, read page by page forwards (`first`/`after`) or backwards (`last`/`before`). */
+    async function readAll(size: number, forwards: boolean): Promise<string[]> {
+      const read: string[] = [];
+      let cursor: string | null = null;
+      for (let more = true; more;) {
+        const [count, from] = forwards ? ['first', 'after'] : ['last', 'before'];
+        const found: Listed = await page(
+          `${count}: ${size}${cursor ? `, ${from}: "${cursor}"` : ''}, ${small}`,
+          littleApp,
+        );
+        if (forwards) read.push(...pairs(found));
+        else read.unshift(...pairs(found));
+        more = forwards ? found.pageInfo.hasNextPage : found.pageInfo.hasPreviousPage;
+        cursor = forwards ? found.pageInfo.endCursor : found.pageInfo.startCursor;
+      }
+      return read;
+    }
     for (const size of [1, 5]) {
-      const forwards: string[] = [];
-      let after: string | null = null;
-      for (let more = true; more;) {
-        const found: Listed = await page(
-          `first: ${size}${after ? `, after: "${after}"` : ''}, ${small}`,
-          littleApp,
-        );
-        forwards.push(...pairs(found));
-        more = found.pageInfo.hasNextPage;
-        after = found.pageInfo.endCursor;
-      }
-      expect(forwards).toEqual(expected);
-      const backwards: string[] = [];
-      let before: string | null = null;
-      for (let more = true; more;) {
-        const found: Listed = await page(
-          `last: ${size}${before ? `, before: "${before}"` : ''}, ${small}`,
-          littleApp,
-        );
-        backwards.unshift(...pairs(found));
-        more = found.pageInfo.hasPreviousPage;
-        before = found.pageInfo.startCursor;
-      }
-      expect(backwards).toEqual(expected);
+      expect(await readAll(size, true)).toEqual(expected);
+      expect(await readAll(size, false)).toEqual(expected);
     }
     const counted = await query<{ contradictions: { totalCount: number } }>(
       littleApp,
