@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { envReader, type EnvReader } from './env-reader.js';
 
 /** Limits a GraphQL document must stay within; see README "Limits". */
 export interface DocumentLimits {
@@ -139,185 +140,98 @@ export interface WebhookConfig {
   secretGraceSeconds: number;
 }
 
-function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
-  const timeoutMs = integer('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000, 100, 120_000);
-  const leaseMs = integer('WEBHOOK_LEASE_MS', env.WEBHOOK_LEASE_MS, 60_000, 100, 3_600_000);
+function webhookConfig(read: EnvReader): WebhookConfig {
+  const timeoutMs = read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000);
+  const leaseMs = read.integer('WEBHOOK_LEASE_MS', 60_000, 100, 3_600_000);
   if (leaseMs <= timeoutMs) {
     throw new Error(
       `expected WEBHOOK_LEASE_MS > WEBHOOK_TIMEOUT_MS, got ${leaseMs} <= ${timeoutMs}`,
     );
   }
   return {
-    enabled: oneOf('WEBHOOKS', env.WEBHOOKS, ['on', 'off'], 'on') === 'on',
-    intervalMs: integer('WEBHOOK_INTERVAL_MS', env.WEBHOOK_INTERVAL_MS, 1000, 10, 3_600_000),
-    batchSize: integer('WEBHOOK_BATCH_SIZE', env.WEBHOOK_BATCH_SIZE, 20, 1, 1000),
+    enabled: read.isOn('WEBHOOKS', 'on'),
+    intervalMs: read.integer('WEBHOOK_INTERVAL_MS', 1000, 10, 3_600_000),
+    batchSize: read.integer('WEBHOOK_BATCH_SIZE', 20, 1, 1000),
     // 12 attempts 30 s apart, doubling: the last retry comes about 17 h after the first try.
-    maxAttempts: integer('WEBHOOK_MAX_ATTEMPTS', env.WEBHOOK_MAX_ATTEMPTS, 12, 1, 30),
-    retryBaseMs: integer('WEBHOOK_RETRY_BASE_MS', env.WEBHOOK_RETRY_BASE_MS, 30_000, 1, 3_600_000),
+    maxAttempts: read.integer('WEBHOOK_MAX_ATTEMPTS', 12, 1, 30),
+    retryBaseMs: read.integer('WEBHOOK_RETRY_BASE_MS', 30_000, 1, 3_600_000),
     timeoutMs,
     leaseMs,
-    secretGraceSeconds: integer(
-      'WEBHOOK_SECRET_GRACE_SECONDS',
-      env.WEBHOOK_SECRET_GRACE_SECONDS,
-      86_400,
-      0,
-      604_800,
-    ),
+    secretGraceSeconds: read.integer('WEBHOOK_SECRET_GRACE_SECONDS', 86_400, 0, 604_800),
     allowPrivateAddresses:
-      oneOf(
-        'WEBHOOK_ALLOW_PRIVATE_ADDRESSES',
-        env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
-        ['true', 'false'],
-        'false',
-      ) === 'true',
+      read.oneOf('WEBHOOK_ALLOW_PRIVATE_ADDRESSES', ['true', 'false'], 'false') === 'true',
   };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
-function integer(
-  name: string,
-  value: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new Error(
-      `expected ${name} to be an integer in ${min}..${max}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return parsed;
-}
-
-function oneOf<T extends string>(
-  name: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined || value === '') return fallback;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new Error(
-      `expected ${name} to be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as T;
-}
-
 function limits(
-  env: NodeJS.ProcessEnv,
+  read: EnvReader,
   prefix: 'RESTRICTED' | 'TRUSTED',
   defaults: DocumentLimits,
 ): DocumentLimits {
-  const read = (name: string, fallback: number) =>
+  const limit = (name: string, fallback: number) =>
     // Up to 10^12: costs multiply page sizes, and the trusted default alone is 2 × 10^7.
-    integer(`${prefix}_MAX_${name}`, env[`${prefix}_MAX_${name}`], fallback, 1, 1e12);
+    read.integer(`${prefix}_MAX_${name}`, fallback, 1, 1e12);
   return {
-    depth: read('DEPTH', defaults.depth),
-    aliases: read('ALIASES', defaults.aliases),
-    directives: read('DIRECTIVES', defaults.directives),
-    tokens: read('TOKENS', defaults.tokens),
-    cost: read('COST', defaults.cost),
-    expandedFields: read('EXPANDED_FIELDS', defaults.expandedFields),
+    depth: limit('DEPTH', defaults.depth),
+    aliases: limit('ALIASES', defaults.aliases),
+    directives: limit('DIRECTIVES', defaults.directives),
+    tokens: limit('TOKENS', defaults.tokens),
+    cost: limit('COST', defaults.cost),
+    expandedFields: limit('EXPANDED_FIELDS', defaults.expandedFields),
   };
 }
 
 /** 0 (leave it to the server) or 100 ms to an hour: shorter would cancel ordinary reads. */
-function statementTimeout(value: string | undefined): number {
-  if (value === '0') return 0;
+function statementTimeout(env: NodeJS.ProcessEnv, read: EnvReader): number {
+  if (env.STATEMENT_TIMEOUT_MS === '0') return 0;
   try {
-    return integer('STATEMENT_TIMEOUT_MS', value, 10_000, 100, 3_600_000);
+    return read.integer('STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000);
   } catch {
     throw new Error(
-      `expected STATEMENT_TIMEOUT_MS to be 0 or an integer in 100..3600000, got ${JSON.stringify(value)}`,
+      `expected STATEMENT_TIMEOUT_MS to be 0 or an integer in 100..3600000, got ${JSON.stringify(env.STATEMENT_TIMEOUT_MS)}`,
     );
   }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const read = envReader(env);
   const production = env.NODE_ENV === 'production';
-  const seed = oneOf('SEED', env.SEED, ['true', 'false'], 'true');
   return {
-    port: integer('PORT', env.PORT, 4000, 0, 65535),
+    port: read.integer('PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl: env.DATABASE_URL || null,
-    databaseReadUrls: (env.DATABASE_READ_URL ?? '')
-      .split(',')
-      .map((url) => url.trim())
-      .filter(Boolean),
+    databaseReadUrls: read.list('DATABASE_READ_URL'),
     databaseMigrationUrl: env.DATABASE_MIGRATION_URL || null,
-    replicaMaxLagMs: integer(
-      'DATABASE_REPLICA_MAX_LAG_MS',
-      env.DATABASE_REPLICA_MAX_LAG_MS,
-      5000,
-      10,
-      600_000,
-    ),
-    preparedStatements:
-      oneOf(
-        'DATABASE_PREPARED_STATEMENTS',
-        env.DATABASE_PREPARED_STATEMENTS,
-        ['on', 'off'],
-        'on',
-      ) === 'on',
+    replicaMaxLagMs: read.integer('DATABASE_REPLICA_MAX_LAG_MS', 5000, 10, 600_000),
+    preparedStatements: read.isOn('DATABASE_PREPARED_STATEMENTS', 'on'),
     dataDir: path.resolve(env.DATA_DIR || '.data'),
-    databasePoolMax: integer('DATABASE_POOL_MAX', env.DATABASE_POOL_MAX, 10, 1, 1000),
-    databaseConnectTimeoutMs: integer(
-      'DATABASE_CONNECT_TIMEOUT_MS',
-      env.DATABASE_CONNECT_TIMEOUT_MS,
-      5000,
-      100,
-      600_000,
-    ),
-    databaseQueryTimeoutMs: integer(
-      'DATABASE_QUERY_TIMEOUT_MS',
-      env.DATABASE_QUERY_TIMEOUT_MS,
-      30_000,
-      100,
-      3_600_000,
-    ),
-    seed: seed === 'true',
-    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info'),
+    databasePoolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 1000),
+    databaseConnectTimeoutMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    databaseQueryTimeoutMs: read.integer('DATABASE_QUERY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    seed: read.oneOf('SEED', ['true', 'false'], 'true') === 'true',
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     production,
-    anonymousOperations: oneOf(
+    anonymousOperations: read.oneOf(
       'ANONYMOUS_OPERATIONS',
-      env.ANONYMOUS_OPERATIONS,
       ['persisted', 'any'],
       production ? 'persisted' : 'any',
     ),
-    introspection:
-      oneOf('INTROSPECTION', env.INTROSPECTION, ['on', 'off'], production ? 'off' : 'on') === 'on',
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    introspection: read.isOn('INTROSPECTION', production ? 'off' : 'on'),
+    corsOrigins: read.list('CORS_ORIGINS'),
     redisUrl: env.REDIS_URL || null,
     redisPrefix: env.REDIS_PREFIX || 'briefgraph:',
-    apqTtlSeconds: integer('APQ_TTL_SECONDS', env.APQ_TTL_SECONDS, 86_400, 1, 31_536_000),
-    apqMaxEntries: integer('APQ_MAX_ENTRIES', env.APQ_MAX_ENTRIES, 1000, 1, 1_000_000),
-    maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 100_000, 1000, 100_000_000),
-    maxResponseBytes: integer(
-      'MAX_RESPONSE_BYTES',
-      env.MAX_RESPONSE_BYTES,
-      10_000_000,
-      1000,
-      1_000_000_000,
-    ),
-    maxBatch: integer('MAX_BATCH', env.MAX_BATCH, 10, 1, 1000),
+    apqTtlSeconds: read.integer('APQ_TTL_SECONDS', 86_400, 1, 31_536_000),
+    apqMaxEntries: read.integer('APQ_MAX_ENTRIES', 1000, 1, 1_000_000),
+    maxBodyBytes: read.integer('MAX_BODY_BYTES', 100_000, 1000, 100_000_000),
+    maxResponseBytes: read.integer('MAX_RESPONSE_BYTES', 10_000_000, 1000, 1_000_000_000),
+    maxBatch: read.integer('MAX_BATCH', 10, 1, 1000),
     // Filters, slugs, ids and cursors are far shorter; cursors carry keys of up to 1000 chars.
-    maxReadStringLength: integer(
-      'MAX_READ_STRING_LENGTH',
-      env.MAX_READ_STRING_LENGTH,
-      2000,
-      1500,
-      1_000_000,
-    ),
+    maxReadStringLength: read.integer('MAX_READ_STRING_LENGTH', 2000, 1500, 1_000_000),
     // Restricted limits fit the registered documents of frontends and partners; analysts'
     // exploratory queries go deeper and wider (a three-level 100×100×100 walk costs ~9.2M).
-    restrictedLimits: limits(env, 'RESTRICTED', {
+    restrictedLimits: limits(read, 'RESTRICTED', {
       depth: 10,
       aliases: 15,
       directives: 20,
@@ -325,7 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cost: 5000,
       expandedFields: 5000,
     }),
-    trustedLimits: limits(env, 'TRUSTED', {
+    trustedLimits: limits(read, 'TRUSTED', {
       depth: 20,
       aliases: 100,
       directives: 100,
@@ -334,85 +248,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expandedFields: 50_000,
     }),
     rateLimit: {
-      anonymous: integer('RATE_LIMIT_ANONYMOUS', env.RATE_LIMIT_ANONYMOUS, 300, 1, 10_000_000),
-      keyed: integer('RATE_LIMIT_KEY', env.RATE_LIMIT_KEY, 1200, 1, 10_000_000),
-      authFailures: integer(
-        'RATE_LIMIT_AUTH_FAILURES',
-        env.RATE_LIMIT_AUTH_FAILURES,
-        20,
-        1,
-        10_000_000,
-      ),
-      windowSeconds: integer(
-        'RATE_LIMIT_WINDOW_SECONDS',
-        env.RATE_LIMIT_WINDOW_SECONDS,
-        60,
-        1,
-        86_400,
-      ),
+      anonymous: read.integer('RATE_LIMIT_ANONYMOUS', 300, 1, 10_000_000),
+      keyed: read.integer('RATE_LIMIT_KEY', 1200, 1, 10_000_000),
+      authFailures: read.integer('RATE_LIMIT_AUTH_FAILURES', 20, 1, 10_000_000),
+      windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
     },
-    statementTimeoutMs: statementTimeout(env.STATEMENT_TIMEOUT_MS),
-    executionTimeoutMs: integer(
-      'EXECUTION_TIMEOUT_MS',
-      env.EXECUTION_TIMEOUT_MS,
-      15_000,
-      100,
-      3_600_000,
-    ),
+    statementTimeoutMs: statementTimeout(env, read),
+    executionTimeoutMs: read.integer('EXECUTION_TIMEOUT_MS', 15_000, 100, 3_600_000),
     responseCache: {
-      ttlSeconds: integer(
-        'RESPONSE_CACHE_TTL_SECONDS',
-        env.RESPONSE_CACHE_TTL_SECONDS,
-        60,
-        0,
-        86_400,
-      ),
-      maxEntries: integer(
-        'RESPONSE_CACHE_MAX_ENTRIES',
-        env.RESPONSE_CACHE_MAX_ENTRIES,
-        10_000,
-        1,
-        10_000_000,
-      ),
-      maxBytes: integer(
-        'RESPONSE_CACHE_MAX_BYTES',
-        env.RESPONSE_CACHE_MAX_BYTES,
-        64 * 1024 * 1024,
-        100_000,
-        68_719_476_736,
-      ),
-      maxEntryBytes: integer(
+      ttlSeconds: read.integer('RESPONSE_CACHE_TTL_SECONDS', 60, 0, 86_400),
+      maxEntries: read.integer('RESPONSE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
+      maxBytes: read.integer('RESPONSE_CACHE_MAX_BYTES', 64 * 1024 * 1024, 100_000, 68_719_476_736),
+      maxEntryBytes: read.integer(
         'RESPONSE_CACHE_MAX_ENTRY_BYTES',
-        env.RESPONSE_CACHE_MAX_ENTRY_BYTES,
         512 * 1024,
         1000,
         68_719_476_736,
       ),
     },
-    tracing:
-      oneOf('OTEL_TRACING', env.OTEL_TRACING, ['on', 'off'], 'off') === 'on'
-        ? { serviceName: env.OTEL_SERVICE_NAME || 'briefgraph' }
-        : null,
+    tracing: read.isOn('OTEL_TRACING', 'off')
+      ? { serviceName: env.OTEL_SERVICE_NAME || 'briefgraph' }
+      : null,
     metrics:
       env.METRICS_PORT === undefined || env.METRICS_PORT === ''
         ? null
         : {
-            port: integer('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535),
+            port: read.integer('METRICS_PORT', 0, 0, 65535),
             // Loopback unless the operator says otherwise: metrics are for Prometheus, not users.
             host: env.METRICS_HOST || '127.0.0.1',
           },
-    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 10_000, 0, 600_000),
-    webhooks: webhookConfig(env),
+    shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    webhooks: webhookConfig(read),
     subscriptions: {
       redisUrl: env.SUBSCRIPTIONS_REDIS_URL || env.REDIS_URL || null,
-      maxPerCaller: integer(
-        'SUBSCRIPTIONS_MAX_PER_CALLER',
-        env.SUBSCRIPTIONS_MAX_PER_CALLER,
-        20,
-        1,
-        100_000,
-      ),
-      maxPerProcess: integer('SUBSCRIPTIONS_MAX', env.SUBSCRIPTIONS_MAX, 1000, 1, 1_000_000),
+      maxPerCaller: read.integer('SUBSCRIPTIONS_MAX_PER_CALLER', 20, 1, 100_000),
+      maxPerProcess: read.integer('SUBSCRIPTIONS_MAX', 1000, 1, 1_000_000),
     },
   };
 }
