@@ -1,10 +1,11 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { anyId } from '../db/any-id.js';
-import { partialDateEndSql, partialDateLabelSql, quantityTextSql } from '../db/display-sql.js';
+import { quantityTextSql } from '../db/display-sql.js';
 import type { Executor } from '../db/executor.js';
 import type { DB } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 import { claimRowsQuery, visibleClaimIds, type ClaimFilter } from './claim.repository.js';
+import { periodLabel, quantityRange, visibleObjects, widestPeriod } from './contradiction-rules.js';
 
 // Contradictions, computed in SQL from what the caller may see: two visible claims with the same
 // visible subject, predicate and visible objects whose quantities of one role and unit cannot
@@ -22,9 +23,6 @@ const KIND_RANK: Record<ContradictionKind, number> = {
 };
 
 const LAST_KIND_RANK = Math.max(...Object.values(KIND_RANK));
-
-/** An approximate quantity ("around 21") is read as its value ± this share of it. */
-const APPROXIMATE_TOLERANCE = 0.1;
 
 /** Where a contradiction sorts: its claim, its kind, the other claim or citation, the detail. */
 export interface ContradictionKey {
@@ -56,49 +54,6 @@ interface RawRow {
 
 /** The ids of visible claims the contradictions are read for (Kysely adds its parentheses). */
 type ClaimIds = SelectQueryBuilder<DB, 'claim' | 'briefing', { id: number }>;
-
-/** The widest period a claim's valid time may cover: a bound that is not a firm date is open. */
-function widestPeriod(alias: string): RawBuilder<string> {
-  const column = (name: string) => sql.ref(`${alias}.${name}`);
-  const from = sql`case when ${column('valid_from_bound')} in ('KNOWN', 'NOT_BEFORE')
-    then ${column('valid_from')} end`;
-  const to = sql`case when ${column('valid_to_bound')} in ('KNOWN', 'NOT_AFTER')
-    then ${partialDateEndSql(column('valid_to'), column('valid_to_precision'))}::date end`;
-  return sql<string>`daterange(${from}, ${to}, '[]')`;
-}
-
-/** "2006-07", "2006-10–2008", "2000–…": a valid time as its reason shows it. */
-function periodLabel(alias: string): RawBuilder<string> {
-  const column = (name: string) => sql.ref(`${alias}.${name}`);
-  const from = sql`coalesce(${partialDateLabelSql(column('valid_from'), column('valid_from_precision'))}, '…')`;
-  const to = sql`coalesce(${partialDateLabelSql(column('valid_to'), column('valid_to_precision'))}, '…')`;
-  return sql<string>`case when ${from} = ${to} then ${from} else ${from} || '–' || ${to} end`;
-}
-
-/** The claim's visible objects, in id order: two claims are about the same thing when equal. */
-function visibleObjects(visibility: Visibility, alias: string): RawBuilder<number[]> {
-  return sql<number[]>`array(select claim_object.actor_id from claim_object
-    join actor on actor.id = claim_object.actor_id
-    where claim_object.claim_id = ${sql.ref(`${alias}.id`)} and ${sharedRecordVisible(visibility, 'actor')}
-    order by claim_object.actor_id)`;
-}
-
-/** The interval of values a quantity allows; a vague one without bounds allows every value. */
-function quantityRange(alias: string): RawBuilder<string> {
-  const column = (name: string) => sql.ref(`${alias}.${name}`);
-  const value = column('value');
-  const spread = sql`abs(${value}) * ${APPROXIMATE_TOLERANCE}::numeric`;
-  return sql<string>`numrange(
-    case ${column('qualifier')} when 'EXACT' then ${value}
-      when 'APPROXIMATE' then ${value} - ${spread}
-      when 'AT_LEAST' then coalesce(${value}, ${column('min')})
-      when 'AT_MOST' then null else ${column('min')} end,
-    case ${column('qualifier')} when 'EXACT' then ${value}
-      when 'APPROXIMATE' then ${value} + ${spread}
-      when 'AT_LEAST' then null
-      when 'AT_MOST' then coalesce(${value}, ${column('max')}) else ${column('max')} end,
-    '[]')`;
-}
 
 /** Which pairs and citations `contradictionsOf` reads. */
 interface Scope {
