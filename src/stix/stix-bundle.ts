@@ -1,10 +1,5 @@
 import type { AuthorRow, BriefingRow } from '../briefings/briefing.repository.js';
-import {
-  partialDate,
-  partialDateEnd,
-  partialDateLabel,
-  quantityText,
-} from '../common/time-and-quantity.schema.js';
+import { partialDate, partialDateEnd } from '../common/time-and-quantity.schema.js';
 import type {
   ActorRelationshipRow,
   ActorRow,
@@ -25,7 +20,9 @@ import {
   type StixObject,
 } from './stix-definitions.js';
 import type { QuantityRow } from '../claims/claim-facets.repository.js';
+import { claimContent, claimExtension } from './stix-claim-note.js';
 import { stixId } from './stix-ids.js';
+import { common, present, timestamp } from './stix-properties.js';
 
 /** Everything of one briefing that its caller may see, as read by stix-export.ts. */
 export interface StixBriefingData {
@@ -53,11 +50,6 @@ export type StixBundle = {
   id: string;
   objects: StixObject[];
 };
-
-/** STIX timestamps are RFC 3339 in UTC with millisecond precision (§3.2). */
-function timestamp(value: Date): string {
-  return value.toISOString();
-}
 
 /** A partial date's first instant, and (for `to`) the last instant of its period. */
 function periodStart(date: string): string {
@@ -101,31 +93,6 @@ const IDENTITY_OF: Record<
   // has no nearer value than "unknown".
   PROGRAM: { class: 'unknown' },
 };
-
-function common(
-  type: string,
-  id: string,
-  row: { created_at: Date; updated_at: Date; marking: Marking },
-) {
-  return {
-    type,
-    spec_version: '2.1',
-    id,
-    created: timestamp(row.created_at),
-    modified: timestamp(row.updated_at),
-    object_marking_refs: [markingRef(row.marking)],
-  };
-}
-
-/** Set only what has a value: STIX forbids empty strings and empty lists in most properties. */
-function present<T extends Record<string, unknown>>(object: T): T {
-  return Object.fromEntries(
-    Object.entries(object).filter(
-      ([, value]) =>
-        value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0),
-    ),
-  ) as T;
-}
 
 function externalReference(source: SourceRow, relays: SourceRow | undefined) {
   const details = [
@@ -226,68 +193,6 @@ function relationshipObject(
     start_time: from ? periodStart(from.date) : null,
     stop_time: to ? periodEnd(to.date, to.precision) : null,
     confidence: relationship.confidence,
-  });
-}
-
-function claimContent(claim: ClaimRow, quantities: readonly QuantityRow[]): string {
-  const from = partialDate(claim.valid_from, claim.valid_from_precision);
-  const to = partialDate(claim.valid_to, claim.valid_to_precision);
-  const validTime =
-    from || to
-      ? `${from ? partialDateLabel(from) : '…'} to ${to ? partialDateLabel(to) : '…'}`
-      : null;
-  return [
-    claim.statement,
-    ...quantities.map(
-      (quantity) =>
-        `Quantity (${(quantity.label ?? quantity.role).toLowerCase().replaceAll('_', ' ')}): ${quantityText(quantity)}.`,
-    ),
-    validTime
-      ? `Valid: ${validTime}${claim.valid_time_note ? ` (${claim.valid_time_note})` : ''}.`
-      : null,
-    claim.likelihood ? `Likelihood: ${claim.likelihood.toLowerCase().replaceAll('_', ' ')}.` : null,
-    claim.quote ? `Quote: “${claim.quote}”` : null,
-  ]
-    .filter((line) => line !== null)
-    .join('\n');
-}
-
-function claimExtension(claim: ClaimRow, quantities: readonly QuantityRow[]) {
-  return present({
-    extension_type: 'property-extension',
-    kind: claim.kind,
-    status: claim.status,
-    predicate: claim.predicate,
-    likelihood: claim.likelihood,
-    quote: claim.quote,
-    span:
-      claim.span_start !== null && claim.span_end !== null
-        ? { start: claim.span_start, end: claim.span_end }
-        : null,
-    quantities: quantities.map((quantity) =>
-      present({
-        role: quantity.role,
-        label: quantity.label,
-        kind: quantity.kind,
-        qualifier: quantity.qualifier,
-        value: quantity.value,
-        min: quantity.min,
-        max: quantity.max,
-        unit: quantity.unit,
-        currency: quantity.currency,
-        wording: quantity.wording,
-      }),
-    ),
-    valid_time:
-      claim.valid_from || claim.valid_to || claim.valid_time_note
-        ? present({
-            from: claim.valid_from,
-            from_precision: claim.valid_from_precision,
-            to: claim.valid_to,
-            to_precision: claim.valid_to_precision,
-            note: claim.valid_time_note,
-          })
-        : null,
   });
 }
 
