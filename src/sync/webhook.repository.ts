@@ -35,16 +35,27 @@ export async function latestChangeId(db: Executor): Promise<number> {
   return Number(row.id);
 }
 
+/** Where a key (`k`) still works: not revoked, not expired. Deliveries of its endpoints wait. */
+const KEY_ACTIVE = sql<boolean>`k.revoked_at is null and (k.expires_at is null or k.expires_at > now())`;
+
 /** Whether `id` names a key that still works (not revoked, not expired). */
 export async function isActiveApiKey(db: Executor, id: number): Promise<boolean> {
   const row = await db
-    .selectFrom('api_key')
-    .select('id')
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .selectFrom('api_key as k')
+    .select('k.id')
+    .where('k.id', '=', id)
+    .where(KEY_ACTIVE)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Endpoints with the role and clearance of the key whose visibility their deliveries follow. */
+function audienceEndpoints(db: Executor) {
+  return db
+    .selectFrom('webhook_endpoint as e')
+    .innerJoin('api_key as k', 'k.id', 'e.api_key_id')
+    .selectAll('e')
+    .select(['k.role', 'k.clearance']);
 }
 
 /** A new endpoint, from the current end of the feed: it receives changes from now on. */
@@ -166,9 +177,6 @@ export async function requeueDeadDelivery(
     .executeTakeFirst();
 }
 
-/** Where a key still works: deliveries of an endpoint whose key was revoked wait. */
-const KEY_ACTIVE = sql<boolean>`k.revoked_at is null and (k.expires_at is null or k.expires_at > now())`;
-
 /**
  * Enabled endpoints behind the end of the feed, locked for this transaction; endpoints another
  * instance is enqueueing for are skipped, not waited for.
@@ -178,11 +186,7 @@ export async function lockEndpointsBehind(
   latest: number,
   limit: number,
 ): Promise<AudienceEndpointRow[]> {
-  return db
-    .selectFrom('webhook_endpoint as e')
-    .innerJoin('api_key as k', 'k.id', 'e.api_key_id')
-    .selectAll('e')
-    .select(['k.role', 'k.clearance'])
+  return audienceEndpoints(db)
     .where('e.enabled', '=', true)
     .where('e.cursor', '<', latest)
     .where(KEY_ACTIVE)
@@ -253,13 +257,7 @@ export async function findAudienceEndpoints(
   db: Executor,
   ids: readonly number[],
 ): Promise<AudienceEndpointRow[]> {
-  return db
-    .selectFrom('webhook_endpoint as e')
-    .innerJoin('api_key as k', 'k.id', 'e.api_key_id')
-    .selectAll('e')
-    .select(['k.role', 'k.clearance'])
-    .where('e.id', '=', anyId(ids))
-    .execute();
+  return audienceEndpoints(db).where('e.id', '=', anyId(ids)).execute();
 }
 
 export type AttemptOutcome =

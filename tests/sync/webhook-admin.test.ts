@@ -173,6 +173,27 @@ describe('registerWebhookEndpoint', () => {
         message: 'expected the id of an ApiKey, got the id of a Claim',
       },
     ]);
+    // A key past its expiry is as unusable as a revoked one.
+    await createKey(database, 'partner', {
+      name: 'Expired',
+      expiresAt: new Date(Date.now() - 60_000),
+    });
+    const expired = await database.db
+      .selectFrom('api_key')
+      .select('id')
+      .where('name', '=', 'Expired')
+      .executeTakeFirstOrThrow();
+    const lapsed = await register({
+      url: 'https://partner.example/x',
+      events: ['ACTOR_UPSERT'],
+      apiKeyId: encodeGlobalId('ApiKey', expired.id),
+    });
+    expect(lapsed['issues']).toEqual([
+      {
+        path: ['input', 'apiKeyId'],
+        message: expect.stringMatching(/^expected an active API key/),
+      },
+    ]);
     expect(await endpointRows()).toEqual(before);
   });
 
