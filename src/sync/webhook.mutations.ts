@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import type { WebhookEventType } from '../db/types.js';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
-import { commandOf, Issues, parsed } from '../mutations/validate.js';
+import { commandOf, Issues, parsed, parseIdArgument } from '../mutations/validate.js';
 import { runWrite, type Write } from '../mutations/write.js';
 import type { Context } from '../context.js';
 import { newWebhookSecret } from './webhook-signature.js';
@@ -226,9 +226,7 @@ builder.mutationFields((t) => ({
         ctx,
         { operation: 'disableWebhookEndpoint', role: 'admin', input: { id } },
         async (write) => {
-          const issues = new Issues();
-          const decodedEndpointId = issues.id(['id'], id, 'WebhookEndpoint');
-          const endpointId = commandOf(parsed(issues, decodedEndpointId, {}));
+          const endpointId = commandOf(parseIdArgument(id, 'WebhookEndpoint')).id;
           return changeEndpoint(write, endpointId, id, 'webhook-endpoint.disable', () =>
             updateWebhookEndpoint(write.trx, endpointId, {
               disabledReason: `disabled by ${write.viewer.name}`,
@@ -250,9 +248,7 @@ builder.mutationFields((t) => ({
         ctx,
         { operation: 'rotateWebhookEndpointSecret', role: 'admin', input: { id } },
         async (write) => {
-          const issues = new Issues();
-          const decodedEndpointId = issues.id(['id'], id, 'WebhookEndpoint');
-          const endpointId = commandOf(parsed(issues, decodedEndpointId, {}));
+          const endpointId = commandOf(parseIdArgument(id, 'WebhookEndpoint')).id;
           return changeEndpoint(write, endpointId, id, 'webhook-endpoint.rotate-secret', () =>
             updateWebhookEndpoint(write.trx, endpointId, {
               rotate: { secret, graceSeconds: ctx.config.webhooks.secretGraceSeconds },
@@ -277,9 +273,7 @@ builder.mutationFields((t) => ({
         ctx,
         { operation: 'replayWebhookDelivery', role: 'admin', input: { id } },
         async ({ trx, audit }) => {
-          const issues = new Issues();
-          const decodedDeliveryId = issues.id(['id'], id, 'WebhookDelivery');
-          const deliveryId = commandOf(parsed(issues, decodedDeliveryId, {}));
+          const deliveryId = commandOf(parseIdArgument(id, 'WebhookDelivery')).id;
           const [before] = await findWebhookDeliveriesByIds(trx, [deliveryId]);
           if (!before) throw new NotFoundError('WebhookDelivery', id, ['id']);
           const after = await requeueDeadDelivery(trx, deliveryId);

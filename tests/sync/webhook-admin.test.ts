@@ -284,6 +284,21 @@ describe('changing an endpoint', () => {
     ]);
     const missing = await run(DISABLE, { id: encodeGlobalId('WebhookEndpoint', 999) });
     expect(missing).toMatchObject({ __typename: 'NotFoundError' });
+    for (const [text, id] of [
+      [DISABLE, encodeGlobalId('Claim', row?.id ?? 0)],
+      [ROTATE, 'not-an-id'],
+    ] as const) {
+      const wrongId = await run(text, { id });
+      expect(wrongId['issues']).toEqual([
+        {
+          path: ['id'],
+          message:
+            id === 'not-an-id'
+              ? 'expected the id of a WebhookEndpoint, got "not-an-id"'
+              : 'expected the id of a WebhookEndpoint, got the id of a Claim',
+        },
+      ]);
+    }
     expect(await endpointRows()).toEqual(before);
   });
 
@@ -310,6 +325,13 @@ describe('changing an endpoint', () => {
     });
     const missing = await run(REPLAY, { id: encodeGlobalId('WebhookDelivery', 999) });
     expect(missing['__typename']).toBe('NotFoundError');
+    const endpointId = await run(REPLAY, { id: encodeGlobalId('WebhookEndpoint', row?.id ?? 0) });
+    expect(endpointId['issues']).toEqual([
+      {
+        path: ['id'],
+        message: 'expected the id of a WebhookDelivery, got the id of a WebhookEndpoint',
+      },
+    ]);
     const tooMany = await graphql(
       app,
       'query ($id: ID!) { webhookDeliveries(endpointId: $id, first: 101) { id } }',
