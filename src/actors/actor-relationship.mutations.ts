@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { PartialDateInput } from '../mutations/common-inputs.js';
 import { commandOf } from '../mutations/validate.js';
-import { atVersion, writeField } from '../mutations/write-field.js';
+import { atVersion, writeField, writeInput } from '../mutations/write-field.js';
 import { ActorRef, ActorRelationshipRef } from '../refs.js';
 import {
   RelateActorsInput,
@@ -26,12 +26,7 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'relationship',
       args: {
-        input: t.arg({
-          type: RelateActorsInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(RelateActorsInput),
       },
       run: (args, write) => relateActors(write, commandOf(parseRelateActors(args.input))),
     }),
@@ -45,12 +40,7 @@ builder.mutationFields((t) => ({
       result: 'relationship',
       args: {
         ...atVersion(),
-        input: t.arg({
-          type: UpdateRelationshipInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(UpdateRelationshipInput),
       },
       run: (args, write) => updateRelationship(write, commandOf(parseUpdateRelationship(args))),
     }),

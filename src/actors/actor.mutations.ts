@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { commandOf } from '../mutations/validate.js';
-import { atVersion, writeField } from '../mutations/write-field.js';
+import { atVersion, writeField, writeInput } from '../mutations/write-field.js';
 import { ActorRef } from '../refs.js';
 import { mergeActors } from './actor-merge.service.js';
 import {
@@ -20,12 +20,7 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'actor',
       args: {
-        input: t.arg({
-          type: CreateActorInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(CreateActorInput),
       },
       run: (args, write) => createActor(write, commandOf(parseCreateActor(args.input))),
     }),
@@ -39,12 +34,7 @@ builder.mutationFields((t) => ({
       result: 'actor',
       args: {
         ...atVersion(),
-        input: t.arg({
-          type: UpdateActorInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(UpdateActorInput),
       },
       run: (args, write) => updateActor(write, commandOf(parseUpdateActor(args))),
     }),

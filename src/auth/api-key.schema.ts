@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { writeInput } from '../mutations/write-field.js';
 import { MarkingEnum } from '../common/enums.js';
 import { databaseIdOf } from '../common/global-id.js';
 import { ROLES, type Role } from '../db/types.js';
@@ -131,12 +132,7 @@ builder.mutationFields((t) => ({
       },
     },
     args: {
-      input: t.arg({
-        type: CreateApiKeyInput,
-        required: true,
-        description:
-          'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-      }),
+      ...writeInput(CreateApiKeyInput),
     },
     resolve: async (_root, { input }, ctx) => {
       let key = '';

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { BriefingStatusEnum } from '../common/enums.js';
 import { commandOf } from '../mutations/validate.js';
-import { atVersion, writeField } from '../mutations/write-field.js';
+import { atVersion, writeField, writeInput } from '../mutations/write-field.js';
 import { BriefingRef } from '../refs.js';
 import {
   CreateBriefingInput,
@@ -20,12 +20,7 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'briefing',
       args: {
-        input: t.arg({
-          type: CreateBriefingInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(CreateBriefingInput),
       },
       run: (args, write) => createBriefing(write, commandOf(parseCreateBriefing(args.input))),
     }),
@@ -39,12 +34,7 @@ builder.mutationFields((t) => ({
       result: 'briefing',
       args: {
         ...atVersion(),
-        input: t.arg({
-          type: UpdateBriefingInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(UpdateBriefingInput),
       },
       run: (args, write) => updateBriefing(write, parseUpdateBriefing(args)),
     }),

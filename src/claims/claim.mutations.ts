@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { commandOf } from '../mutations/validate.js';
-import { atVersion, writeField } from '../mutations/write-field.js';
+import { atVersion, writeField, writeInput } from '../mutations/write-field.js';
 import { BriefingRef, ClaimRef } from '../refs.js';
 import { citeSource, removeCitation } from './citation.service.js';
 import {
@@ -13,6 +13,17 @@ import {
 import { CitationInput, parseCiteSource, parseRemoveCitation } from './citation.inputs.js';
 import { addClaim, removeClaim, updateClaim } from './claim.service.js';
 
+/** `claimId` and `expectedVersion`: a citation write changes its claim, at the version read. */
+function claimAtVersion() {
+  return builder.args((t) => ({
+    claimId: t.id({ required: true, description: 'The claim’s global id.' }),
+    expectedVersion: t.int({
+      required: true,
+      description: 'The claim’s `version` you read; a ConflictError when it has moved on.',
+    }),
+  }));
+}
+
 builder.mutationFields((t) => ({
   addClaim: t.field({
     type: ClaimRef,
@@ -23,12 +34,7 @@ builder.mutationFields((t) => ({
       result: 'claim',
       args: {
         briefingId: t.arg.id({ required: true, description: 'The briefing the claim belongs to.' }),
-        input: t.arg({
-          type: AddClaimInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(AddClaimInput),
       },
       run: (args, write) => addClaim(write, parseAddClaim(args)),
     }),
@@ -41,12 +47,7 @@ builder.mutationFields((t) => ({
       result: 'claim',
       args: {
         ...atVersion(),
-        input: t.arg({
-          type: UpdateClaimInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(UpdateClaimInput),
       },
       run: (args, write) => updateClaim(write, parseUpdateClaim(args)),
     }),
@@ -72,17 +73,8 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'claim',
       args: {
-        claimId: t.arg.id({ required: true, description: 'The claim’s global id.' }),
-        expectedVersion: t.arg.int({
-          required: true,
-          description: 'The claim’s `version` you read; a ConflictError when it has moved on.',
-        }),
-        input: t.arg({
-          type: CitationInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...claimAtVersion(),
+        ...writeInput(CitationInput),
       },
       run: (args, write) => citeSource(write, commandOf(parseCiteSource(args))),
     }),
@@ -95,11 +87,7 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'claim',
       args: {
-        claimId: t.arg.id({ required: true, description: 'The claim’s global id.' }),
-        expectedVersion: t.arg.int({
-          required: true,
-          description: 'The claim’s `version` you read; a ConflictError when it has moved on.',
-        }),
+        ...claimAtVersion(),
         citationId: t.arg.id({ required: true, description: 'A `Citation.id` of this claim.' }),
       },
       run: (args, write) => removeCitation(write, commandOf(parseRemoveCitation(args))),

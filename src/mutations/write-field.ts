@@ -1,6 +1,7 @@
-import type { InputFieldMap, InputShapeFromFields } from '@pothos/core';
+import type { InputFieldMap, InputObjectRef, InputShapeFromFields } from '@pothos/core';
 import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../builder.js';
+import type { Types } from '../common/list-args.js';
 import type { Context } from '../context.js';
 import { runWrite, type Write } from './write.js';
 
@@ -25,6 +26,18 @@ export function atVersion() {
       required: true,
       description:
         'The `version` you read. If the record has changed since, nothing is written and a ConflictError names the current version.',
+    }),
+  }));
+}
+
+/** `input`: what a write is to store, of its input type, refused whole when any of it is wrong. */
+export function writeInput<Input extends object>(type: InputObjectRef<Types, Input>) {
+  return builder.args((t) => ({
+    input: t.field({
+      type,
+      required: true,
+      description:
+        'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
     }),
   }));
 }

@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { writeInput } from '../mutations/write-field.js';
 import type { Context } from '../context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors/domain-errors.js';
 import {
@@ -85,12 +86,7 @@ builder.mutationFields((t) => ({
       },
     },
     args: {
-      input: t.arg({
-        type: RegisterPersistedOperationInput,
-        required: true,
-        description:
-          'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-      }),
+      ...writeInput(RegisterPersistedOperationInput),
     },
     resolve: async (_root, { input }, ctx, info) => {
       try {

@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { commandOf } from '../mutations/validate.js';
-import { atVersion, writeField } from '../mutations/write-field.js';
+import { atVersion, writeField, writeInput } from '../mutations/write-field.js';
 import { SourceRef } from '../refs.js';
 import {
   CreateSourceInput,
@@ -18,12 +18,7 @@ builder.mutationFields((t) => ({
       role: 'editor',
       result: 'source',
       args: {
-        input: t.arg({
-          type: CreateSourceInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(CreateSourceInput),
       },
       run: (args, write) => createSource(write, commandOf(parseCreateSource(args.input))),
     }),
@@ -36,12 +31,7 @@ builder.mutationFields((t) => ({
       result: 'source',
       args: {
         ...atVersion(),
-        input: t.arg({
-          type: UpdateSourceInput,
-          required: true,
-          description:
-            'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-        }),
+        ...writeInput(UpdateSourceInput),
       },
       run: (args, write) => updateSource(write, commandOf(parseUpdateSource(args))),
     }),

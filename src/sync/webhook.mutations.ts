@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { writeInput } from '../mutations/write-field.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import type { WebhookEventType } from '../db/types.js';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
@@ -135,12 +136,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: SECRET_RESULT,
     args: {
-      input: t.arg({
-        type: RegisterWebhookEndpointInput,
-        required: true,
-        description:
-          'What to write; every problem with it comes back in a ValidationError, and nothing is written.',
-      }),
+      ...writeInput(RegisterWebhookEndpointInput),
     },
     resolve: async (_root, { input }, ctx) => {
       const secret = newWebhookSecret();
