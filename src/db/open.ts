@@ -1,21 +1,13 @@
-import type { LogEvent } from 'kysely';
-import type pg from 'pg';
-import { createDatabase, type Database } from './database.js';
+import { createDatabase, type Database, type DatabaseOptions } from './database.js';
 
-export interface OpenDatabaseOptions {
+/** Where the database is, and the pool's options as `createDatabase` takes them. */
+export interface OpenDatabaseOptions extends Omit<DatabaseOptions, 'url' | 'maxConnections'> {
   databaseUrl: string | null;
   /** Embedded data directory; null keeps the embedded database in memory. */
   dataDir: string | null;
   maxConnections: number;
   /** The embedded database's starting data, a dump of another one (see `dumpEmbedded`). */
   initialData?: Blob;
-  connectTimeoutMs?: number;
-  queryTimeoutMs?: number;
-  onQuery?: (event: LogEvent) => void;
-  onPoolError?: (error: Error) => void;
-  onPool?: (pool: pg.Pool) => void;
-  /** Named prepared statements for compiled reads (default on; off behind some poolers). */
-  preparedStatements?: boolean;
 }
 
 export interface OpenDatabase {
