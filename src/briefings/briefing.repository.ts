@@ -131,10 +131,7 @@ export async function findBriefingBySlug(
   visibility: Visibility,
   slug: string,
 ): Promise<BriefingRow | undefined> {
-  return visibleBriefings(db, visibility)
-    .selectAll('briefing')
-    .where('briefing.slug', '=', slug)
-    .executeTakeFirst();
+  return briefingBySlugQuery(db, visibility, slug).executeTakeFirst();
 }
 
 /**
