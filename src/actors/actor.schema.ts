@@ -62,6 +62,7 @@ import {
   countRelationshipsPerActor,
   findRelationshipsPagePerActor,
 } from './actor-relationship.repository.js';
+import { checkedRowQuery } from '../db/visible-listing.js';
 
 export const ActorOrderEnum = orderEnum<ActorOrder>('ActorOrder', 'actor', {
   NAME_ASC: { description: 'By name, A–Z, ignoring case and accents (default).' },
@@ -151,7 +152,10 @@ function toActorFilter(input: ActorFilterShape | null | undefined): ActorFilter 
 const WIKIDATA_URL = 'https://www.wikidata.org/wiki/';
 
 ActorRef.implement({
-  extensions: sqlType({ byId: (env, id) => actorByIdQuery(env.db, env.visibility, id) }),
+  extensions: sqlType({
+    byId: (env, id) => actorByIdQuery(env.db, env.visibility, id),
+    byCheckedId: (_env, id) => checkedRowQuery('actor', id),
+  }),
   description:
     'A state, person, organisation, government body, military unit, equipment type, programme or place that claims are about. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({

@@ -55,6 +55,7 @@ import {
 } from './briefing-parts.repository.js';
 import { findBriefingAsOf } from './briefing-as-of.repository.js';
 import { NESTED_LIST } from '../common/connection.js';
+import { checkedRowQuery } from '../db/visible-listing.js';
 
 export const BriefingOrderEnum = orderEnum<BriefingOrder>('BriefingOrder', 'briefing', {
   PUBLISHED_AT_DESC: { description: 'Newest first; unpublished last (default).' },
@@ -180,7 +181,10 @@ AuthorRef.implement({
 });
 
 BriefingRef.implement({
-  extensions: sqlType({ byId: (env, id) => briefingByIdQuery(env.db, env.visibility, id) }),
+  extensions: sqlType({
+    byId: (env, id) => briefingByIdQuery(env.db, env.visibility, id),
+    byCheckedId: (_env, id) => checkedRowQuery('briefing', id),
+  }),
   description:
     'An analytic article broken down into claims, each traced to its sources, about actors and their relationships.',
   fields: (t) => ({

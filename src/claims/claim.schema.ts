@@ -45,6 +45,7 @@ import {
   findObjectActorsByClaimIds,
   objectActorsOfClaimQuery,
 } from './claim-objects.repository.js';
+import { checkedRowQuery } from '../db/visible-listing.js';
 // Filters and the actor-role enum live in their own files; other domains import them from here.
 export { ClaimFilterInput, DateRangeInput, toClaimFilter } from './claim-filter.inputs.js';
 export { ActorRoleEnum } from './claim-enums.js';
@@ -112,7 +113,10 @@ const SpanRef = builder.objectRef<{ start: number; end: number }>('TextSpan').im
 });
 
 ClaimRef.implement({
-  extensions: sqlType({ byId: (env, id) => claimByIdQuery(env.db, env.visibility, id) }),
+  extensions: sqlType({
+    byId: (env, id) => claimByIdQuery(env.db, env.visibility, id),
+    byCheckedId: (_env, id) => checkedRowQuery('claim', id),
+  }),
   description:
     'One normalised statement from a briefing (“Russia supplied 24 Su-30MK2 to Venezuela”), anchored in its text, with who it is about, when it holds, how sure we are, and the sources that carry it.',
   fields: (t) => ({

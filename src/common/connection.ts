@@ -48,7 +48,9 @@ export function encodeCursor(orderingName: string, row: SortKeyed & { id: number
  * (src/errors/pg-errors.ts).
  */
 export function readCursor(cursor: string): CursorPayload | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  // encodeCursor's JSON starts `{"`, which base64url writes `ey`: other text (every String
+  // variable is tried, e.g. a search's words) is refused before a JSON.parse that throws.
+  if (!cursor.startsWith('ey') || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

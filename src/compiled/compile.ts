@@ -217,7 +217,10 @@ function fieldJson(
         const member = scope.schema.getType(typename);
         if (!member || !isObjectType(member) || !scope.schema.isSubType(named, member))
           throw new NotCompilable(`${typename} in ${named.name}`);
-        const record = recordJson(scope, member, selections, typeSql(member).byId(scope.env, id));
+        const { byId, byCheckedId } = typeSql(member);
+        const query =
+          spec.checked && byCheckedId ? byCheckedId(scope.env, id) : byId(scope.env, id);
+        const record = recordJson(scope, member, selections, query);
         return sql`when ${value}::text then ${record}`;
       });
       return nonNull(field, sql`case ${row(spec.discriminator)} ${sql.join(arms, sql` `)} end`);

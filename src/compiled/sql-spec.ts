@@ -62,13 +62,16 @@ export type FieldSql =
   /**
    * A record of one of the union's member types, read by id through that type's `byId` (so
    * with its visibility): `members` maps the values of the row's `discriminator` column to type
-   * names (a search hit's `type` to its record's).
+   * names (a search hit's `type` to its record's). `checked`: the row's id comes from a
+   * statement that applied its type's visibility already (search's candidates), so the record
+   * is read through `byCheckedId`, without checking the same rules again per record.
    */
   | {
       kind: 'union';
       discriminator: string;
       members: Readonly<Record<string, string>>;
       id: (row: RowRef) => RawBuilder<number>;
+      checked?: boolean;
     }
   /** Rows of the field's type, each with a `list_rank` giving their order (capped lists). */
   | { kind: 'list'; rows: (env: SqlEnv, row: RowRef) => Expression<unknown> }
@@ -96,6 +99,11 @@ export type FieldSql =
 /** How a node type's records are read by id, with the caller's visibility. */
 export interface TypeSql {
   byId: (env: SqlEnv, id: RawBuilder<number> | number) => Expression<unknown>;
+  /**
+   * The record by an id the statement found visible already (a `checked` union's), without
+   * repeating the checks: the same row `byId` yields for a visible id.
+   */
+  byCheckedId?: (env: SqlEnv, id: RawBuilder<number>) => Expression<unknown>;
 }
 
 /** Thrown while compiling when a read needs the loader path (e.g. `briefing(asOf:)`). */

@@ -37,3 +37,16 @@ export function visibleListing<QueryDB, TB extends keyof QueryDB, Base, F, O, Ro
       spec.selectRow(spec.visible(db, visibility)).where(id, '=', anyId(ids)).execute(),
   };
 }
+
+/**
+ * The row of `table` with this id, read without visibility checks: only for an id the enclosing
+ * statement has just found visible through the table's own rules (a search hit's record, see
+ * `byCheckedId` in compiled/sql-spec.ts), where checking again per record cost planning time.
+ */
+export function checkedRowQuery(
+  table: 'briefing' | 'claim' | 'source' | 'actor',
+  id: RawBuilder<number>,
+): RawBuilder<unknown> {
+  const t = sql.table(table);
+  return sql`select ${t}.* from ${t} where ${t}.id = ${id}`;
+}

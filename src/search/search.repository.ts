@@ -125,7 +125,10 @@ function queryFor(text: string): RawBuilder<string> {
 /**
  * One type's candidates: its matching rows the caller may see, the newest `cap` of them. Ranking
  * (ts_rank_cd) grows with the matches, so a query matching most rows ranks a bounded set
- * instead; `capped` tells the client.
+ * instead; `capped` tells the client. The visible ids (each once: a primary key) are joined
+ * rather than tested with `in`, which PostgreSQL plans as a semi-join whose tables it must join
+ * among themselves first: a claim's briefing was then looked up for every claim walked past,
+ * not only for the matching ones (a broad query's claims 1.24 → 0.94 ms).
  */
 function candidates(
   table: 'briefing' | 'claim' | 'source' | 'actor',
@@ -135,8 +138,8 @@ function candidates(
 ) {
   const id = sql.ref(`d.${table}_id`);
   return sql`(select ${sql.lit(type)}::text as type, ${id} as id, d.language, d.document
-    from ${sql.table(`${table}_search`)} as d
-    where ${matches(request.query)} and ${id} in (${visibleIds})
+    from ${sql.table(`${table}_search`)} as d join (${visibleIds}) as visible on visible.id = ${id}
+    where ${matches(request.query)}
     order by ${id} desc limit ${request.candidateCap})`;
 }
 

@@ -129,6 +129,8 @@ const SearchHitRef = builder.objectRef<SearchHit>('SearchHit').implement({
         discriminator: 'type',
         members: RECORD_TYPES,
         id: (row) => row('id'),
+        // searchStatement read each hit through its type's visible rows.
+        checked: true,
       }),
       resolve: (hit) => hit.record,
     }),

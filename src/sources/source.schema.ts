@@ -36,6 +36,7 @@ import {
   sourceRowsQuery,
   type SourceFilter,
 } from './source.repository.js';
+import { checkedRowQuery } from '../db/visible-listing.js';
 
 export const SourceOrderEnum = orderEnum<SourceOrder>('SourceOrder', 'source', {
   TITLE_ASC: { description: 'By title, A–Z, ignoring case and accents (default).' },
@@ -73,7 +74,10 @@ export const SourceFilterInput = builder.inputType('SourceFilter', {
 });
 
 SourceRef.implement({
-  extensions: sqlType({ byId: (env, id) => sourceByIdQuery(env.db, env.visibility, id) }),
+  extensions: sqlType({
+    byId: (env, id) => sourceByIdQuery(env.db, env.visibility, id),
+    byCheckedId: (_env, id) => checkedRowQuery('source', id),
+  }),
   description:
     'A document or record that carries claims: an intelligence briefing, a news report, a letter, a dataset. `derivedFrom` follows who relayed whom. Under embargo until a published briefing references it or an editor publishes it (`releasedTo`): until then it does not exist for anonymous callers and partners.',
   fields: (t) => ({

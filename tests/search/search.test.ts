@@ -361,6 +361,28 @@ describe('visibility', () => {
     expect(seen).not.toContain('Actor: Quorvex Merged Actor');
   });
 
+  it('reads hits’ records as the loader path does, which checks each again', async () => {
+    // The compiled statement reads a hit's record by id alone (the search applied its
+    // visibility); the loader path loads it through the record's own visibility rules.
+    const loaders = createApp({
+      db: database.db,
+      logger: createLogger('silent'),
+      compiledReads: false,
+    });
+    for (const headers of [{}, keys.analystAmber, keys.editorAmber]) {
+      for (const q of [WORD, 'Quorvx Released Actor', 'Quorvx Merged Actor']) {
+        const compiled = await search(q, {}, headers);
+        const viaLoaders = await graphql<{ search: SearchResult }>(
+          loaders,
+          SEARCH,
+          { q, first: 100 },
+          headers,
+        );
+        expect(viaLoaders.data?.search, q).toEqual(compiled);
+      }
+    }
+  });
+
   it('keeps the index in step with edits', async () => {
     await database.db
       .updateTable('briefing')
