@@ -193,7 +193,7 @@ select '{"data":{"search":{"totalCount":' || (select count(*) from merged)
     || '},"record":' || ${Q5_RECORD} || '}}', ',' order by p.rank desc, p.type, p.id desc)
     from page p), '') || ']}}}' as body`;
 /** Ours' candidate cap, misspelt-name threshold and headline options (src/search/). */
-const Q5_CANDIDATE_CAP = 250;
+const Q5_CANDIDATE_CAP = 200;
 const Q5_NAME_MATCHES_BELOW = 20;
 const Q5_HEADLINE_OPTIONS =
   'StartSel="\u0002", StopSel="\u0003", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';

@@ -33,9 +33,11 @@ import { ALWAYS_PRESENT, sqlColumn, sqlField, sqlOne } from '../compiled/sql-spe
  * and ranking candidates costs about linearly in them (ts_rank_cd ≈ 300 ms at 50,000), so a
  * query matching a large share of the records ranks this many of each instead, and says so in
  * `capped`. 1,000 cost a broad search 27 ms of PostgreSQL time on the bench data, too much for
- * its p99 goal under load; 250 cost 5 ms.
+ * its p99 goal under load; 250 cost 5 ms. 200 keeps the first pages of a broad search ranked
+ * among hundreds of its newest matches per type, for about 7 % less PostgreSQL time than 250
+ * (150: −15 %, 100: −27 %, measured per statement on the bench data).
  */
-export const SEARCH_CANDIDATE_CAP = 250;
+export const SEARCH_CANDIDATE_CAP = 200;
 
 /**
  * Actors are looked for by similar spellings of their names only when the query's words match
