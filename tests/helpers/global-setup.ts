@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
+import type { Database } from '../../src/db/database.js';
 import { openDatabase } from '../../src/db/open.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDatabase } from '../../src/seed/load-seed.js';
@@ -37,9 +38,20 @@ declare module 'vitest' {
  * initdb (most of its start-up cost).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const compiled = await compileForRun();
+  // esbuild works in a process of its own: it runs beside the templates' SQL, not before it.
+  const [built, templates] = await Promise.allSettled([compileForRun(), prepareTemplates(project)]);
+  // Neither is left behind when the other failed.
+  if (built.status === 'rejected') {
+    if (templates.status === 'fulfilled') await templates.value();
+    throw built.reason;
+  }
+  if (templates.status === 'rejected') {
+    await rm(built.value, { recursive: true, force: true });
+    throw templates.reason;
+  }
+  const compiled = built.value;
+  const removeTemplates = templates.value;
   project.provide('testBuild', compiled);
-  const removeTemplates = await prepareTemplates(project);
   return async () => {
     await removeTemplates();
     await rm(compiled, { recursive: true, force: true });
@@ -80,19 +92,27 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
     const prefix = `briefgraph_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
     const names = { empty: `${prefix}_empty`, seeded: `${prefix}_seeded` };
     const admin = adminDatabase(baseUrl);
-    try {
-      for (const [kind, name] of Object.entries(names)) {
-        await sql`create database ${sql.id(name)}`.execute(admin);
-        const open = await openDatabase({
-          databaseUrl: databaseUrl(baseUrl, name),
-          dataDir: null,
-          maxConnections: 1,
-        });
-        await migrateToLatest(open.db);
-        if (kind === 'seeded') await seedDatabase(open.db);
+    // Migrated once: the seeded template is a copy of the empty one, then seeded.
+    const prepare = async (name: string, step: (db: Database) => Promise<unknown>) => {
+      const open = await openDatabase({
+        databaseUrl: databaseUrl(baseUrl, name),
+        dataDir: null,
+        maxConnections: 1,
+      });
+      try {
+        await step(open.db);
+      } finally {
         // A template with an open connection cannot be copied.
         await open.close();
       }
+    };
+    try {
+      await sql`create database ${sql.id(names.empty)}`.execute(admin);
+      await prepare(names.empty, migrateToLatest);
+      await sql`create database ${sql.id(names.seeded)} template ${sql.id(names.empty)}`.execute(
+        admin,
+      );
+      await prepare(names.seeded, seedDatabase);
     } finally {
       await admin.destroy();
     }
@@ -116,22 +136,27 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
   const folder = await mkdtemp(path.join(tmpdir(), 'briefgraph-test-'));
   const files = { empty: path.join(folder, 'empty.tar'), seeded: path.join(folder, 'seeded.tar') };
   const dirs = { empty: path.join(folder, 'empty'), seeded: path.join(folder, 'seeded') };
+  // Unpacked once here; each server process then starts from a plain copy of a directory. A
+  // dump is a tarball of the data directory, so tar unpacks it (PGlite's own loading took 1.4 s
+  // of CPU each), in a process of its own while the seed goes on.
+  const unpack = async (kind: 'empty' | 'seeded') => {
+    await mkdir(dirs[kind], { mode: 0o700 });
+    await promisify(execFile)('tar', ['-xf', files[kind], '-C', dirs[kind]]);
+  };
   const open = await openDatabase({ databaseUrl: null, dataDir: null, maxConnections: 1 });
+  let unpacked = Promise.resolve();
   try {
     await migrateToLatest(open.db);
     await writeDump(open.dumpEmbedded, files.empty);
+    unpacked = unpack('empty');
+    // Awaited below; failing meanwhile is not an unhandled rejection.
+    unpacked.catch(() => undefined);
     await seedDatabase(open.db);
     await writeDump(open.dumpEmbedded, files.seeded);
   } finally {
     await open.close();
   }
-  // Unpacked once here; each server process then starts from a plain copy of a directory. A
-  // dump is a tarball of the data directory, so tar unpacks it (PGlite's own loading took 1.4 s
-  // of CPU each).
-  for (const kind of ['empty', 'seeded'] as const) {
-    await mkdir(dirs[kind], { mode: 0o700 });
-    await promisify(execFile)('tar', ['-xf', files[kind], '-C', dirs[kind]]);
-  }
+  await Promise.all([unpacked, unpack('seeded')]);
   project.provide('testTemplates', { postgres: null, embedded: files, embeddedDirs: dirs });
   return () => rm(folder, { recursive: true, force: true });
 }
