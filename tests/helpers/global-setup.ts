@@ -13,6 +13,7 @@ import { openDatabase } from '../../src/db/open.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDatabase } from '../../src/seed/load-seed.js';
 import { adminDatabase, databaseUrl } from './admin-database.js';
+import { captureTemplateData, type TemplateData } from './database-reset.js';
 
 /** Where each test file's database is copied from: one migrated database, and one also seeded. */
 export interface TestTemplates {
@@ -22,6 +23,8 @@ export interface TestTemplates {
   embedded: { empty: string; seeded: string } | null;
   /** The same as data directories, for a server process or command to be pointed at a copy. */
   embeddedDirs: { empty: string; seeded: string } | null;
+  /** Each template's tables and schema, which every copy starts with: read once here. */
+  pristine: { empty: TemplateData; seeded: TemplateData };
 }
 
 declare module 'vitest' {
@@ -92,6 +95,7 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
     const prefix = `briefgraph_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
     const names = { empty: `${prefix}_empty`, seeded: `${prefix}_seeded` };
     const admin = adminDatabase(baseUrl);
+    const pristine = {} as TestTemplates['pristine'];
     // Migrated once: the seeded template is a copy of the empty one, then seeded.
     const prepare = async (name: string, step: (db: Database) => Promise<unknown>) => {
       const open = await openDatabase({
@@ -101,6 +105,7 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
       });
       try {
         await step(open.db);
+        return await captureTemplateData(open.db);
       } finally {
         // A template with an open connection cannot be copied.
         await open.close();
@@ -108,11 +113,11 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
     };
     try {
       await sql`create database ${sql.id(names.empty)}`.execute(admin);
-      await prepare(names.empty, migrateToLatest);
+      pristine.empty = await prepare(names.empty, migrateToLatest);
       await sql`create database ${sql.id(names.seeded)} template ${sql.id(names.empty)}`.execute(
         admin,
       );
-      await prepare(names.seeded, seedDatabase);
+      pristine.seeded = await prepare(names.seeded, seedDatabase);
     } finally {
       await admin.destroy();
     }
@@ -120,6 +125,7 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
       postgres: { ...names, prefix },
       embedded: null,
       embeddedDirs: null,
+      pristine,
     });
     return async () => {
       // The templates and every test file's copy (named after the templates' prefix), which
@@ -145,19 +151,27 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
   };
   const open = await openDatabase({ databaseUrl: null, dataDir: null, maxConnections: 1 });
   let unpacked = Promise.resolve();
+  const pristine = {} as TestTemplates['pristine'];
   try {
     await migrateToLatest(open.db);
+    pristine.empty = await captureTemplateData(open.db);
     await writeDump(open.dumpEmbedded, files.empty);
     unpacked = unpack('empty');
     // Awaited below; failing meanwhile is not an unhandled rejection.
     unpacked.catch(() => undefined);
     await seedDatabase(open.db);
+    pristine.seeded = await captureTemplateData(open.db);
     await writeDump(open.dumpEmbedded, files.seeded);
   } finally {
     await open.close();
   }
   await Promise.all([unpacked, unpack('seeded')]);
-  project.provide('testTemplates', { postgres: null, embedded: files, embeddedDirs: dirs });
+  project.provide('testTemplates', {
+    postgres: null,
+    embedded: files,
+    embeddedDirs: dirs,
+    pristine,
+  });
   return () => rm(folder, { recursive: true, force: true });
 }
 
