@@ -100,6 +100,36 @@ const CASES = [
   },
 ];
 
+/** Where a case's query puts the selection, to find it in the query's text. */
+const MARK = '@selection@';
+
+/** The fields leading to each place `MARK` stands in `document` (arguments left out). */
+function pathsTo(document: string): string[][] {
+  const paths: string[][] = [];
+  const stack: string[] = [];
+  let last = '';
+  for (const token of document.replace(/\([^)]*\)/g, '').match(/[{}]|[^\s{}]+/g) ?? []) {
+    if (token === '{') stack.push(last);
+    else if (token === '}') stack.pop();
+    else if (token === MARK) paths.push(stack.slice(1));
+    else last = token;
+  }
+  return paths;
+}
+
+/** `data` with only `name` kept where the selection was (lists followed item by item). */
+function onlyField(data: unknown, paths: string[][], name: string): unknown {
+  const prune = (value: unknown, path: string[], depth: number): unknown => {
+    if (Array.isArray(value)) return value.map((item) => prune(item, path, depth));
+    if (value === null || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    if (depth === path.length) return { [name]: record[name] };
+    const key = path[depth] ?? '';
+    return { ...record, [key]: prune(record[key], path, depth + 1) };
+  };
+  return paths.reduce((pruned, path) => prune(pruned, path, 0), data);
+}
+
 describe('reading only the columns an operation needs', () => {
   it('knows the columns of every field of the pruned types, from the fields themselves', () => {
     for (const { type } of CASES) {
@@ -114,15 +144,17 @@ describe('reading only the columns an operation needs', () => {
 
   for (const { type, query } of CASES) {
     it(`answers each ${type} field alone exactly as a whole-row read does (${query('…').slice(2, 40)}…)`, async () => {
-      for (const field of Object.values(objectTypeOf(type).getFields())) {
+      const fields = Object.values(objectTypeOf(type).getFields());
+      // Whole rows answer a field the same whatever else is selected: one read of every field
+      // is the reference for each field read alone (a read per field doubled the file's time).
+      const fromWhole = await graphql(whole, query(fields.map(selectionOf).join(' ')));
+      expect(fromWhole.errors).toBeUndefined();
+      const paths = pathsTo(query(MARK));
+      for (const field of fields) {
         const { name } = field;
-        const document = query(selectionOf(field));
-        const [fromPruned, fromWhole] = await Promise.all([
-          graphql(pruned, document),
-          graphql(whole, document),
-        ]);
+        const fromPruned = await graphql(pruned, query(selectionOf(field)));
         expect(fromPruned.errors, `${type}.${name}`).toBeUndefined();
-        expect(fromPruned.data, `${type}.${name}`).toEqual(fromWhole.data);
+        expect(fromPruned.data, `${type}.${name}`).toEqual(onlyField(fromWhole.data, paths, name));
       }
     });
   }

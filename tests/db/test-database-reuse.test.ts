@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { capturePristine, type Pristine } from '../helpers/database-reset.js';
 import { createTestDatabase } from '../helpers/test-database.js';
 
@@ -17,6 +17,12 @@ describe('a test database handed on to the next file', () => {
   it('holds the template data again after inserts, updates, deletes and sequence calls', async () => {
     const first = await createTestDatabase();
     const template = contents(await capturePristine(first.db));
+    // What the global setup read from the template once, and every copy is restored to.
+    const { tables, fingerprint } = inject('testTemplates').pristine.seeded;
+    expect({ tables: template.tables, fingerprint: template.fingerprint }).toEqual({
+      tables,
+      fingerprint,
+    });
     await sql`update briefing set title = 'Changed by an earlier file'`.execute(first.db);
     await sql`delete from citation`.execute(first.db);
     await sql`insert into actor (name, kind) select name || ' (copy)', kind from actor`.execute(

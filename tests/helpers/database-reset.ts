@@ -48,8 +48,25 @@ async function currentXid(db: Database): Promise<string> {
   return rows[0]?.xid ?? '0';
 }
 
-/** Reads every table's rows (as PostgreSQL's own JSON, which reads back exactly) and sequence. */
-export async function capturePristine(db: Database): Promise<Pristine> {
+/** A template's tables and schema, the same in every copy of it. */
+export type TemplateData = Pick<Pristine, 'tables' | 'fingerprint'>;
+
+/**
+ * Reads every table's rows (as PostgreSQL's own JSON, which reads back exactly) and sequence;
+ * the tables and schema are taken from `template` when the caller read them already (a copy of
+ * PGlite's dump has its own sequence values: recovery moves them on past what was logged).
+ */
+export async function capturePristine(db: Database, template?: TemplateData): Promise<Pristine> {
+  const { rows: sequences } = await sql<{ name: string; value: string; called: boolean }>`
+    select sequencename as name, coalesce(last_value, start_value)::text as value,
+      last_value is not null as called
+    from pg_sequences where schemaname = 'public'`.execute(db);
+  const data = template ?? (await captureTemplateData(db));
+  return { ...data, sequences, since: await currentXid(db) };
+}
+
+/** Every table's rows and the schema's fingerprint. */
+export async function captureTemplateData(db: Database): Promise<TemplateData> {
   const { rows: tableRows } = await sql<{ name: string; columns: string[] }>`
     select c.relname as name,
       array_agg(a.attname::text order by a.attnum) filter (where a.attgenerated = '') as columns
@@ -66,11 +83,7 @@ export async function capturePristine(db: Database): Promise<Pristine> {
       from ${sql.table(table.name)} t`.execute(db);
     tables.push({ ...table, rows: rows[0]?.rows ?? '[]', count: rows[0]?.count ?? '0' });
   }
-  const { rows: sequences } = await sql<{ name: string; value: string; called: boolean }>`
-    select sequencename as name, coalesce(last_value, start_value)::text as value,
-      last_value is not null as called
-    from pg_sequences where schemaname = 'public'`.execute(db);
-  return { tables, sequences, fingerprint: await fingerprint(db), since: await currentXid(db) };
+  return { tables, fingerprint: await fingerprint(db) };
 }
 
 /**

@@ -8,10 +8,12 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
+import type { Database } from '../../src/db/database.js';
 import { openDatabase } from '../../src/db/open.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDatabase } from '../../src/seed/load-seed.js';
 import { adminDatabase, databaseUrl } from './admin-database.js';
+import { captureTemplateData, type TemplateData } from './database-reset.js';
 
 /** Where each test file's database is copied from: one migrated database, and one also seeded. */
 export interface TestTemplates {
@@ -21,6 +23,8 @@ export interface TestTemplates {
   embedded: { empty: string; seeded: string } | null;
   /** The same as data directories, for a server process or command to be pointed at a copy. */
   embeddedDirs: { empty: string; seeded: string } | null;
+  /** Each template's tables and schema, which every copy starts with: read once here. */
+  pristine: { empty: TemplateData; seeded: TemplateData };
 }
 
 declare module 'vitest' {
@@ -37,9 +41,20 @@ declare module 'vitest' {
  * initdb (most of its start-up cost).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const compiled = await compileForRun();
+  // esbuild works in a process of its own: it runs beside the templates' SQL, not before it.
+  const [built, templates] = await Promise.allSettled([compileForRun(), prepareTemplates(project)]);
+  // Neither is left behind when the other failed.
+  if (built.status === 'rejected') {
+    if (templates.status === 'fulfilled') await templates.value();
+    throw built.reason;
+  }
+  if (templates.status === 'rejected') {
+    await rm(built.value, { recursive: true, force: true });
+    throw templates.reason;
+  }
+  const compiled = built.value;
+  const removeTemplates = templates.value;
   project.provide('testBuild', compiled);
-  const removeTemplates = await prepareTemplates(project);
   return async () => {
     await removeTemplates();
     await rm(compiled, { recursive: true, force: true });
@@ -80,19 +95,29 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
     const prefix = `briefgraph_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
     const names = { empty: `${prefix}_empty`, seeded: `${prefix}_seeded` };
     const admin = adminDatabase(baseUrl);
-    try {
-      for (const [kind, name] of Object.entries(names)) {
-        await sql`create database ${sql.id(name)}`.execute(admin);
-        const open = await openDatabase({
-          databaseUrl: databaseUrl(baseUrl, name),
-          dataDir: null,
-          maxConnections: 1,
-        });
-        await migrateToLatest(open.db);
-        if (kind === 'seeded') await seedDatabase(open.db);
+    const pristine = {} as TestTemplates['pristine'];
+    // Migrated once: the seeded template is a copy of the empty one, then seeded.
+    const prepare = async (name: string, step: (db: Database) => Promise<unknown>) => {
+      const open = await openDatabase({
+        databaseUrl: databaseUrl(baseUrl, name),
+        dataDir: null,
+        maxConnections: 1,
+      });
+      try {
+        await step(open.db);
+        return await captureTemplateData(open.db);
+      } finally {
         // A template with an open connection cannot be copied.
         await open.close();
       }
+    };
+    try {
+      await sql`create database ${sql.id(names.empty)}`.execute(admin);
+      pristine.empty = await prepare(names.empty, migrateToLatest);
+      await sql`create database ${sql.id(names.seeded)} template ${sql.id(names.empty)}`.execute(
+        admin,
+      );
+      pristine.seeded = await prepare(names.seeded, seedDatabase);
     } finally {
       await admin.destroy();
     }
@@ -100,6 +125,7 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
       postgres: { ...names, prefix },
       embedded: null,
       embeddedDirs: null,
+      pristine,
     });
     return async () => {
       // The templates and every test file's copy (named after the templates' prefix), which
@@ -116,23 +142,36 @@ async function prepareTemplates(project: TestProject): Promise<() => Promise<voi
   const folder = await mkdtemp(path.join(tmpdir(), 'briefgraph-test-'));
   const files = { empty: path.join(folder, 'empty.tar'), seeded: path.join(folder, 'seeded.tar') };
   const dirs = { empty: path.join(folder, 'empty'), seeded: path.join(folder, 'seeded') };
+  // Unpacked once here; each server process then starts from a plain copy of a directory. A
+  // dump is a tarball of the data directory, so tar unpacks it (PGlite's own loading took 1.4 s
+  // of CPU each), in a process of its own while the seed goes on.
+  const unpack = async (kind: 'empty' | 'seeded') => {
+    await mkdir(dirs[kind], { mode: 0o700 });
+    await promisify(execFile)('tar', ['-xf', files[kind], '-C', dirs[kind]]);
+  };
   const open = await openDatabase({ databaseUrl: null, dataDir: null, maxConnections: 1 });
+  let unpacked = Promise.resolve();
+  const pristine = {} as TestTemplates['pristine'];
   try {
     await migrateToLatest(open.db);
+    pristine.empty = await captureTemplateData(open.db);
     await writeDump(open.dumpEmbedded, files.empty);
+    unpacked = unpack('empty');
+    // Awaited below; failing meanwhile is not an unhandled rejection.
+    unpacked.catch(() => undefined);
     await seedDatabase(open.db);
+    pristine.seeded = await captureTemplateData(open.db);
     await writeDump(open.dumpEmbedded, files.seeded);
   } finally {
     await open.close();
   }
-  // Unpacked once here; each server process then starts from a plain copy of a directory. A
-  // dump is a tarball of the data directory, so tar unpacks it (PGlite's own loading took 1.4 s
-  // of CPU each).
-  for (const kind of ['empty', 'seeded'] as const) {
-    await mkdir(dirs[kind], { mode: 0o700 });
-    await promisify(execFile)('tar', ['-xf', files[kind], '-C', dirs[kind]]);
-  }
-  project.provide('testTemplates', { postgres: null, embedded: files, embeddedDirs: dirs });
+  await Promise.all([unpacked, unpack('seeded')]);
+  project.provide('testTemplates', {
+    postgres: null,
+    embedded: files,
+    embeddedDirs: dirs,
+    pristine,
+  });
   return () => rm(folder, { recursive: true, force: true });
 }
 

@@ -71,7 +71,8 @@ async function newInstance(kind: Instance['kind']): Promise<Instance> {
     stop = () => embedded.stop();
   }
   const maintenance = createDatabase({ url, maxConnections: 1, preparedStatements: false });
-  const pristine = await capturePristine(maintenance);
+  // The tables as the global setup read them from the template, not read again for each copy.
+  const pristine = await capturePristine(maintenance, templates.pristine[kind]);
   return {
     kind,
     url,
