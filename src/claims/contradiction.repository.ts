@@ -4,7 +4,8 @@ import { partialDateEndSql, partialDateLabelSql, quantityTextSql } from '../db/d
 import type { Executor } from '../db/executor.js';
 import type { DB } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
-import { claimRowsQuery, visibleClaimIds, type ClaimFilter } from './claim.repository.js';
+import { visibleClaimIds } from '../visibility/visible-claims.js';
+import { claimRowsQuery, type ClaimFilter } from './claim.repository.js';
 
 // Contradictions, computed in SQL from what the caller may see: two visible claims with the same
 // visible subject, predicate and visible objects whose quantities of one role and unit cannot

@@ -11,6 +11,7 @@ import {
 } from '../db/keyset.js';
 import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
+import { visibleSourceRows } from '../visibility/visible-sources.js';
 import { anyId } from '../db/any-id.js';
 import { visibleListing } from '../db/visible-listing.js';
 import { containsPattern } from '../db/text-search.js';
@@ -46,9 +47,9 @@ export const SOURCE_ORDERINGS = defineOrderings('Source', 'source', {
 });
 export type SourceOrder = keyof typeof SOURCE_ORDERINGS;
 
-/** Sources the caller may see (clearance and embargo). */
+/** The visible sources (visibleSourceRows) narrowed by a list filter. */
 function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilter = {}) {
-  let query = db.selectFrom('source').where(sharedRecordVisible(visibility, 'source'));
+  let query = visibleSourceRows(db, visibility);
   if (filter.kinds?.length) query = query.where('source.kind', 'in', filter.kinds);
   if (filter.updatedSince)
     query = query.where(changedSince('Source', sql.ref('source.id'), filter.updatedSince));
@@ -83,14 +84,8 @@ const SOURCES = visibleListing({
   table: 'source',
   visible: visibleSources,
   select: (rows) => rows.selectAll('source'),
-  selectRow: (rows) => rows.selectAll('source'),
 });
-export const {
-  rowsQuery: sourceRowsQuery,
-  byIdQuery: sourceByIdQuery,
-  visibleIds: visibleSourceIds,
-  findByIds: findSourcesByIds,
-} = SOURCES;
+export const { rowsQuery: sourceRowsQuery, byIdQuery: sourceByIdQuery } = SOURCES;
 
 /** Bounds the walk up a derivation chain, which the schema does not stop from looping. */
 const MAX_CHAIN_DEPTH = LIST_CAPS.derivationChain;
@@ -341,16 +336,3 @@ export const updateSourceAtVersion = updaterAtVersion({
   update: (db) => db.updateTable('source'),
   returning: (update) => update.returningAll(),
 });
-
-/** The row as the caller may see it, locked for the rest of the transaction. */
-export async function lockVisibleSource(
-  db: Executor,
-  visibility: Visibility,
-  id: number,
-): Promise<SourceRow | undefined> {
-  return visibleSources(db, visibility)
-    .selectAll('source')
-    .where('source.id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-}
