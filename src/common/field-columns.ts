@@ -70,6 +70,12 @@ export const SOURCE_COLUMN_NAMES = [
 ] as const satisfies readonly (keyof SourceRow)[];
 export type SourceColumn = (typeof SOURCE_COLUMN_NAMES)[number];
 
+// Over every column's type: Kysely cannot resolve a selection over a type parameter, so callers
+// declare the narrower `Pick<SourceRow, C>` they return.
+export function qualifiedSourceColumns(names: readonly SourceColumn[]) {
+  return names.map((name) => `source.${name}` as const);
+}
+
 /**
  * A citation row carries its source's columns under this prefix (`source__title`) in compiled
  * reads, which join the source anyway to check it is visible: `Citation.source` then reads

@@ -18,21 +18,11 @@ const DOMAINS = new Set(
 
 /**
  * Imports from one domain folder into another that are known and not yet removed. Domains should
- * reach each other through the refs in src/refs.ts only; remove an entry when its import goes,
- * and add none.
+ * reach each other through the refs in src/refs.ts only (a list of one domain's records under
+ * another's is declared by the listed domain, on the parent's ref), and share visibility through
+ * src/visibility/; remove an entry when its import goes, and add none.
  */
 const KNOWN_SIDEWAYS = [
-  // One domain's records listed per parent of another (a briefing's sources, an actor's
-  // claims): to go with the shared listings of issue 11, point 5.
-  'actors/actor.schema.ts → briefings/briefing.repository.ts',
-  'actors/actor.schema.ts → claims/claim.schema.ts',
-  'actors/actor-relationship.schema.ts → claims/claim.schema.ts',
-  'briefings/briefing.schema.ts → actors/actor.repository.ts',
-  'briefings/briefing.schema.ts → claims/claim.schema.ts',
-  'briefings/briefing.schema.ts → sources/source.repository.ts',
-  'claims/claim.schema.ts → sources/source.repository.ts',
-  'sources/source.schema.ts → claims/citation.schema.ts',
-  'sources/source.schema.ts → claims/citation.repository.ts',
   // A briefing's new body moves its claims' quote spans in the same transaction.
   'briefings/briefing.service.ts → claims/claim.repository.ts',
   // Search narrows hits by each domain's own list filter (actor and source kinds).
