@@ -1,21 +1,18 @@
-import { findActorsByIds, type ActorRow } from './actors/actor.repository.js';
-import {
-  findRelationshipsByIds,
-  type ActorRelationshipRow,
-  type RelationshipDirection,
-} from './actors/actor-relationship.repository.js';
 import { builder, connectionOf } from './builder.js';
-import {
-  findAuthorsByIds,
-  findBriefingsByIds,
-  type AuthorRow,
-  type BriefingRow,
-} from './briefings/briefing.repository.js';
-import { findClaimsByIds, type ClaimRow } from './claims/claim.repository.js';
+import type {
+  ActorRelationshipRow,
+  RelationshipDirection,
+} from './actors/actor-relationship.repository.js';
+import { findAuthorsByIds, type AuthorRow } from './briefings/briefing.repository.js';
 import type { ClaimDateRow } from './claims/claim-facets.repository.js';
+import type { ActorRow, BriefingRow, ClaimRow, SourceRow } from './db/rows.js';
 import type { Likelihood } from './db/types.js';
-import { findSourcesByIds, type SourceRow } from './sources/source.repository.js';
 import type { SourceActorLinkRow } from './sources/source-actor.repository.js';
+import { findActorsByIds } from './visibility/visible-actors.js';
+import { findBriefingsByIds } from './visibility/visible-briefings.js';
+import { findClaimsByIds } from './visibility/visible-claims.js';
+import { findRelationshipsByIds } from './visibility/visible-relationships.js';
+import { findSourcesByIds } from './visibility/visible-sources.js';
 
 // Node refs live here, apart from their fields, so that domains can point at each other
 // (a claim's subject is an Actor, an actor's claims are Claims) without circular imports.

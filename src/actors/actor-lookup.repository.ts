@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ActorRow } from '../db/rows.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
-import { visibleSurvivors } from './actor.repository.js';
+import { visibleSurvivors } from '../visibility/visible-actors.js';
 
 // Finding an actor by an identifier rather than by name: the root lookups
 // `actor(wikidataQid:)` and `actor(externalId:)` (one row each, answered by the survivor when

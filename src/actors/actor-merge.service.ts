@@ -4,20 +4,16 @@ import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
 import { Issues } from '../mutations/validate.js';
 import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
+import { findRelationshipsByIds } from '../visibility/visible-relationships.js';
 import {
   deleteRelationships,
-  findRelationshipsByIds,
   lockRelationshipsOfActor,
   moveRelationshipEnds,
 } from './actor-relationship.repository.js';
 import { relationshipSnapshot } from './actor-relationship.service.js';
 import type { AliasValue, MergeActorsCommand } from './actor.inputs.js';
-import {
-  lockVisibleActors,
-  replaceAliases,
-  updateActorAtVersion,
-  type ActorRow,
-} from './actor.repository.js';
+import { lockVisibleActors } from '../visibility/visible-actors.js';
+import { replaceAliases, updateActorAtVersion, type ActorRow } from './actor.repository.js';
 import {
   lockClaimsNamingActor,
   moveClaimActors,

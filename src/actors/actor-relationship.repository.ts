@@ -1,5 +1,5 @@
 import { ascending, defineOrderings, descending } from '../db/orderings.js';
-import type { ActorRelationshipRow } from '../db/rows.js';
+import type { ActorRelationshipRow, ActorRow } from '../db/rows.js';
 import {
   sql,
   type ExpressionBuilder,
@@ -17,12 +17,13 @@ import {
 import type { ActorRelationshipTable, DB, ParticipantRole } from '../db/types.js';
 import {
   relationshipEndColumns,
-  RELATIONSHIP_COLUMN_NAMES,
+  QUALIFIED_RELATIONSHIP_COLUMNS,
   type ActorColumn,
   type RelationshipColumn,
 } from '../common/field-columns.js';
-import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
-import { visibleSurvivorId, type ActorRow } from './actor.repository.js';
+import type { Visibility } from '../db/visibility.js';
+import { visibleSurvivorId } from '../visibility/visible-actors.js';
+import { visibleRelationshipRows } from '../visibility/visible-relationships.js';
 import { anyId } from '../db/any-id.js';
 import { visibleListing } from '../db/visible-listing.js';
 import { updaterAtVersion } from '../db/at-version.js';
@@ -63,10 +64,6 @@ export const RELATIONSHIP_ORDERINGS = defineOrderings('ActorRelationship', 'acto
 });
 export type RelationshipOrder = keyof typeof RELATIONSHIP_ORDERINGS;
 
-const RELATIONSHIP_COLUMNS = RELATIONSHIP_COLUMN_NAMES.map(
-  (name) => `actor_relationship.${name}` as const,
-);
-
 /** The relationship runs from (OUTGOING), to (INCOMING) or either way from (BOTH) the actor. */
 function touchesActor(
   eb: ExpressionBuilder<DB, 'actor_relationship'>,
@@ -82,19 +79,13 @@ function touchesActor(
       : eb.or([outgoing, incoming]);
 }
 
-/** A relationship is visible when it and both its ends are (clearance and embargo). */
+/** The visible relationships (visibleRelationshipRows) narrowed by a list filter. */
 export function visibleRelationships(
   db: Executor,
   visibility: Visibility,
   filter: ActorRelationshipFilter = {},
 ) {
-  let query = db
-    .selectFrom('actor_relationship')
-    .innerJoin('actor as from_actor', 'from_actor.id', 'actor_relationship.from_actor_id')
-    .innerJoin('actor as to_actor', 'to_actor.id', 'actor_relationship.to_actor_id')
-    .where(sharedRecordVisible(visibility, 'actor_relationship'))
-    .where(sharedRecordVisible(visibility, 'from_actor'))
-    .where(sharedRecordVisible(visibility, 'to_actor'));
+  let query = visibleRelationshipRows(db, visibility);
   if (filter.types?.length) query = query.where('actor_relationship.type', 'in', filter.types);
   if (filter.updatedSince) {
     const since = filter.updatedSince;
@@ -147,14 +138,8 @@ const RELATIONSHIPS = visibleListing({
   table: 'actor_relationship',
   visible: visibleRelationships,
   select: (rows) => rows.selectAll('actor_relationship').select(relationshipEndColumns()),
-  selectRow: (rows) => rows.select(RELATIONSHIP_COLUMNS),
 });
-export const {
-  rowsQuery: relationshipRowsQuery,
-  byIdQuery: relationshipByIdQuery,
-  visibleIds: visibleRelationshipIds,
-  findByIds: findRelationshipsByIds,
-} = RELATIONSHIPS;
+export const { rowsQuery: relationshipRowsQuery, byIdQuery: relationshipByIdQuery } = RELATIONSHIPS;
 
 /** One actor's relationships in a direction; `actorId` is the per-parent query's current actor. */
 function relationshipsOfActor(
@@ -284,7 +269,7 @@ export async function insertRelationship(
   return db
     .insertInto('actor_relationship')
     .values(values)
-    .returning(RELATIONSHIP_COLUMNS)
+    .returning(QUALIFIED_RELATIONSHIP_COLUMNS)
     .executeTakeFirstOrThrow();
 }
 
@@ -292,21 +277,8 @@ export async function insertRelationship(
 export const updateRelationshipAtVersion = updaterAtVersion({
   typename: 'ActorRelationship',
   update: (db) => db.updateTable('actor_relationship'),
-  returning: (update) => update.returning(RELATIONSHIP_COLUMNS),
+  returning: (update) => update.returning(QUALIFIED_RELATIONSHIP_COLUMNS),
 });
-
-/** The relationship as the caller may see it (it and both ends), locked for the transaction. */
-export async function lockVisibleRelationship(
-  db: Executor,
-  visibility: Visibility,
-  id: number,
-): Promise<ActorRelationshipRow | undefined> {
-  return visibleRelationships(db, visibility)
-    .select(RELATIONSHIP_COLUMNS)
-    .where('actor_relationship.id', '=', id)
-    .forNoKeyUpdate('actor_relationship')
-    .executeTakeFirst();
-}
 
 export async function replaceEvidence(
   db: Executor,
@@ -334,7 +306,7 @@ export async function lockRelationshipsOfActor(
 ): Promise<ActorRelationshipRow[]> {
   return db
     .selectFrom('actor_relationship')
-    .select(RELATIONSHIP_COLUMNS)
+    .select(QUALIFIED_RELATIONSHIP_COLUMNS)
     .where((eb) =>
       eb.or([
         eb('actor_relationship.from_actor_id', '=', actorId),
@@ -369,6 +341,6 @@ export async function moveRelationshipEnds(
       updated_at: sql`now()`,
     })
     .where((eb) => eb.or([eb('from_actor_id', '=', fromId), eb('to_actor_id', '=', fromId)]))
-    .returning(RELATIONSHIP_COLUMNS)
+    .returning(QUALIFIED_RELATIONSHIP_COLUMNS)
     .execute();
 }

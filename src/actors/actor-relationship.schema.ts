@@ -8,7 +8,6 @@ import { requireIdOf } from '../common/global-id.js';
 import { parseIsoDate } from '../common/scalars.js';
 import { DateRangeInput, toDateRange, type DateRangeShape } from '../common/date-range.inputs.js';
 import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
-import { nestedClaims } from '../claims/claim.schema.js';
 import { badInput } from '../errors/bad-input.js';
 import { isNull, sqlField, sqlType } from '../compiled/sql-spec.js';
 import { ActorRef, ActorRelationshipRef, RelationshipDirectionEnum } from '../refs.js';
@@ -202,10 +201,6 @@ ActorRelationshipRef.implement({
       description: 'The link in an editor’s words, when its type says too little.',
     }),
     ...markingAndVersion(t),
-    evidence: t.loadable({
-      description: 'Claims that support the link (those you may see), in briefing order.',
-      ...nestedClaims({ kind: 'relationship' }),
-    }),
     ...recordTimes(t),
   }),
 });

@@ -1,4 +1,4 @@
-import { findClaimsByIds } from '../claims/claim.repository.js';
+import { findClaimsByIds } from '../visibility/visible-claims.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.js';
@@ -17,11 +17,11 @@ import {
   type RelateActorsCommand,
   type UpdateRelationshipCommand,
 } from './actor-relationship.inputs.js';
+import { lockVisibleRelationship } from '../visibility/visible-relationships.js';
 import {
   deleteRelationships,
   findEvidenceClaimIds,
   insertRelationship,
-  lockVisibleRelationship,
   replaceEvidence,
   updateRelationshipAtVersion,
   type ActorRelationshipRow,

@@ -6,6 +6,7 @@ import type { Executor } from '../db/executor.js';
 import { type SortKeyed } from '../db/keyset.js';
 import type { ActorTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
+import { visibleActorRows, visibleSurvivors } from '../visibility/visible-actors.js';
 import { anyId } from '../db/any-id.js';
 import {
   actorFilterCondition,
@@ -27,64 +28,13 @@ export const ACTOR_ORDERINGS = defineOrderings('Actor', 'actor', {
 });
 export type ActorOrder = keyof typeof ACTOR_ORDERINGS;
 
-/**
- * Actors the caller may see in lists (clearance and embargo): merged ones live on only through
- * their survivor.
- */
+/** The visible actors (visibleActorRows) narrowed by a list filter. */
 function visibleActors(db: Executor, visibility: Visibility, filter: ActorFilter = {}) {
-  let query = db
-    .selectFrom('actor')
-    .where(sharedRecordVisible(visibility, 'actor'))
-    .where('actor.merged_into_id', 'is', null);
+  let query = visibleActorRows(db, visibility);
   if (filter.updatedSince)
     query = query.where(changedSince('Actor', sql.ref('actor.id'), filter.updatedSince));
   if (!actorFilterIsEmpty(filter)) query = query.where((eb) => actorFilterCondition(eb, filter));
   return query;
-}
-
-/**
- * Visible actors by id, each with the id it was asked for: a merged actor's id yields its
- * survivor's row, so ids handed out before a merge keep working. Both the requested row and
- * the survivor must be visible.
- */
-export async function findActorsByIds(
-  db: Executor,
-  visibility: Visibility,
-  ids: readonly number[],
-): Promise<(ActorRow & { requested_id: number })[]> {
-  return visibleSurvivors(db, visibility)
-    .selectAll('actor')
-    .select('requested.id as requested_id')
-    .where('requested.id', '=', anyId(ids))
-    .execute();
-}
-
-/**
- * `requested` joined to the actor that answers for it: itself, or its survivor when it was
- * merged. Both must be visible (clearance and embargo).
- */
-export function visibleSurvivors(db: Executor, visibility: Visibility) {
-  return db
-    .selectFrom('actor as requested')
-    .innerJoin('actor', (join) =>
-      join.on('actor.id', '=', sql<number>`coalesce(requested.merged_into_id, requested.id)`),
-    )
-    .where(sharedRecordVisible(visibility, 'requested'))
-    .where(sharedRecordVisible(visibility, 'actor'))
-    .where('actor.merged_into_id', 'is', null);
-}
-
-/**
- * The id of the actor that answers for `id` (its survivor when merged) as a scalar subquery,
- * NULL when the caller may not see it or it never existed: a filter on it then matches
- * nothing, so a hidden id behaves exactly like an unknown one.
- */
-export function visibleSurvivorId(
-  db: Executor,
-  visibility: Visibility,
-  id: number,
-): RawBuilder<number> {
-  return sql<number>`(${visibleSurvivors(db, visibility).select('actor.id').where('requested.id', '=', id)})`;
 }
 
 /** Visible actors' rows under a filter, unordered: a list for compiled reads to page. */
@@ -102,11 +52,6 @@ export function actorByIdQuery(
   id: RawBuilder<number> | number,
 ) {
   return visibleSurvivors(db, visibility).selectAll('actor').where('requested.id', '=', id);
-}
-
-/** Ids of every actor row (merged ones included) the caller may see, as a subquery. */
-export function visibleActorIds(db: Executor, visibility: Visibility) {
-  return visibleSurvivors(db, visibility).select('requested.id');
 }
 
 export interface ActorAliasRow {
@@ -233,25 +178,6 @@ export const updateActorAtVersion = updaterAtVersion({
   update: (db) => db.updateTable('actor'),
   returning: (update) => update.returningAll(),
 });
-
-/**
- * The rows (merged or not) the caller may see, locked for the rest of the transaction in id
- * order, so that two merges over the same actors queue instead of deadlocking.
- */
-export async function lockVisibleActors(
-  db: Executor,
-  visibility: Visibility,
-  ids: readonly number[],
-): Promise<ActorRow[]> {
-  return db
-    .selectFrom('actor')
-    .selectAll()
-    .where('id', '=', anyId(ids))
-    .where(sharedRecordVisible(visibility, 'actor'))
-    .orderBy('id')
-    .forNoKeyUpdate()
-    .execute();
-}
 
 async function shareVisibleActor(
   db: Executor,

@@ -2,22 +2,12 @@ import { ACTOR_COLUMNS, RELATIONSHIP_COLUMNS } from '../common/field-columns.js'
 import { markingAndVersion, recordTimes } from '../common/record-times.js';
 import { columnsFor } from '../common/selection.js';
 import { builder } from '../builder.js';
-import { listArgs, orderEnum } from '../common/list-args.js';
+import { orderEnum } from '../common/list-args.js';
 import { nestedList, rootList } from '../compiled/listing.js';
 import { pageWindow, NESTED_LIST } from '../common/connection.js';
 import { ActorKindEnum } from '../common/enums.js';
 import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
-import { BRIEFINGS_NAMING_ACTOR } from '../briefings/briefing.repository.js';
 import { LIST_CAPS, capLists } from '../common/list-caps.js';
-import {
-  ActorRoleEnum,
-  ClaimConnection,
-  ClaimFilterInput,
-  ClaimOrderEnum,
-  claimConnectionSql,
-  loadClaimPages,
-  type ActorClaimConnectionArgs,
-} from '../claims/claim.schema.js';
 import { ExternalIdKeyInput, parseExternalIdKey } from './actor-lookup.schema.js';
 import { CoordinatesRef, PlaceTypeEnum } from './actor-place.schema.js';
 import { badInput } from '../errors/bad-input.js';
@@ -29,12 +19,7 @@ import {
   sqlField,
   sqlType,
 } from '../compiled/sql-spec.js';
-import {
-  ActorConnection,
-  ActorRef,
-  BriefingConnection,
-  RelationshipDirectionEnum,
-} from '../refs.js';
+import { ActorConnection, ActorRef, BriefingRef, RelationshipDirectionEnum } from '../refs.js';
 import {
   ActorRelationshipConnection,
   RelationshipOrderEnum,
@@ -45,6 +30,7 @@ import {
 import { DateRangeInput } from '../common/date-range.inputs.js';
 import {
   ACTOR_ORDERINGS,
+  ACTORS_OF_BRIEFING,
   actorByIdQuery,
   actorRowsQuery,
   type ActorFilter,
@@ -304,37 +290,19 @@ ActorRef.implement({
         );
       },
     }),
-    claims: t.loadable({
-      type: ClaimConnection,
-      ...NESTED_LIST,
-      description: 'Claims involving this actor, as subject, object or either.',
-      args: {
-        ...t.arg.connectionArgs(),
-        role: t.arg({
-          type: ActorRoleEnum,
-          required: true,
-          defaultValue: 'ANY',
-          description: 'Only claims where the actor is the subject, an object, or either.',
-        }),
-        ...listArgs(ClaimFilterInput, ClaimOrderEnum, 'VALID_FROM_ASC'),
-      },
-      extensions: sqlConnection((env, args: ActorClaimConnectionArgs, row) =>
-        claimConnectionSql(env, { kind: 'actor', role: args.role }, args, row('id')),
-      ),
-      byPath: true,
-      resolve: (a) => a.id,
-      load: (ids: number[], ctx, args) =>
-        loadClaimPages(ctx, { kind: 'actor', role: args.role } as const, ids, args),
-    }),
-    briefings: t.loadable({
-      type: BriefingConnection,
-      ...NESTED_LIST,
-      description: 'Briefings whose claims involve this actor (those you may see), newest first.',
-      ...nestedList(BRIEFINGS_NAMING_ACTOR),
-    }),
     ...recordTimes(t),
   }),
 });
+
+// Declared here on BriefingRef so that briefings/ need not import actors/.
+builder.objectField(BriefingRef, 'actors', (t) =>
+  t.loadable({
+    type: ActorConnection,
+    ...NESTED_LIST,
+    description: 'Every actor the briefing’s claims involve (those you may see), by name.',
+    ...nestedList(ACTORS_OF_BRIEFING),
+  }),
+);
 
 builder.queryFields((t) => ({
   actors: t.field({

@@ -11,13 +11,12 @@ import type {
   ExternalIdValue,
   UpdateActorCommand,
 } from './actor.inputs.js';
+import { findActorsByIds, lockVisibleActors } from '../visibility/visible-actors.js';
 import {
-  findActorsByIds,
   findAliasesByActorIds,
   findExternalIdsByActorIds,
   insertActor,
   lockSurvivingActor,
-  lockVisibleActors,
   replaceAliases,
   replaceExternalIds,
   updateActorAtVersion,

@@ -6,10 +6,8 @@ import {
   findAllParticipantsOfRelationship,
   replaceRelationshipParticipants,
 } from './relationship-participants.repository.js';
-import {
-  lockVisibleRelationship,
-  updateRelationshipAtVersion,
-} from './actor-relationship.repository.js';
+import { lockVisibleRelationship } from '../visibility/visible-relationships.js';
+import { updateRelationshipAtVersion } from './actor-relationship.repository.js';
 
 export type SetRelationshipParticipantsCommand = AtVersion & { participants: ParticipantCommand[] };
 

@@ -10,12 +10,12 @@ import {
 } from '../db/keyset.js';
 import type { AuditLogTable, DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import { findActorsByIds, visibleActorIds } from '../actors/actor.repository.js';
+import { findActorsByIds, visibleActorIds } from '../visibility/visible-actors.js';
 import { anyId } from '../db/any-id.js';
-import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
-import { visibleBriefingIds } from '../briefings/briefing.repository.js';
-import { visibleClaimIds } from '../claims/claim.repository.js';
-import { visibleSourceIds } from '../sources/source.repository.js';
+import { visibleRelationshipIds } from '../visibility/visible-relationships.js';
+import { visibleBriefingIds } from '../visibility/visible-briefings.js';
+import { visibleClaimIds } from '../visibility/visible-claims.js';
+import { visibleSourceIds } from '../visibility/visible-sources.js';
 
 export type AuditRow = Selectable<AuditLogTable>;
 export type AuditPageRow = AuditRow & SortKeyed;

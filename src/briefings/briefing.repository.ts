@@ -10,14 +10,16 @@ import type {
   Marking,
   MediaTable,
 } from '../db/types.js';
+import type { BriefingRow } from '../db/rows.js';
 import type { Visibility } from '../db/visibility.js';
-import { visibleSurvivorId } from '../actors/actor.repository.js';
+import { visibleBriefingRows } from '../visibility/visible-briefings.js';
+import { visibleSurvivorId } from '../visibility/visible-actors.js';
 import { anyId } from '../db/any-id.js';
 import { visibleListing } from '../db/visible-listing.js';
 import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
 
-export type BriefingRow = Selectable<BriefingTable>;
+export type { BriefingRow };
 export type BriefingPageRow = BriefingRow & SortKeyed;
 export type AuthorRow = Selectable<AuthorTable>;
 export type MediaRow = Selectable<MediaTable>;
@@ -44,11 +46,9 @@ export const BRIEFING_ORDERINGS = defineOrderings('Briefing', 'briefing', {
 });
 export type BriefingOrder = keyof typeof BRIEFING_ORDERINGS;
 
+/** The visible briefings (visibleBriefingRows) narrowed by a list filter. */
 function visibleBriefings(db: Executor, visibility: Visibility, filter: BriefingFilter = {}) {
-  let query = db
-    .selectFrom('briefing')
-    .where('briefing.marking', 'in', visibility.markings)
-    .where('briefing.status', 'in', visibility.briefingStatuses);
+  let query = visibleBriefingRows(db, visibility);
   if (filter.statuses?.length) query = query.where('briefing.status', 'in', filter.statuses);
   if (filter.markings?.length) query = query.where('briefing.marking', 'in', filter.markings);
   if (filter.publishedFrom)
@@ -112,14 +112,8 @@ const BRIEFINGS = visibleListing({
   table: 'briefing',
   visible: visibleBriefings,
   select: (rows) => rows.selectAll('briefing'),
-  selectRow: (rows) => rows.selectAll('briefing'),
 });
-export const {
-  rowsQuery: briefingRowsQuery,
-  byIdQuery: briefingByIdQuery,
-  visibleIds: visibleBriefingIds,
-  findByIds: findBriefingsByIds,
-} = BRIEFINGS;
+export const { rowsQuery: briefingRowsQuery, byIdQuery: briefingByIdQuery } = BRIEFINGS;
 
 /** The visible briefing with this slug (none when hidden), for compiled reads. */
 export function briefingBySlugQuery(db: Executor, visibility: Visibility, slug: string) {
@@ -204,23 +198,6 @@ export async function findSlugHolderId(
 
 export async function insertBriefing(db: Executor, values: NewBriefing): Promise<BriefingRow> {
   return db.insertInto('briefing').values(values).returningAll().executeTakeFirstOrThrow();
-}
-
-/**
- * The briefing as the caller may see it, locked for the rest of the transaction. NO KEY UPDATE
- * is enough (its id never changes) and still lets other transactions insert rows that
- * reference it.
- */
-export async function lockVisibleBriefing(
-  db: Executor,
-  visibility: Visibility,
-  id: number,
-): Promise<BriefingRow | undefined> {
-  return visibleBriefings(db, visibility)
-    .selectAll('briefing')
-    .where('briefing.id', '=', id)
-    .forNoKeyUpdate()
-    .executeTakeFirst();
 }
 
 /** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */

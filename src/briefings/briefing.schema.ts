@@ -4,39 +4,21 @@ import { orderEnum } from '../common/list-args.js';
 import { nestedList, rootList } from '../compiled/listing.js';
 import { BriefingStatusEnum, MarkingEnum, MediaKindEnum, TagKindEnum } from '../common/enums.js';
 import { requireIdOf } from '../common/global-id.js';
-import { groupByKey, loadPagesPerParent } from '../common/nested-connection.js';
+import { groupByKey } from '../common/nested-connection.js';
 import { LIST_CAPS, capLists } from '../common/list-caps.js';
-import { columnsFor } from '../common/selection.js';
-import { SOURCE_COLUMNS } from '../common/field-columns.js';
 import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-quantity.schema.js';
-import { ACTORS_OF_BRIEFING } from '../actors/actor.repository.js';
-import { nestedClaims } from '../claims/claim.schema.js';
-import {
-  BRIEFING_SOURCE_ORDERING,
-  countSourcesPerBriefing,
-  sourceRowsOfBriefingQuery,
-  findSourcesPagePerBriefing,
-} from '../sources/source.repository.js';
 import { badInput } from '../errors/bad-input.js';
 import {
   ALWAYS_PRESENT,
   NotCompilable,
-  connectionSql,
   sqlCappedList,
-  sqlConnection,
   sqlField,
   sqlType,
 } from '../compiled/sql-spec.js';
-import {
-  ActorConnection,
-  AuthorRef,
-  BriefingConnection,
-  BriefingRef,
-  SourceConnection,
-  SourceRef,
-} from '../refs.js';
+import { ActorRef, AuthorRef, BriefingConnection, BriefingRef, SourceRef } from '../refs.js';
 import {
   BRIEFING_ORDERINGS,
+  BRIEFINGS_NAMING_ACTOR,
   briefingByIdQuery,
   briefingBySlugQuery,
   briefingRowsQuery,
@@ -271,48 +253,19 @@ BriefingRef.implement({
           LIST_CAPS.briefingTags,
         ),
     }),
-    claims: t.loadable({
-      description: 'The briefing’s claims, by default in the order of its text.',
-      ...nestedClaims({ kind: 'briefing' }),
-    }),
-    sources: t.loadable({
-      type: SourceConnection,
-      ...NESTED_LIST,
-      description: 'Every source the briefing’s claims cite (those you may see), by title.',
-      args: { ...t.arg.connectionArgs() },
-      extensions: sqlConnection((env, _args: object, row) =>
-        connectionSql(
-          sourceRowsOfBriefingQuery(env.db, env.visibility, row('id')),
-          BRIEFING_SOURCE_ORDERING,
-        ),
-      ),
-      byPath: true,
-      resolve: (b) => b.id,
-      load: (briefingIds: number[], ctx, args) =>
-        loadPagesPerParent(
-          briefingIds,
-          args,
-          BRIEFING_SOURCE_ORDERING,
-          (window) =>
-            findSourcesPagePerBriefing(
-              ctx.db,
-              ctx.visibility,
-              briefingIds,
-              window,
-              columnsFor(ctx.selection, SOURCE_COLUMNS),
-            ),
-          (ids) => countSourcesPerBriefing(ctx.db, ctx.visibility, ids),
-        ),
-    }),
-    actors: t.loadable({
-      type: ActorConnection,
-      ...NESTED_LIST,
-      description: 'Every actor the briefing’s claims involve (those you may see), by name.',
-      ...nestedList(ACTORS_OF_BRIEFING),
-    }),
     ...recordTimes(t),
   }),
 });
+
+// Declared here on ActorRef so that actors/ need not import briefings/.
+builder.objectField(ActorRef, 'briefings', (t) =>
+  t.loadable({
+    type: BriefingConnection,
+    ...NESTED_LIST,
+    description: 'Briefings whose claims involve this actor (those you may see), newest first.',
+    ...nestedList(BRIEFINGS_NAMING_ACTOR),
+  }),
+);
 
 builder.queryFields((t) => ({
   briefing: t.field({

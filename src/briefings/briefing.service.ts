@@ -16,9 +16,10 @@ import {
   type ParsedAtVersion,
   type Reference,
 } from '../mutations/validate.js';
+import { assertEditable } from '../mutations/editable.js';
 import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
-import { findSourcesByIds } from '../sources/source.repository.js';
+import { findSourcesByIds } from '../visibility/visible-sources.js';
 import type {
   BriefingLists,
   BylineEntry,
@@ -26,12 +27,11 @@ import type {
   CreateBriefingCommand,
   Transition,
 } from './briefing.inputs.js';
+import { lockVisibleBriefing, findBriefingsByIds } from '../visibility/visible-briefings.js';
 import {
   findAuthorsByIds,
-  findBriefingsByIds,
   findSlugHolderId,
   insertBriefing,
-  lockVisibleBriefing,
   transitionBriefingAtVersion,
   updateBriefingAtVersion,
   type BriefingRow,
@@ -54,15 +54,6 @@ const TRANSITIONS: Record<BriefingStatus, readonly BriefingStatus[]> = {
   PUBLISHED: ['RETRACTED'],
   RETRACTED: [],
 };
-
-/** A retracted briefing is kept as it was, for the record: neither it nor its claims change. */
-export function assertEditable(briefing: BriefingRow): void {
-  if (briefing.status === 'RETRACTED') {
-    throw new ConflictError(
-      `briefing ${encodeGlobalId('Briefing', briefing.id)} is RETRACTED: it and its claims are kept as they were`,
-    );
-  }
-}
 
 /**
  * Refuses a slug another briefing has. Only a briefing the caller may see is named: for a

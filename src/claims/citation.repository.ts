@@ -1,4 +1,4 @@
-import type { CitationRow } from '../db/rows.js';
+import type { CitationRow, SourceRow } from '../db/rows.js';
 import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
@@ -10,9 +10,14 @@ import {
 } from '../db/keyset.js';
 import type { CitationTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import { citedSourceColumns } from '../common/field-columns.js';
+import {
+  citedSourceColumns,
+  qualifiedSourceColumns,
+  type SourceColumn,
+} from '../common/field-columns.js';
+import { visibleSourceRows } from '../visibility/visible-sources.js';
 
-// A claim's citations: the links to its sources, read per source and written per claim.
+// A claim's citations: the links to its sources, read per source and per claim, written per claim.
 
 export type NewCitation = Omit<Insertable<CitationTable>, 'claim_id' | 'position'>;
 
@@ -68,6 +73,101 @@ export async function countCitationsPerSource(
   sourceIds: readonly number[],
 ): Promise<{ parent_id: number; count: number }[]> {
   return countPerParent(db, sourceIds, (sourceId) => citationsOfSource(db, visibility, sourceId));
+}
+
+/** A claim's citations in its attribution order (origin first). */
+export const CLAIM_CITATION_ORDERING: Ordering = {
+  name: 'POSITION',
+  keys: [sql.ref('citation.position')],
+  id: sql.ref('citation.id'),
+  descending: false,
+};
+
+/** One claim's citations whose source the caller may see. */
+function citationsOfClaim(db: Executor, visibility: Visibility, claimId: RawBuilder<number>) {
+  return visibleSourceRows(db, visibility)
+    .innerJoin('citation', 'citation.source_id', 'source.id')
+    .where('citation.claim_id', '=', claimId);
+}
+
+/** One claim's citations whose source the caller may see, unordered, for compiled reads. */
+export function citationRowsOfClaimQuery(
+  db: Executor,
+  visibility: Visibility,
+  claimId: RawBuilder<number>,
+) {
+  return citationsOfClaim(db, visibility, claimId)
+    .selectAll('citation')
+    .select(citedSourceColumns());
+}
+
+/**
+ * A page of each claim's citations whose source the caller may see, each with its source's
+ * row (`columns`), so that `citation { source }` needs no statement of its own.
+ */
+export async function findCitationsPagePerClaim<C extends SourceColumn>(
+  db: Executor,
+  visibility: Visibility,
+  claimIds: readonly number[],
+  window: PageWindow,
+  columns: readonly (C | 'id')[],
+): Promise<
+  { citation: CitationRow & SortKeyed & { parent_id: number }; source: Pick<SourceRow, C | 'id'> }[]
+> {
+  const rows = await paginatePerParent(
+    db,
+    claimIds,
+    (claimId) =>
+      citationsOfClaim(db, visibility, claimId)
+        .select(qualifiedSourceColumns(columns))
+        .select([
+          'citation.id as citation_id',
+          'citation.claim_id',
+          'citation.position',
+          'citation.role',
+          'citation.locator',
+          'citation.quote',
+          'citation.credibility',
+        ]),
+    CLAIM_CITATION_ORDERING,
+    window,
+  );
+  return rows.map(
+    ({
+      citation_id,
+      claim_id,
+      position,
+      role,
+      locator,
+      quote,
+      credibility,
+      sort_key,
+      parent_id,
+      ...source
+    }) => ({
+      citation: {
+        id: citation_id,
+        claim_id,
+        source_id: source.id,
+        position,
+        role,
+        locator,
+        quote,
+        credibility,
+        sort_key,
+        parent_id,
+      },
+      source,
+    }),
+  );
+}
+
+export async function countCitationsPerClaim(
+  db: Executor,
+  visibility: Visibility,
+  claimIds: readonly number[],
+): Promise<{ parent_id: number; count: number }[]> {
+  return countPerParent(db, claimIds, (claimId) => citationsOfClaim(db, visibility, claimId));
 }
 
 /**

@@ -2,9 +2,17 @@ import { CITED_SOURCE_PREFIX, SOURCE_COLUMN_NAMES } from '../common/field-column
 import { builder, connectionOf } from '../builder.js';
 import { CitationRoleEnum } from '../common/enums.js';
 import { encodeGlobalId } from '../common/global-id.js';
-import { ALWAYS_PRESENT, sqlField } from '../compiled/sql-spec.js';
+import { pageWindow, NESTED_LIST } from '../common/connection.js';
+import { pagesPerParent } from '../common/nested-connection.js';
+import { ALWAYS_PRESENT, connectionSql, sqlConnection, sqlField } from '../compiled/sql-spec.js';
 import { ClaimRef, SourceRef } from '../refs.js';
 import { type CitationRow } from './claim.repository.js';
+import {
+  CITATION_ORDERING,
+  citationRowsOfSourceQuery,
+  countCitationsPerSource,
+  findCitationsPagePerSource,
+} from './citation.repository.js';
 
 export const CitationRef = builder.objectRef<CitationRow>('Citation').implement({
   description:
@@ -61,3 +69,27 @@ export const CitationRef = builder.objectRef<CitationRow>('Citation').implement(
 });
 
 export const CitationConnection = connectionOf(CitationRef, 'Citation', 'A page of citations.');
+
+builder.objectField(SourceRef, 'citations', (t) =>
+  t.loadable({
+    type: CitationConnection,
+    ...NESTED_LIST,
+    description: 'Claims citing this source (that you may see), oldest citation first.',
+    args: { ...t.arg.connectionArgs() },
+    extensions: sqlConnection((env, _args: object, row) =>
+      connectionSql(
+        citationRowsOfSourceQuery(env.db, env.visibility, row('id')),
+        CITATION_ORDERING,
+      ),
+    ),
+    byPath: true,
+    resolve: (s) => s.id,
+    load: async (sourceIds: number[], ctx, args) => {
+      const window = pageWindow(args, CITATION_ORDERING);
+      const rows = await findCitationsPagePerSource(ctx.db, ctx.visibility, sourceIds, window);
+      return pagesPerParent(sourceIds, rows, CITATION_ORDERING, window, (ids) =>
+        countCitationsPerSource(ctx.db, ctx.visibility, ids),
+      );
+    },
+  }),
+);

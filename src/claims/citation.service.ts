@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
 import type { Write } from '../mutations/write.js';
-import { findSourcesByIds } from '../sources/source.repository.js';
+import { findSourcesByIds } from '../visibility/visible-sources.js';
 import type { CiteSourceCommand, RemoveCitationCommand } from './citation.inputs.js';
 import { findClaimLinks, updateClaimAtVersion } from './claim.repository.js';
 import { appendCitation, deleteCitation } from './citation.repository.js';

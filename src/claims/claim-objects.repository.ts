@@ -1,5 +1,6 @@
 import type { RawBuilder } from 'kysely';
-import { visibleSurvivors, type ActorRow } from '../actors/actor.repository.js';
+import { visibleSurvivors } from '../visibility/visible-actors.js';
+import type { ActorRow } from '../db/rows.js';
 import { anyId } from '../db/any-id.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';

@@ -6,7 +6,8 @@ import {
   findAllParticipantsOfClaim,
   replaceClaimParticipants,
 } from './claim-participants.repository.js';
-import { lockVisibleClaim, updateClaimAtVersion } from './claim.repository.js';
+import { lockVisibleClaim } from '../visibility/visible-claims.js';
+import { updateClaimAtVersion } from './claim.repository.js';
 
 export type SetClaimParticipantsCommand = AtVersion & { participants: ParticipantCommand[] };
 

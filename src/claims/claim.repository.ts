@@ -19,11 +19,12 @@ import { facetConditions, type ActorRole, type ClaimFilter } from './claim-filte
 import { findObjectIdsByClaimIds } from './claim-objects.repository.js';
 import { citationConditions } from './corroboration.repository.js';
 import type { Visibility } from '../db/visibility.js';
-import { visibleSurvivorId } from '../actors/actor.repository.js';
-import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
+import { visibleSurvivorId } from '../visibility/visible-actors.js';
+import { visibleRelationshipIds } from '../visibility/visible-relationships.js';
+import { visibleClaimRows } from '../visibility/visible-claims.js';
 import { anyId } from '../db/any-id.js';
 import { visibleListing } from '../db/visible-listing.js';
-import { CLAIM_COLUMN_NAMES, type ClaimColumn } from '../common/field-columns.js';
+import { QUALIFIED_CLAIM_COLUMNS, type ClaimColumn } from '../common/field-columns.js';
 import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
 
@@ -39,9 +40,6 @@ export const CLAIM_ORDERINGS = defineOrderings('Claim', 'claim', {
   CREATED_AT_DESC: descending(sql.ref('claim.created_at')),
 });
 export type ClaimOrder = keyof typeof CLAIM_ORDERINGS;
-
-// Every column but the generated range, which the API exposes through its parts.
-const CLAIM_COLUMNS = claimColumns(CLAIM_COLUMN_NAMES);
 
 // Over every column's type: Kysely cannot resolve a selection over a type parameter, so callers
 // declare the narrower `Pick<ClaimRow, C>` they return.
@@ -70,14 +68,9 @@ function involvesActor(
       : eb.or([asSubject, asObject]);
 }
 
-/** Claims the caller may see: their own marking and their briefing's status and marking. */
+/** The visible claims (visibleClaimRows) narrowed by a list filter. */
 function visibleClaims(db: Executor, visibility: Visibility, filter: ClaimFilter = {}) {
-  let query = db
-    .selectFrom('claim')
-    .innerJoin('briefing', 'briefing.id', 'claim.briefing_id')
-    .where('claim.marking', 'in', visibility.markings)
-    .where('briefing.marking', 'in', visibility.markings)
-    .where('briefing.status', 'in', visibility.briefingStatuses);
+  let query = visibleClaimRows(db, visibility);
   if (filter.updatedSince)
     query = query.where(changedSince('Claim', sql.ref('claim.id'), filter.updatedSince));
   if (filter.briefingIds)
@@ -122,14 +115,8 @@ const CLAIMS = visibleListing({
   table: 'claim',
   visible: visibleClaims,
   select: (rows) => rows.selectAll('claim'),
-  selectRow: (rows) => rows.select(CLAIM_COLUMNS),
 });
-export const {
-  rowsQuery: claimRowsQuery,
-  byIdQuery: claimByIdQuery,
-  visibleIds: visibleClaimIds,
-  findByIds: findClaimsByIds,
-} = CLAIMS;
+export const { rowsQuery: claimRowsQuery, byIdQuery: claimByIdQuery } = CLAIMS;
 
 /**
  * Parents a nested claims connection hangs off: a briefing, an actor in a role, or a
@@ -226,24 +213,11 @@ export async function findVisibleClaimBriefingId(
   return row?.briefing_id;
 }
 
-/** The claim as the caller may see it, locked for the rest of the transaction. */
-export async function lockVisibleClaim(
-  db: Executor,
-  visibility: Visibility,
-  id: number,
-): Promise<ClaimRow | undefined> {
-  return visibleClaims(db, visibility)
-    .select(CLAIM_COLUMNS)
-    .where('claim.id', '=', id)
-    .forUpdate('claim')
-    .executeTakeFirst();
-}
-
 /** Every claim of a briefing, whoever may see it, in its order. */
 function claimsOfBriefing(db: Executor, briefingId: number) {
   return db
     .selectFrom('claim')
-    .select(CLAIM_COLUMNS)
+    .select(QUALIFIED_CLAIM_COLUMNS)
     .where('claim.briefing_id', '=', briefingId)
     .orderBy('claim.position');
 }
@@ -281,14 +255,18 @@ export async function nextClaimPosition(db: Executor, briefingId: number): Promi
 }
 
 export async function insertClaim(db: Executor, values: NewClaim): Promise<ClaimRow> {
-  return db.insertInto('claim').values(values).returning(CLAIM_COLUMNS).executeTakeFirstOrThrow();
+  return db
+    .insertInto('claim')
+    .values(values)
+    .returning(QUALIFIED_CLAIM_COLUMNS)
+    .executeTakeFirstOrThrow();
 }
 
 /** Applies the update only at `expectedVersion`, bumping it; a ConflictError when the version moved on. */
 export const updateClaimAtVersion = updaterAtVersion({
   typename: 'Claim',
   update: (db) => db.updateTable('claim'),
-  returning: (update) => update.returning(CLAIM_COLUMNS),
+  returning: (update) => update.returning(QUALIFIED_CLAIM_COLUMNS),
 });
 
 export async function deleteClaim(db: Executor, id: number): Promise<void> {

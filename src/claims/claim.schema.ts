@@ -14,7 +14,7 @@ import {
   citationRowsOfClaimQuery,
   countCitationsPerClaim,
   findCitationsPagePerClaim,
-} from '../sources/source.repository.js';
+} from './citation.repository.js';
 import { singleLikelihoodSql } from '../db/display-sql.js';
 import { VALID_TIME_SQL, ValidTimeRef, validTimeOf } from '../common/time-and-quantity.schema.js';
 import { ClaimFilterInput, toClaimFilter, type ClaimFilterShape } from './claim-filter.inputs.js';
@@ -29,7 +29,7 @@ import {
   type SqlEnv,
   type SqlValue,
 } from '../compiled/sql-spec.js';
-import { ActorRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
+import { ActorRef, ActorRelationshipRef, BriefingRef, ClaimRef, SourceRef } from '../refs.js';
 import {
   CLAIM_ORDERINGS,
   claimByIdQuery,
@@ -46,11 +46,9 @@ import {
   objectActorsOfClaimQuery,
 } from './claim-objects.repository.js';
 import { checkedRowQuery } from '../db/visible-listing.js';
-// Filters and the actor-role enum live in their own files; other domains import them from here.
-export { ClaimFilterInput, DateRangeInput, toClaimFilter } from './claim-filter.inputs.js';
-export { ActorRoleEnum } from './claim-enums.js';
+import { ActorRoleEnum } from './claim-enums.js';
 
-export const ClaimOrderEnum = orderEnum<ClaimOrder>('ClaimOrder', 'claim', {
+const ClaimOrderEnum = orderEnum<ClaimOrder>('ClaimOrder', 'claim', {
   BRIEFING_POSITION: { description: 'By briefing, then as they appear in its text (default).' },
   CONFIDENCE_DESC: { description: 'Most confident first; claims without a confidence last.' },
   VALID_FROM_ASC: {
@@ -60,7 +58,7 @@ export const ClaimOrderEnum = orderEnum<ClaimOrder>('ClaimOrder', 'claim', {
 });
 
 /** A page of claims for each parent (a briefing, or an actor in a role), in one statement. */
-export async function loadClaimPages(
+async function loadClaimPages(
   ctx: Context,
   parent: ClaimParent,
   parentIds: readonly number[],
@@ -85,7 +83,7 @@ export async function loadClaimPages(
 }
 
 /** The same pages in SQL, for compiled reads (src/compiled): one parent's claims. */
-export function claimConnectionSql(
+function claimConnectionSql(
   env: SqlEnv,
   parent: ClaimParent,
   args: ClaimConnectionArgs,
@@ -98,10 +96,10 @@ export function claimConnectionSql(
 }
 
 /** A claims connection's own arguments (paging is read by the compiler). */
-export type ClaimConnectionArgs = { filter?: ClaimFilterShape | null; orderBy: ClaimOrder };
+type ClaimConnectionArgs = { filter?: ClaimFilterShape | null; orderBy: ClaimOrder };
 
 /** `Actor.claims`' arguments: a claims connection with the actor's role. */
-export type ActorClaimConnectionArgs = ClaimConnectionArgs & { role: ActorRole };
+type ActorClaimConnectionArgs = ClaimConnectionArgs & { role: ActorRole };
 
 const SpanRef = builder.objectRef<{ start: number; end: number }>('TextSpan').implement({
   description:
@@ -264,14 +262,14 @@ ClaimRef.implement({
   }),
 });
 
-export const ClaimConnection = connectionOf(ClaimRef, 'Claim', 'A page of claims.');
+const ClaimConnection = connectionOf(ClaimRef, 'Claim', 'A page of claims.');
 
 /**
  * A claims connection nested under a parent that takes no role (`Briefing.claims`,
  * `ActorRelationship.evidence`), in briefing order by default: `t.loadable({ description,
  * ...nestedClaims({ kind: 'briefing' }) })`.
  */
-export function nestedClaims(parent: { kind: 'briefing' } | { kind: 'relationship' }) {
+function nestedClaims(parent: { kind: 'briefing' } | { kind: 'relationship' }) {
   return {
     type: ClaimConnection,
     ...NESTED_LIST,
@@ -288,6 +286,48 @@ export function nestedClaims(parent: { kind: 'briefing' } | { kind: 'relationshi
       loadClaimPages(ctx, parent, ids, args),
   } as const;
 }
+
+// The claims nested under other records, declared here on their refs so that those domains
+// need not import claims/.
+
+builder.objectField(BriefingRef, 'claims', (t) =>
+  t.loadable({
+    description: 'The briefing’s claims, by default in the order of its text.',
+    ...nestedClaims({ kind: 'briefing' }),
+  }),
+);
+
+builder.objectField(ActorRelationshipRef, 'evidence', (t) =>
+  t.loadable({
+    description: 'Claims that support the link (those you may see), in briefing order.',
+    ...nestedClaims({ kind: 'relationship' }),
+  }),
+);
+
+builder.objectField(ActorRef, 'claims', (t) =>
+  t.loadable({
+    type: ClaimConnection,
+    ...NESTED_LIST,
+    description: 'Claims involving this actor, as subject, object or either.',
+    args: {
+      ...t.arg.connectionArgs(),
+      role: t.arg({
+        type: ActorRoleEnum,
+        required: true,
+        defaultValue: 'ANY',
+        description: 'Only claims where the actor is the subject, an object, or either.',
+      }),
+      ...listArgs(ClaimFilterInput, ClaimOrderEnum, 'VALID_FROM_ASC'),
+    },
+    extensions: sqlConnection((env, args: ActorClaimConnectionArgs, row) =>
+      claimConnectionSql(env, { kind: 'actor', role: args.role }, args, row('id')),
+    ),
+    byPath: true,
+    resolve: (a) => a.id,
+    load: (ids: number[], ctx, args) =>
+      loadClaimPages(ctx, { kind: 'actor', role: args.role } as const, ids, args),
+  }),
+);
 
 builder.queryField('claims', (t) =>
   t.field({

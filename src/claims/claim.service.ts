@@ -1,6 +1,6 @@
-import { findActorsByIds } from '../actors/actor.repository.js';
-import { assertEditable } from '../briefings/briefing.service.js';
-import { lockVisibleBriefing, type BriefingRow } from '../briefings/briefing.repository.js';
+import { findActorsByIds } from '../visibility/visible-actors.js';
+import { lockVisibleBriefing } from '../visibility/visible-briefings.js';
+import type { BriefingRow } from '../db/rows.js';
 import { anchorQuote } from '../common/quote-anchoring.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
@@ -17,11 +17,13 @@ import {
   type ParsedAtVersion,
   type Reference,
 } from '../mutations/validate.js';
+import { assertEditable } from '../mutations/editable.js';
 import { assertVersion } from '../mutations/versioning.js';
 import type { Write } from '../mutations/write.js';
-import { findSourcesByIds } from '../sources/source.repository.js';
+import { findSourcesByIds } from '../visibility/visible-sources.js';
 import type { AddClaimCommand, AddClaimKnown, ClaimChange } from './claim.inputs.js';
 import type { CheckedCitation } from './citation.inputs.js';
+import { lockVisibleClaim } from '../visibility/visible-claims.js';
 import {
   countEvidenceLinks,
   deleteClaim,
@@ -29,7 +31,6 @@ import {
   findClaimsLinks,
   findVisibleClaimBriefingId,
   insertClaim,
-  lockVisibleClaim,
   nextClaimPosition,
   updateClaimAtVersion,
   type CitationRow,

@@ -4,7 +4,8 @@ import { quantityTextSql } from '../db/display-sql.js';
 import type { Executor } from '../db/executor.js';
 import type { DB } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
-import { claimRowsQuery, visibleClaimIds, type ClaimFilter } from './claim.repository.js';
+import { visibleClaimIds } from '../visibility/visible-claims.js';
+import { claimRowsQuery, type ClaimFilter } from './claim.repository.js';
 import { periodLabel, quantityRange, visibleObjects, widestPeriod } from './contradiction-rules.js';
 
 // Contradictions, computed in SQL from what the caller may see: two visible claims with the same

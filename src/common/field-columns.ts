@@ -43,6 +43,9 @@ export const CLAIM_COLUMN_NAMES = [
 ] as const satisfies readonly (keyof ClaimRow)[];
 export type ClaimColumn = (typeof CLAIM_COLUMN_NAMES)[number];
 
+/** Every claim column named by its table, to select a whole row (no generated range). */
+export const QUALIFIED_CLAIM_COLUMNS = CLAIM_COLUMN_NAMES.map((name) => `claim.${name}` as const);
+
 const CLAIM_ALWAYS: readonly ClaimColumn[] = ['id', 'briefing_id'];
 
 export const SOURCE_COLUMN_NAMES = [
@@ -66,6 +69,12 @@ export const SOURCE_COLUMN_NAMES = [
   'updated_at',
 ] as const satisfies readonly (keyof SourceRow)[];
 export type SourceColumn = (typeof SOURCE_COLUMN_NAMES)[number];
+
+// Over every column's type: Kysely cannot resolve a selection over a type parameter, so callers
+// declare the narrower `Pick<SourceRow, C>` they return.
+export function qualifiedSourceColumns(names: readonly SourceColumn[]) {
+  return names.map((name) => `source.${name}` as const);
+}
 
 /**
  * A citation row carries its source's columns under this prefix (`source__title`) in compiled
@@ -136,6 +145,11 @@ export const RELATIONSHIP_COLUMN_NAMES = [
   'version',
 ] as const satisfies readonly (keyof ActorRelationshipRow)[];
 export type RelationshipColumn = (typeof RELATIONSHIP_COLUMN_NAMES)[number];
+
+/** Every relationship column named by its table, to select a whole row (no generated range). */
+export const QUALIFIED_RELATIONSHIP_COLUMNS = RELATIONSHIP_COLUMN_NAMES.map(
+  (name) => `actor_relationship.${name}` as const,
+);
 
 const RELATIONSHIP_ALWAYS: readonly RelationshipColumn[] = ['id', 'from_actor_id', 'to_actor_id'];
 

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type {
   ActorRelationshipTable,
   ActorTable,
+  BriefingTable,
   CitationTable,
   ClaimTable,
   SourceTable,
@@ -12,6 +13,7 @@ import type {
 // importing them does not tie common/ to the repositories, or one domain to another.
 
 export type ActorRow = Selectable<ActorTable>;
+export type BriefingRow = Selectable<BriefingTable>;
 /** `valid_period` is derived in the database from the valid-time columns; no one reads it. */
 export type ActorRelationshipRow = Omit<Selectable<ActorRelationshipTable>, 'valid_period'>;
 export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;

@@ -1,16 +1,14 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import { anyId } from './any-id.js';
 import type { Executor } from './executor.js';
 import type { Visibility } from './visibility.js';
 
 /**
- * A table's reads, defined once in its repository from the rows the caller may see under a
- * filter (`visible`, unselected) and how they are selected: whole rows for compiled reads
- * (`select`), and the row type the loaders hand out (`selectRow`, which may leave out generated
- * columns). Every read of the table by id or as a list starts from that one definition, so
- * none of them can forget a visibility rule.
+ * A table's compiled reads, defined once in its repository from the rows the caller may see
+ * under a filter (`visible`, unselected, built on src/visibility/) and how they are selected.
+ * The list and the by-id read both start from that one definition, so neither can forget a
+ * visibility rule; lookups by ids, locks and id subqueries are in src/visibility/.
  */
-export function visibleListing<QueryDB, TB extends keyof QueryDB, Base, F, O, Row>(spec: {
+export function visibleListing<QueryDB, TB extends keyof QueryDB, Base, F, O>(spec: {
   table: string;
   visible: (
     db: Executor,
@@ -18,7 +16,6 @@ export function visibleListing<QueryDB, TB extends keyof QueryDB, Base, F, O, Ro
     filter?: F,
   ) => SelectQueryBuilder<QueryDB, TB, Base>;
   select: (rows: SelectQueryBuilder<QueryDB, TB, Base>) => SelectQueryBuilder<QueryDB, TB, O>;
-  selectRow: (rows: SelectQueryBuilder<QueryDB, TB, Base>) => SelectQueryBuilder<QueryDB, TB, Row>;
 }) {
   // The same `<table>.id` reference defineOrderings tie-breaks on.
   const id = sql.ref<number>(`${spec.table}.id`);
@@ -29,12 +26,6 @@ export function visibleListing<QueryDB, TB extends keyof QueryDB, Base, F, O, Ro
     /** The visible row with this id (none when hidden), for compiled reads. */
     byIdQuery: (db: Executor, visibility: Visibility, rowId: RawBuilder<number> | number) =>
       spec.select(spec.visible(db, visibility)).where(id, '=', rowId),
-    /** Ids of the rows the caller may see, as a subquery. */
-    visibleIds: (db: Executor, visibility: Visibility) =>
-      spec.visible(db, visibility).select(id.as('id')),
-    /** Visible rows by id, in no particular order; a hidden or unknown id is left out. */
-    findByIds: (db: Executor, visibility: Visibility, ids: readonly number[]): Promise<Row[]> =>
-      spec.selectRow(spec.visible(db, visibility)).where(id, '=', anyId(ids)).execute(),
   };
 }
 

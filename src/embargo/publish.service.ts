@@ -1,11 +1,11 @@
-import { lockVisibleActors } from '../actors/actor.repository.js';
-import { lockVisibleRelationship } from '../actors/actor-relationship.repository.js';
+import { lockVisibleActors } from '../visibility/visible-actors.js';
+import { lockVisibleRelationship } from '../visibility/visible-relationships.js';
 import { encodeGlobalId } from '../common/global-id.js';
 import type { Marking } from '../db/types.js';
 import { NotFoundError, ValidationError } from '../errors/domain-errors.js';
 import type { Reference } from '../mutations/validate.js';
 import type { Write } from '../mutations/write.js';
-import { lockVisibleSource } from '../sources/source.repository.js';
+import { lockVisibleSource } from '../visibility/visible-sources.js';
 import { releaseToEveryone, type SharedTable } from './release.repository.js';
 
 interface Published {

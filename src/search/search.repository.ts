@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { actorRowsQuery } from '../actors/actor.repository.js';
-import { visibleBriefingIds } from '../briefings/briefing.repository.js';
-import { visibleClaimIds } from '../claims/claim.repository.js';
+import { visibleBriefingIds } from '../visibility/visible-briefings.js';
+import { visibleClaimIds } from '../visibility/visible-claims.js';
 import type { Executor } from '../db/executor.js';
 import type { ActorKind, SourceKind } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';

@@ -1,20 +1,20 @@
 import { ascending, defineOrderings, descending } from '../db/orderings.js';
-import type { CitationRow, SourceRow } from '../db/rows.js';
+import type { SourceRow } from '../db/rows.js';
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
   countPerParent,
   paginatePerParent,
-  type Ordering,
   type PageWindow,
   type SortKeyed,
 } from '../db/keyset.js';
 import type { Reliability, SourceKind, SourceTable } from '../db/types.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
+import { visibleSourceRows } from '../visibility/visible-sources.js';
 import { anyId } from '../db/any-id.js';
 import { visibleListing } from '../db/visible-listing.js';
 import { containsPattern } from '../db/text-search.js';
-import { citedSourceColumns, type SourceColumn } from '../common/field-columns.js';
+import { qualifiedSourceColumns, type SourceColumn } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
@@ -46,9 +46,9 @@ export const SOURCE_ORDERINGS = defineOrderings('Source', 'source', {
 });
 export type SourceOrder = keyof typeof SOURCE_ORDERINGS;
 
-/** Sources the caller may see (clearance and embargo). */
+/** The visible sources (visibleSourceRows) narrowed by a list filter. */
 function visibleSources(db: Executor, visibility: Visibility, filter: SourceFilter = {}) {
-  let query = db.selectFrom('source').where(sharedRecordVisible(visibility, 'source'));
+  let query = visibleSourceRows(db, visibility);
   if (filter.kinds?.length) query = query.where('source.kind', 'in', filter.kinds);
   if (filter.updatedSince)
     query = query.where(changedSince('Source', sql.ref('source.id'), filter.updatedSince));
@@ -83,14 +83,8 @@ const SOURCES = visibleListing({
   table: 'source',
   visible: visibleSources,
   select: (rows) => rows.selectAll('source'),
-  selectRow: (rows) => rows.selectAll('source'),
 });
-export const {
-  rowsQuery: sourceRowsQuery,
-  byIdQuery: sourceByIdQuery,
-  visibleIds: visibleSourceIds,
-  findByIds: findSourcesByIds,
-} = SOURCES;
+export const { rowsQuery: sourceRowsQuery, byIdQuery: sourceByIdQuery } = SOURCES;
 
 /** Bounds the walk up a derivation chain, which the schema does not stop from looping. */
 const MAX_CHAIN_DEPTH = LIST_CAPS.derivationChain;
@@ -197,12 +191,6 @@ export function sourceRowsOfBriefingQuery(
   return sourcesOfBriefing(db, visibility, briefingId).selectAll('source');
 }
 
-// Over every column's type: Kysely cannot resolve a selection over a type parameter, so callers
-// declare the narrower `Pick<SourceRow, C>` they return.
-function sourceColumns(names: readonly SourceColumn[]) {
-  return names.map((name) => `source.${name}` as const);
-}
-
 /**
  * A page of the distinct visible sources each briefing's visible claims cite, per briefing, each
  * row with the `columns` asked for.
@@ -217,7 +205,8 @@ export async function findSourcesPagePerBriefing<C extends SourceColumn>(
   return paginatePerParent(
     db,
     briefingIds,
-    (briefingId) => sourcesOfBriefing(db, visibility, briefingId).select(sourceColumns(columns)),
+    (briefingId) =>
+      sourcesOfBriefing(db, visibility, briefingId).select(qualifiedSourceColumns(columns)),
     BRIEFING_SOURCE_ORDERING,
     window,
   );
@@ -233,101 +222,6 @@ export async function countSourcesPerBriefing(
   );
 }
 
-/** A claim's citations in its attribution order (origin first). */
-export const CLAIM_CITATION_ORDERING: Ordering = {
-  name: 'POSITION',
-  keys: [sql.ref('citation.position')],
-  id: sql.ref('citation.id'),
-  descending: false,
-};
-
-/** One claim's citations whose source the caller may see. */
-function citationsOfClaim(db: Executor, visibility: Visibility, claimId: RawBuilder<number>) {
-  return visibleSources(db, visibility)
-    .innerJoin('citation', 'citation.source_id', 'source.id')
-    .where('citation.claim_id', '=', claimId);
-}
-
-/** One claim's citations whose source the caller may see, unordered, for compiled reads. */
-export function citationRowsOfClaimQuery(
-  db: Executor,
-  visibility: Visibility,
-  claimId: RawBuilder<number>,
-) {
-  return citationsOfClaim(db, visibility, claimId)
-    .selectAll('citation')
-    .select(citedSourceColumns());
-}
-
-/**
- * A page of each claim's citations whose source the caller may see, each with its source's
- * row (`columns`), so that `citation { source }` needs no statement of its own.
- */
-export async function findCitationsPagePerClaim<C extends SourceColumn>(
-  db: Executor,
-  visibility: Visibility,
-  claimIds: readonly number[],
-  window: PageWindow,
-  columns: readonly (C | 'id')[],
-): Promise<
-  { citation: CitationRow & SortKeyed & { parent_id: number }; source: Pick<SourceRow, C | 'id'> }[]
-> {
-  const rows = await paginatePerParent(
-    db,
-    claimIds,
-    (claimId) =>
-      citationsOfClaim(db, visibility, claimId)
-        .select(sourceColumns(columns))
-        .select([
-          'citation.id as citation_id',
-          'citation.claim_id',
-          'citation.position',
-          'citation.role',
-          'citation.locator',
-          'citation.quote',
-          'citation.credibility',
-        ]),
-    CLAIM_CITATION_ORDERING,
-    window,
-  );
-  return rows.map(
-    ({
-      citation_id,
-      claim_id,
-      position,
-      role,
-      locator,
-      quote,
-      credibility,
-      sort_key,
-      parent_id,
-      ...source
-    }) => ({
-      citation: {
-        id: citation_id,
-        claim_id,
-        source_id: source.id,
-        position,
-        role,
-        locator,
-        quote,
-        credibility,
-        sort_key,
-        parent_id,
-      },
-      source,
-    }),
-  );
-}
-
-export async function countCitationsPerClaim(
-  db: Executor,
-  visibility: Visibility,
-  claimIds: readonly number[],
-): Promise<{ parent_id: number; count: number }[]> {
-  return countPerParent(db, claimIds, (claimId) => citationsOfClaim(db, visibility, claimId));
-}
-
 export type NewSource = Insertable<SourceTable>;
 export type SourceUpdate = Updateable<SourceTable>;
 
@@ -341,16 +235,3 @@ export const updateSourceAtVersion = updaterAtVersion({
   update: (db) => db.updateTable('source'),
   returning: (update) => update.returningAll(),
 });
-
-/** The row as the caller may see it, locked for the rest of the transaction. */
-export async function lockVisibleSource(
-  db: Executor,
-  visibility: Visibility,
-  id: number,
-): Promise<SourceRow | undefined> {
-  return visibleSources(db, visibility)
-    .selectAll('source')
-    .where('source.id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-}

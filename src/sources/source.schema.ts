@@ -5,18 +5,13 @@ import { PartialDateRef, partialDate, partialDateSql } from '../common/time-and-
 import { exactInstantSql } from '../db/display-sql.js';
 import { rootList } from '../compiled/listing.js';
 import { LIST_CAPS } from '../common/list-caps.js';
-import { pageWindow, NESTED_LIST } from '../common/connection.js';
 import { ReliabilityEnum, SourceKindEnum } from '../common/enums.js';
 import { DateRangeInput, toDateRange } from '../common/date-range.inputs.js';
-import { groupByKey, pagesPerParent } from '../common/nested-connection.js';
-import { CitationConnection } from '../claims/citation.schema.js';
-import {
-  CITATION_ORDERING,
-  citationRowsOfSourceQuery,
-  countCitationsPerSource,
-  findCitationsPagePerSource,
-} from '../claims/citation.repository.js';
-import { SourceConnection, SourceRef } from '../refs.js';
+import { groupByKey, loadPagesPerParent } from '../common/nested-connection.js';
+import { NESTED_LIST } from '../common/connection.js';
+import { SOURCE_COLUMNS } from '../common/field-columns.js';
+import { columnsFor } from '../common/selection.js';
+import { BriefingRef, SourceConnection, SourceRef } from '../refs.js';
 import {
   connectionSql,
   sqlCappedList,
@@ -28,8 +23,12 @@ import {
 import { badInput } from '../errors/bad-input.js';
 import { findFirstSourceIdAtUrl, firstSourceAtUrlQuery } from './source-lookup.repository.js';
 import {
+  BRIEFING_SOURCE_ORDERING,
   SOURCE_ORDERINGS,
+  countSourcesPerBriefing,
   findDerivationChains,
+  findSourcesPagePerBriefing,
+  sourceRowsOfBriefingQuery,
   type SourceOrder,
   derivationChainQuery,
   sourceByIdQuery,
@@ -162,27 +161,6 @@ SourceRef.implement({
         });
       },
     }),
-    citations: t.loadable({
-      type: CitationConnection,
-      ...NESTED_LIST,
-      description: 'Claims citing this source (that you may see), oldest citation first.',
-      args: { ...t.arg.connectionArgs() },
-      extensions: sqlConnection((env, _args: object, row) =>
-        connectionSql(
-          citationRowsOfSourceQuery(env.db, env.visibility, row('id')),
-          CITATION_ORDERING,
-        ),
-      ),
-      byPath: true,
-      resolve: (s) => s.id,
-      load: async (sourceIds: number[], ctx, args) => {
-        const window = pageWindow(args, CITATION_ORDERING);
-        const rows = await findCitationsPagePerSource(ctx.db, ctx.visibility, sourceIds, window);
-        return pagesPerParent(sourceIds, rows, CITATION_ORDERING, window, (ids) =>
-          countCitationsPerSource(ctx.db, ctx.visibility, ids),
-        );
-      },
-    }),
     ...recordTimes(t),
   }),
 });
@@ -259,5 +237,38 @@ builder.queryField('sources', (t) =>
       orderings: SOURCE_ORDERINGS,
       rows: (env, filter) => sourceRowsQuery(env.db, env.visibility, filter),
     }),
+  }),
+);
+
+// Declared here on BriefingRef so that briefings/ need not import sources/.
+builder.objectField(BriefingRef, 'sources', (t) =>
+  t.loadable({
+    type: SourceConnection,
+    ...NESTED_LIST,
+    description: 'Every source the briefing’s claims cite (those you may see), by title.',
+    args: { ...t.arg.connectionArgs() },
+    extensions: sqlConnection((env, _args: object, row) =>
+      connectionSql(
+        sourceRowsOfBriefingQuery(env.db, env.visibility, row('id')),
+        BRIEFING_SOURCE_ORDERING,
+      ),
+    ),
+    byPath: true,
+    resolve: (b) => b.id,
+    load: (briefingIds: number[], ctx, args) =>
+      loadPagesPerParent(
+        briefingIds,
+        args,
+        BRIEFING_SOURCE_ORDERING,
+        (window) =>
+          findSourcesPagePerBriefing(
+            ctx.db,
+            ctx.visibility,
+            briefingIds,
+            window,
+            columnsFor(ctx.selection, SOURCE_COLUMNS),
+          ),
+        (ids) => countSourcesPerBriefing(ctx.db, ctx.visibility, ids),
+      ),
   }),
 );

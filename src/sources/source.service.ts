@@ -10,12 +10,8 @@ import {
   findAllActorLinksOfSource,
   setSourceActorLinks,
 } from './source-actor.service.js';
-import {
-  findDerivationChains,
-  insertSource,
-  lockVisibleSource,
-  updateSourceAtVersion,
-} from './source.repository.js';
+import { lockVisibleSource } from '../visibility/visible-sources.js';
+import { findDerivationChains, insertSource, updateSourceAtVersion } from './source.repository.js';
 
 /**
  * A source relays at most LIST_CAPS.derivationChain sources up its chain, so that

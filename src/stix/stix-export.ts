@@ -16,11 +16,9 @@ import { anyId } from '../db/any-id.js';
 import type { Executor } from '../db/executor.js';
 import type { CitationRow } from '../db/rows.js';
 import type { Visibility } from '../db/visibility.js';
-import {
-  citationRowsOfClaimQuery,
-  findDerivationChains,
-  findSourcesByIds,
-} from '../sources/source.repository.js';
+import { findSourcesByIds } from '../visibility/visible-sources.js';
+import { citationRowsOfClaimQuery } from '../claims/citation.repository.js';
+import { findDerivationChains } from '../sources/source.repository.js';
 import { stixBundle, type StixBriefingData, type StixBundle } from './stix-bundle.js';
 
 // Reads a briefing for export through the repositories' visible-row builders, the ones the

@@ -1,8 +1,8 @@
 import { sql, type ExpressionBuilder } from 'kysely';
-import { visibleActorIds } from '../actors/actor.repository.js';
-import { visibleRelationshipIds } from '../actors/actor-relationship.repository.js';
-import { visibleBriefingIds } from '../briefings/briefing.repository.js';
-import { visibleClaimIds } from '../claims/claim.repository.js';
+import { visibleActorIds } from '../visibility/visible-actors.js';
+import { visibleRelationshipIds } from '../visibility/visible-relationships.js';
+import { visibleBriefingIds } from '../visibility/visible-briefings.js';
+import { visibleClaimIds } from '../visibility/visible-claims.js';
 import type { Database } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
 import {
@@ -12,7 +12,7 @@ import {
   type DB,
 } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import { visibleSourceIds } from '../sources/source.repository.js';
+import { visibleSourceIds } from '../visibility/visible-sources.js';
 import { AUDIENCES, audienceOf } from './audiences.js';
 import { anyId } from '../db/any-id.js';
 
