@@ -5,6 +5,7 @@ import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import { responseCachePlugin } from './cache/response-cache-plugin.js';
 import type { ResponseInvalidation } from './cache/response-store.js';
 import { loadConfig, type Config } from './config.js';
+import { LazyUrlRequest } from './common/request-url.js';
 import { selectionPlugin } from './common/selection.js';
 import { compiledReadsPlugin } from './compiled/compiled-reads-plugin.js';
 import { createContext, type Context } from './context.js';
@@ -108,6 +109,7 @@ export function createApp({
     // Yoga's own /health matches any path ending in /health; ours are exact.
     healthCheckEndpoint: '/__yoga_health',
     landingPage: false,
+    fetchAPI: { Request: LazyUrlRequest },
     context: ({ request, ...serverContext }) =>
       createContext(
         db,
