@@ -110,17 +110,18 @@ export function createApp({
     healthCheckEndpoint: '/__yoga_health',
     landingPage: false,
     fetchAPI: { Request: LazyUrlRequest },
-    context: ({ request, ...serverContext }) =>
+    // The initial context holds the server context's properties (Node's `req` among them).
+    context: (initial) =>
       createContext(
         db,
         logger,
-        records.get(request)?.requestId ?? randomUUID(),
-        viewers.get(request) ?? ANONYMOUS,
+        records.get(initial.request)?.requestId ?? randomUUID(),
+        viewers.get(initial.request) ?? ANONYMOUS,
         responseCache ?? null,
         config,
         replicas,
         changes,
-        clientAddress(serverContext),
+        clientAddress(initial),
       ),
     // graphiqlPlugin serves GraphiQL, as a small page and separate cacheable files, after the
     // endpoint, authentication and rate-limit plugins have seen the request.
