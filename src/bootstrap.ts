@@ -145,8 +145,9 @@ export function createRequestHandler(options: {
     : app.requestListener;
   // Yoga answers some requests before any plugin runs (its health check and CORS preflights on
   // any path with the right ending): unserved paths end here, before Yoga sees them.
+  const accessLogger = config.logLevel === 'debug' || config.logLevel === 'info' ? logger : null;
   return (req, res) => {
-    const record = observeRequest(req, res, logger, metrics);
+    const record = observeRequest(req, res, accessLogger, metrics);
     if (isServedTarget(req.url ?? '/')) {
       void handler(req, res);
       return;

@@ -5,6 +5,7 @@ import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import { responseCachePlugin } from './cache/response-cache-plugin.js';
 import type { ResponseInvalidation } from './cache/response-store.js';
 import { loadConfig, type Config } from './config.js';
+import { LazyUrlRequest } from './common/request-url.js';
 import { selectionPlugin } from './common/selection.js';
 import { compiledReadsPlugin } from './compiled/compiled-reads-plugin.js';
 import { createContext, type Context } from './context.js';
@@ -108,17 +109,19 @@ export function createApp({
     // Yoga's own /health matches any path ending in /health; ours are exact.
     healthCheckEndpoint: '/__yoga_health',
     landingPage: false,
-    context: ({ request, ...serverContext }) =>
+    fetchAPI: { Request: LazyUrlRequest },
+    // The initial context holds the server context's properties (Node's `req` among them).
+    context: (initial) =>
       createContext(
         db,
         logger,
-        records.get(request)?.requestId ?? randomUUID(),
-        viewers.get(request) ?? ANONYMOUS,
+        records.get(initial.request)?.requestId ?? randomUUID(),
+        viewers.get(initial.request) ?? ANONYMOUS,
         responseCache ?? null,
         config,
         replicas,
         changes,
-        clientAddress(serverContext),
+        clientAddress(initial),
       ),
     // graphiqlPlugin serves GraphiQL, as a small page and separate cacheable files, after the
     // endpoint, authentication and rate-limit plugins have seen the request.

@@ -46,9 +46,11 @@ export function authPlugin(options: AuthPluginOptions): Plugin<Context> {
   return {
     // Synchronous for anonymous requests: see src/common/maybe-promise.ts.
     onRequest({ request, serverContext, endResponse, fetchAPI }) {
-      deadlines.set(request, Date.now() + config.executionTimeoutMs);
       const header = request.headers.get('authorization');
       if (header === null || header.trim() === '') return;
+      // Only a keyed request has a lookup to share the deadline with; an anonymous execution
+      // gets the whole limit, and its request no entry in a weak map (which costs collections).
+      deadlines.set(request, Date.now() + config.executionTimeoutMs);
       return (async () => {
         const address = clientAddress(serverContext);
         const refusal = address === null ? null : await failures.check(address);

@@ -1,6 +1,7 @@
 import type * as GraphiQLBundle from '@graphql-yoga/render-graphiql/graphiql';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { requestPath } from '../common/request-url.js';
 import { GRAPHIQL_DEFAULT_QUERY, GRAPHIQL_EXAMPLE_QUERIES } from '../graphiql-default-query.js';
 import { serveStaticFile, StaticFile } from './static-file.js';
 
@@ -197,9 +198,10 @@ export function graphiqlPlugin(
     }));
   return {
     // Synchronous for API requests: see src/common/maybe-promise.ts.
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
-      if (url.pathname === '/graphql') {
+      const path = requestPath(url, serverContext);
+      if (path === '/graphql') {
         if (!request.headers.get('accept')?.includes('text/html')) return;
         return (async () => {
           const response = await serveStaticFile(
@@ -212,9 +214,9 @@ export function graphiqlPlugin(
           endResponse(response);
         })();
       }
-      if (!url.pathname.startsWith(GRAPHIQL_ASSETS_PATH)) return;
+      if (!path.startsWith(GRAPHIQL_ASSETS_PATH)) return;
       return (async () => {
-        const file = (await graphiql()).assets.get(url.pathname);
+        const file = (await graphiql()).assets.get(path);
         endResponse(
           file
             ? await serveStaticFile(request, file, IMMUTABLE, fetchAPI.Response)

@@ -48,6 +48,9 @@ export function documentRules(tier: Tier, limits: DocumentLimits): ValidationRul
   ];
 }
 
+/** Characters of document text remembered as within the token limit, all tiers together. */
+const MAX_COUNTED_TEXT = 1_000_000;
+
 /**
  * Counts tokens before parsing, so a huge document is refused without building its AST. Runs on
  * the text (not in `parse`) because Yoga caches parse results and errors by text, and the limit
@@ -117,10 +120,24 @@ export function documentLimitsPlugin(
     }
     return count;
   };
+  // Texts already counted within a tier's token limit: counting lexes the whole text, which a
+  // client sending the same document again need not pay for. Bounded by total length.
+  const withinTokens = { restricted: new Set<string>(), trusted: new Set<string>() };
+  let countedLength = 0;
+  const rememberWithinTokens = (tier: Tier, text: string) => {
+    if (countedLength + text.length > MAX_COUNTED_TEXT) {
+      withinTokens.restricted.clear();
+      withinTokens.trusted.clear();
+      countedLength = 0;
+    }
+    withinTokens[tier].add(text);
+    countedLength += text.length;
+  };
   return {
     onParams({ params, request }) {
       if (typeof params.query !== 'string') return;
       const tier = tierOf(viewerOf(request), config);
+      if (withinTokens[tier].has(params.query)) return;
       const { tokens } = limitsOf[tier];
       if (countTokensUpTo(params.query, tokens) > tokens) {
         throw createGraphQLError(
@@ -128,6 +145,7 @@ export function documentLimitsPlugin(
           { extensions: { code: 'TOKEN_LIMIT_EXCEEDED', http: { status: 400 } } },
         );
       }
+      rememberWithinTokens(tier, params.query);
     },
     onValidate({ addValidationRule, context, params, setResult }) {
       // Validation runs before the GraphQL context is built: the request is in the initial one.

@@ -1,12 +1,12 @@
 import { createGraphQLError, isPromise, type Plugin } from 'graphql-yoga';
 
 /**
- * When each request's time runs out: set when authentication starts, so the database lookup
- * of an API key and the execution share one deadline of EXECUTION_TIMEOUT_MS.
+ * When each keyed request's time runs out: set when authentication starts, so the database
+ * lookup of an API key and the execution share one deadline of EXECUTION_TIMEOUT_MS.
  */
 export type RequestDeadlines = WeakMap<Request, number>;
 
-/** Milliseconds left for `request`; the whole limit when no deadline was set (in-process calls). */
+/** Milliseconds left for `request`; the whole limit when no deadline was set (anonymous calls). */
 export function remainingTime(
   deadlines: RequestDeadlines,
   request: Request | undefined,

@@ -1,6 +1,7 @@
 import type { FetchAPI, Plugin } from 'graphql-yoga';
 import { createGraphQLError } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { targetPath } from '../common/request-url.js';
 import { GRAPHIQL_ASSETS_PATH } from '../graphiql/graphiql-plugin.js';
 import { STIX_BRIEFING_PATH } from '../stix/stix-path.js';
 
@@ -50,12 +51,6 @@ export function notFoundBody(requestId: string): {
   };
 }
 
-/** The path of a request target as the client sent it (Node's `req.url`), before URL parsing. */
-function targetPath(target: string): string {
-  const query = target.indexOf('?');
-  return query < 0 ? target : target.slice(0, query);
-}
-
 /** Whether a request target as sent names a served path, exactly: no normalisation. */
 export function isServedTarget(target: string): boolean {
   return isServedPath(targetPath(target));
@@ -71,8 +66,9 @@ export function endpointPlugin(): Plugin {
   return {
     onRequest({ url, serverContext, endResponse, fetchAPI }) {
       const raw = (serverContext as { req?: { url?: unknown } } | undefined)?.req?.url;
-      const sent = typeof raw === 'string' ? isServedTarget(raw) : true;
-      if (sent && isServedPath(url.pathname)) return;
+      // The target as sent decides when there is one: a served path is one URL parsing leaves as
+      // it is, so the URL need not be parsed (see src/common/request-url.ts).
+      if (typeof raw === 'string' ? isServedTarget(raw) : isServedPath(url.pathname)) return;
       endResponse(fetchAPI.Response.json(NOT_FOUND_BODY, { status: 404 }));
     },
   };

@@ -15,23 +15,25 @@ function pathOf(url: string | undefined): string {
 /**
  * Opens the record of a request arriving at the node listener, answers its `x-request-id`, and
  * writes its access-log line and metrics when the response is done (or the client left: status
- * 499, as nginx counts it). The one log line per request, at `info`.
+ * 499, as nginx counts it). The one log line per request, at `info`: `logger` is null when the
+ * level drops it, and then, without metrics, nothing waits for the response to finish.
  */
 export function observeRequest(
   req: IncomingMessage,
   res: ServerResponse,
-  logger: Logger,
+  logger: Logger | null,
   metrics: Metrics | null,
 ): RequestRecord {
-  const started = performance.now();
   const sent = req.headers[REQUEST_ID_HEADER];
   const record = newRequestRecord(typeof sent === 'string' ? sent : null);
   attachRecord(req, record);
   res.setHeader(REQUEST_ID_HEADER, record.requestId);
+  if (logger === null && metrics === null) return record;
+  const started = performance.now();
   res.once('close', () => {
     const durationMs = performance.now() - started;
     const status = res.writableFinished ? res.statusCode : 499;
-    logger.info('request', {
+    logger?.info('request', {
       requestId: record.requestId,
       method: req.method,
       path: pathOf(req.url),

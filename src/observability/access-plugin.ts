@@ -42,14 +42,22 @@ export function accessPlugins(options: {
   logger: Logger;
 }): { first: Plugin; last: Plugin } {
   const { records, viewers, maskedOriginals, logger } = options;
-  /** Requests whose result went through onResultProcess: their errors carry the id already. */
+  /**
+   * Requests whose result's errors went through onResultProcess: they carry the id already. A
+   * result without errors goes out as 200, which onResponse leaves alone.
+   */
   const processed = new WeakSet<Request>();
   /** Requests made in-process: the node listener sets the id header on the others. */
   const inProcess = new WeakSet<Request>();
   const recordOf = (request: Request) => records.get(request);
 
-  const stampErrors = (result: ExecutionResult, record: RequestRecord): ExecutionResult => {
+  const stampErrors = (
+    request: Request,
+    result: ExecutionResult,
+    record: RequestRecord,
+  ): ExecutionResult => {
     if (!result.errors?.length) return result;
+    processed.add(request);
     return {
       ...result,
       errors: result.errors.map((error) => {
@@ -147,11 +155,10 @@ export function accessPlugins(options: {
     onResultProcess({ request, result, setResult }) {
       const record = recordOf(request);
       if (!record) return;
-      processed.add(request);
       if (Array.isArray(result)) {
-        setResult(result.map((one: ExecutionResult) => stampErrors(one, record)));
+        setResult(result.map((one: ExecutionResult) => stampErrors(request, one, record)));
       } else if (isExecutionResult(result)) {
-        setResult(stampErrors(result, record));
+        setResult(stampErrors(request, result, record));
       }
     },
   };

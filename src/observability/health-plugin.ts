@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Plugin } from 'graphql-yoga';
+import { requestPath } from '../common/request-url.js';
 import type { Database } from '../db/database.js';
 import { withinTime } from '../hardening/execution-timeout.js';
 import { errorFields, type Logger } from '../logger.js';
@@ -47,10 +48,11 @@ export function healthPlugin(db: Database, logger: Logger, replicas: ReplicaSet 
   });
   return {
     // Synchronous unless it is /readyz: see src/common/maybe-promise.ts.
-    onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname === '/healthz') {
+    onRequest({ url, serverContext, endResponse, fetchAPI }) {
+      const path = requestPath(url, serverContext);
+      if (path === '/healthz') {
         endResponse(fetchAPI.Response.json({ status: 'ok' }));
-      } else if (url.pathname === '/readyz') {
+      } else if (path === '/readyz') {
         return ready().then((up) =>
           endResponse(
             up

@@ -1,4 +1,5 @@
 import type { FetchAPI, Plugin } from 'graphql-yoga';
+import { requestPath } from '../common/request-url.js';
 import { ANONYMOUS, visibilityFor, type Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import {
@@ -67,8 +68,8 @@ export function stixPlugin({ reader, viewers, logger }: StixPluginOptions): Plug
   }
   return {
     // Synchronous for every other path: see src/common/maybe-promise.ts.
-    onRequest({ request, url, endResponse, fetchAPI }) {
-      const slug = STIX_BRIEFING_PATH.exec(url.pathname)?.[1];
+    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      const slug = STIX_BRIEFING_PATH.exec(requestPath(url, serverContext))?.[1];
       if (slug === undefined) return;
       return serve(request, slug, endResponse, fetchAPI);
     },

@@ -18,6 +18,8 @@ let analyst: Record<string, string>;
 let partner: Record<string, string>;
 let rowsBefore: Record<string, number>;
 /** Registered, yet deeper than the restricted depth limit (10) allows. */
+/** Registered, 1,111 tokens: within the trusted token limit (10,000), over the restricted one (1,000). */
+const LONG_REGISTERED = `{ nodes(ids: [${'"x" '.repeat(1100)}]) { id } }`;
 const DEEP_REGISTERED = `query Deep { actors { edges { node { ${'relationships { edges { node { to { '.repeat(2)}name${' } } } }'.repeat(2)} } } } }`;
 
 async function rowCounts(): Promise<Record<string, number>> {
@@ -92,7 +94,10 @@ beforeAll(async () => {
   await registerDocuments(
     database.db,
     schema,
-    [{ id: null, body: DEEP_REGISTERED, operationName: null }],
+    [
+      { id: null, body: DEEP_REGISTERED, operationName: null },
+      { id: null, body: LONG_REGISTERED, operationName: null },
+    ],
     {
       name: 'tests',
       apiKeyId: null,
@@ -265,6 +270,21 @@ describe('expensive documents', () => {
       400,
       /Directives limit of 100 exceeded/,
     );
+  });
+
+  it('counts tokens against each caller tier, however often the text came before', async () => {
+    for (let i = 0; i < 2; i += 1) {
+      const trusted = await send(app, json({ query: LONG_REGISTERED }, analyst));
+      expect(trusted.text).not.toMatch(/token limit|TOKEN_LIMIT_EXCEEDED/);
+      expect(trusted.errors.map((e) => e.extensions?.code)).toEqual(['INVALID_ID']);
+    }
+    for (let i = 0; i < 2; i += 1) {
+      expectClearError(
+        await send(app, json({ documentId: documentIdOf(LONG_REGISTERED) }, partner)),
+        400,
+        /token limit of 1000 for restricted callers/,
+      );
+    }
   });
 
   it('caps first: 100000 at 100', async () => {
