@@ -5,7 +5,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
-import { canWrite, isAdmin } from './auth/viewer.js';
+import { canWrite, isAdmin } from './common/viewer.js';
 import type { Context } from './context.js';
 import { DOMAIN_ERRORS, ForbiddenError } from './errors/domain-errors.js';
 import { decodeNodeId, encodeGlobalId } from './common/global-id.js';

@@ -1,4 +1,4 @@
-import { ANONYMOUS, visibilityFor, type Viewer } from './auth/viewer.js';
+import { ANONYMOUS, visibilityFor, type Viewer } from './common/viewer.js';
 import type { ResponseInvalidation } from './cache/response-store.js';
 import type { SelectedFields } from './common/selection.js';
 import { loadConfig, type Config } from './config.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createYoga } from 'graphql-yoga';
 import { authPlugin } from './auth/auth-plugin.js';
-import { ANONYMOUS, type Viewer } from './auth/viewer.js';
+import { ANONYMOUS, type Viewer } from './common/viewer.js';
 import { responseCachePlugin } from './cache/response-cache-plugin.js';
 import type { ResponseInvalidation } from './cache/response-store.js';
 import { loadConfig, type Config } from './config.js';

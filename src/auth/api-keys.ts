@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Executor } from '../db/executor.js';
 import type { Marking, Role } from '../db/types.js';
 import { findApiKeyByHash, insertApiKey, type ApiKeyRow } from './api-key.repository.js';
-import type { Viewer } from './viewer.js';
+import type { Viewer } from '../common/viewer.js';
 
 /** `bg_` + 43 base64url characters: 256 random bits, recognisable in logs and secret scanners. */
 const KEY_SHAPE = /^bg_[A-Za-z0-9_-]{43}$/;

@@ -16,7 +16,7 @@ import { errorResponse } from '../hardening/http-guards.js';
 import { authFailureBudget, clientAddress, type RateCounter } from '../hardening/rate-limit.js';
 import { errorFields, type Logger } from '../logger.js';
 import { authenticate, type Authentication } from './api-keys.js';
-import type { Viewer } from './viewer.js';
+import type { Viewer } from '../common/viewer.js';
 
 export interface AuthPluginOptions {
   db: Database;

@@ -14,7 +14,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../common/viewer.js';
 import type { Config, DocumentLimits } from '../config.js';
 import { costLimitRule } from './cost-limit.js';
 import { expandedFieldCount } from './fragment-expansion.js';

@@ -1,4 +1,4 @@
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../common/viewer.js';
 import type { Config } from '../config.js';
 
 /** Partners, and anonymous callers in production, get the tighter document limits. */

@@ -1,7 +1,7 @@
 import { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Plugin } from 'graphql-yoga';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../common/viewer.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RequestRecord } from '../observability/request-record.js';

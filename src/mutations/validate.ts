@@ -1,5 +1,5 @@
 import { decodeGlobalId, withArticle } from '../common/global-id.js';
-import { markingsUpTo, type Viewer } from '../auth/viewer.js';
+import { markingsUpTo, type Viewer } from '../common/viewer.js';
 import type { Marking } from '../db/types.js';
 import { ForbiddenError, ValidationError, type ValidationIssue } from '../errors/domain-errors.js';
 

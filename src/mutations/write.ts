@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { z } from 'zod';
-import { auditName, type Viewer } from '../auth/viewer.js';
+import { auditName, type Viewer } from '../common/viewer.js';
 import type { Context } from '../context.js';
 import type { DB } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';

@@ -1,6 +1,6 @@
 import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../common/viewer.js';
 import type { Logger } from '../logger.js';
 import { newRequestRecord, recordOfNodeRequest, type RequestRecord } from './request-record.js';
 

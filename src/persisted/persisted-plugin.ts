@@ -1,6 +1,6 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
-import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
+import { ANONYMOUS, type Viewer } from '../common/viewer.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { mayRunAnyOperation } from '../hardening/policy.js';

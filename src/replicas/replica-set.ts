@@ -1,4 +1,4 @@
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../common/viewer.js';
 import type { Database } from '../db/database.js';
 import { currentWalPosition, replayedWalPosition } from '../db/wal-position.js';
 import type { Logger } from '../logger.js';

@@ -1,6 +1,6 @@
 import type { FetchAPI, Plugin } from 'graphql-yoga';
 import { requestPath } from '../common/request-url.js';
-import { ANONYMOUS, visibilityFor, type Viewer } from '../auth/viewer.js';
+import { ANONYMOUS, visibilityFor, type Viewer } from '../common/viewer.js';
 import type { Database } from '../db/database.js';
 import {
   databaseUnavailableResponse,

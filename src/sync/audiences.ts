@@ -1,4 +1,4 @@
-import { visibilityFor } from '../auth/viewer.js';
+import { visibilityFor } from '../common/viewer.js';
 import { MARKINGS, ROLES, type Marking, type Role } from '../db/types.js';
 import { ANONYMOUS_VISIBILITY, type Visibility } from '../db/visibility.js';
 

@@ -28,9 +28,6 @@ const KNOWN_SIDEWAYS = [
   // Search narrows hits by each domain's own list filter (actor and source kinds).
   'search/search.repository.ts → actors/actor.repository.ts',
   'search/search.repository.ts → sources/source.repository.ts',
-  // The caller of a request, which every layer reads (builder, context, hardening, mutations).
-  'persisted/persisted-plugin.ts → auth/viewer.ts',
-  'sync/audiences.ts → auth/viewer.ts',
 ];
 
 const folderOf = (module: string) => module.split('/')[0] ?? '';
