@@ -1,11 +1,11 @@
 import { sql, type RawBuilder } from 'kysely';
-import { actorRowsQuery } from '../actors/actor.repository.js';
+import { visibleActorRows } from '../visibility/visible-actors.js';
 import { visibleBriefingIds } from '../visibility/visible-briefings.js';
 import { visibleClaimIds } from '../visibility/visible-claims.js';
 import type { Executor } from '../db/executor.js';
 import type { ActorKind, SourceKind } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import { sourceRowsQuery } from '../sources/source.repository.js';
+import { visibleSourceRows } from '../visibility/visible-sources.js';
 
 export const SEARCH_TYPES = ['BRIEFING', 'CLAIM', 'SOURCE', 'ACTOR'] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];
@@ -194,8 +194,8 @@ export interface SearchStatementRow {
  * whether ranking was capped and the page's ends: one statement yielding one row, the hits as
  * parallel arrays. Both read paths run it: the loader path unpacks the arrays, the compiled path
  * nests it in its statement and reads the hits with `searchHitRows`, so the two answer alike.
- * The caller's visibility is applied through each domain's own builder of visible rows, so a
- * hit never names a record the caller could not read.
+ * The caller's visibility is applied through each record kind's builder of visible rows
+ * (src/visibility/), so a hit never names a record the caller could not read.
  */
 export function searchStatement(
   db: Executor,
@@ -203,11 +203,12 @@ export function searchStatement(
   request: SearchRequest,
 ): RawBuilder<SearchStatementRow> {
   const wanted = new Set(request.types);
-  const actorIds = actorRowsQuery(db, visibility, { kinds: request.filter.actorKinds })
-    .clearSelect()
+  const { actorKinds, sourceKinds } = request.filter;
+  const actorIds = visibleActorRows(db, visibility)
+    .$if(Boolean(actorKinds?.length), (q) => q.where('actor.kind', 'in', actorKinds ?? []))
     .select('actor.id');
-  const sourceIds = sourceRowsQuery(db, visibility, { kinds: request.filter.sourceKinds })
-    .clearSelect()
+  const sourceIds = visibleSourceRows(db, visibility)
+    .$if(Boolean(sourceKinds?.length), (q) => q.where('source.kind', 'in', sourceKinds ?? []))
     .select('source.id');
   const branches = [
     wanted.has('BRIEFING') &&

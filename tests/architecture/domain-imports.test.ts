@@ -25,9 +25,6 @@ const DOMAINS = new Set(
 const KNOWN_SIDEWAYS = [
   // A briefing's new body moves its claims' quote spans in the same transaction.
   'briefings/briefing.service.ts → claims/claim.repository.ts',
-  // Search narrows hits by each domain's own list filter (actor and source kinds).
-  'search/search.repository.ts → actors/actor.repository.ts',
-  'search/search.repository.ts → sources/source.repository.ts',
 ];
 
 const folderOf = (module: string) => module.split('/')[0] ?? '';
