@@ -27,6 +27,10 @@ export default defineConfig({
     // importing the app again (about a second of CPU per file). Files stay independent: each
     // builds its own database and app; what modules keep is the process's, as in production.
     isolate: false,
+    // PGlite's WebAssembly on V8's baseline compiler only, as in every process a test starts
+    // (tests/helpers/test-build.ts): the background optimising of its hot functions cost more CPU
+    // than a test file's queries won back.
+    execArgv: ['--liftoff-only'],
     sequence: { sequencer: ProcessesFirstSequencer },
     // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache, keyed by
     // content), so a second run, or CI's second pass, does not transform the sources again.

@@ -6,7 +6,7 @@ import { main } from '../../src/auth/apikey-cli.js';
 import { runCommand, type CommandRun } from '../helpers/commands.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { createDatabaseEnv, type DatabaseEnv } from '../helpers/test-database.js';
-import { compiled } from '../helpers/test-build.js';
+import { compiled, TEST_NODE_FLAGS } from '../helpers/test-build.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -31,10 +31,14 @@ const apikey = (...args: string[]): Promise<CommandRun> => runCommand(main, args
 
 /** `npm run apikey -- …` as an operator types it: a process of its own. */
 async function apikeyProcess(...args: string[]): Promise<string[]> {
-  const { stdout } = await run(process.execPath, [compiled('src/auth/apikey-cli.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...database.env },
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [...TEST_NODE_FLAGS, compiled('src/auth/apikey-cli.ts'), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...database.env },
+    },
+  );
   return stdout.trim().split('\n');
 }
 

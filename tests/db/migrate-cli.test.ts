@@ -7,7 +7,7 @@ import { main } from '../../src/db/migrate-cli.js';
 import { MIGRATIONS_FOLDER } from '../../src/db/migrate.js';
 import { runCommand, type CommandRun } from '../helpers/commands.js';
 import { createDatabaseEnv, type DatabaseEnv } from '../helpers/test-database.js';
-import { compiled } from '../helpers/test-build.js';
+import { compiled, TEST_NODE_FLAGS } from '../helpers/test-build.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -39,10 +39,14 @@ describe('npm run migrate', () => {
 
   it('runs as a process of its own: an unknown direction prints the usage, exit code 2', async () => {
     await expect(
-      promisify(execFile)(process.execPath, [compiled('src/db/migrate-cli.ts'), 'sideways'], {
-        cwd: ROOT,
-        env: { ...process.env, ...database.env },
-      }),
+      promisify(execFile)(
+        process.execPath,
+        [...TEST_NODE_FLAGS, compiled('src/db/migrate-cli.ts'), 'sideways'],
+        {
+          cwd: ROOT,
+          env: { ...process.env, ...database.env },
+        },
+      ),
     ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/^expected "latest" or "down", got "sideways"\n\nusage:/),

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDirLockPath, startEmbeddedDatabase } from '../../src/db/embedded.js';
 import { createTestDataDir } from '../helpers/test-database.js';
-import { compiled } from '../helpers/test-build.js';
+import { compiled, TEST_NODE_FLAGS } from '../helpers/test-build.js';
 
 // The embedded database's directory holds every briefing, RED ones included: one process at a
 // time has it, through a lock file (owner-only, 0600) with the holder's pid. It runs in the embedded pass only: TEST_DATABASE_URL changes nothing here,
@@ -109,7 +109,7 @@ describe.runIf(!process.env.TEST_DATABASE_URL)('embedded data directory (embedde
         }
         console.log(outcome);`;
       const start = () =>
-        run(process.execPath, ['--input-type=module', '-e', script], {
+        run(process.execPath, [...TEST_NODE_FLAGS, '--input-type=module', '-e', script], {
           cwd: ROOT,
         }).then(({ stdout }) => stdout.trim());
       const outputs = await Promise.all([start(), start()]);

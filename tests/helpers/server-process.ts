@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compiled } from './test-build.js';
+import { compiled, TEST_NODE_FLAGS } from './test-build.js';
 
 export interface ServerProcess {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
@@ -76,7 +76,7 @@ export async function startServerProcess(
   options: StartServerProcessOptions = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [compiled('src/server.ts')], {
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, compiled('src/server.ts')], {
     cwd: REPO_ROOT,
     // HOST on loopback: the test reaches it there, and nothing else on the machine should.
     env: {

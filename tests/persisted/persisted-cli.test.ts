@@ -9,7 +9,7 @@ import { main } from '../../src/persisted/persisted-cli.js';
 import { ACTOR_NAMES, BRIEFING_TITLE } from '../clients/operations.js';
 import { runCommand, type CommandRun } from '../helpers/commands.js';
 import { createDatabaseEnv, type DatabaseEnv } from '../helpers/test-database.js';
-import { compiled } from '../helpers/test-build.js';
+import { compiled, TEST_NODE_FLAGS } from '../helpers/test-build.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -107,10 +107,14 @@ describe('npm run persisted', () => {
 
   it('runs as a process of its own: without a command it prints the usage, exit code 2', async () => {
     await expect(
-      promisify(execFile)(process.execPath, [compiled('src/persisted/persisted-cli.ts')], {
-        cwd: ROOT,
-        env: { ...process.env, ...database.env },
-      }),
+      promisify(execFile)(
+        process.execPath,
+        [...TEST_NODE_FLAGS, compiled('src/persisted/persisted-cli.ts')],
+        {
+          cwd: ROOT,
+          env: { ...process.env, ...database.env },
+        },
+      ),
     ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringMatching(
