@@ -27,7 +27,8 @@ import './claims/claim-participants.schema.js';
 import './actors/relationship-participants.schema.js';
 import './briefings/briefing.schema.js';
 import './sources/source.mutations.js';
-import './briefings/briefing.mutations.js';
+import { addBriefingMutations } from './briefings/briefing.mutations.js';
+import { claimQuotes } from './claims/claim-quotes.service.js';
 import './claims/claim.mutations.js';
 import './actors/actor.mutations.js';
 import './actors/actor-relationship.mutations.js';
@@ -44,6 +45,10 @@ import './sync/change.schema.js';
 import './sync/subscription.schema.js';
 import './sync/webhook.schema.js';
 import './sync/webhook.mutations.js';
+
+// A briefing's body rewrite moves its claims' quote spans: the one write across two domains,
+// wired here so that neither folder imports the other.
+addBriefingMutations(claimQuotes);
 
 // Unsorted: enums keep their declared order (ordered scales), which introspection shows.
 export const schema = builder.toSchema({ sortSchema: false });

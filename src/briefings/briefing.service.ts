@@ -1,9 +1,3 @@
-import {
-  findClaimLinks,
-  lockQuotedClaimsOfBriefing,
-  updateClaimAtVersion,
-  type ClaimRow,
-} from '../claims/claim.repository.js';
 import { encodeGlobalId } from '../common/global-id.js';
 import type { Executor } from '../db/executor.js';
 import type { BriefingStatus } from '../db/types.js';
@@ -45,7 +39,7 @@ import {
   replaceBriefingTags,
   replaceBriefingMedia,
 } from './briefing-parts.repository.js';
-import { planSpanMoves, type SpanMove } from '../common/quote-anchoring.js';
+import { planSpanMoves, type QuotedClaims, type QuotingClaim } from '../common/quote-anchoring.js';
 
 /** The editorial workflow: the only moves allowed from each status. */
 const TRANSITIONS: Record<BriefingStatus, readonly BriefingStatus[]> = {
@@ -143,26 +137,6 @@ async function briefingSnapshot(db: Executor, row: BriefingRow): Promise<Record<
   };
 }
 
-async function applySpanMoves(
-  { trx, audit }: Write,
-  moves: readonly SpanMove<ClaimRow>[],
-): Promise<void> {
-  for (const { claim, span } of moves) {
-    const links = await findClaimLinks(trx, claim.id);
-    const moved = await updateClaimAtVersion(trx, claim.id, claim.version, {
-      span_start: span.start,
-      span_end: span.end,
-    });
-    await audit({
-      action: 'claim.reanchor',
-      entityType: 'Claim',
-      entityId: claim.id,
-      before: { ...claim, ...links },
-      after: { ...moved, ...links },
-    });
-  }
-}
-
 export async function createBriefing(
   { trx, audit, viewer, visibility }: Write,
   { asSource, lists, ...briefing }: CreateBriefingCommand,
@@ -183,10 +157,14 @@ export async function createBriefing(
   return row.id;
 }
 
-/** Takes a failed parse too: a new body's problems, found against the quoting claims, join it. */
-export async function updateBriefing(
+/**
+ * Takes a failed parse too: a new body's problems, found against the quoting claims, join it.
+ * The claims' spans move with the body, in the same transaction.
+ */
+export async function updateBriefing<Claim extends QuotingClaim>(
   write: Write,
   parse: ParsedAtVersion<BriefingChange>,
+  quotedClaims: QuotedClaims<Claim>,
 ): Promise<number> {
   const { trx, audit, viewer, visibility } = write;
   const issues = issuesOf(parse);
@@ -195,7 +173,7 @@ export async function updateBriefing(
   const moves =
     before && body !== undefined
       ? planSpanMoves(
-          await lockQuotedClaimsOfBriefing(trx, before.id),
+          await quotedClaims.lockOfBriefing(trx, before.id),
           before.body,
           body,
           visibility.markings,
@@ -212,7 +190,7 @@ export async function updateBriefing(
   await assertSourceVisible(trx, visibility, asSource);
   const authorIds = lists.authors && (await resolveByline(trx, visibility, lists.authors));
   const beforeSnapshot = await briefingSnapshot(trx, before);
-  await applySpanMoves(write, moves);
+  await quotedClaims.reanchor(write, moves);
   const after = await updateBriefingAtVersion(trx, before.id, expectedVersion, {
     ...change,
     source_id: asSource === undefined ? undefined : (asSource?.id ?? null),

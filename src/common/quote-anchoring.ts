@@ -1,6 +1,8 @@
 import { encodeGlobalId } from './global-id.js';
+import type { Executor } from '../db/executor.js';
 import type { Marking } from '../db/types.js';
 import type { Issues } from '../mutations/validate.js';
+import type { Write } from '../mutations/write.js';
 
 // A claim quotes the briefing's body at a span counted in Unicode code points, as PostgreSQL's
 // length() and substr() count. These rules anchor a quote when a claim is written and move the
@@ -100,6 +102,18 @@ export interface QuotingClaim extends Anchor {
 export interface SpanMove<Claim extends QuotingClaim> {
   claim: Claim;
   span: Span;
+}
+
+/**
+ * What a briefing's body rewrite needs of the claims that quote it. The claims' domain provides
+ * it and the schema (src/schema.ts) hands it to the briefings' mutations, so that the one write
+ * crossing the two domains does not tie their folders together.
+ */
+export interface QuotedClaims<Claim extends QuotingClaim> {
+  /** The briefing's claims that hold a span, locked for the rest of the write. */
+  lockOfBriefing(db: Executor, briefingId: number): Promise<Claim[]>;
+  /** Writes each moved span, with its audit entry, in the write's transaction. */
+  reanchor(write: Write, moves: readonly SpanMove<Claim>[]): Promise<void>;
 }
 
 /**
