@@ -1,5 +1,11 @@
 import { ascending, defineOrderings, descending } from '../db/orderings.js';
-import type { ActorRelationshipRow, ActorRow } from '../db/rows.js';
+import {
+  type ActorRelationshipRow,
+  type ActorRow,
+  QUALIFIED_RELATIONSHIP_COLUMNS,
+  type ActorColumn,
+  type RelationshipColumn,
+} from '../db/rows.js';
 import {
   sql,
   type ExpressionBuilder,
@@ -15,12 +21,7 @@ import {
   type SortKeyed,
 } from '../db/keyset.js';
 import type { ActorRelationshipTable, DB, ParticipantRole } from '../db/types.js';
-import {
-  relationshipEndColumns,
-  QUALIFIED_RELATIONSHIP_COLUMNS,
-  type ActorColumn,
-  type RelationshipColumn,
-} from '../common/field-columns.js';
+import { relationshipEndColumns } from '../common/field-columns.js';
 import type { Visibility } from '../db/visibility.js';
 import { visibleSurvivorId } from '../visibility/visible-actors.js';
 import { visibleRelationshipRows } from '../visibility/visible-relationships.js';

@@ -1,4 +1,4 @@
-import { ACTOR_COLUMN_NAMES } from '../common/field-columns.js';
+import { ACTOR_COLUMN_NAMES } from '../db/rows.js';
 import { markingAndVersion, recordTimes } from '../common/record-times.js';
 import { builder, connectionOf } from '../builder.js';
 import { rootList } from '../compiled/listing.js';

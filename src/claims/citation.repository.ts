@@ -1,4 +1,4 @@
-import type { CitationRow, SourceRow } from '../db/rows.js';
+import type { CitationRow, SourceRow, SourceColumn } from '../db/rows.js';
 import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
@@ -10,11 +10,7 @@ import {
 } from '../db/keyset.js';
 import type { CitationTable } from '../db/types.js';
 import type { Visibility } from '../db/visibility.js';
-import {
-  citedSourceColumns,
-  qualifiedSourceColumns,
-  type SourceColumn,
-} from '../common/field-columns.js';
+import { citedSourceColumns, qualifiedSourceColumns } from '../common/field-columns.js';
 import { visibleSourceRows } from '../visibility/visible-sources.js';
 
 // A claim's citations: the links to its sources, read per source and per claim, written per claim.

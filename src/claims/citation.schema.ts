@@ -1,4 +1,5 @@
-import { CITED_SOURCE_PREFIX, SOURCE_COLUMN_NAMES } from '../common/field-columns.js';
+import { CITED_SOURCE_PREFIX } from '../common/field-columns.js';
+import { SOURCE_COLUMN_NAMES } from '../db/rows.js';
 import { builder, connectionOf } from '../builder.js';
 import { CitationRoleEnum } from '../common/enums.js';
 import { encodeGlobalId } from '../common/global-id.js';

@@ -1,10 +1,9 @@
 import type { RawBuilder } from 'kysely';
 import { visibleSurvivors } from '../visibility/visible-actors.js';
-import type { ActorRow } from '../db/rows.js';
+import type { ActorRow, ActorColumn } from '../db/rows.js';
 import { anyId } from '../db/any-id.js';
 import type { Executor } from '../db/executor.js';
 import type { Visibility } from '../db/visibility.js';
-import type { ActorColumn } from '../common/field-columns.js';
 
 // A claim's object actors (claim_object), moved out of claim.repository.ts to keep it short.
 

@@ -1,5 +1,10 @@
 import { ascending, defineOrderings, descending } from '../db/orderings.js';
-import type { CitationRow, ClaimRow } from '../db/rows.js';
+import {
+  type CitationRow,
+  type ClaimRow,
+  QUALIFIED_CLAIM_COLUMNS,
+  type ClaimColumn,
+} from '../db/rows.js';
 import {
   sql,
   type ExpressionBuilder,
@@ -24,7 +29,6 @@ import { visibleRelationshipIds } from '../visibility/visible-relationships.js';
 import { visibleClaimRows } from '../visibility/visible-claims.js';
 import { anyId } from '../db/any-id.js';
 import { visibleListing } from '../db/visible-listing.js';
-import { QUALIFIED_CLAIM_COLUMNS, type ClaimColumn } from '../common/field-columns.js';
 import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';
 

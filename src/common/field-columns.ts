@@ -1,8 +1,18 @@
 import { sql } from 'kysely';
-import type { ActorRelationshipRow, ActorRow, ClaimRow, SourceRow } from '../db/rows.js';
+import {
+  ACTOR_COLUMN_NAMES,
+  CLAIM_COLUMN_NAMES,
+  RELATIONSHIP_COLUMN_NAMES,
+  SOURCE_COLUMN_NAMES,
+  type ActorColumn,
+  type ClaimColumn,
+  type RelationshipColumn,
+  type SourceColumn,
+} from '../db/rows.js';
 
-// The columns of the busiest types, so that a large read on the loader path (a page of claims
-// with their sources and actors) selects only those its fields need: fewer values for `pg` to
+// The columns of the busiest types (listed beside their rows, in db/rows.ts), so that a large read
+// on the loader path (a page of claims with their sources and actors) selects only those its
+// fields need: fewer values for `pg` to
 // parse and for the garbage collector to sweep. Which columns a field reads is declared once,
 // beside the field (its `extensions`, see compiled/columns.ts); tests/api/column-pruning.test.ts
 // checks every field of these types against a whole-row read.
@@ -14,61 +24,7 @@ export interface TypeColumns<Column extends string> {
   always: readonly Column[];
 }
 
-export const CLAIM_COLUMN_NAMES = [
-  'id',
-  'briefing_id',
-  'position',
-  'kind',
-  'statement',
-  'quote',
-  'span_start',
-  'span_end',
-  'subject_actor_id',
-  'predicate',
-  'valid_from',
-  'valid_from_precision',
-  'valid_from_bound',
-  'valid_to',
-  'valid_to_precision',
-  'valid_to_bound',
-  'valid_time_note',
-  'likelihood',
-  'likelihood_to',
-  'confidence',
-  'status',
-  'marking',
-  'created_at',
-  'updated_at',
-  'version',
-] as const satisfies readonly (keyof ClaimRow)[];
-export type ClaimColumn = (typeof CLAIM_COLUMN_NAMES)[number];
-
-/** Every claim column named by its table, to select a whole row (no generated range). */
-export const QUALIFIED_CLAIM_COLUMNS = CLAIM_COLUMN_NAMES.map((name) => `claim.${name}` as const);
-
 const CLAIM_ALWAYS: readonly ClaimColumn[] = ['id', 'briefing_id'];
-
-export const SOURCE_COLUMN_NAMES = [
-  'id',
-  'version',
-  'kind',
-  'title',
-  'publisher',
-  'url',
-  'published_at',
-  'published_at_precision',
-  'published_on',
-  'published_on_precision',
-  'accessed_at',
-  'reliability',
-  'derived_from_id',
-  'description',
-  'marking',
-  'released_to',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof SourceRow)[];
-export type SourceColumn = (typeof SOURCE_COLUMN_NAMES)[number];
 
 // Over every column's type: Kysely cannot resolve a selection over a type parameter, so callers
 // declare the narrower `Pick<SourceRow, C>` they return.
@@ -92,25 +48,6 @@ export function citedSourceColumns() {
 
 const SOURCE_ALWAYS: readonly SourceColumn[] = ['id'];
 
-export const ACTOR_COLUMN_NAMES = [
-  'id',
-  'version',
-  'kind',
-  'name',
-  'country',
-  'wikidata_qid',
-  'description',
-  'place_type',
-  'latitude',
-  'longitude',
-  'merged_into_id',
-  'marking',
-  'released_to',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof ActorRow)[];
-export type ActorColumn = (typeof ACTOR_COLUMN_NAMES)[number];
-
 /**
  * A relationship row carries its two ends' columns under `from_actor__` and `to_actor__` in
  * compiled reads, which join both actors anyway to check they are visible.
@@ -122,34 +59,6 @@ export function relationshipEndColumns() {
 }
 
 const ACTOR_ALWAYS: readonly ActorColumn[] = ['id', 'merged_into_id'];
-
-export const RELATIONSHIP_COLUMN_NAMES = [
-  'id',
-  'from_actor_id',
-  'to_actor_id',
-  'type',
-  'valid_from',
-  'valid_from_precision',
-  'valid_from_bound',
-  'valid_to',
-  'valid_to_precision',
-  'valid_to_bound',
-  'valid_time_note',
-  'confidence',
-  'attributes',
-  'description',
-  'marking',
-  'released_to',
-  'created_at',
-  'updated_at',
-  'version',
-] as const satisfies readonly (keyof ActorRelationshipRow)[];
-export type RelationshipColumn = (typeof RELATIONSHIP_COLUMN_NAMES)[number];
-
-/** Every relationship column named by its table, to select a whole row (no generated range). */
-export const QUALIFIED_RELATIONSHIP_COLUMNS = RELATIONSHIP_COLUMN_NAMES.map(
-  (name) => `actor_relationship.${name}` as const,
-);
 
 const RELATIONSHIP_ALWAYS: readonly RelationshipColumn[] = ['id', 'from_actor_id', 'to_actor_id'];
 

@@ -6,7 +6,7 @@ import { findAllClaimsOfBriefing } from '../claims/claim.repository.js';
 import { anyId } from '../db/any-id.js';
 import { claimSnapshots } from '../claims/claim.service.js';
 import { relationshipSnapshots } from '../actors/actor-relationship.service.js';
-import { RELATIONSHIP_COLUMN_NAMES } from '../common/field-columns.js';
+import { RELATIONSHIP_COLUMN_NAMES } from '../db/rows.js';
 import { actorLinksSnapshot } from '../sources/source-actor.service.js';
 import { recordBaseline } from '../sync/change.repository.js';
 import { claimDateRows, quantityRows, validTimeColumns } from './seed-columns.js';

@@ -1,5 +1,5 @@
 import { ascending, defineOrderings, descending } from '../db/orderings.js';
-import type { SourceRow } from '../db/rows.js';
+import { type SourceRow, type SourceColumn } from '../db/rows.js';
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import {
@@ -14,7 +14,7 @@ import { visibleSourceRows } from '../visibility/visible-sources.js';
 import { anyId } from '../db/any-id.js';
 import { visibleListing } from '../db/visible-listing.js';
 import { containsPattern } from '../db/text-search.js';
-import { qualifiedSourceColumns, type SourceColumn } from '../common/field-columns.js';
+import { qualifiedSourceColumns } from '../common/field-columns.js';
 import { LIST_CAPS } from '../common/list-caps.js';
 import { updaterAtVersion } from '../db/at-version.js';
 import { changedSince } from '../db/changed-since.js';

@@ -1,7 +1,6 @@
-import { QUALIFIED_CLAIM_COLUMNS } from '../common/field-columns.js';
 import { anyId } from '../db/any-id.js';
 import type { Executor } from '../db/executor.js';
-import type { ClaimRow } from '../db/rows.js';
+import { type ClaimRow, QUALIFIED_CLAIM_COLUMNS } from '../db/rows.js';
 import type { Visibility } from '../db/visibility.js';
 
 /**

@@ -1,7 +1,6 @@
-import { QUALIFIED_RELATIONSHIP_COLUMNS } from '../common/field-columns.js';
 import { anyId } from '../db/any-id.js';
 import type { Executor } from '../db/executor.js';
-import type { ActorRelationshipRow } from '../db/rows.js';
+import { type ActorRelationshipRow, QUALIFIED_RELATIONSHIP_COLUMNS } from '../db/rows.js';
 import { sharedRecordVisible, type Visibility } from '../db/visibility.js';
 
 /**
