@@ -51,6 +51,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     body: options.body,
     connections: options.connections,
     duration: options.seconds,
+    // autocannon notices the end of a run only at its next sample (every second by default): a
+    // run shorter than a second (the test suite's smoke run) would otherwise last a whole one.
+    sampleInt: Math.min(1000, options.seconds * 1000),
     ...(options.rate ? { overallRate: Math.max(1, Math.round(options.rate)) } : {}),
     ...(options.verifyBody
       ? { verifyBody: options.verifyBody }
