@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { LogEvent } from 'kysely';
 import type pg from 'pg';
@@ -159,14 +159,39 @@ export function createRequestHandler(options: {
 }
 
 /**
- * Stops `server` accepting and waits for its requests in flight, at most `timeoutMs`; then cuts
- * off whatever is left. Idle keep-alive connections are closed at once and as they become
- * idle, so a client's open connection does not hold the shutdown.
+ * The server's connections that have not sent a byte yet: a client's preconnect, or one it
+ * opened and has not used. Node counts them as busy (they could start a request), so they
+ * would hold a shutdown until its deadline; nothing is lost by closing them.
  */
-async function drain(server: Server, timeoutMs: number, logger: Logger): Promise<void> {
+function watchUnusedConnections(server: Server): () => void {
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return () => {
+    for (const socket of open) if (socket.bytesRead === 0) socket.destroy();
+  };
+}
+
+/**
+ * Stops `server` accepting and waits for its requests in flight, at most `timeoutMs`; then cuts
+ * off whatever is left. Idle keep-alive connections, and those never used, are closed at once
+ * and as they become so, so a client's open connection does not hold the shutdown.
+ */
+async function drain(
+  server: Server,
+  closeUnused: () => void,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+  const sweep = () => {
+    server.closeIdleConnections();
+    closeUnused();
+  };
+  sweep();
+  const idleSweep = setInterval(sweep, 50);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -323,6 +348,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       changes,
     }),
   );
+  const closeUnusedConnections = watchUnusedConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -352,7 +378,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       // subscriptions end at once (their streams complete), so they do not hold the drain.
       await Promise.all([
         changes.close(),
-        drain(server, config.shutdownTimeoutMs, logger),
+        drain(server, closeUnusedConnections, config.shutdownTimeoutMs, logger),
         webhooks?.stop(),
       ]);
       await metricsServer?.close();

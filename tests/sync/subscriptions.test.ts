@@ -2,6 +2,7 @@ import { ApolloClient, InMemoryCache, gql } from '@apollo/client/core';
 import { YogaLink } from '@graphql-yoga/apollo-link';
 import { Client, fetchExchange, gql as urqlGql, subscriptionExchange } from '@urql/core';
 import { createClient, type Client as SseClient } from 'graphql-sse';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentIdOf } from '../../src/persisted/document-id.js';
 import { startRealServer, type RealServer } from '../helpers/real-server.js';
@@ -462,9 +463,14 @@ describe('limits', () => {
 });
 
 describe('shutdown', () => {
-  it('ends open subscriptions on SIGTERM instead of waiting for them', async () => {
+  it('ends open subscriptions and unused connections on SIGTERM instead of waiting for them', async () => {
     const client = sseClient();
     const stream = collect(client.iterate({ query: PUBLISHED }));
+    // A connection that never sends a request, as a browser's preconnect.
+    const { port } = new URL(real.server.url);
+    const unused = connect(Number(port), '127.0.0.1');
+    const unusedClosed = new Promise<void>((resolve) => unused.once('close', () => resolve()));
+    await new Promise<void>((resolve) => unused.once('connect', () => resolve()));
     await settle();
     const started = Date.now();
     real.server.signal('SIGTERM');
@@ -472,7 +478,9 @@ describe('shutdown', () => {
     // The stream completes as the shutdown starts, not at SHUTDOWN_TIMEOUT_MS (10 s).
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(stream.results).toEqual([]);
+    await unusedClosed;
     expect(await real.server.exited()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2_000);
     expect(real.server.output()).not.toContain('cut off');
     client.dispose();
   });
