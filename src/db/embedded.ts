@@ -93,7 +93,8 @@ async function createLockFile(file: string): Promise<void> {
 /**
  * Removes a lock whose holder `dead` no longer runs, and takes it. A `.recover` file created
  * exclusively makes the removal one process's: two starters that both found the same stale
- * lock cannot both remove it and both take it. Returns false when another process is doing it.
+ * lock cannot both remove it and both take it. Returns false when another process is doing it,
+ * or took the lock in the moment between its removal and this process's taking it.
  */
 async function recoverStaleLock(file: string, dead: number | null): Promise<boolean> {
   const recovery = `${file}.recover`;
@@ -108,8 +109,12 @@ async function recoverStaleLock(file: string, dead: number | null): Promise<bool
     await unlink(file).catch((error: unknown) => {
       if (!isCode(error, 'ENOENT')) throw error;
     });
+    // Another starter may take the lock in the moment it is gone: then that one has it.
     await createLockFile(file);
     return true;
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
+    throw error;
   } finally {
     await unlink(recovery);
   }
