@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedSocketUrl } from '../../src/db/embedded.js';
 import { startRealServer, type RealServer } from '../helpers/real-server.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
@@ -23,7 +22,7 @@ beforeAll(async () => {
     env: {
       ...shared,
       SEED: 'false',
-      DATABASE_URL: a.databaseEnv.DATABASE_URL || embeddedSocketUrl(a.databaseEnv.DATA_DIR ?? ''),
+      DATABASE_URL: a.databaseEnv.DATABASE_URL ?? '',
       DATABASE_PREPARED_STATEMENTS: 'off',
       STATEMENT_TIMEOUT_MS: '0',
       WEBHOOKS: 'off',
