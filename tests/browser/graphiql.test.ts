@@ -193,8 +193,19 @@ describe('GraphiQL in production, for a visitor without a key', () => {
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${key}` }));
     await page.getByRole('button', { name: /^Re-fetch GraphQL schema/ }).click();
-    // As a person does: GraphiQL reads the editors after a short debounce.
-    await page.waitForTimeout(1_000);
+    // GraphiQL takes an editor's text after a short debounce, then keeps it in localStorage.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() =>
+            Object.keys(localStorage)
+              .filter((name) => name.endsWith('headers'))
+              .map((name) => localStorage.getItem(name))
+              .join('\n'),
+          ),
+        { timeout: 15_000 },
+      )
+      .toContain(key);
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => editorText(page, RESPONSE), { timeout: 30_000 }).toContain(TITLE);
     expect(await editorText(page, RESPONSE)).not.toContain('"errors"');

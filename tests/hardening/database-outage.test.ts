@@ -20,7 +20,7 @@ import { freePort } from '../helpers/server-process.js';
 
 const run = promisify(execFile);
 const VERSION = '15';
-const EXECUTION_TIMEOUT_MS = 3000;
+const EXECUTION_TIMEOUT_MS = 1500;
 
 const UNAVAILABLE = {
   errors: [
