@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../src/auth/api-keys.js';
@@ -51,10 +53,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
 
     /** The postmaster and every backend of the test's own cluster. */
     async function clusterProcesses(): Promise<number[]> {
-      const pidFile = await readFile(
-        `/var/lib/postgresql/${VERSION}/${cluster}/postmaster.pid`,
-        'utf8',
-      );
+      const pidFile = await readFile(path.join(os.tmpdir(), cluster, 'postmaster.pid'), 'utf8');
       const postmaster = Number(pidFile.split('\n')[0]);
       const { stdout } = await run('pgrep', ['-P', String(postmaster)]).catch(() => ({
         stdout: '',
@@ -79,6 +78,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
         cluster,
         '-p',
         String(port),
+        // In the run's temporary directory (a RAM disk when there is one: tests/helpers).
+        '-d',
+        path.join(os.tmpdir(), cluster),
         '--start-conf=manual',
         '--',
         '--auth-local=trust',
