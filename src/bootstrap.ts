@@ -333,6 +333,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await database.close();
     throw error;
   }
+  metrics?.watchSubscriptions(changes.listening);
   const tracing = config.tracing
     ? await (await import('./observability/tracing.js')).startTracing(config.tracing)
     : null;

@@ -22,6 +22,8 @@ export interface Metrics {
   webhookAttempt(outcome: WebhookAttemptOutcome): void;
   /** Webhook deliveries waiting to be sent (or retried), as the worker last counted. */
   webhookBacklog(count: number): void;
+  /** Reports the subscriptions receiving changes, at scrape time. */
+  watchSubscriptions(listening: () => number): void;
 }
 
 export type WebhookAttemptOutcome = 'delivered' | 'failed' | 'dead' | 'gone' | 'withheld';
@@ -103,6 +105,15 @@ export function createMetrics(): Metrics {
     help: 'Webhook deliveries pending (due or waiting for a retry), as the delivery worker last counted',
     registers: [registry],
   });
+  let subscriptions: (() => number) | null = null;
+  new Gauge({
+    name: 'briefgraph_subscriptions_open',
+    help: 'Subscriptions receiving changes in this process (SUBSCRIPTIONS_MAX caps them)',
+    registers: [registry],
+    collect() {
+      this.set(subscriptions?.() ?? 0);
+    },
+  });
   const pools: { pool: pg.Pool; database: string }[] = [];
   const perPool = (name: string, help: string, value: (pool: pg.Pool) => number) =>
     new Gauge({
@@ -178,6 +189,9 @@ export function createMetrics(): Metrics {
     },
     webhookAttempt: (outcome) => webhookAttempts.inc({ outcome }),
     webhookBacklog: (count) => webhookBacklog.set(count),
+    watchSubscriptions(listening) {
+      subscriptions = listening;
+    },
   };
 }
 

@@ -40,6 +40,8 @@ export interface ChangeBus {
   openSlot(caller: string): () => void;
   /** Subscriptions open in this process. */
   open(): number;
+  /** Subscriber streams receiving batches now (each open subscription once it has started). */
+  listening(): number;
   /** Ends every subscription (their SSE streams complete) and closes the Redis connections. */
   close(): Promise<void>;
 }
@@ -76,6 +78,7 @@ function createBus(
   const ends = new Set<() => Promise<unknown>>();
   const perCaller = new Map<string, number>();
   let total = 0;
+  let listening = 0;
   let closed = false;
   return {
     publish(batch) {
@@ -99,7 +102,11 @@ function createBus(
           void push((event as CustomEvent<ChangeBatch>).detail).finally(() => (unread -= 1));
         };
         target.addEventListener(topic, listener);
-        void stop.then(() => target.removeEventListener(topic, listener));
+        listening += 1;
+        void stop.then(() => {
+          target.removeEventListener(topic, listener);
+          listening -= 1;
+        });
       });
       const end = () => {
         ends.delete(end);
@@ -142,6 +149,7 @@ function createBus(
       };
     },
     open: () => total,
+    listening: () => listening,
     async close() {
       closed = true;
       // Each stream ends as if its client had returned: its SSE response completes, so an open

@@ -154,6 +154,8 @@ describe('a running server, as an operator sees it', () => {
       /^briefgraph_db_pool_connections_idle\{database="primary"\} \d+/m,
       /^briefgraph_db_pool_waiting\{database="primary"\} \d+/m,
       /^briefgraph_response_cache_requests_total\{result="hit"\} [1-9]/m,
+      // None open here; tests/sync/subscriptions.test.ts waits on it as subscriptions open and close.
+      /^briefgraph_subscriptions_open 0$/m,
     ]) {
       expect(text).toMatch(metric);
     }

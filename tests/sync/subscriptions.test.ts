@@ -6,12 +6,14 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentIdOf } from '../../src/persisted/document-id.js';
 import { startRealServer, type RealServer } from '../helpers/real-server.js';
+import { freePort } from '../helpers/server-process.js';
 
 // Subscriptions over SSE with real clients against the real server process, events in this
 // process (the embedded default): graphql-sse, urql and Apollo through Yoga's link.
 
 let real: RealServer;
 let endpoint = '';
+let metrics = '';
 let editor = '';
 
 const EDGE = `cursor node { kind type recordId node { id ... on Briefing { title status } ... on Claim { statement } } }`;
@@ -20,13 +22,16 @@ const BRIEFING_CHANGED = `subscription ($id: ID!) { briefingChanged(id: $id) { $
 const CLAIM_CHANGED = `subscription ($briefingId: ID!) { claimChanged(briefingId: $briefingId) { ${EDGE} } }`;
 
 beforeAll(async () => {
+  const metricsPort = await freePort();
   // No Redis: events stay in the process (another run's servers share no channel with it).
   real = await startRealServer({
     REDIS_URL: '',
     SUBSCRIPTIONS_REDIS_URL: '',
     SUBSCRIPTIONS_MAX_PER_CALLER: '4',
+    METRICS_PORT: String(metricsPort),
   });
   endpoint = `${real.server.url}/graphql`;
+  metrics = `http://127.0.0.1:${metricsPort}/metrics`;
   editor = await real.key('editor');
 });
 afterAll(() => real?.stop());
@@ -127,8 +132,24 @@ function nextEvents(text: string): unknown[] {
   );
 }
 
-/** Lets the server register a subscription before the write it should see. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until exactly `count` subscriptions receive changes on the server (its
+ * briefgraph_subscriptions_open gauge): those just opened are registered before the write they
+ * should see, and those closed before are gone.
+ */
+async function listening(count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const text = await (await fetch(metrics)).text();
+    const open = Number(/^briefgraph_subscriptions_open (\d+)$/m.exec(text)?.[1]);
+    if (open === count) return;
+    if (Date.now() > deadline)
+      throw new Error(`expected ${count} subscriptions receiving changes, the server has ${open}`);
+    await pause(20);
+  }
+}
 
 describe('graphql-sse, distinct connections', () => {
   it('keeps a draft’s changes from anonymous subscribers and delivers its publication', async () => {
@@ -145,7 +166,7 @@ describe('graphql-sse, distinct connections', () => {
     const staffClaims = collect(
       staff.iterate({ query: CLAIM_CHANGED, variables: { briefingId: draft.id } }),
     );
-    await settle();
+    await listening(4);
 
     const claimId = await addClaim(draft.id, 'Alpha supplied Bravo.');
     await staffClaims.next(1);
@@ -281,10 +302,10 @@ describe('urql with fetchSubscriptions', () => {
     const { unsubscribe } = client
       .subscription(urqlGql(PUBLISHED), {})
       .subscribe((result) => results.push(result.error ? String(result.error) : result.data));
-    await settle();
+    await listening(1);
     const published = await publish(await createDraft('urql-draft'));
     const deadline = Date.now() + 10_000;
-    while (results.length === 0 && Date.now() < deadline) await settle();
+    while (results.length === 0 && Date.now() < deadline) await pause(50);
     unsubscribe();
     expect(results).toEqual([
       {
@@ -321,10 +342,10 @@ describe('Apollo Client with the Yoga link', () => {
       next: (result) => results.push(result.error ? String(result.error) : result.data),
       error: (error: unknown) => results.push({ error: String(error) }),
     });
-    await settle();
+    await listening(1);
     const published = await publish(await createDraft('apollo-draft'));
     const deadline = Date.now() + 10_000;
-    while (results.length === 0 && Date.now() < deadline) await settle();
+    while (results.length === 0 && Date.now() < deadline) await pause(50);
     subscription.unsubscribe();
     expect(results).toEqual([
       {
@@ -383,7 +404,7 @@ describe('partners', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
-    await settle();
+    await listening(1);
     const published = await publish(await createDraft('partner-draft'));
     if (!response.body) throw new Error('expected an event stream');
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -408,7 +429,8 @@ describe('partners', () => {
         },
       }),
     );
-    await settle();
+    // The aborted stream above is gone, this one receives.
+    await listening(1);
     const next = await publish(await createDraft('partner-sse-draft'));
     await stream.next(1);
     expect(stream.results[0]).toMatchObject({
@@ -423,7 +445,7 @@ describe('limits', () => {
   it('refuses a caller’s subscription beyond SUBSCRIPTIONS_MAX_PER_CALLER, until one closes', async () => {
     const client = sseClient(editor);
     const open = Array.from({ length: 4 }, () => collect(client.iterate({ query: PUBLISHED })));
-    await settle();
+    await listening(4);
     const refused = await fetch(endpoint, {
       method: 'POST',
       headers: {
@@ -449,9 +471,9 @@ describe('limits', () => {
     ]);
     // A disconnected client's slot is free again.
     await open[0]?.stop();
-    await settle();
+    await listening(3);
     const again = collect(client.iterate({ query: PUBLISHED }));
-    await settle();
+    await listening(4);
     const published = await publish(await createDraft('limits-draft'));
     await again.next(1);
     expect(again.results[0]).toMatchObject({
@@ -471,7 +493,7 @@ describe('shutdown', () => {
     const unused = connect(Number(port), '127.0.0.1');
     const unusedClosed = new Promise<void>((resolve) => unused.once('close', () => resolve()));
     await new Promise<void>((resolve) => unused.once('connect', () => resolve()));
-    await settle();
+    await listening(1);
     const started = Date.now();
     real.server.signal('SIGTERM');
     await stream.done;
