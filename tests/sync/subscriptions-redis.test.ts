@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealServer, type RealServer } from '../helpers/real-server.js';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { freePort, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 // Two server processes on one database and one Redis (127.0.0.1:6379, or REDIS_URL), under a
 // channel prefix of this run's own: a write through one reaches subscribers of the other.
@@ -12,15 +12,19 @@ const prefix = `briefgraph-test:${randomBytes(4).toString('hex')}:`;
 
 let a: RealServer;
 let b: ServerProcess;
+let bMetrics = '';
 
 beforeAll(async () => {
   const shared = { SUBSCRIPTIONS_REDIS_URL: REDIS_URL, REDIS_URL: '', REDIS_PREFIX: prefix };
   a = await startRealServer(shared);
   // The second process reaches the first one's database: PostgreSQL's, or the embedded one
   // through its socket (one backend: no prepared statements of its own, no startup options).
+  const metricsPort = await freePort();
+  bMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
   b = await startServerProcess({
     env: {
       ...shared,
+      METRICS_PORT: String(metricsPort),
       SEED: 'false',
       DATABASE_URL: a.databaseEnv.DATABASE_URL ?? '',
       DATABASE_PREPARED_STATEMENTS: 'off',
@@ -50,7 +54,12 @@ describe('two instances sharing Redis', () => {
       }))
         results.push(result);
     })();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Registered on b (its briefgraph_subscriptions_open gauge) before the write through a.
+    const registered = Date.now() + 10_000;
+    while (!/^briefgraph_subscriptions_open 1$/m.test(await (await fetch(bMetrics)).text())) {
+      if (Date.now() > registered) throw new Error('expected b to hold the subscription');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
 
     const call = async (query: string, variables: Record<string, unknown>) => {
       const response = await fetch(`${a.server.url}/graphql`, {
