@@ -10,6 +10,7 @@ import {
 } from './enums.js';
 import { sql } from 'kysely';
 import { allPresent, anyPresent, sqlField } from '../compiled/sql-spec.js';
+import { VALID_TIME_COLUMN_NAMES } from '../db/rows.js';
 import { partialDateEndSql, partialDateLabelSql, quantityTextSql } from '../db/display-sql.js';
 
 export interface PartialDateShape {
@@ -86,17 +87,7 @@ export function partialDateSql(date: string, precision: string) {
  */
 export const VALID_TIME_SQL = sqlField({
   kind: 'embedded',
-  columns: Object.fromEntries(
-    [
-      'valid_from',
-      'valid_from_precision',
-      'valid_from_bound',
-      'valid_to',
-      'valid_to_precision',
-      'valid_to_bound',
-      'valid_time_note',
-    ].map((column) => [column, column]),
-  ),
+  columns: Object.fromEntries(VALID_TIME_COLUMN_NAMES.map((column) => [column, column])),
   present: (row) =>
     sql<boolean>`(${anyPresent(row('valid_from'), row('valid_to'), row('valid_time_note'))}
       or ${row('valid_from_bound')} <> 'UNKNOWN' or ${row('valid_to_bound')} <> 'UNKNOWN')`,

@@ -21,6 +21,17 @@ export type ClaimRow = Omit<Selectable<ClaimTable>, 'valid_period'>;
 export type CitationRow = Selectable<CitationTable>;
 export type SourceRow = Selectable<SourceTable>;
 
+/** A claim's or a relationship's valid time, as both tables store it. */
+export const VALID_TIME_COLUMN_NAMES = [
+  'valid_from',
+  'valid_from_precision',
+  'valid_from_bound',
+  'valid_to',
+  'valid_to_precision',
+  'valid_to_bound',
+  'valid_time_note',
+] as const;
+
 /**
  * All of a row's columns by name, for whole-row reads and column pruning. A list that leaves one
  * out (a migration added a column) fails to compile, asking for a second argument typed as the
@@ -50,13 +61,7 @@ export const CLAIM_COLUMN_NAMES = allColumnsOf<ClaimRow>()([
   'span_end',
   'subject_actor_id',
   'predicate',
-  'valid_from',
-  'valid_from_precision',
-  'valid_from_bound',
-  'valid_to',
-  'valid_to_precision',
-  'valid_to_bound',
-  'valid_time_note',
+  ...VALID_TIME_COLUMN_NAMES,
   'likelihood',
   'likelihood_to',
   'confidence',
@@ -117,13 +122,7 @@ export const RELATIONSHIP_COLUMN_NAMES = allColumnsOf<ActorRelationshipRow>()([
   'from_actor_id',
   'to_actor_id',
   'type',
-  'valid_from',
-  'valid_from_precision',
-  'valid_from_bound',
-  'valid_to',
-  'valid_to_precision',
-  'valid_to_bound',
-  'valid_time_note',
+  ...VALID_TIME_COLUMN_NAMES,
   'confidence',
   'attributes',
   'description',
